@@ -1,0 +1,1 @@
+# mk/bench.mk - benchmarks against peers (make bench); not part of make check.

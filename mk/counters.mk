@@ -1,0 +1,33 @@
+# mk/counters.mk - hardware counters through PAPI (src/lib/counters.c), the
+# counter group files, `tkprofile counters`, their tests, and the overhead
+# benchmark (make bench).
+libtkpcore_la_SOURCES += src/lib/counters.c src/lib/counters.h
+tkprofile_SOURCES += src/cli/cmd_counters.c
+dist_groups_DATA += profiles/groups/core.ini profiles/groups/cache.ini profiles/groups/flops.ini
+
+TESTS += tests/cli_counters.sh
+dist_check_SCRIPTS += tests/cli_counters.sh
+
+# The PAPI path is tested for real with software-defined events (libsde),
+# which work on machines without a PMU.
+if HAVE_SDE
+check_PROGRAMS += tests/test_counters_sde
+tests_test_counters_sde_SOURCES = tests/test_counters_sde.c
+tests_test_counters_sde_LDADD = libtkpcore.la $(SDE_LIBS)
+TESTS += tests/test_counters_sde
+endif
+
+# Cost of one region begin/end pair next to PAPI_start/PAPI_stop; built and
+# run by `make bench` only.
+EXTRA_PROGRAMS += bench/overhead
+bench_overhead_SOURCES = bench/overhead.c
+bench_overhead_LDADD = libtkpcore.la
+if HAVE_SDE
+bench_overhead_CPPFLAGS = $(AM_CPPFLAGS) -DTKP_BENCH_SDE=1
+bench_overhead_LDADD += $(SDE_LIBS)
+endif
+
+.PHONY: bench bench-overhead
+bench: bench-overhead
+bench-overhead: bench/overhead$(EXEEXT)
+	./bench/overhead$(EXEEXT)

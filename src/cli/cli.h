@@ -1,0 +1,86 @@
+/*
+ * cli.h - what the subcommands of the tkprofile driver share.
+ *
+ * One subcommand per file: src/cli/cmd_<name>.c defines
+ *   int cmd_<name>(int argc, char **argv);   argv[0] is the command name
+ *   extern const char cmd_<name>_usage[];    its --help text
+ * and main.c's table dispatches to it.  `tkprofile help X` and
+ * `tkprofile X --help` both print the usage text.  Only the CLI prints;
+ * messages go through the helpers below so they read
+ * "tkprofile: <command>: <what>: <why>".
+ */
+#ifndef TKP_CLI_H
+#define TKP_CLI_H
+
+#include <stddef.h>
+#include <signal.h>
+
+#include "tkprofile.h"
+
+/* Exit codes (DESIGN.md's CLI contract). */
+enum { TKP_EXIT_OK = 0, TKP_EXIT_FAIL = 1, TKP_EXIT_USAGE = 2, TKP_EXIT_INTR = 130 };
+
+#define TKP_CMD(name)                              \
+	int cmd_##name(int argc, char **argv);     \
+	extern const char cmd_##name##_usage[]
+TKP_CMD(sweep);
+TKP_CMD(run);
+TKP_CMD(machine);
+TKP_CMD(counters);
+TKP_CMD(kernels);
+TKP_CMD(plot);
+TKP_CMD(compare);
+
+/* "tkprofile: CMD: message\n" on stderr.  Returns TKP_EXIT_USAGE /
+ * TKP_EXIT_FAIL so callers can `return tkp_cli_usage(...)`. */
+int tkp_cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int tkp_cli_fail(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void tkp_cli_warn(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Informational line on stderr unless quiet. */
+extern int tkp_cli_quiet;
+void tkp_cli_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Prints the usage text of a command to stdout (for --help). */
+void tkp_cli_print_usage(const char *cmd);
+/* 1 if argv has -h or --help before any "--". */
+int tkp_cli_wants_help(int argc, char **argv);
+
+/*
+ * Where the data files (profiles/, profiles/groups/, plots/) are: the source
+ * tree when this binary is the one built there (so ./tkprofile works before
+ * `make install`), $TKP_DATADIR when set, else the installed pkgdatadir.
+ */
+const char *tkp_cli_datadir(void);
+
+/* Set by SIGINT/SIGTERM handlers (tkp_cli_catch_signals): the count of
+ * signals received.  Long commands stop after the current run on the first,
+ * at once on the second. */
+extern volatile sig_atomic_t tkp_cli_interrupted;
+void tkp_cli_catch_signals(void);
+
+/* Parses an int option value within [lo, hi]; on error prints
+ * "CMD: --OPT: expected ..." and returns -1. */
+int tkp_cli_int_opt(const char *cmd, const char *opt, const char *val, long lo, long hi, int *out);
+
+/* Plot a results directory (cmd_plot.c): used by sweep at its end and by
+ * `tkprofile plot`.  Returns an exit code; prints its own messages. */
+int tkp_cli_plot_dir(const char *cmd, const char *dir, int quiet);
+
+/* Machine description and ceilings into dir (cmd_machine.c): used by sweep.
+ * quick: the short probe; reprobe: ignore a recent cached probe of this
+ * host.  Returns an exit code; prints its own notes (unless quiet). */
+int tkp_cli_machine_into(const char *cmd, const char *dir, int quick, int reprobe, int quiet);
+
+#endif
+
+/* Opens counters for a --counters value ("auto", "papi", "none"; "sim" is
+ * refused until simulated counters exist).  Prints the error and returns
+ * an exit code on failure, 0 on success. */
+int tkp_cli_open_counters(const char *cmd, const char *mode, tkp_counters **out);
+
+/* Memory a configuration may use: MemAvailable (or 90% of physical memory
+ * when /proc/meminfo is absent). */
+unsigned long long tkp_cli_mem_available(void);
+/* 0 when the configuration fits; otherwise, if say, prints how much it needs
+ * and how much there is, and returns TKP_EXIT_USAGE. */
+int tkp_cli_check_fits(const char *cmd, tkp_dtype dt, size_t m, size_t n, size_t k, int say);

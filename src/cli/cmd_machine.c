@@ -1,0 +1,654 @@
+/*
+ * cmd_machine.c - `tkprofile machine`: describe and probe this machine.
+ *
+ * Writes machine.json, ceilings.csv and hierarchy.csv into a results
+ * directory and prints a summary read back from those files (so a summary
+ * of a reused probe is the same as of a fresh one).  The sweep calls
+ * tkp_cli_machine_into() to put the same three files into its own results.
+ *
+ * A probe takes 5-20 s, so a recent one of the same host is reused: it is
+ * cached in $XDG_CACHE_HOME/tkprofile/<host>/ (default ~/.cache/...) and
+ * used again when it is less than 24 hours old and was made by the same
+ * tkprofile build (version, compiler, flags) on the same CPU model with the
+ * same vector path and thread counts, and is not a quick probe standing in
+ * for a full one.  --reprobe measures again.  machine.json is always
+ * written fresh (date, counter status); its "probe" object says whether the
+ * measurements were reused and when they were made.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "csv.h"
+#include "fsutil.h"
+#include "machine.h"
+#include "probe.h"
+#include "util.h"
+
+#define CACHE_MAX_AGE_S (24 * 3600)
+
+const char cmd_machine_usage[] =
+	"usage: tkprofile machine [--out DIR] [--quick] [--reprobe] [--threads LIST] [--quiet]\n"
+	"\n"
+	"Describes this machine (CPU, ISA, cores, caches as reported by hwloc/sysfs/\n"
+	"cpuid, OS, compiler, counters) and measures it: peak GFLOP/s per dtype, ISA\n"
+	"path and thread count; read and triad bandwidth and pointer-chase latency for\n"
+	"working sets from 4 KiB to beyond the last cache; cache sizes from the knees\n"
+	"of the latency curve.  Writes DIR/machine.json, DIR/ceilings.csv and\n"
+	"DIR/hierarchy.csv and prints a summary.\n"
+	"\n"
+	"  -o, --out DIR         results directory (default results/<host>-machine-<date>);\n"
+	"                        refused if it already holds results\n"
+	"      --quick           the short probe (about 5 s instead of about 20 s)\n"
+	"      --reprobe         measure again even if this host was probed recently\n"
+	"  -t, --threads LIST    thread counts, e.g. 1,2 (default 1, 2, 4, ... and all\n"
+	"                        cores); threads are pinned one per core\n"
+	"  -q, --quiet           no progress notes\n"
+	"  -h, --help            this help\n"
+	"\n"
+	"A probe of this host less than 24 hours old, by the same tkprofile build, is\n"
+	"reused from $XDG_CACHE_HOME/tkprofile/<host>/ (default ~/.cache/tkprofile/...);\n"
+	"a note says so.  Exit status: 0 ok, 1 runtime failure, 2 bad input,\n"
+	"130 interrupted.\n";
+
+static const char *const result_files[] = {"sweep.csv", "plan.prof", "summary.txt", "machine.json",
+					    "ceilings.csv", "hierarchy.csv", NULL};
+static const char *const probe_files[] = {"machine.json", "ceilings.csv", "hierarchy.csv"};
+
+/* ---- helpers ------------------------------------------------------------------ */
+
+static int holds_results(const char *dir)
+{
+	char p[PATH_MAX];
+	int i;
+
+	for (i = 0; result_files[i]; i++)
+		if (!tkp_path_join(p, sizeof p, dir, result_files[i]) && tkp_path_exists(p))
+			return 1;
+	return 0;
+}
+
+/* Can dir be used (an existing writable directory, or creatable)?  Creates
+ * nothing.  why gets the reason when not. */
+static int check_out_dir(const char *dir, char *why, size_t whylen)
+{
+	struct stat st;
+	char parent[PATH_MAX], *slash;
+
+	if (!*dir) {
+		tkp_fmt(why, whylen, "empty path");
+		return -1;
+	}
+	if (strlen(dir) >= PATH_MAX - 32) {
+		tkp_fmt(why, whylen, "path too long");
+		return -1;
+	}
+	if (stat(dir, &st) == 0) {
+		if (!S_ISDIR(st.st_mode)) {
+			tkp_fmt(why, whylen, "exists and is not a directory");
+			return -1;
+		}
+		if (access(dir, W_OK | X_OK) != 0) {
+			tkp_fmt(why, whylen, "not writable: %s", strerror(errno));
+			return -1;
+		}
+		return 0;
+	}
+	if (errno != ENOENT) {
+		tkp_fmt(why, whylen, "%s", strerror(errno));
+		return -1;
+	}
+	/* the nearest existing ancestor must be a writable directory */
+	tkp_strlcpy(parent, dir, sizeof parent);
+	for (;;) {
+		size_t n = strlen(parent);
+		while (n > 1 && parent[n - 1] == '/')
+			parent[--n] = '\0';
+		slash = strrchr(parent, '/');
+		if (!slash)
+			tkp_strlcpy(parent, ".", sizeof parent);
+		else if (slash == parent)
+			parent[1] = '\0';
+		else
+			*slash = '\0';
+		if (stat(parent, &st) == 0) {
+			if (!S_ISDIR(st.st_mode)) {
+				tkp_fmt(why, whylen, "'%s' is not a directory", parent);
+				return -1;
+			}
+			if (access(parent, W_OK | X_OK) != 0) {
+				tkp_fmt(why, whylen, "cannot create it in '%s': %s", parent, strerror(errno));
+				return -1;
+			}
+			return 0;
+		}
+		if (errno != ENOENT) {
+			tkp_fmt(why, whylen, "'%s': %s", parent, strerror(errno));
+			return -1;
+		}
+		if (!strcmp(parent, ".") || !strcmp(parent, "/")) {
+			tkp_fmt(why, whylen, "no existing parent directory");
+			return -1;
+		}
+	}
+}
+
+/* "1,2,4" → sorted, distinct thread counts in [1, max]. */
+static int parse_threads(const char *s, int max, int *out, int *n)
+{
+	char buf[1024], *save = NULL, *tok;
+	int i, j;
+
+	*n = 0;
+	if (!s || !*s || strlen(s) >= sizeof buf)
+		return -1;
+	tkp_strlcpy(buf, s, sizeof buf);
+	if (buf[strlen(buf) - 1] == ',' || buf[0] == ',' || strstr(buf, ",,"))
+		return -1;
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		uint64_t v;
+		if (tkp_parse_u64(tok, (uint64_t)max, 0, &v) != 0 || v < 1)
+			return -1;
+		for (i = 0; i < *n && out[i] != (int)v; i++)
+			;
+		if (i < *n)
+			continue;
+		if (*n >= TKP_PROBE_MAX_THREADS)
+			return -1;
+		/* insertion sort */
+		for (j = *n; j > 0 && out[j - 1] > (int)v; j--)
+			out[j] = out[j - 1];
+		out[j] = (int)v;
+		(*n)++;
+	}
+	return *n > 0 ? 0 : -1;
+}
+
+static void default_threads(const tkp_machine *m, int *out, int *n)
+{
+	int t, cores = m->ncores_allowed > 0 ? m->ncores_allowed : 1;
+
+	if (cores > TKP_PROBE_MAX_THREADS)
+		cores = TKP_PROBE_MAX_THREADS;
+	*n = 0;
+	for (t = 1; t < cores; t *= 2)
+		out[(*n)++] = t;
+	out[(*n)++] = cores;
+}
+
+/* $XDG_CACHE_HOME/tkprofile/<host> or ~/.cache/tkprofile/<host>; -1 if
+ * neither is known. */
+static int cache_dir(char *buf, size_t size)
+{
+	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+	int n;
+
+	if (xdg && *xdg == '/')
+		n = snprintf(buf, size, "%s/tkprofile/%s", xdg, tkp_hostname());
+	else if (home && *home)
+		n = snprintf(buf, size, "%s/.cache/tkprofile/%s", home, tkp_hostname());
+	else
+		return -1;
+	return n > 0 && (size_t)n < size ? 0 : -1;
+}
+
+static void human_bytes(char *buf, size_t size, double b)
+{
+	if (!isfinite(b))
+		tkp_fmt(buf, size, "-");
+	else if (b >= 1024.0 * 1024 * 1024)
+		tkp_fmt(buf, size, "%.1f GiB", b / (1024.0 * 1024 * 1024));
+	else if (b >= 1024.0 * 1024)
+		tkp_fmt(buf, size, "%.1f MiB", b / (1024.0 * 1024));
+	else if (b >= 1024)
+		tkp_fmt(buf, size, "%.1f KiB", b / 1024);
+	else
+		tkp_fmt(buf, size, "%.0f B", b);
+}
+
+static void age_text(char *buf, size_t size, long long s)
+{
+	if (s < 120)
+		tkp_fmt(buf, size, "%lld s", s);
+	else if (s < 7200)
+		tkp_fmt(buf, size, "%lld min", s / 60);
+	else
+		tkp_fmt(buf, size, "%.1f h", (double)s / 3600);
+}
+
+static int copy_file(const char *from, const char *to)
+{
+	char *data = NULL;
+	size_t len = 0;
+	int rc;
+
+	if ((rc = tkp_read_file(from, (size_t)256 << 20, &data, &len)) != 0)
+		return rc;
+	rc = tkp_write_file(to, data, len);
+	free(data);
+	return rc;
+}
+
+/* ---- the cache ------------------------------------------------------------------ */
+
+/* Whether the cached probe in cdir can stand in for a probe now: *c gets
+ * its machine.json.  why gets the reason when not (for --reprobe hints). */
+static int cache_usable(const char *cdir, const tkp_machine *m, int quick, const int *threads,
+			int nthreads, tkp_machine *c, char *why, size_t whylen)
+{
+	char path[PATH_MAX], err[512];
+	long long when, now = (long long)time(NULL);
+	size_t i;
+	int t;
+
+	for (i = 0; i < sizeof probe_files / sizeof *probe_files; i++)
+		if (tkp_path_join(path, sizeof path, cdir, probe_files[i]) || !tkp_path_exists(path)) {
+			tkp_fmt(why, whylen, "no earlier probe");
+			return 0;
+		}
+	tkp_path_join(path, sizeof path, cdir, "machine.json");
+	if (tkp_machine_read_json(path, c, err, sizeof err) != 0 || !c->probed) {
+		tkp_fmt(why, whylen, "earlier probe unreadable");
+		return 0;
+	}
+	when = tkp_machine_date_epoch(c->probe_date[0] ? c->probe_date : c->date);
+	if (when < 0 || now - when > CACHE_MAX_AGE_S || when - now > 300) {
+		tkp_fmt(why, whylen, "earlier probe older than 24 h");
+		return 0;
+	}
+	if (strcmp(c->host, m->host) || strcmp(c->cpu_model, m->cpu_model) || strcmp(c->version, m->version) ||
+	    strcmp(c->compiler, m->compiler) || strcmp(c->cflags, m->cflags) || strcmp(c->isa_path, m->isa_path)) {
+		tkp_fmt(why, whylen, "earlier probe by another build, CPU or ISA path");
+		return 0;
+	}
+	if (c->probe_quick && !quick) {
+		tkp_fmt(why, whylen, "earlier probe was a quick one");
+		return 0;
+	}
+	if (c->probe_nthreads != nthreads) {
+		tkp_fmt(why, whylen, "earlier probe used other thread counts");
+		return 0;
+	}
+	for (t = 0; t < nthreads; t++)
+		if (c->probe_threads[t] != threads[t]) {
+			tkp_fmt(why, whylen, "earlier probe used other thread counts");
+			return 0;
+		}
+	return 1;
+}
+
+/* ---- doing it ------------------------------------------------------------------------ */
+
+typedef struct note_ctx {
+	const char *cmd;
+	int quiet;
+} note_ctx;
+
+static void on_progress(void *ctx, const char *what)
+{
+	note_ctx *n = ctx;
+
+	if (!n->quiet)
+		tkp_cli_note("tkprofile: %s: probing %s", n->cmd, what);
+}
+
+/* The three files into dir (created if needed): from the cache when
+ * allowed, else by probing.  Returns an exit code. */
+static int machine_into(const char *cmd, const char *dir, int quick, int reprobe, int quiet,
+			const int *threads_in, int nthreads_in)
+{
+	tkp_machine m, c;
+	tkp_probe_opts o;
+	tkp_probe *p = NULL;
+	char groups[PATH_MAX], cdir[PATH_MAX], path[PATH_MAX], from[PATH_MAX], why[256] = "";
+	int threads[TKP_PROBE_MAX_THREADS], nthreads, rc, t;
+	size_t i;
+	note_ctx nc = {cmd, quiet};
+
+	tkp_fmt(groups, sizeof groups, "%s/profiles/groups", tkp_cli_datadir());
+	tkp_machine_describe(&m, groups);
+	if (nthreads_in > 0) {
+		nthreads = nthreads_in;
+		memcpy(threads, threads_in, (size_t)nthreads * sizeof *threads);
+	} else {
+		default_threads(&m, threads, &nthreads);
+	}
+	if (tkp_mkdirs(dir) != 0)
+		return tkp_cli_usage(cmd, "--out '%s': %s", dir, strerror(errno));
+
+	/* A recent probe of this host? */
+	if (!reprobe && cache_dir(cdir, sizeof cdir) == 0 &&
+	    cache_usable(cdir, &m, quick, threads, nthreads, &c, why, sizeof why)) {
+		long long age = (long long)time(NULL) - tkp_machine_date_epoch(c.probe_date[0] ? c.probe_date : c.date);
+		char agebuf[32];
+		int k;
+		for (i = 1; i < sizeof probe_files / sizeof *probe_files; i++) {
+			if (tkp_path_join(from, sizeof from, cdir, probe_files[i]) ||
+			    tkp_path_join(path, sizeof path, dir, probe_files[i]) || copy_file(from, path) != 0)
+				goto probe; /* unreadable cache: measure instead */
+		}
+		/* machine.json fresh, with the cached measurements */
+		for (k = 0; k < m.ncaches; k++) {
+			int j;
+			for (j = 0; j < c.ncaches; j++)
+				if (c.caches[j].depth == m.caches[k].depth)
+					m.caches[k].measured_bytes = c.caches[j].measured_bytes;
+		}
+		for (k = 0; k < c.ncaches; k++) { /* measured, not reported */
+			int j;
+			for (j = 0; j < m.ncaches && m.caches[j].depth != c.caches[k].depth; j++)
+				;
+			if (j == m.ncaches && m.ncaches < TKP_MACHINE_MAX_CACHES && isfinite(c.caches[k].measured_bytes)) {
+				m.caches[m.ncaches] = c.caches[k];
+				m.caches[m.ncaches].reported_bytes = NAN;
+				m.ncaches++;
+			}
+		}
+		m.probed = 1;
+		m.probe_quick = c.probe_quick;
+		m.probe_seconds = c.probe_seconds;
+		m.probe_max_bytes = c.probe_max_bytes;
+		m.probe_nthreads = c.probe_nthreads;
+		memcpy(m.probe_threads, c.probe_threads, sizeof m.probe_threads);
+		tkp_strlcpy(m.probe_date, c.probe_date[0] ? c.probe_date : c.date, sizeof m.probe_date);
+		m.probe_reused = 1;
+		if (tkp_path_join(path, sizeof path, dir, "machine.json") || tkp_machine_write_json(&m, path) != 0)
+			return tkp_cli_fail(cmd, "%s: %s", path, strerror(errno));
+		age_text(agebuf, sizeof agebuf, age);
+		if (!quiet)
+			tkp_cli_note("tkprofile: %s: reusing the %sprobe of %s from %s (%s ago, cached in %s); "
+				     "--reprobe measures again",
+				     cmd, c.probe_quick ? "quick " : "", m.host, m.probe_date, agebuf, cdir);
+		return TKP_EXIT_OK;
+	}
+
+probe:
+	if (!quiet)
+		tkp_cli_note("tkprofile: %s: probing this machine (%s, %s)%s%s%s", cmd,
+			     quick ? "quick, about 5 s" : "about 20 s", m.cpu_model[0] ? m.cpu_model : "unknown CPU",
+			     why[0] && !reprobe ? " [" : "", why[0] && !reprobe ? why : "", why[0] && !reprobe ? "]" : "");
+	tkp_probe_opts_init(&o);
+	o.quick = quick;
+	o.nthreads = nthreads;
+	memcpy(o.threads, threads, (size_t)nthreads * sizeof *threads);
+	o.stop = &tkp_cli_interrupted;
+	o.progress = on_progress;
+	o.ctx = &nc;
+	if ((rc = tkp_probe_run(&m, &o, &p)) != 0) {
+		if (rc == TKP_EINTR || tkp_cli_interrupted) {
+			tkp_cli_warn(cmd, "machine probe interrupted; nothing written");
+			return TKP_EXIT_INTR;
+		}
+		if (rc == TKP_EINVAL)
+			return tkp_cli_usage(cmd, "machine probe: bad thread counts for this machine "
+						  "(at most %d CPUs may be used)", m.ncpus_allowed);
+		return tkp_cli_fail(cmd, "machine probe: %s", tkp_strerror(rc));
+	}
+	tkp_probe_apply(p, &m);
+	tkp_strlcpy(m.probe_date, m.date, sizeof m.probe_date);
+	if (!p->pinned && !quiet)
+		tkp_cli_warn(cmd, "could not pin the probe's threads to CPUs; figures may be low");
+	rc = TKP_EXIT_OK;
+	if ((t = tkp_path_join(path, sizeof path, dir, "machine.json")) || (t = tkp_machine_write_json(&m, path)) ||
+	    (t = tkp_path_join(path, sizeof path, dir, "ceilings.csv")) || (t = tkp_probe_write_ceilings(p, path)) ||
+	    (t = tkp_path_join(path, sizeof path, dir, "hierarchy.csv")) || (t = tkp_probe_write_hierarchy(p, path))) {
+		rc = tkp_cli_fail(cmd, "%s: %s", path, t == TKP_EIO ? strerror(errno) : tkp_strerror(t));
+		goto done;
+	}
+	/* Keep a copy for the next sweep (best effort). */
+	if (cache_dir(cdir, sizeof cdir) == 0) {
+		int bad = tkp_mkdirs(cdir) != 0;
+		for (i = 0; i < sizeof probe_files / sizeof *probe_files && !bad; i++)
+			bad = tkp_path_join(from, sizeof from, dir, probe_files[i]) ||
+			      tkp_path_join(path, sizeof path, cdir, probe_files[i]) || copy_file(from, path) != 0;
+		if (bad && !quiet)
+			tkp_cli_note("tkprofile: %s: could not keep a copy of the probe in %s: %s", cmd, cdir,
+				     strerror(errno));
+	}
+done:
+	tkp_probe_free(p);
+	return rc;
+}
+
+int tkp_cli_machine_into(const char *cmd, const char *dir, int quick, int reprobe, int quiet)
+{
+	return machine_into(cmd, dir, quick, reprobe, quiet, NULL, 0);
+}
+
+/* ---- the summary ------------------------------------------------------------------------ */
+
+/* Value of the ceilings.csv row (ceiling, dtype, isa, threads, unit,
+ * source); NAN when absent.  Empty strings / threads 0 match empty cells. */
+static double ceiling(const tkp_csv *t, const char *name, const char *dtype, const char *isa, int threads,
+		      const char *unit, const char *source)
+{
+	int cc = tkp_csv_col(t, "ceiling"), cd = tkp_csv_col(t, "dtype"), ci = tkp_csv_col(t, "isa"),
+	    ct = tkp_csv_col(t, "threads"), cu = tkp_csv_col(t, "unit"), cs = tkp_csv_col(t, "source"),
+	    cv = tkp_csv_col(t, "value");
+	char tb[16];
+	size_t r;
+	double v;
+
+	if (threads > 0)
+		tkp_fmt(tb, sizeof tb, "%d", threads);
+	else
+		tb[0] = '\0';
+	for (r = 0; r < t->nrows; r++) {
+		char **row = t->rows[r];
+		if (strcmp(row[cc], name) || strcmp(row[cd], dtype) || strcmp(row[ci], isa) || strcmp(row[ct], tb) ||
+		    strcmp(row[cu], unit) || strcmp(row[cs], source))
+			continue;
+		if (tkp_csv_num(t, r, cv, &v) == 0)
+			return v;
+	}
+	return NAN;
+}
+
+static int print_summary(const char *cmd, const char *dir)
+{
+	static const char *const cols[] = {"ceiling", "dtype", "isa", "threads", "value", "unit", "source", NULL};
+	static const char *const levels[] = {"L1", "L2", "L3", "L4", "DRAM"};
+	static const char *const isas[] = {"scalar", "avx2", "avx512"};
+	char path[PATH_MAX], err[512], a[32], b[32];
+	tkp_machine m;
+	tkp_csv *t = NULL, *h = NULL;
+	int i, k, d, rc;
+	size_t r;
+
+	tkp_path_join(path, sizeof path, dir, "machine.json");
+	if ((rc = tkp_machine_read_json(path, &m, err, sizeof err)) != 0)
+		return tkp_cli_fail(cmd, "%s", err);
+	tkp_path_join(path, sizeof path, dir, "ceilings.csv");
+	if (tkp_csv_read(path, &t, err, sizeof err) != 0 || tkp_csv_require(t, cols, err, sizeof err) != 0) {
+		tkp_csv_free(t);
+		return tkp_cli_fail(cmd, "%s", err);
+	}
+
+	printf("%s: %s (%s), %d core%s x %d thread%s, ", m.host, m.cpu_model[0] ? m.cpu_model : "unknown CPU",
+	       m.vendor[0] ? m.vendor : "unknown vendor", m.cores, m.cores == 1 ? "" : "s", m.threads_per_core,
+	       m.threads_per_core == 1 ? "" : "s");
+	human_bytes(a, sizeof a, (double)m.memory_bytes);
+	printf("%s memory, SIMD path %s\n", a, m.isa_path);
+	printf("  os        %s\n", m.os);
+	printf("  compiler  %s %s\n", m.compiler, m.cflags);
+	printf("  counters  %s%s%s%s\n", m.counters_available ? "available" : "unavailable: ", m.counters_available ? "" : m.counters_status,
+	       m.papi_version[0] ? "; PAPI " : "", m.papi_version);
+	printf("  probe     %s, %.1f s, %s %s\n", m.probe_quick ? "quick" : "full", m.probe_seconds,
+	       m.probe_reused ? "reused from" : "measured", m.probe_date[0] ? m.probe_date : m.date);
+	printf("\n");
+
+	/* memory levels */
+	printf("%-6s %11s %11s %10s", "level", "measured", "reported", "latency");
+	for (k = 0; k < m.probe_nthreads; k++) {
+		char hdr[32];
+		tkp_fmt(hdr, sizeof hdr, "read %dT", m.probe_threads[k]);
+		printf(" %10s", hdr);
+	}
+	printf("\n");
+	for (i = 0; i < (int)(sizeof levels / sizeof *levels); i++) {
+		double meas = ceiling(t, levels[i], "", "", 0, "bytes", "measured");
+		double rep = ceiling(t, levels[i], "", "", 0, "bytes", "reported");
+		double lat = ceiling(t, levels[i], "", "", 1, "ns", "measured");
+		double bw[TKP_PROBE_MAX_THREADS];
+		int any = isfinite(meas) || isfinite(rep) || isfinite(lat);
+		for (k = 0; k < m.probe_nthreads; k++) {
+			bw[k] = NAN;
+			for (d = 2; d >= 0 && !isfinite(bw[k]); d--)
+				bw[k] = ceiling(t, levels[i], "f64", isas[d], m.probe_threads[k], "GB/s", "measured");
+			any |= isfinite(bw[k]);
+		}
+		if (!any)
+			continue;
+		human_bytes(a, sizeof a, meas);
+		human_bytes(b, sizeof b, rep);
+		printf("%-6s %11s %11s", levels[i], a, b);
+		if (isfinite(lat))
+			printf(" %7.1f ns", lat);
+		else
+			printf(" %10s", "-");
+		for (k = 0; k < m.probe_nthreads; k++) {
+			if (isfinite(bw[k]))
+				printf(" %5.0f GB/s", bw[k]);
+			else
+				printf(" %10s", "-");
+		}
+		if (isfinite(meas) && isfinite(rep) && (rep / meas > 2 || meas / rep > 2))
+			printf("  (reported size off by %.0fx)", rep > meas ? rep / meas : meas / rep);
+		printf("\n");
+	}
+
+	/* triad at the largest working set */
+	tkp_path_join(path, sizeof path, dir, "hierarchy.csv");
+	if (tkp_csv_read(path, &h, err, sizeof err) == 0) {
+		int ct = tkp_csv_col(h, "test"), cth = tkp_csv_col(h, "threads"), cb = tkp_csv_col(h, "bytes"),
+		    cv = tkp_csv_col(h, "value");
+		if (ct >= 0 && cth >= 0 && cb >= 0 && cv >= 0) {
+			printf("%-6s %11s %11s %10s", "triad", "", "", "");
+			for (k = 0; k < m.probe_nthreads; k++) {
+				double best_b = -1, val = NAN, bb, vv;
+				for (r = 0; r < h->nrows; r++) {
+					if (strcmp(h->rows[r][ct], "triad") || atoi(h->rows[r][cth]) != m.probe_threads[k])
+						continue;
+					if (tkp_csv_num(h, r, cb, &bb) == 0 && tkp_csv_num(h, r, cv, &vv) == 0 && bb > best_b) {
+						best_b = bb;
+						val = vv;
+					}
+				}
+				if (isfinite(val))
+					printf(" %5.0f GB/s", val);
+				else
+					printf(" %10s", "-");
+			}
+			printf("  (largest working set)\n");
+		}
+		tkp_csv_free(h);
+	}
+
+	/* peaks */
+	printf("\n%-14s", "peak GFLOP/s");
+	for (k = 0; k < m.probe_nthreads; k++) {
+		char hdr[32];
+		tkp_fmt(hdr, sizeof hdr, "%d thread%s", m.probe_threads[k], m.probe_threads[k] == 1 ? "" : "s");
+		printf(" %10s", hdr);
+	}
+	printf("\n");
+	for (d = 0; d < 2; d++)
+		for (i = 0; i < 3; i++) {
+			char label[32];
+			int any = 0;
+			for (k = 0; k < m.probe_nthreads; k++)
+				any |= isfinite(ceiling(t, "peak", d ? "f64" : "f32", isas[i], m.probe_threads[k], "GFLOP/s", "measured"));
+			if (!any)
+				continue;
+			tkp_fmt(label, sizeof label, "%s %s", d ? "f64" : "f32", isas[i]);
+			printf("%-14s", label);
+			for (k = 0; k < m.probe_nthreads; k++) {
+				double v = ceiling(t, "peak", d ? "f64" : "f32", isas[i], m.probe_threads[k], "GFLOP/s", "measured");
+				if (isfinite(v))
+					printf(" %10.1f", v);
+				else
+					printf(" %10s", "-");
+			}
+			printf("\n");
+		}
+	tkp_csv_free(t);
+	printf("\nwrote %s/machine.json, ceilings.csv, hierarchy.csv\n", dir);
+	return TKP_EXIT_OK;
+}
+
+/* ---- the command ------------------------------------------------------------------------ */
+
+int cmd_machine(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"out", required_argument, NULL, 'o'},
+		{"quick", no_argument, NULL, 'Q'},
+		{"reprobe", no_argument, NULL, 'R'},
+		{"threads", required_argument, NULL, 't'},
+		{"quiet", no_argument, NULL, 'q'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *out = NULL, *threads_arg = NULL;
+	char outbuf[PATH_MAX], why[512];
+	int quick = 0, reprobe = 0, quiet = 0, c, rc;
+	int threads[TKP_PROBE_MAX_THREADS], nthreads = 0;
+
+	if (tkp_cli_wants_help(argc, argv)) {
+		tkp_cli_print_usage("machine");
+		return TKP_EXIT_OK;
+	}
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":o:t:qh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o': out = optarg; break;
+		case 'Q': quick = 1; break;
+		case 'R': reprobe = 1; break;
+		case 't': threads_arg = optarg; break;
+		case 'q': quiet = 1; break;
+		case 'h': tkp_cli_print_usage("machine"); return TKP_EXIT_OK;
+		case ':': return tkp_cli_usage("machine", "option '%s' needs a value", argv[optind - 1]);
+		default:
+			return tkp_cli_usage("machine", "unknown option '%s' (see tkprofile machine --help)",
+					     argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return tkp_cli_usage("machine", "unexpected argument '%s'", argv[optind]);
+	if (threads_arg) {
+		/* Validated against the CPUs this process may use, before
+		 * anything is measured or created. */
+		tkp_machine m;
+		tkp_machine_describe(&m, NULL);
+		if (parse_threads(threads_arg, m.ncpus_allowed, threads, &nthreads) != 0)
+			return tkp_cli_usage("machine", "--threads '%s': expected a comma-separated list of "
+							"thread counts from 1 to %d (the CPUs this process may use)",
+					     threads_arg, m.ncpus_allowed);
+	}
+	if (!out) {
+		char stamp[32];
+		time_t now = time(NULL);
+		strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", localtime(&now));
+		tkp_fmt(outbuf, sizeof outbuf, "results/%s-machine-%s", tkp_hostname(), stamp);
+		out = outbuf;
+	}
+	if (check_out_dir(out, why, sizeof why) != 0)
+		return tkp_cli_usage("machine", "--out '%s': %s", out, why);
+	if (holds_results(out))
+		return tkp_cli_usage("machine", "--out '%s' already holds results; refusing to overwrite "
+						"(choose another --out)", out);
+	tkp_cli_catch_signals();
+	if ((rc = machine_into("machine", out, quick, reprobe, quiet, threads, nthreads)) != TKP_EXIT_OK)
+		return rc;
+	return print_summary("machine", out);
+}

@@ -1,0 +1,233 @@
+/*
+ * cmd_run.c - `tkprofile run`: measure one kernel configuration and print
+ * it as a table, one CSV row (with sweep.csv's header) or a JSON object.
+ */
+#include "config.h"
+
+#include <getopt.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "csv.h"
+#include "kernels.h"
+#include "profile.h"
+#include "util.h"
+#include "verify.h"
+
+const char cmd_run_usage[] =
+	"usage: tkprofile run --kernel NAME --size N|MxNxK [options]\n"
+	"\n"
+	"Measures one configuration: a warm-up run, then repetitions until at least\n"
+	"--min-time seconds and 3 runs; reports the median time, GFLOP/s, counters\n"
+	"and a verification of the result against A·B (Freivalds' check).\n"
+	"\n"
+	"options:\n"
+	"  -k, --kernel NAME      kernel to run (see `tkprofile kernels`)\n"
+	"  -s, --size N|MxNxK     C is M×N, the inner dimension K; N means N×N×N\n"
+	"  -b, --block B          tile edge for kernels that take one (default: from L1)\n"
+	"  -t, --threads T        worker threads for kernels that take them (default 1)\n"
+	"  -d, --dtype f32|f64    element type (default f64)\n"
+	"  -c, --counters MODE    auto|papi|none (default auto: PAPI where it works)\n"
+	"  -f, --format FMT       table|csv|json (default table)\n"
+	"      --min-time SEC     seconds of timed runs to collect (default 0.2)\n"
+	"      --seed N           seed of the random inputs (default 42)\n"
+	"  -h, --help             this help\n"
+	"\n"
+	"CSV prints sweep.csv's header and one row; JSON one object with the same keys.\n"
+	"Exit status: 0 ok (even if verification fails: see 'verified'), 1 runtime\n"
+	"failure, 2 bad input.\n";
+
+static json_t *num_or_null(double v)
+{
+	return isfinite(v) ? json_real(v) : json_null();
+}
+
+static int print_json(const tkp_result *r)
+{
+	json_t *o = json_object();
+	char *s;
+
+	json_object_set_new(o, "kernel", json_string(r->kernel));
+	json_object_set_new(o, "dtype", json_string(tkp_dtype_name(r->dtype)));
+	json_object_set_new(o, "m", json_integer((json_int_t)r->m));
+	json_object_set_new(o, "n", json_integer((json_int_t)r->n));
+	json_object_set_new(o, "k", json_integer((json_int_t)r->k));
+	json_object_set_new(o, "block", r->block > 0 ? json_integer(r->block) : json_null());
+	json_object_set_new(o, "threads", json_integer(r->threads));
+	json_object_set_new(o, "reps", json_integer(r->reps));
+	json_object_set_new(o, "time_s", num_or_null(r->time_s));
+	json_object_set_new(o, "time_s_min", num_or_null(r->time_s_min));
+	json_object_set_new(o, "time_s_mad", num_or_null(r->time_s_mad));
+	json_object_set_new(o, "gflops", num_or_null(r->gflops));
+	for (int i = 0; i < TKP_M_COUNT; i++)
+		json_object_set_new(o, tkp_metric_name(i), num_or_null(r->counters[i]));
+	json_object_set_new(o, "flops_model", num_or_null(r->flops_model));
+	json_object_set_new(o, "bytes_model", num_or_null(r->bytes_model));
+	json_object_set_new(o, "ai_model", num_or_null(r->ai_model));
+	json_object_set_new(o, "ai_dram", num_or_null(r->ai_dram));
+	json_object_set_new(o, "cpu_util", num_or_null(r->cpu_util));
+	json_object_set_new(o, "rss_delta_mb", num_or_null(r->rss_delta_mb));
+	json_object_set_new(o, "counter_source", json_string(tkp_counter_source_name(r->counter_source)));
+	json_object_set_new(o, "verified", r->verified >= 0 ? json_integer(r->verified) : json_null());
+	json_object_set_new(o, "max_rel_err", num_or_null(r->max_rel_err));
+	s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
+	json_decref(o);
+	if (!s)
+		return -1;
+	puts(s);
+	free(s);
+	return 0;
+}
+
+static void print_cell(const char *label, double v, const char *fmt, const char *unit)
+{
+	printf("  %-16s ", label);
+	if (isnan(v))
+		printf("-\n");
+	else {
+		printf(fmt, v);
+		printf("%s\n", unit);
+	}
+}
+
+static void print_table(const tkp_result *r, const tkp_counters *ctr)
+{
+	printf("%s %s %zux%zux%zu", r->kernel, tkp_dtype_name(r->dtype), r->m, r->n, r->k);
+	if (r->block > 0)
+		printf(" block %d", r->block);
+	printf(" threads %d\n", r->threads);
+	print_cell("time (median)", r->time_s * 1e3, "%.4g", " ms");
+	print_cell("time (min)", r->time_s_min * 1e3, "%.4g", " ms");
+	print_cell("time (MAD)", r->time_s_mad * 1e3, "%.3g", " ms");
+	printf("  %-16s %d\n", "repetitions", r->reps);
+	print_cell("GFLOP/s", r->gflops, "%.3f", "");
+	print_cell("arith. intensity", r->ai_model, "%.3g", " FLOP/byte (model)");
+	print_cell("CPU utilisation", r->cpu_util * 100, "%.0f", " %");
+	print_cell("RSS delta", r->rss_delta_mb, "%.2f", " MB");
+	for (int i = 0; i < TKP_M_COUNT; i++)
+		print_cell(tkp_metric_name(i), r->counters[i], "%.0f", "");
+	if (!isnan(r->counters[TKP_M_CYCLES]) && !isnan(r->counters[TKP_M_INSTRUCTIONS]) &&
+	    r->counters[TKP_M_CYCLES] > 0)
+		print_cell("IPC", r->counters[TKP_M_INSTRUCTIONS] / r->counters[TKP_M_CYCLES], "%.2f", "");
+	printf("  %-16s %s", "counters", tkp_counter_source_name(r->counter_source));
+	if (r->counter_source == TKP_SRC_NONE && ctr && tkp_counters_why(ctr)[0])
+		printf(" (%s)", tkp_counters_why(ctr));
+	putchar('\n');
+	printf("  %-16s %s (max rel. error %.2g, tolerance %.2g)\n", "verified",
+	       r->verified == 1 ? "yes" : r->verified == 0 ? "NO" : "not checked", r->max_rel_err,
+	       tkp_verify_tolerance(r->dtype, r->k));
+}
+
+int cmd_run(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"kernel", required_argument, NULL, 'k'}, {"size", required_argument, NULL, 's'},
+		{"block", required_argument, NULL, 'b'},  {"threads", required_argument, NULL, 't'},
+		{"dtype", required_argument, NULL, 'd'},  {"counters", required_argument, NULL, 'c'},
+		{"format", required_argument, NULL, 'f'}, {"min-time", required_argument, NULL, 'T'},
+		{"seed", required_argument, NULL, 'S'},   {"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0}};
+	const char *kname = NULL, *size = NULL, *counters = "auto", *format = "table";
+	int block = 0, threads = 0, c, rc;
+	tkp_dtype dt = TKP_F64;
+	tkp_measure_opts mo;
+	tkp_counters *ctr = NULL;
+	const tkp_kernel *k;
+	tkp_shape sh;
+	tkp_result r;
+	char err[256];
+
+	tkp_measure_opts_init(&mo);
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":k:s:b:t:d:c:f:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'k': kname = optarg; break;
+		case 's': size = optarg; break;
+		case 'b':
+			if (tkp_cli_int_opt("run", "--block", optarg, 1, 1 << 20, &block))
+				return TKP_EXIT_USAGE;
+			break;
+		case 't':
+			if (tkp_cli_int_opt("run", "--threads", optarg, 1, TKP_MAX_THREADS, &threads))
+				return TKP_EXIT_USAGE;
+			break;
+		case 'd':
+			if (tkp_dtype_parse(optarg, &dt))
+				return tkp_cli_usage("run", "--dtype '%s': expected f32 or f64", optarg);
+			break;
+		case 'c': counters = optarg; break;
+		case 'f': format = optarg; break;
+		case 'T': {
+			double t;
+			if (tkp_parse_double(optarg, &t) || t < 0 || t > 3600)
+				return tkp_cli_usage("run", "--min-time '%s': expected seconds from 0 to 3600",
+						     optarg);
+			mo.min_time_s = t;
+			break;
+		}
+		case 'S': {
+			uint64_t s;
+			if (tkp_parse_u64(optarg, UINT64_MAX, 0, &s))
+				return tkp_cli_usage("run", "--seed '%s': expected a non-negative integer",
+						     optarg);
+			mo.seed = s;
+			break;
+		}
+		case 'h': tkp_cli_print_usage("run"); return 0;
+		case ':': return tkp_cli_usage("run", "option '%s' needs a value", argv[optind - 1]);
+		default:
+			return tkp_cli_usage("run", "unknown option '%s' (see `tkprofile run --help`)",
+					     argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return tkp_cli_usage("run", "unexpected argument '%s'", argv[optind]);
+	if (!kname)
+		return tkp_cli_usage("run", "--kernel is required (see `tkprofile kernels`)");
+	if (!size)
+		return tkp_cli_usage("run", "--size is required (N or MxNxK)");
+	if (strcmp(format, "table") && strcmp(format, "csv") && strcmp(format, "json"))
+		return tkp_cli_usage("run", "--format '%s': expected table, csv or json", format);
+	if (!(k = tkp_kernel_find(kname))) {
+		tkp_plan scratch;
+		tkp_plan_defaults(&scratch);
+		tkp_plan_set(&scratch, "sweep", "kernels", kname, err, sizeof err);
+		return tkp_cli_usage("run", "--kernel: %s", err);
+	}
+	if (tkp_parse_shape(size, &sh, err, sizeof err))
+		return tkp_cli_usage("run", "--size %s", err);
+	if (block && !(k->caps & TKP_CAP_BLOCK))
+		return tkp_cli_usage("run", "--block: kernel '%s' takes no block size", k->name);
+	if (threads > 1 && !(k->caps & TKP_CAP_THREADS))
+		return tkp_cli_usage("run", "--threads: kernel '%s' is single-threaded", k->name);
+	if (tkp_kernel_why_unavailable(k))
+		return tkp_cli_fail("run", "kernel '%s' cannot run here: %s", k->name,
+				    tkp_kernel_why_unavailable(k));
+	if ((rc = tkp_cli_check_fits("run", dt, sh.m, sh.n, sh.k, 1)))
+		return rc;
+	if ((rc = tkp_cli_open_counters("run", counters, &ctr)))
+		return rc;
+	if ((k->caps & TKP_CAP_BLOCK) && !block)
+		block = tkp_kernel_default_block(dt);
+	mo.counters = ctr;
+	rc = tkp_measure_kernel(k, dt, sh.m, sh.n, sh.k, block, threads, &mo, &r);
+	if (rc) {
+		tkp_counters_close(ctr);
+		return tkp_cli_fail("run", "%s %zux%zux%zu: %s", k->name, sh.m, sh.n, sh.k, tkp_strerror(rc));
+	}
+	if (!strcmp(format, "csv")) {
+		tkp_csv_sweep_header(stdout);
+		tkp_csv_sweep_row(stdout, &r);
+	} else if (!strcmp(format, "json")) {
+		print_json(&r);
+	} else {
+		print_table(&r, ctr);
+	}
+	tkp_counters_close(ctr);
+	return 0;
+}

@@ -1,0 +1,764 @@
+/*
+ * cmd_sweep.c - `tkprofile sweep`: the main job.
+ *
+ * Plan (profile + options) → results directory → machine probe → one
+ * measured row per configuration, appended to sweep.csv as it finishes →
+ * summary → charts.  What a user keeps when things go wrong:
+ *   - bad input is found before anything is created (exit 2, no files);
+ *   - a results directory that holds results is never written into
+ *     without --resume;
+ *   - each row reaches the file whole or not at all, so an interrupted or
+ *     failed sweep leaves valid CSV with every finished row;
+ *   - `--resume` finishes the plan saved in plan.prof, skipping rows done.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <fcntl.h>
+
+#include "cli.h"
+#include "csv.h"
+#include "fsutil.h"
+#include "kernels.h"
+#include "profile.h"
+#include "util.h"
+
+const char cmd_sweep_usage[] =
+	"usage: tkprofile sweep [options]\n"
+	"\n"
+	"Measures every configuration of a profile (kernels × sizes × block sizes ×\n"
+	"thread counts × dtypes), probes the machine, and writes a results directory:\n"
+	"sweep.csv, machine.json, ceilings.csv, hierarchy.csv, plan.prof, summary.txt\n"
+	"and plots/.  Rows are appended as they finish; Ctrl-C stops after the\n"
+	"current run and keeps every finished row.\n"
+	"\n"
+	"options:\n"
+	"  -p, --profile NAME|FILE  quick (~30 s), default (~5 min), full, or a .prof file\n"
+	"  -o, --out DIR            results directory (default results/<host>-<date>)\n"
+	"  -r, --resume             continue the interrupted sweep in --out DIR\n"
+	"  -c, --counters MODE      auto|papi|none (default from the profile: auto)\n"
+	"  -k, --kernels LIST       e.g. naive,blocked (see `tkprofile kernels`)\n"
+	"  -s, --sizes LIST         N, MxNxK, ranges 64:1024:x2 or 64:512:+64\n"
+	"  -b, --blocks LIST        tile edges for kernels that take them, or auto\n"
+	"  -t, --threads LIST       thread counts for kernels that take them (ncpu = all)\n"
+	"  -d, --dtype LIST         f32, f64 or both\n"
+	"      --budget SECONDS     skip configurations predicted to exceed it (0 = none)\n"
+	"      --min-time SECONDS   timed seconds per configuration (default 0.2)\n"
+	"      --reprobe            probe the machine again even if a recent probe exists\n"
+	"      --no-plots           do not draw charts (draw later: tkprofile plot DIR)\n"
+	"  -q, --quiet              no progress, only errors and the summary\n"
+	"  -h, --help               this help\n"
+	"\n"
+	"Options override the profile's keys; the effective plan is saved as\n"
+	"DIR/plan.prof.  Exit status: 0 ok, 1 runtime failure, 2 bad input,\n"
+	"130 interrupted (resume with --out DIR --resume).\n";
+
+/* Files whose presence marks a directory as holding results. */
+static const char *const result_files[] = {"sweep.csv", "plan.prof", "summary.txt", "machine.json",
+					    "ceilings.csv", "hierarchy.csv", NULL};
+
+typedef struct sweep_state {
+	const char *dir;
+	char csv_path[PATH_MAX];
+	int csv_fd;
+	tkp_config *cfg;
+	size_t ncfg;
+	unsigned char *done;   /* per config: 1 if in sweep.csv already */
+	double *predicted;     /* per config: predicted seconds, NAN unknown */
+	double *gflops_seen;   /* per config: measured GFLOP/s, NAN until run */
+	int tty, quiet;
+} sweep_state;
+
+/* ---- output directory ------------------------------------------------- */
+
+static int holds_results(const char *dir)
+{
+	char p[PATH_MAX];
+
+	for (int i = 0; result_files[i]; i++)
+		if (!tkp_path_join(p, sizeof p, dir, result_files[i]) && tkp_path_exists(p))
+			return 1;
+	return 0;
+}
+
+/* Checks that dir can be created (or is an empty writable directory)
+ * without creating anything yet. */
+static int check_out_dir(const char *dir, char *why, size_t whylen)
+{
+	struct stat st;
+	char parent[PATH_MAX], *slash;
+
+	if (stat(dir, &st) == 0) {
+		if (!S_ISDIR(st.st_mode)) {
+			tkp_fmt(why, whylen, "exists and is not a directory");
+			return -1;
+		}
+		if (access(dir, W_OK | X_OK) != 0) {
+			tkp_fmt(why, whylen, "not writable: %s", strerror(errno));
+			return -1;
+		}
+		return 0;
+	}
+	/* find the nearest existing ancestor and check we can write there */
+	tkp_strlcpy(parent, dir, sizeof parent);
+	for (;;) {
+		slash = strrchr(parent, '/');
+		if (!slash) {
+			tkp_strlcpy(parent, ".", sizeof parent);
+		} else if (slash == parent) {
+			parent[1] = '\0';
+		} else {
+			*slash = '\0';
+		}
+		if (stat(parent, &st) == 0)
+			break;
+		if (!strcmp(parent, ".") || !strcmp(parent, "/"))
+			break;
+	}
+	if (stat(parent, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		tkp_fmt(why, whylen, "cannot be created: '%s' is not a directory", parent);
+		return -1;
+	}
+	if (access(parent, W_OK | X_OK) != 0) {
+		tkp_fmt(why, whylen, "cannot be created: '%s' is not writable", parent);
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- rows -------------------------------------------------------------- */
+
+/* Appends one row with a single write(); on a short write the file is cut
+ * back to where it was, so no torn row is ever left behind. */
+static int append_row(sweep_state *s, const tkp_result *r)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&buf, &len);
+	off_t end;
+	ssize_t w;
+	int e;
+
+	if (!mem)
+		return -1;
+	if (tkp_csv_sweep_row(mem, r) || fclose(mem)) {
+		free(buf);
+		errno = ENOMEM;
+		return -1;
+	}
+	end = lseek(s->csv_fd, 0, SEEK_END);
+	w = write(s->csv_fd, buf, len);
+	e = errno;
+	free(buf);
+	if (w == (ssize_t)len && fdatasync(s->csv_fd) == 0)
+		return 0;
+	if (w >= 0 && w != (ssize_t)len)
+		e = ENOSPC;
+	if (end >= 0 && ftruncate(s->csv_fd, end) != 0) {
+		/* nothing more we can do: report the original error */
+	}
+	errno = e ? e : EIO;
+	return -1;
+}
+
+static int same_config(const tkp_config *c, const tkp_result *r)
+{
+	return !strcmp(c->kernel->name, r->kernel) && c->dtype == r->dtype && c->m == r->m &&
+	       c->n == r->n && c->k == r->k && c->threads == r->threads &&
+	       ((c->block == 0 && r->block == 0) || c->block == r->block);
+}
+
+/* Marks configurations already in an existing sweep.csv. */
+static int load_done(sweep_state *s, char *err, size_t errlen)
+{
+	tkp_csv *t;
+	tkp_result r;
+	int rc;
+
+	if ((rc = tkp_csv_read(s->csv_path, &t, err, errlen)))
+		return rc;
+	if ((rc = tkp_csv_require(t, tkp_sweep_columns, err, errlen))) {
+		tkp_csv_free(t);
+		return rc;
+	}
+	for (size_t i = 0; i < t->nrows; i++) {
+		if ((rc = tkp_csv_sweep_parse(t, i, &r, err, errlen))) {
+			tkp_csv_free(t);
+			return rc;
+		}
+		for (size_t c = 0; c < s->ncfg; c++)
+			if (!s->done[c] && same_config(&s->cfg[c], &r)) {
+				s->done[c] = 1;
+				s->gflops_seen[c] = r.gflops;
+			}
+	}
+	tkp_csv_free(t);
+	return 0;
+}
+
+/* ---- predictions ------------------------------------------------------- */
+
+static double flops_of(const tkp_config *c)
+{
+	return 2.0 * (double)c->m * (double)c->n * (double)c->k;
+}
+
+/*
+ * Predicted seconds for configuration i: its FLOPs at the speed the same
+ * kernel, dtype and thread count reached at the nearest smaller size (or,
+ * before any, a conservative 0.5 GFLOP/s), times the runs it will take: a
+ * warm-up, max(min_reps, min_time/t) timed runs and one per counter pass.
+ */
+static double predict(const sweep_state *s, size_t i, const tkp_plan *p, int passes)
+{
+	const tkp_config *c = &s->cfg[i];
+	double best_flops = -1, gf = 0.5, t1, runs;
+
+	for (size_t j = 0; j < s->ncfg; j++) {
+		const tkp_config *o = &s->cfg[j];
+		if (isnan(s->gflops_seen[j]) || o->kernel != c->kernel || o->dtype != c->dtype ||
+		    o->threads != c->threads || flops_of(o) > flops_of(c))
+			continue;
+		if (flops_of(o) > best_flops) {
+			best_flops = flops_of(o);
+			gf = s->gflops_seen[j];
+		}
+	}
+	if (!(gf > 0))
+		gf = 0.5;
+	t1 = flops_of(c) / (gf * 1e9);
+	runs = 1 + passes + fmax((double)p->min_reps, t1 > 0 ? p->min_time_s / t1 : 1);
+	if (runs > p->max_reps + 1 + passes)
+		runs = p->max_reps + 1 + passes;
+	return t1 * runs;
+}
+
+static void fmt_duration(char *buf, size_t len, double s)
+{
+	if (!isfinite(s) || s < 0)
+		tkp_fmt(buf, len, "?");
+	else if (s < 60)
+		tkp_fmt(buf, len, "%.0fs", s);
+	else if (s < 3600)
+		tkp_fmt(buf, len, "%dm%02ds", (int)(s / 60), (int)fmod(s, 60));
+	else
+		tkp_fmt(buf, len, "%dh%02dm", (int)(s / 3600), (int)fmod(s / 60, 60));
+}
+
+static void config_label(const tkp_config *c, char *buf, size_t len)
+{
+	char b[32] = "", t[32] = "";
+
+	if (c->block > 0)
+		tkp_fmt(b, sizeof b, " b%d", c->block);
+	if (c->kernel->caps & TKP_CAP_THREADS)
+		tkp_fmt(t, sizeof t, " t%d", c->threads);
+	if (c->m == c->n && c->n == c->k)
+		tkp_fmt(buf, len, "%s %s %zu%s%s", c->kernel->name, tkp_dtype_name(c->dtype), c->m, b, t);
+	else
+		tkp_fmt(buf, len, "%s %s %zux%zux%zu%s%s", c->kernel->name, tkp_dtype_name(c->dtype), c->m,
+			c->n, c->k, b, t);
+}
+
+static void progress(const sweep_state *s, size_t done, size_t total, const char *label,
+		     double eta, const char *result)
+{
+	char e[32];
+
+	if (s->quiet)
+		return;
+	fmt_duration(e, sizeof e, eta);
+	if (s->tty) {
+		int width = 24, fill = total ? (int)((double)done * width / (double)total) : width;
+		fprintf(stderr, "\r\033[K[");
+		for (int i = 0; i < width; i++)
+			fputc(i < fill ? '#' : '.', stderr);
+		fprintf(stderr, "] %zu/%zu %s  ETA %s", done, total, label, e);
+		if (result)
+			fprintf(stderr, "\r\033[K");
+	} else if (result) {
+		fprintf(stderr, "[%zu/%zu] %s: %s\n", done, total, label, result);
+	}
+	fflush(stderr);
+}
+
+/* ---- summary ----------------------------------------------------------- */
+
+typedef struct best_row {
+	char kernel[32];
+	tkp_dtype dtype;
+	double best;
+	tkp_result at;
+} best_row;
+
+/* Builds the summary from sweep.csv (so resumed rows count) into a memory
+ * buffer; prints it and writes summary.txt. */
+static int write_summary(const sweep_state *s, int partial, size_t skipped, char *err, size_t errlen)
+{
+	tkp_csv *t = NULL;
+	char *buf = NULL, path[PATH_MAX];
+	size_t len = 0;
+	FILE *mem;
+	int rc;
+
+	if ((rc = tkp_csv_read(s->csv_path, &t, err, errlen)))
+		return rc;
+	if (!(mem = open_memstream(&buf, &len))) {
+		tkp_csv_free(t);
+		return TKP_ENOMEM;
+	}
+	fprintf(mem, "tkprofile %s sweep summary: %s\n", PACKAGE_VERSION, s->dir);
+	if (partial)
+		fprintf(mem, "PARTIAL: the sweep was interrupted; resume with "
+			     "`tkprofile sweep --out DIR --resume`\n");
+	for (int d = 0; d < 2; d++) {
+		tkp_dtype dt = d ? TKP_F64 : TKP_F32;
+		best_row rows[TKP_PLAN_MAX_KERNELS];
+		int nrows = 0;
+		size_t common = 0; /* largest max-dim size that naive and others share */
+		tkp_result r;
+
+		for (size_t i = 0; i < t->nrows; i++) {
+			int j;
+			if (tkp_csv_sweep_parse(t, i, &r, err, errlen) || r.dtype != dt)
+				continue;
+			for (j = 0; j < nrows && strcmp(rows[j].kernel, r.kernel); j++)
+				;
+			if (j == nrows) {
+				if (nrows == TKP_PLAN_MAX_KERNELS)
+					continue;
+				memset(&rows[j], 0, sizeof rows[j]);
+				tkp_strlcpy(rows[j].kernel, r.kernel, sizeof rows[j].kernel);
+				rows[j].best = -1;
+				nrows++;
+			}
+			if (r.gflops > rows[j].best) {
+				rows[j].best = r.gflops;
+				rows[j].at = r;
+			}
+		}
+		if (!nrows)
+			continue;
+		/* the largest size naive ran at (square or not, by FLOPs) */
+		{
+			double bestf = -1;
+			for (size_t i = 0; i < t->nrows; i++) {
+				if (tkp_csv_sweep_parse(t, i, &r, err, errlen) || r.dtype != dt ||
+				    strcmp(r.kernel, "naive"))
+					continue;
+				if (r.flops_model > bestf) {
+					bestf = r.flops_model;
+					common = i + 1;
+				}
+			}
+		}
+		fprintf(mem, "\n%s: best GFLOP/s per kernel", tkp_dtype_name(dt));
+		if (common) {
+			tkp_result nr;
+			tkp_csv_sweep_parse(t, common - 1, &nr, err, errlen);
+			fprintf(mem, "; speed-up over naive at %zux%zux%zu\n", nr.m, nr.n, nr.k);
+		} else {
+			fprintf(mem, " (naive not run: no speed-ups)\n");
+		}
+		fprintf(mem, "  %-10s %10s  %-24s %10s\n", "kernel", "GFLOP/s", "at (size block threads)",
+			"speed-up");
+		for (int j = 0; j < nrows; j++) {
+			char at[64], sp[32] = "-";
+			const tkp_result *a = &rows[j].at;
+			tkp_fmt(at, sizeof at, "%zux%zux%zu %s t%d", a->m, a->n, a->k,
+				a->block > 0 ? "" : "-", a->threads);
+			if (a->block > 0)
+				tkp_fmt(at, sizeof at, "%zux%zux%zu b%d t%d", a->m, a->n, a->k, a->block,
+					a->threads);
+			if (common) {
+				tkp_result nr, kr;
+				double tk = INFINITY;
+				tkp_csv_sweep_parse(t, common - 1, &nr, err, errlen);
+				for (size_t i = 0; i < t->nrows; i++)
+					if (!tkp_csv_sweep_parse(t, i, &kr, err, errlen) && kr.dtype == dt &&
+					    !strcmp(kr.kernel, rows[j].kernel) && kr.m == nr.m &&
+					    kr.n == nr.n && kr.k == nr.k && kr.time_s < tk)
+						tk = kr.time_s;
+				if (isfinite(tk) && tk > 0)
+					tkp_fmt(sp, sizeof sp, "%.1fx", nr.time_s / tk);
+			}
+			fprintf(mem, "  %-10s %10.2f  %-24s %10s\n", rows[j].kernel, rows[j].best, at, sp);
+		}
+	}
+	{
+		size_t bad = 0;
+		tkp_result r;
+		for (size_t i = 0; i < t->nrows; i++)
+			if (!tkp_csv_sweep_parse(t, i, &r, err, errlen) && r.verified == 0)
+				bad++;
+		fprintf(mem, "\n%zu rows in sweep.csv", t->nrows);
+		if (bad)
+			fprintf(mem, ", %zu FAILED verification", bad);
+		if (skipped)
+			fprintf(mem, ", %zu configurations skipped (see above)", skipped);
+		fprintf(mem, ".\n");
+	}
+	tkp_csv_free(t);
+	if (fclose(mem)) {
+		free(buf);
+		return TKP_ENOMEM;
+	}
+	fputs(buf, stdout);
+	rc = tkp_path_join(path, sizeof path, s->dir, "summary.txt");
+	if (!rc && tkp_write_file(path, buf, len)) {
+		tkp_fmt(err, errlen, "%s: %s", path, strerror(errno));
+		rc = TKP_EIO;
+	}
+	free(buf);
+	return rc;
+}
+
+/* ---- the command ------------------------------------------------------- */
+
+/* Finds a profile by name (profiles/NAME.prof) or path. */
+static int resolve_profile(const char *arg, char *path, size_t len)
+{
+	if (strchr(arg, '/') || (strlen(arg) > 5 && !strcmp(arg + strlen(arg) - 5, ".prof")) ||
+	    tkp_path_exists(arg)) {
+		tkp_strlcpy(path, arg, len);
+		return 0;
+	}
+	tkp_fmt(path, len, "%s/profiles/%s.prof", tkp_cli_datadir(), arg);
+	return tkp_path_exists(path) ? 0 : -1;
+}
+
+static int write_plan(const char *dir, const tkp_plan *p, char *err, size_t errlen)
+{
+	char path[PATH_MAX];
+	tkp_afile f;
+
+	if (tkp_path_join(path, sizeof path, dir, "plan.prof") || tkp_afile_open(&f, path)) {
+		tkp_fmt(err, errlen, "%s: %s", path, strerror(errno));
+		return TKP_EIO;
+	}
+	if (tkp_plan_write(p, f.fp)) {
+		tkp_afile_abort(&f);
+		tkp_fmt(err, errlen, "%s: %s", path, strerror(errno));
+		return TKP_EIO;
+	}
+	if (tkp_afile_commit(&f)) {
+		tkp_fmt(err, errlen, "%s: %s", path, strerror(errno));
+		return TKP_EIO;
+	}
+	return 0;
+}
+
+int cmd_sweep(int argc, char **argv)
+{
+	enum { O_BUDGET = 256, O_NOPLOTS, O_REPROBE, O_MINTIME };
+	static const struct option opts[] = {
+		{"profile", required_argument, NULL, 'p'}, {"out", required_argument, NULL, 'o'},
+		{"resume", no_argument, NULL, 'r'},        {"counters", required_argument, NULL, 'c'},
+		{"kernels", required_argument, NULL, 'k'}, {"sizes", required_argument, NULL, 's'},
+		{"blocks", required_argument, NULL, 'b'},  {"threads", required_argument, NULL, 't'},
+		{"dtype", required_argument, NULL, 'd'},   {"budget", required_argument, NULL, O_BUDGET},
+		{"min-time", required_argument, NULL, O_MINTIME},
+		{"no-plots", no_argument, NULL, O_NOPLOTS}, {"reprobe", no_argument, NULL, O_REPROBE},
+		{"quiet", no_argument, NULL, 'q'},         {"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0}};
+	/* options that change the plan, applied in order after the profile */
+	struct { const char *key, *val; } over[32];
+	int nover = 0, resume = 0, no_plots = 0, reprobe = 0, c, rc = 0, exit_rc = 0;
+	const char *profile = NULL, *out = NULL;
+	char err[1024], path[PATH_MAX], outbuf[PATH_MAX];
+	tkp_plan plan;
+	tkp_counters *ctr = NULL;
+	sweep_state s;
+	size_t skipped = 0, failed = 0, ran = 0, todo = 0;
+	unsigned char noted[TKP_PLAN_MAX_KERNELS] = {0}; /* unavailable kernel told */
+	tkp_measure_opts mo;
+	double t_start;
+
+	memset(&s, 0, sizeof s);
+	s.csv_fd = -1;
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":p:o:rc:k:s:b:t:d:qh", opts, NULL)) != -1) {
+		const char *key = NULL;
+		switch (c) {
+		case 'p': profile = optarg; break;
+		case 'o': out = optarg; break;
+		case 'r': resume = 1; break;
+		case 'c': key = "counters"; break;
+		case 'k': key = "kernels"; break;
+		case 's': key = "sizes"; break;
+		case 'b': key = "blocks"; break;
+		case 't': key = "threads"; break;
+		case 'd': key = "dtype"; break;
+		case O_BUDGET: key = "budget"; break;
+		case O_MINTIME: key = "min_time"; break;
+		case O_NOPLOTS: no_plots = 1; break;
+		case O_REPROBE: reprobe = 1; break;
+		case 'q': tkp_cli_quiet = s.quiet = 1; break;
+		case 'h': tkp_cli_print_usage("sweep"); return 0;
+		case ':': return tkp_cli_usage("sweep", "option '%s' needs a value", argv[optind - 1]);
+		default:
+			return tkp_cli_usage("sweep", "unknown option '%s' (see `tkprofile sweep --help`)",
+					     argv[optind - 1]);
+		}
+		if (key) {
+			if (nover == 32)
+				return tkp_cli_usage("sweep", "too many options");
+			over[nover].key = key;
+			over[nover++].val = optarg;
+		}
+	}
+	if (optind < argc)
+		return tkp_cli_usage("sweep", "unexpected argument '%s' (options start with --)",
+				     argv[optind]);
+
+	/* ---- the plan: defaults, profile or saved plan, then options */
+	tkp_plan_defaults(&plan);
+	if (resume) {
+		if (!out)
+			return tkp_cli_usage("sweep", "--resume needs --out DIR (the sweep to continue)");
+		if (profile || nover)
+			return tkp_cli_usage("sweep", "--resume continues the plan saved in %s/plan.prof; "
+						      "it takes no --profile or plan options", out);
+		if (tkp_path_join(path, sizeof path, out, "plan.prof") || !tkp_path_exists(path))
+			return tkp_cli_usage("sweep", "--resume: '%s' holds no plan.prof: not a sweep's "
+						      "results directory", out);
+		if ((rc = tkp_plan_load(&plan, path, err, sizeof err)))
+			return tkp_cli_usage("sweep", "%s", err);
+	} else {
+		if (!profile)
+			profile = "default";
+		if (resolve_profile(profile, path, sizeof path))
+			return tkp_cli_usage("sweep", "--profile '%s': no such profile (expected quick, "
+						      "default, full or a .prof file)", profile);
+		if ((rc = tkp_plan_load(&plan, path, err, sizeof err)))
+			return rc == TKP_EIO ? tkp_cli_usage("sweep", "--profile %s", err)
+					     : tkp_cli_usage("sweep", "%s", err);
+		for (int i = 0; i < nover; i++)
+			if (tkp_plan_set(&plan, "sweep", over[i].key, over[i].val, err, sizeof err))
+				return tkp_cli_usage("sweep", "--%s: %s",
+						     strcmp(over[i].key, "min_time") ? over[i].key : "min-time",
+						     err);
+	}
+	if ((rc = tkp_plan_expand(&plan, &s.cfg, &s.ncfg)))
+		return tkp_cli_fail("sweep", "%s", tkp_strerror(rc));
+	if (s.ncfg == 0) {
+		free(s.cfg);
+		return tkp_cli_usage("sweep", "the plan has no configurations (check kernels, sizes "
+					      "and the kernels' max_size)");
+	}
+	for (size_t i = 0; i < s.ncfg; i++)
+		if (tkp_cli_check_fits("sweep", s.cfg[i].dtype, s.cfg[i].m, s.cfg[i].n, s.cfg[i].k, 1)) {
+			free(s.cfg);
+			return TKP_EXIT_USAGE;
+		}
+	/* counters: validated before anything is created */
+	if ((rc = tkp_cli_open_counters("sweep", plan.counters, &ctr))) {
+		free(s.cfg);
+		return rc;
+	}
+
+	/* ---- the results directory */
+	if (!out) {
+		char stamp[32];
+		time_t now = time(NULL);
+		strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", localtime(&now));
+		tkp_fmt(outbuf, sizeof outbuf, "results/%s-%s", tkp_hostname(), stamp);
+		out = outbuf;
+	}
+	s.dir = out;
+	if (check_out_dir(out, err, sizeof err)) {
+		rc = tkp_cli_usage("sweep", "--out '%s': %s", out, err);
+		goto done;
+	}
+	if (!resume && holds_results(out)) {
+		rc = tkp_cli_usage("sweep", "--out '%s' already holds results; refusing to overwrite "
+					    "(use --resume to continue it, or another --out)", out);
+		goto done;
+	}
+	if (tkp_path_join(s.csv_path, sizeof s.csv_path, out, "sweep.csv")) {
+		rc = tkp_cli_usage("sweep", "--out '%s': path too long", out);
+		goto done;
+	}
+	s.done = calloc(s.ncfg, 1);
+	s.predicted = malloc(s.ncfg * sizeof *s.predicted);
+	s.gflops_seen = malloc(s.ncfg * sizeof *s.gflops_seen);
+	if (!s.done || !s.predicted || !s.gflops_seen) {
+		rc = tkp_cli_fail("sweep", "out of memory");
+		goto done;
+	}
+	for (size_t i = 0; i < s.ncfg; i++)
+		s.gflops_seen[i] = NAN;
+	if (resume && tkp_path_exists(s.csv_path) && (rc = load_done(&s, err, sizeof err))) {
+		rc = tkp_cli_usage("sweep", "--resume: %s", err);
+		goto done;
+	}
+	if (tkp_mkdirs(out)) {
+		rc = tkp_cli_fail("sweep", "--out '%s': %s", out, strerror(errno));
+		goto done;
+	}
+	if (!resume && write_plan(out, &plan, err, sizeof err)) {
+		rc = tkp_cli_fail("sweep", "%s", err);
+		goto done;
+	}
+	s.csv_fd = open(s.csv_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0666);
+	if (s.csv_fd < 0) {
+		rc = tkp_cli_fail("sweep", "%s: %s", s.csv_path, strerror(errno));
+		goto done;
+	}
+	if (lseek(s.csv_fd, 0, SEEK_END) == 0) {
+		char *hdr = NULL;
+		size_t hl = 0;
+		FILE *mem = open_memstream(&hdr, &hl);
+		if (!mem || tkp_csv_sweep_header(mem) || fclose(mem) ||
+		    write(s.csv_fd, hdr, hl) != (ssize_t)hl) {
+			rc = tkp_cli_fail("sweep", "%s: %s", s.csv_path, strerror(errno ? errno : EIO));
+			free(hdr);
+			if (ftruncate(s.csv_fd, 0)) {
+			}
+			goto done;
+		}
+		free(hdr);
+	}
+	s.tty = isatty(STDERR_FILENO);
+	tkp_cli_catch_signals();
+
+	for (size_t i = 0; i < s.ncfg; i++)
+		todo += !s.done[i];
+	tkp_cli_note("tkprofile: sweep: %zu configurations%s into %s", todo,
+		     resume ? " left to run" : "", out);
+	if (!ctr || tkp_counters_passes(ctr) == 0)
+		tkp_cli_note("tkprofile: sweep: counters: none (%s); timing and model FLOPs/bytes only",
+			     ctr ? tkp_counters_why(ctr) : "--counters none");
+
+	/* ---- machine description and ceilings (unless the plan says none) */
+	if (strcmp(plan.probe, "none") && !tkp_cli_interrupted) {
+		char mj[PATH_MAX];
+		if (!(resume && !tkp_path_join(mj, sizeof mj, out, "machine.json") && tkp_path_exists(mj))) {
+			int mrc = tkp_cli_machine_into("sweep", out, !strcmp(plan.probe, "quick"), reprobe,
+						       s.quiet);
+			if (mrc == TKP_EXIT_INTR || tkp_cli_interrupted)
+				exit_rc = TKP_EXIT_INTR;
+			else if (mrc)
+				tkp_cli_warn("sweep", "machine probe failed; continuing without ceilings");
+		}
+	}
+
+	/* ---- the runs */
+	tkp_measure_opts_init(&mo);
+	mo.min_time_s = plan.min_time_s;
+	mo.min_reps = plan.min_reps;
+	mo.max_reps = plan.max_reps < plan.min_reps ? plan.min_reps : plan.max_reps;
+	mo.seed = plan.seed;
+	mo.counters = ctr && tkp_counters_passes(ctr) > 0 ? ctr : NULL;
+	mo.stop = (volatile int *)&tkp_cli_interrupted;
+	t_start = tkp_timer_now();
+	{
+		size_t k = 0;
+		int passes = mo.counters ? tkp_counters_passes(ctr) : 0;
+		for (size_t i = 0; i < s.ncfg && !tkp_cli_interrupted; i++) {
+			tkp_config *cf = &s.cfg[i];
+			char label[128], res[160];
+			double eta = 0, pred;
+			const char *why;
+			tkp_result r;
+
+			if (s.done[i])
+				continue;
+			k++;
+			config_label(cf, label, sizeof label);
+			if ((why = tkp_kernel_why_unavailable(cf->kernel))) {
+				size_t ki = (size_t)(cf->kernel - tkp_kernel_at(0));
+				if (ki < TKP_PLAN_MAX_KERNELS && !noted[ki]) {
+					tkp_cli_note("tkprofile: sweep: skipping kernel %s: %s",
+						     cf->kernel->name, why);
+					noted[ki] = 1;
+				}
+				skipped++;
+				continue;
+			}
+			pred = predict(&s, i, &plan, passes);
+			for (size_t j = i; j < s.ncfg; j++)
+				if (!s.done[j])
+					eta += predict(&s, j, &plan, passes);
+			if (plan.budget_s > 0 && tkp_timer_now() - t_start + pred > plan.budget_s) {
+				char d[32];
+				fmt_duration(d, sizeof d, pred);
+				tkp_cli_note("%stkprofile: sweep: skipped %s: predicted %s would exceed "
+					     "the %.0f s budget",
+					     s.tty && !s.quiet ? "\r\033[K" : "", label, d, plan.budget_s);
+				skipped++;
+				continue;
+			}
+			progress(&s, k - 1, todo, label, eta, NULL);
+			rc = tkp_measure_kernel(cf->kernel, cf->dtype, cf->m, cf->n, cf->k, cf->block,
+						cf->threads, &mo, &r);
+			if (rc) {
+				tkp_cli_warn("sweep", "%s%s: %s; recorded as failed, continuing",
+					     s.tty ? "\r\033[K" : "", label, tkp_strerror(rc));
+				failed++;
+				rc = 0;
+				continue;
+			}
+			if (append_row(&s, &r)) {
+				rc = tkp_cli_fail("sweep", "%s: %s (every earlier row is intact)", s.csv_path,
+						  strerror(errno));
+				goto done;
+			}
+			ran++;
+			s.done[i] = 1;
+			s.gflops_seen[i] = r.gflops;
+			tkp_fmt(res, sizeof res, "%.3g GFLOP/s, %.3g ms%s", r.gflops, r.time_s * 1e3,
+				r.verified == 0 ? ", VERIFICATION FAILED" : "");
+			progress(&s, k, todo, label, eta - pred, res);
+			if (r.verified == 0)
+				tkp_cli_warn("sweep", "%s: result failed verification (max rel. error %.3g)",
+					     label, r.max_rel_err);
+		}
+	}
+	if (tkp_cli_interrupted)
+		exit_rc = TKP_EXIT_INTR;
+	if (s.tty && !s.quiet)
+		fprintf(stderr, "\r\033[K");
+	close(s.csv_fd);
+	s.csv_fd = -1;
+
+	/* ---- summary and charts */
+	if ((rc = write_summary(&s, exit_rc == TKP_EXIT_INTR, skipped, err, sizeof err))) {
+		rc = tkp_cli_fail("sweep", "summary: %s", err);
+		goto done;
+	}
+	if (failed)
+		tkp_cli_warn("sweep", "%zu configurations failed (see messages above)", failed);
+	if (!no_plots && exit_rc != TKP_EXIT_INTR) {
+		int prc = tkp_cli_plot_dir("sweep", out, s.quiet);
+		if (prc == TKP_EXIT_INTR)
+			exit_rc = TKP_EXIT_INTR;
+		else if (prc)
+			tkp_cli_warn("sweep", "charts failed; the CSV is intact (retry: tkprofile plot %s)", out);
+	}
+	if (exit_rc == TKP_EXIT_INTR)
+		tkp_cli_note("tkprofile: sweep: interrupted; %zu rows kept in %s; continue with: "
+			     "tkprofile sweep --out '%s' --resume", ran, s.csv_path, out);
+	else
+		tkp_cli_note("tkprofile: sweep: results in %s", out);
+	rc = failed && !ran ? TKP_EXIT_FAIL : exit_rc;
+done:
+	if (s.csv_fd >= 0)
+		close(s.csv_fd);
+	tkp_counters_close(ctr);
+	free(s.cfg);
+	free(s.done);
+	free(s.predicted);
+	free(s.gflops_seen);
+	return rc;
+}

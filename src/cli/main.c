@@ -1,0 +1,153 @@
+/*
+ * main.c - the tkprofile driver: global options and the subcommand table.
+ *
+ * Each subcommand lives in its own src/cli/cmd_<name>.c; this file only
+ * dispatches, prints help, and makes sure what was written to stdout really
+ * reached it (a full disk or a closed pipe must not exit 0).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+typedef struct cmd_struct {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *usage;
+	const char *summary;
+} cmd_struct;
+
+static const cmd_struct commands[] = {
+	{"sweep", cmd_sweep, cmd_sweep_usage, "sweep sizes, blocks and threads across the kernels"},
+	{"run", cmd_run, cmd_run_usage, "measure one kernel configuration"},
+	{"machine", cmd_machine, cmd_machine_usage, "probe topology, ceilings and the memory hierarchy"},
+	{"counters", cmd_counters, cmd_counters_usage, "which metrics this machine can count, and why not"},
+	{"kernels", cmd_kernels, cmd_kernels_usage, "the kernel table and what this CPU can run"},
+	{"plot", cmd_plot, cmd_plot_usage, "(re)draw a results directory's charts from its CSV"},
+	{"compare", cmd_compare, cmd_compare_usage, "put machines' results side by side"},
+};
+
+#define NCOMMANDS (sizeof commands / sizeof commands[0])
+
+static const cmd_struct *find_command(const char *name)
+{
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (!strcmp(commands[i].name, name))
+			return &commands[i];
+	return NULL;
+}
+
+void tkp_cli_print_usage(const char *cmd)
+{
+	const cmd_struct *c = find_command(cmd);
+
+	if (c)
+		fputs(c->usage, stdout);
+}
+
+static void print_main_help(FILE *fp)
+{
+	fprintf(fp,
+		"usage: tkprofile <command> [options]\n"
+		"\n"
+		"Profiles matrix-multiplication kernels with timers and hardware counters,\n"
+		"writes tidy CSV and draws roofline and cache charts.\n"
+		"\n"
+		"commands:\n");
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		fprintf(fp, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fprintf(fp,
+		"  %-10s %s\n"
+		"\n"
+		"options:\n"
+		"  -h, --help     this help; `tkprofile help COMMAND` or `tkprofile COMMAND --help`\n"
+		"  -V, --version  version and build configuration\n"
+		"\n"
+		"Start with `tkprofile sweep` (about 5 minutes) or `tkprofile sweep --profile quick`.\n"
+		"Exit codes: 0 ok, 1 runtime failure, 2 bad usage or input, 130 interrupted.\n"
+		"See tkprofile(1).\n",
+		"help", "help on a command");
+}
+
+static void print_version(void)
+{
+	printf("tkprofile %s\n", PACKAGE_VERSION);
+	printf("features:");
+#ifdef TKP_HAVE_PAPI
+	printf(" papi");
+#endif
+#ifdef TKP_HAVE_HWLOC
+	printf(" hwloc");
+#endif
+#ifdef TKP_HAVE_CBLAS
+	printf(" cblas");
+#endif
+#ifdef TKP_HAVE_X86_SIMD
+	printf(" x86-simd");
+#endif
+	printf("\nisa path: %s\n", tkp_isa_name());
+	printf("data: %s\n", tkp_cli_datadir());
+}
+
+/* Exit status after making sure stdout was written: buffered output can
+ * fail only at the final flush (ENOSPC, EIO, EPIPE). */
+static int finish(int rc)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		if (errno != EPIPE)
+			fprintf(stderr, "tkprofile: error writing standard output: %s\n", strerror(errno));
+		return rc ? rc : TKP_EXIT_FAIL;
+	}
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	const cmd_struct *c;
+
+	if (argc < 2) {
+		print_main_help(stderr);
+		return TKP_EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+		print_main_help(stdout);
+		return finish(0);
+	}
+	if (!strcmp(argv[1], "-V") || !strcmp(argv[1], "--version")) {
+		print_version();
+		return finish(0);
+	}
+	if (!strcmp(argv[1], "help")) {
+		if (argc < 3) {
+			print_main_help(stdout);
+			return finish(0);
+		}
+		if (!(c = find_command(argv[2]))) {
+			fprintf(stderr, "tkprofile: help: unknown command '%s' (see `tkprofile --help`)\n",
+				argv[2]);
+			return TKP_EXIT_USAGE;
+		}
+		fputs(c->usage, stdout);
+		return finish(0);
+	}
+	if (argv[1][0] == '-') {
+		fprintf(stderr, "tkprofile: unknown option '%s' (see `tkprofile --help`)\n", argv[1]);
+		return TKP_EXIT_USAGE;
+	}
+	if (!(c = find_command(argv[1]))) {
+		fprintf(stderr, "tkprofile: unknown command '%s' (expected one of:", argv[1]);
+		for (size_t i = 0; i < NCOMMANDS; i++)
+			fprintf(stderr, " %s", commands[i].name);
+		fprintf(stderr, ", help)\n");
+		return TKP_EXIT_USAGE;
+	}
+	if (tkp_cli_wants_help(argc - 1, argv + 1)) {
+		fputs(c->usage, stdout);
+		return finish(0);
+	}
+	return finish(c->fn(argc - 1, argv + 1));
+}

@@ -1,0 +1,80 @@
+/*
+ * isa.c - which SIMD path the kernels take on this CPU.
+ *
+ * One binary runs on any x86-64: SIMD functions are compiled with
+ * __attribute__((target(...))) and chosen here at run time from cpuid
+ * (__builtin_cpu_supports).  TKP_ISA=avx512|avx2|generic lowers the choice,
+ * e.g. to compare paths on one machine; it never raises it above what the CPU
+ * can run, because that would crash with SIGILL.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kernels.h"
+
+tkp_isa tkp_isa_supported(void)
+{
+#ifdef TKP_HAVE_X86_SIMD
+	__builtin_cpu_init();
+	if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
+	    __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512bw"))
+		return TKP_ISA_AVX512;
+	if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
+		return TKP_ISA_AVX2;
+#endif
+	return TKP_ISA_GENERIC;
+}
+
+static tkp_isa isa_from_env(tkp_isa best)
+{
+	const char *e = getenv("TKP_ISA");
+	tkp_isa want = best;
+
+	if (!e || !*e)
+		return best;
+	if (!strcmp(e, "generic") || !strcmp(e, "scalar"))
+		want = TKP_ISA_GENERIC;
+	else if (!strcmp(e, "avx2"))
+		want = TKP_ISA_AVX2;
+	else if (!strcmp(e, "avx512"))
+		want = TKP_ISA_AVX512;
+	return want < best ? want : best;
+}
+
+tkp_isa tkp_isa_current(void)
+{
+	/* Racy first call is harmless: every thread computes the same value. */
+	static int cached = -1;
+
+	if (cached < 0)
+		cached = (int)isa_from_env(tkp_isa_supported());
+	return (tkp_isa)cached;
+}
+
+const char *tkp_isa_name(void)
+{
+	static const char *const names[] = {"generic", "avx2", "avx512"};
+
+	return names[tkp_isa_current()];
+}
+
+int tkp_kernel_default_block(tkp_dtype dt)
+{
+	long l1 = -1;
+	size_t es = dt == TKP_F32 ? 4 : 8;
+	int b = 16;
+
+#ifdef _SC_LEVEL1_DCACHE_SIZE
+	l1 = sysconf(_SC_LEVEL1_DCACHE_SIZE);
+#endif
+	if (l1 <= 0)
+		return 64;
+	/* Largest multiple of 16 with 3·b²·size ≤ L1/2: A, B and C tiles stay
+	 * resident with room for the stack and stray lines. */
+	while ((size_t)3 * (b + 16) * (b + 16) * es <= (size_t)l1 / 2)
+		b += 16;
+	return b;
+}

@@ -1,0 +1,51 @@
+/*
+ * kernels.h - private interface between the kernel files and the registry.
+ *
+ * Kernels are pure compute: parameters in (a tkp_gemm), C out.  They include
+ * nothing from src/lib, src/probe or src/cli, never print and never time
+ * themselves.  Each kernel file defines one tkp_gemm_<name>() and, if it can
+ * be unavailable, tkp_<name>_unavailable(); registry.c lists them.
+ */
+#ifndef TKP_KERNELS_H
+#define TKP_KERNELS_H
+
+#include "tkprofile.h"
+
+/* Instruction-set paths, best last. */
+typedef enum tkp_isa { TKP_ISA_GENERIC = 0, TKP_ISA_AVX2 = 1, TKP_ISA_AVX512 = 2 } tkp_isa;
+
+/* The path SIMD kernels take: the best the CPU supports, lowered by the
+ * TKP_ISA environment variable.  Decided once per process. */
+tkp_isa tkp_isa_current(void);
+/* Best path the CPU supports, ignoring TKP_ISA. */
+tkp_isa tkp_isa_supported(void);
+
+/* Default tile edge for blocked kernels when tkp_gemm.block is 0: three
+ * b×b tiles of the dtype fill about half the L1 data cache (sysconf),
+ * rounded down to a multiple of 16; 64 when the size is unknown. */
+int tkp_kernel_default_block(tkp_dtype dt);
+
+int tkp_gemm_naive(const tkp_gemm *g);
+int tkp_gemm_simd(const tkp_gemm *g);
+int tkp_gemm_blocked(const tkp_gemm *g);
+int tkp_gemm_threaded(const tkp_gemm *g);
+int tkp_gemm_blas(const tkp_gemm *g);
+/* NULL when the blas kernel can run, else why not. */
+const char *tkp_blas_unavailable(void);
+
+/* The SIMD kernels on an explicit path instead of tkp_isa_current(), so the
+ * tests can check every path this CPU runs in one process (the current
+ * path is decided once).  TKP_ENOTSUP for a path the CPU or build lacks.
+ * Arguments are assumed checked (tkp_kernel_run). */
+int tkp_gemm_simd_isa(const tkp_gemm *g, tkp_isa isa);
+int tkp_gemm_blocked_isa(const tkp_gemm *g, tkp_isa isa);
+int tkp_gemm_threaded_isa(const tkp_gemm *g, tkp_isa isa);
+
+/* C[i0:i1][j0:j1] = A[i0:i1][:]·B[:][j0:j1] by the blocked kernel's loops
+ * with tile edge b ≥ 1: the unit of work threaded hands to its threads.
+ * pack is scratch of tkp_blocked_pack_bytes(g, b) bytes, one per thread. */
+void tkp_blocked_part(const tkp_gemm *g, tkp_isa isa, size_t b, size_t i0, size_t i1,
+		      size_t j0, size_t j1, void *pack);
+size_t tkp_blocked_pack_bytes(const tkp_gemm *g, size_t b);
+
+#endif

@@ -1,0 +1,244 @@
+/*
+ * threaded.c - the parallel rung: the blocked kernel run by a team of
+ * pthreads over disjoint blocks of C.
+ *
+ * Each call creates its team once (threads-1 workers; the calling thread is
+ * the last member) and joins it before returning, so no thread outlives the
+ * call and nothing is shared between calls.  C is cut into a grid of
+ * blocks, whole b×b tiles each, about four per thread so that a thread
+ * slowed by a noisy neighbour does not hold the rest up; threads take the
+ * next block from an atomic counter.  A block of C belongs to exactly one
+ * thread, which computes it completely (zeroing, every k), so threads never
+ * write the same memory and need no locks; pthread_join publishes their
+ * results to the caller.  More threads than blocks is allowed: the extra
+ * threads find the counter exhausted and return.
+ *
+ * When the caller may run on at least as many CPUs as there are threads,
+ * every member is pinned to its own CPU for the call (the caller gets its
+ * own affinity mask back afterwards).  Left to the scheduler, two threads
+ * on this 2-vCPU VM spent long stretches on one CPU: each ran at ~60% of
+ * its pinned speed.  Pinning failures are ignored: pinning is a
+ * measurement nicety, not a requirement.
+ */
+#include "config.h"
+
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "kernels.h"
+#include "simd_rows.h"
+
+/* Blocks of C per thread: enough slack to even out uneven progress, few
+ * enough that each block still reuses its tiles of A and B. */
+enum { BLOCKS_PER_THREAD = 4 };
+
+struct team {
+	const tkp_gemm *g;
+	tkp_isa isa;
+	size_t b;          /* tile edge */
+	size_t bm, bn;     /* block of C: bm rows × bn columns */
+	size_t nbn;        /* blocks per row of the grid */
+	size_t nblocks;
+	atomic_size_t next; /* next block to take */
+	atomic_int stop;    /* set when the team could not be formed */
+};
+
+/* The caller's own affinity, put back when the call returns. */
+struct caller_mask {
+#ifdef HAVE_PTHREAD_SETAFFINITY_NP
+	cpu_set_t set;
+#else
+	int unused;
+#endif
+};
+
+struct worker {
+	struct team *team;
+	pthread_t tid;
+	int cpu;    /* CPU to pin to, or -1 */
+	void *pack; /* this thread's scratch for packed tiles of B */
+};
+
+static size_t div_up(size_t x, size_t y)
+{
+	return (x + y - 1) / y;
+}
+
+static size_t min_sz(size_t x, size_t y)
+{
+	return x < y ? x : y;
+}
+
+static void team_work(struct team *t, void *pack)
+{
+	for (;;) {
+		size_t blk, i0, j0;
+
+		if (atomic_load_explicit(&t->stop, memory_order_relaxed))
+			return;
+		blk = atomic_fetch_add_explicit(&t->next, 1, memory_order_relaxed);
+		if (blk >= t->nblocks)
+			return;
+		i0 = blk / t->nbn * t->bm;
+		j0 = blk % t->nbn * t->bn;
+		tkp_blocked_part(t->g, t->isa, t->b, i0, min_sz(i0 + t->bm, t->g->m), j0,
+				 min_sz(j0 + t->bn, t->g->n), pack);
+	}
+}
+
+/* Pins the calling thread to one CPU; a no-op for cpu < 0 or without
+ * pthread_setaffinity_np. */
+static void pin_self(int cpu)
+{
+#ifdef HAVE_PTHREAD_SETAFFINITY_NP
+	cpu_set_t set;
+
+	if (cpu < 0)
+		return;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	(void)pthread_setaffinity_np(pthread_self(), sizeof set, &set);
+#else
+	(void)cpu;
+#endif
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+
+	pin_self(w->cpu);
+	team_work(w->team, w->pack);
+	return NULL;
+}
+
+/*
+ * Splits C into about BLOCKS_PER_THREAD·nt blocks of whole tiles: column
+ * panels first, since a block spanning all of m reuses each packed tile of
+ * B for every row tile, as the blocked kernel does (row panels made every
+ * thread re-pack all of B: 1.35× on 2 threads against 1.75×); rows too when
+ * there are too few column tiles, e.g. a tall narrow C.
+ */
+static void team_grid(struct team *t, int nt)
+{
+	size_t want = (size_t)nt * BLOCKS_PER_THREAD;
+	size_t rt = div_up(t->g->m, t->b), ct = div_up(t->g->n, t->b);
+	size_t cols_per = ct >= want ? ct / want : 1;
+	size_t nbn = div_up(ct, cols_per);
+	size_t rows_per = nbn >= want ? rt : div_up(rt, div_up(want, nbn));
+
+	t->bm = rows_per * t->b;
+	t->bn = cols_per * t->b;
+	t->nbn = div_up(t->g->n, t->bn);
+	t->nblocks = div_up(t->g->m, t->bm) * t->nbn;
+}
+
+/*
+ * Plans pinning: the caller's affinity mask goes to *saved, the first CPU
+ * in it to *caller_cpu and the next ones to w[i].cpu.  All stay -1 (and
+ * *saved unused) when the mask has fewer CPUs than threads, since two
+ * pinned threads sharing a CPU would serialise, or the build cannot pin.
+ */
+static void team_cpus(struct worker *w, int nworkers, int *caller_cpu, struct caller_mask *saved)
+{
+	*caller_cpu = -1;
+	for (int i = 0; i < nworkers; i++)
+		w[i].cpu = -1;
+#ifdef HAVE_PTHREAD_SETAFFINITY_NP
+	long online = sysconf(_SC_NPROCESSORS_ONLN);
+	int next = -1;
+
+	if (online < nworkers + 1 ||
+	    pthread_getaffinity_np(pthread_self(), sizeof saved->set, &saved->set) != 0 ||
+	    CPU_COUNT(&saved->set) < nworkers + 1)
+		return;
+	for (int cpu = 0; cpu < CPU_SETSIZE && next < nworkers; cpu++) {
+		if (!CPU_ISSET(cpu, &saved->set))
+			continue;
+		if (next < 0)
+			*caller_cpu = cpu;
+		else
+			w[next].cpu = cpu;
+		next++;
+	}
+#else
+	(void)saved;
+#endif
+}
+
+/* Gives the caller back the affinity mask team_cpus saved. */
+static void caller_restore(const struct caller_mask *saved)
+{
+#ifdef HAVE_PTHREAD_SETAFFINITY_NP
+	(void)pthread_setaffinity_np(pthread_self(), sizeof saved->set, &saved->set);
+#else
+	(void)saved;
+#endif
+}
+
+int tkp_gemm_threaded_isa(const tkp_gemm *g, tkp_isa isa)
+{
+	int nt = g->threads > 0 ? g->threads : 1;
+	struct team t = {
+		.g = g,
+		.isa = isa,
+		.b = g->block > 0 ? (size_t)g->block : (size_t)tkp_kernel_default_block(g->dtype),
+	};
+	struct worker *w = NULL;
+	struct caller_mask saved;
+	char *packs = NULL;
+	size_t pack_sz;
+	int made = 0, caller_cpu = -1, err = 0;
+
+	if (!tkp_simd_isa_ok(isa))
+		return TKP_ENOTSUP;
+	team_grid(&t, nt);
+	atomic_init(&t.next, 0);
+	atomic_init(&t.stop, 0);
+
+	/* One scratch area per thread, each on its own cache lines. */
+	pack_sz = (tkp_blocked_pack_bytes(g, t.b) + 63) / 64 * 64;
+	packs = malloc(pack_sz * (size_t)nt);
+	if (!packs) {
+		err = TKP_ENOMEM;
+		goto fail;
+	}
+	if (nt > 1) {
+		w = calloc((size_t)nt - 1, sizeof *w);
+		if (!w) {
+			err = TKP_ENOMEM;
+			goto fail;
+		}
+		team_cpus(w, nt - 1, &caller_cpu, &saved);
+	}
+	for (; made < nt - 1; made++) {
+		w[made].team = &t;
+		w[made].pack = packs + pack_sz * (size_t)(made + 1);
+		if (pthread_create(&w[made].tid, NULL, worker_main, &w[made]) != 0) {
+			/* A smaller team than asked would time the wrong thing:
+			 * stop the ones already running and report it. */
+			atomic_store(&t.stop, 1);
+			err = TKP_ENOMEM;
+			goto fail;
+		}
+	}
+	pin_self(caller_cpu);
+	team_work(&t, packs);
+
+fail:
+	for (int i = 0; i < made; i++)
+		pthread_join(w[i].tid, NULL);
+	if (caller_cpu >= 0)
+		caller_restore(&saved);
+	free(w);
+	free(packs);
+	return err;
+}
+
+int tkp_gemm_threaded(const tkp_gemm *g)
+{
+	return tkp_gemm_threaded_isa(g, tkp_isa_current());
+}

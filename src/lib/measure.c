@@ -1,0 +1,278 @@
+/*
+ * measure.c - one measured configuration: allocate, warm up, repeat until
+ * the timing is trustworthy, count, verify.
+ *
+ * Order of work, and why:
+ *   1. inputs are allocated 64-byte aligned and filled from a seeded
+ *      generator, so runs are reproducible and SIMD loads are aligned;
+ *   2. warm-up runs (untimed) fault in the pages and warm the caches and
+ *      branch predictors: the first run of a kernel is always slower;
+ *   3. timed repetitions continue until both min_reps runs and min_time_s
+ *      seconds are reached (capped at max_reps): short kernels get many
+ *      runs, long ones at least three, and the median is robust;
+ *   4. counters are read in runs of their own, one per pass, so their
+ *      start/stop cost never lands inside the timed runs;
+ *   5. C is verified last with Freivalds' check, outside all timing.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "counters.h"
+#include "stats.h"
+#include "timer.h"
+#include "util.h"
+#include "verify.h"
+
+void tkp_measure_opts_init(tkp_measure_opts *o)
+{
+	memset(o, 0, sizeof *o);
+	o->min_time_s = 0.2;
+	o->min_reps = 3;
+	o->max_reps = 1000;
+	o->warmup = 1;
+	o->verify = 1;
+	o->seed = 42;
+}
+
+void tkp_result_model(tkp_result *r)
+{
+	double m = (double)r->m, n = (double)r->n, k = (double)r->k;
+	double es = (double)tkp_dtype_size(r->dtype);
+
+	r->flops_model = 2.0 * m * n * k;
+	r->bytes_model = (m * k + k * n + 2.0 * m * n) * es;
+	r->ai_model = r->flops_model / r->bytes_model;
+}
+
+/* Multiplies with overflow check; 0 on overflow. */
+static size_t mul_ok(size_t a, size_t b)
+{
+	size_t r;
+
+	return __builtin_mul_overflow(a, b, &r) ? 0 : r;
+}
+
+size_t tkp_measure_bytes(tkp_dtype dt, size_t m, size_t n, size_t k)
+{
+	size_t es = tkp_dtype_size(dt), a, b, c, total;
+
+	a = mul_ok(mul_ok(m, k), es);
+	b = mul_ok(mul_ok(k, n), es);
+	c = mul_ok(mul_ok(m, n), es);
+	if (!a || !b || !c)
+		return 0;
+	total = a + b;
+	if (total < a || total + c < total)
+		return 0;
+	total += c;
+	/* verification vectors and alignment slack */
+	if (total + tkp_verify_bytes(m, n, k) + 3 * 64 < total)
+		return 0;
+	return total + tkp_verify_bytes(m, n, k) + 3 * 64;
+}
+
+static void *alloc_matrix(size_t count, size_t es)
+{
+	size_t bytes = count * es;
+	void *p = NULL;
+
+	/* round up so aligned_alloc's size is a multiple of the alignment */
+	bytes = (bytes + 63) & ~(size_t)63;
+	if (posix_memalign(&p, 64, bytes) != 0)
+		return NULL;
+	return p;
+}
+
+static void fill(void *p, tkp_dtype dt, size_t count, tkp_rng *rng)
+{
+	if (dt == TKP_F32) {
+		float *f = p;
+		for (size_t i = 0; i < count; i++)
+			f[i] = (float)tkp_rng_unit(rng);
+	} else {
+		double *d = p;
+		for (size_t i = 0; i < count; i++)
+			d[i] = tkp_rng_unit(rng);
+	}
+}
+
+static int stopped(const tkp_measure_opts *o)
+{
+	return o->stop && *o->stop;
+}
+
+/* Runs the counted passes: one kernel run per pass.  Cycles are kept in
+ * every pass the layer can, so that passes can be checked against each
+ * other: a spread over 10% means the runs were not alike (frequency change,
+ * preemption) and the row is flagged rather than trusted silently. */
+static int count_passes(const tkp_kernel *k, const tkp_gemm *g, tkp_counters *ctr, tkp_result *r)
+{
+	int passes = tkp_counters_passes(ctr), rc = 0;
+	double cyc_lo = INFINITY, cyc_hi = 0;
+
+	if (passes <= 0)
+		return 0;
+	for (int p = 0; p < passes; p++) {
+		double v[TKP_M_COUNT];
+		for (int i = 0; i < TKP_M_COUNT; i++)
+			v[i] = NAN;
+		if ((rc = tkp_counters_start(ctr, p)) != 0)
+			return rc;
+		rc = k->fn(g);
+		{
+			int src = tkp_counters_stop(ctr, p, v);
+			if (!rc)
+				rc = src;
+		}
+		if (rc)
+			return rc;
+		for (int i = 0; i < TKP_M_COUNT; i++) {
+			if (isnan(v[i]))
+				continue;
+			if (i == TKP_M_CYCLES) {
+				if (v[i] < cyc_lo)
+					cyc_lo = v[i];
+				if (v[i] > cyc_hi)
+					cyc_hi = v[i];
+				/* cycles is reported from the first pass */
+				if (!isnan(r->counters[i]))
+					continue;
+			}
+			r->counters[i] = v[i];
+		}
+	}
+	if (cyc_hi > 0 && isfinite(cyc_lo) && (cyc_hi - cyc_lo) > 0.10 * cyc_lo)
+		r->counter_flags |= TKP_CF_PASSES_DISAGREE;
+	r->counter_source = tkp_counters_source(ctr);
+	return 0;
+}
+
+int tkp_measure_kernel(const tkp_kernel *k, tkp_dtype dt, size_t m, size_t n, size_t kk,
+		       int block, int threads, const tkp_measure_opts *opts, tkp_result *r)
+{
+	tkp_measure_opts defaults;
+	const tkp_measure_opts *o = opts;
+	void *a = NULL, *b = NULL, *c = NULL;
+	double *times = NULL, *tsc = NULL;
+	size_t es = tkp_dtype_size(dt);
+	uint64_t rss0;
+	double cpu0, wall0, wall_sum = 0;
+	int rc = 0, reps = 0, cap;
+	tkp_rng rng;
+	tkp_gemm g;
+
+	if (!o) {
+		tkp_measure_opts_init(&defaults);
+		o = &defaults;
+	}
+	if (!k || !r || m == 0 || n == 0 || kk == 0 || block < 0 || threads < 0 || o->min_reps < 1 ||
+	    o->max_reps < o->min_reps)
+		return TKP_EINVAL;
+	if (tkp_kernel_why_unavailable(k))
+		return TKP_ENOTSUP;
+	if (tkp_measure_bytes(dt, m, n, kk) == 0)
+		return TKP_ENOMEM;
+
+	memset(r, 0, sizeof *r);
+	tkp_strlcpy(r->kernel, k->name, sizeof r->kernel);
+	r->dtype = dt;
+	r->m = m;
+	r->n = n;
+	r->k = kk;
+	r->block = block;
+	r->threads = threads ? threads : 1;
+	for (int i = 0; i < TKP_M_COUNT; i++)
+		r->counters[i] = NAN;
+	r->ai_dram = r->max_rel_err = r->tsc_cycles = NAN;
+	r->verified = -1;
+	r->counter_source = TKP_SRC_NONE;
+	tkp_result_model(r);
+
+	rss0 = tkp_rss_bytes();
+	cap = o->max_reps;
+	a = alloc_matrix(m * kk, es);
+	b = alloc_matrix(kk * n, es);
+	c = alloc_matrix(m * n, es);
+	times = malloc((size_t)cap * sizeof *times);
+	tsc = malloc((size_t)cap * sizeof *tsc);
+	if (!a || !b || !c || !times || !tsc) {
+		rc = TKP_ENOMEM;
+		goto fail;
+	}
+	tkp_rng_seed(&rng, o->seed);
+	fill(a, dt, m * kk, &rng);
+	fill(b, dt, kk * n, &rng);
+	memset(c, 0, m * n * es);
+
+	g = (tkp_gemm){.dtype = dt, .m = m, .n = n, .k = kk, .a = a, .b = b, .c = c,
+		       .block = block, .threads = threads};
+	for (int w = 0; w < o->warmup; w++)
+		if ((rc = k->fn(&g)) != 0)
+			goto fail;
+
+	cpu0 = tkp_cpu_time();
+	wall0 = tkp_timer_now();
+	while (reps < cap) {
+		double t0, t1;
+		uint64_t s0, s1;
+
+		if (stopped(o) && reps > 0)
+			break;
+		t0 = tkp_timer_now();
+		s0 = tkp_tsc_read();
+		rc = k->fn(&g);
+		s1 = tkp_tsc_read();
+		t1 = tkp_timer_now();
+		if (rc)
+			goto fail;
+		times[reps] = t1 - t0;
+		tsc[reps] = (double)(s1 - s0);
+		wall_sum += t1 - t0;
+		reps++;
+		if (reps >= o->min_reps && wall_sum >= o->min_time_s)
+			break;
+	}
+	{
+		double wall = tkp_timer_now() - wall0, cpu = tkp_cpu_time() - cpu0;
+		r->cpu_util = wall > 0 ? cpu / wall / r->threads : NAN;
+	}
+	r->reps = reps;
+	r->time_s = tkp_stats_median(times, (size_t)reps);
+	r->time_s_min = tkp_stats_min(times, (size_t)reps);
+	r->time_s_mad = tkp_stats_mad(times, (size_t)reps);
+	r->gflops = r->time_s > 0 ? r->flops_model / r->time_s / 1e9 : NAN;
+	if (tkp_tsc_available())
+		r->tsc_cycles = tkp_stats_median(tsc, (size_t)reps);
+
+	if (o->counters && !stopped(o)) {
+		if ((rc = count_passes(k, &g, o->counters, r)) != 0)
+			goto fail;
+		if (!isnan(r->counters[TKP_M_FP_OPS]) && !isnan(r->counters[TKP_M_L3_TCM]) &&
+		    r->counters[TKP_M_L3_TCM] > 0)
+			r->ai_dram = r->counters[TKP_M_FP_OPS] / (r->counters[TKP_M_L3_TCM] * 64.0);
+	}
+	{
+		uint64_t rss1 = tkp_rss_bytes();
+		r->rss_delta_mb = rss1 >= rss0 ? (double)(rss1 - rss0) / (1024.0 * 1024.0) : 0;
+	}
+	if (o->verify) {
+		int v = tkp_verify_freivalds(&g, o->seed + 1, &r->max_rel_err);
+		if (v < 0) {
+			rc = v;
+			goto fail;
+		}
+		r->verified = v;
+	}
+	rc = 0;
+fail:
+	free(a);
+	free(b);
+	free(c);
+	free(times);
+	free(tsc);
+	return rc;
+}

@@ -1,0 +1,898 @@
+/*
+ * profile.c - reading, overriding, saving and expanding sweep plans.
+ *
+ * Profiles are parsed with inih.  Two things inih leaves to us: inline `#`
+ * comments (its inline prefix is `;` only) and lines longer than its 200-byte
+ * buffer, which it would split silently; both are handled before a value is
+ * used, so a bad line is always reported with its file:line.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <ini.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kernels.h"
+#include "fsutil.h"
+#include "profile.h"
+#include "util.h"
+
+#define DIM_MAX 2147483647u /* a dimension must fit an int for BLAS */
+#define INI_LINE_MAX 199    /* inih's buffer is 200 bytes with the NUL */
+
+void tkp_plan_defaults(tkp_plan *p)
+{
+	char err[128];
+
+	memset(p, 0, sizeof *p);
+	for (size_t i = 0; i < tkp_kernel_count() && p->nkernels < TKP_PLAN_MAX_KERNELS; i++)
+		tkp_strlcpy(p->kernels[p->nkernels++], tkp_kernel_at(i)->name, 32);
+	tkp_parse_sizes("64:512:x2", &p->sizes, err, sizeof err);
+	p->blocks.n = 1;
+	p->blocks.v[0] = 0;
+	p->threads.n = 1;
+	p->threads.v[0] = 1;
+	p->ndtypes = 1;
+	p->dtypes[0] = TKP_F64;
+	p->budget_s = 0;
+	tkp_strlcpy(p->counters, "auto", sizeof p->counters);
+	p->min_time_s = 0.2;
+	p->min_reps = 3;
+	p->max_reps = 1000;
+	tkp_strlcpy(p->probe, "quick", sizeof p->probe);
+	p->seed = 42;
+}
+
+/* ---- list parsers ------------------------------------------------------ */
+
+static char *trim(char *s)
+{
+	char *e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+static int parse_dim(const char *s, uint64_t *out, char *err, size_t errlen)
+{
+	int rc;
+
+	if (*s == '-') {
+		tkp_fmt(err, errlen, "'%s': sizes must be positive integers", s);
+		return TKP_EINVAL;
+	}
+	rc = tkp_parse_u64(s, DIM_MAX, 0, out);
+	if (rc == TKP_ERANGE) {
+		tkp_fmt(err, errlen, "'%s': too large (a dimension is at most %u)", s, DIM_MAX);
+		return rc;
+	}
+	if (rc) {
+		tkp_fmt(err, errlen, "'%s': expected a positive integer", s);
+		return rc;
+	}
+	if (*out == 0) {
+		tkp_fmt(err, errlen, "'%s': sizes must be at least 1", s);
+		return TKP_EINVAL;
+	}
+	return 0;
+}
+
+int tkp_parse_shape(const char *s, tkp_shape *out, char *err, size_t errlen)
+{
+	char buf[128], *x1, *x2;
+	uint64_t m, n, k;
+	int rc;
+
+	if (tkp_strlcpy(buf, s, sizeof buf) >= sizeof buf) {
+		tkp_fmt(err, errlen, "'%.40s...': size too long", s);
+		return TKP_EINVAL;
+	}
+	x1 = strchr(buf, 'x');
+	if (!x1) {
+		if ((rc = parse_dim(trim(buf), &m, err, errlen)))
+			return rc;
+		*out = (tkp_shape){m, m, m};
+		return 0;
+	}
+	*x1++ = '\0';
+	x2 = strchr(x1, 'x');
+	if (!x2 || strchr(x2 + 1, 'x')) {
+		tkp_fmt(err, errlen, "'%s': expected N or MxNxK", s);
+		return TKP_EINVAL;
+	}
+	*x2++ = '\0';
+	if ((rc = parse_dim(trim(buf), &m, err, errlen)) || (rc = parse_dim(trim(x1), &n, err, errlen)) ||
+	    (rc = parse_dim(trim(x2), &k, err, errlen)))
+		return rc;
+	*out = (tkp_shape){m, n, k};
+	return 0;
+}
+
+/* Splits "a:b:xF" / "a:b:+S" into its parts; 0 if s is not a range. */
+static int split_range(char *s, char **a, char **b, char **step)
+{
+	char *c1 = strchr(s, ':'), *c2;
+
+	if (!c1)
+		return 0;
+	*c1 = '\0';
+	c2 = strchr(c1 + 1, ':');
+	if (!c2)
+		return -1;
+	*c2 = '\0';
+	*a = trim(s);
+	*b = trim(c1 + 1);
+	*step = trim(c2 + 1);
+	return 1;
+}
+
+/* Expands a range into values via emit(); geometric ×F (F ≥ 2 integer or a
+ * real > 1) or arithmetic +S. */
+static int expand_range(const char *orig, uint64_t lo, uint64_t hi, const char *step,
+			int (*emit)(void *, uint64_t), void *ud, char *err, size_t errlen)
+{
+	double f;
+	uint64_t s;
+
+	if (lo > hi) {
+		tkp_fmt(err, errlen, "'%s': range start is above its end", orig);
+		return TKP_EINVAL;
+	}
+	if (step[0] == 'x' || step[0] == '*') {
+		if (tkp_parse_double(step + 1, &f) || !(f > 1.0) || f > 1e6) {
+			tkp_fmt(err, errlen, "'%s': expected a factor above 1 after 'x'", orig);
+			return TKP_EINVAL;
+		}
+		for (double v = (double)lo; v <= (double)hi * (1 + 1e-12); v *= f) {
+			int rc = emit(ud, (uint64_t)llround(v));
+			if (rc)
+				return rc;
+			if ((uint64_t)llround(v * f) == (uint64_t)llround(v))
+				v += 1; /* factor too small to move: step by one */
+		}
+		return 0;
+	}
+	if (step[0] == '+') {
+		if (tkp_parse_u64(step + 1, DIM_MAX, 0, &s) || s == 0) {
+			tkp_fmt(err, errlen, "'%s': expected a positive step after '+'", orig);
+			return TKP_EINVAL;
+		}
+		for (uint64_t v = lo; v <= hi; v += s) {
+			int rc = emit(ud, v);
+			if (rc)
+				return rc;
+			if (hi - v < s)
+				break;
+		}
+		return 0;
+	}
+	tkp_fmt(err, errlen, "'%s': expected a range a:b:xF or a:b:+S", orig);
+	return TKP_EINVAL;
+}
+
+struct size_emit {
+	tkp_size_list *out;
+	char *err;
+	size_t errlen;
+};
+
+static int emit_size(void *ud, uint64_t v)
+{
+	struct size_emit *e = ud;
+
+	if (e->out->n >= TKP_PLAN_MAX_SIZES) {
+		tkp_fmt(e->err, e->errlen, "more than %d sizes", TKP_PLAN_MAX_SIZES);
+		return TKP_ERANGE;
+	}
+	e->out->v[e->out->n++] = (tkp_shape){v, v, v};
+	return 0;
+}
+
+/* Calls fn on each comma-separated, trimmed, non-empty item. */
+static int for_each_item(const char *s, int (*fn)(void *, char *), void *ud, char *err,
+			 size_t errlen)
+{
+	char *copy, *save = NULL, *tok;
+	int rc = 0, any = 0;
+
+	if (!(copy = strdup(s)))
+		return TKP_ENOMEM;
+	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		char *t = trim(tok);
+		if (!*t)
+			continue;
+		any = 1;
+		if ((rc = fn(ud, t)))
+			break;
+	}
+	free(copy);
+	if (!rc && !any) {
+		tkp_fmt(err, errlen, "empty list");
+		rc = TKP_EINVAL;
+	}
+	return rc;
+}
+
+static int size_item(void *ud, char *t)
+{
+	struct size_emit *e = ud;
+	char orig[128], *a, *b, *st;
+	uint64_t lo, hi;
+	int r, rc;
+
+	tkp_strlcpy(orig, t, sizeof orig);
+	r = split_range(t, &a, &b, &st);
+	if (r < 0) {
+		tkp_fmt(e->err, e->errlen, "'%s': expected a range a:b:xF or a:b:+S", orig);
+		return TKP_EINVAL;
+	}
+	if (r == 0) {
+		tkp_shape sh;
+		if ((rc = tkp_parse_shape(t, &sh, e->err, e->errlen)))
+			return rc;
+		if (e->out->n >= TKP_PLAN_MAX_SIZES) {
+			tkp_fmt(e->err, e->errlen, "more than %d sizes", TKP_PLAN_MAX_SIZES);
+			return TKP_ERANGE;
+		}
+		e->out->v[e->out->n++] = sh;
+		return 0;
+	}
+	if ((rc = parse_dim(a, &lo, e->err, e->errlen)) || (rc = parse_dim(b, &hi, e->err, e->errlen)))
+		return rc;
+	return expand_range(orig, lo, hi, st, emit_size, e, e->err, e->errlen);
+}
+
+int tkp_parse_sizes(const char *s, tkp_size_list *out, char *err, size_t errlen)
+{
+	struct size_emit e = {out, err, errlen};
+
+	out->n = 0;
+	return for_each_item(s, size_item, &e, err, errlen);
+}
+
+struct int_emit {
+	tkp_int_list *out;
+	int lo, hi, allow_auto;
+	char *err;
+	size_t errlen;
+};
+
+static int emit_int(void *ud, uint64_t v)
+{
+	struct int_emit *e = ud;
+
+	if (v < (uint64_t)e->lo || v > (uint64_t)e->hi) {
+		tkp_fmt(e->err, e->errlen, "%llu: expected %d to %d", (unsigned long long)v, e->lo, e->hi);
+		return TKP_ERANGE;
+	}
+	for (int i = 0; i < e->out->n; i++)
+		if (e->out->v[i] == (int)v)
+			return 0; /* duplicates would only repeat configurations */
+	if (e->out->n >= TKP_PLAN_MAX_INTS) {
+		tkp_fmt(e->err, e->errlen, "more than %d values", TKP_PLAN_MAX_INTS);
+		return TKP_ERANGE;
+	}
+	e->out->v[e->out->n++] = (int)v;
+	return 0;
+}
+
+static int ncpu(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n > 0 ? (int)(n > TKP_MAX_THREADS ? TKP_MAX_THREADS : n) : 1;
+}
+
+static int int_value(struct int_emit *e, const char *t, uint64_t *v)
+{
+	int rc;
+
+	if (!strcmp(t, "ncpu")) {
+		*v = (uint64_t)ncpu();
+		return 0;
+	}
+	if (*t == '-') {
+		tkp_fmt(e->err, e->errlen, "'%s': expected %d to %d", t, e->lo, e->hi);
+		return TKP_EINVAL;
+	}
+	rc = tkp_parse_u64(t, UINT32_MAX, 0, v);
+	if (rc == TKP_ERANGE || (!rc && (*v < (uint64_t)e->lo || *v > (uint64_t)e->hi))) {
+		tkp_fmt(e->err, e->errlen, "'%s': expected %d to %d", t, e->lo, e->hi);
+		return TKP_ERANGE;
+	}
+	if (rc)
+		tkp_fmt(e->err, e->errlen, "'%s': expected an integer%s", t,
+			e->allow_auto ? " or 'auto'" : "");
+	return rc;
+}
+
+static int int_item(void *ud, char *t)
+{
+	struct int_emit *e = ud;
+	char orig[128], *a, *b, *st;
+	uint64_t lo, hi;
+	int r, rc;
+
+	if (e->allow_auto && !strcmp(t, "auto")) {
+		for (int i = 0; i < e->out->n; i++)
+			if (e->out->v[i] == 0)
+				return 0;
+		if (e->out->n >= TKP_PLAN_MAX_INTS)
+			return TKP_ERANGE;
+		e->out->v[e->out->n++] = 0;
+		return 0;
+	}
+	tkp_strlcpy(orig, t, sizeof orig);
+	r = split_range(t, &a, &b, &st);
+	if (r < 0) {
+		tkp_fmt(e->err, e->errlen, "'%s': expected a range a:b:xF or a:b:+S", orig);
+		return TKP_EINVAL;
+	}
+	if (r == 0) {
+		if ((rc = int_value(e, t, &lo)))
+			return rc;
+		return emit_int(e, lo);
+	}
+	if ((rc = int_value(e, a, &lo)) || (rc = int_value(e, b, &hi)))
+		return rc;
+	return expand_range(orig, lo, hi, st, emit_int, e, e->err, e->errlen);
+}
+
+int tkp_parse_ints(const char *s, int lo, int hi, int allow_auto, tkp_int_list *out, char *err,
+		   size_t errlen)
+{
+	struct int_emit e = {out, lo, hi, allow_auto, err, errlen};
+
+	out->n = 0;
+	return for_each_item(s, int_item, &e, err, errlen);
+}
+
+/* ---- keys -------------------------------------------------------------- */
+
+struct kernels_emit {
+	tkp_plan *p;
+	char *err;
+	size_t errlen;
+};
+
+/* Closest registered kernel name, for "did you mean". */
+static const char *nearest_kernel(const char *name)
+{
+	const char *best = NULL;
+	size_t bestd = (size_t)-1;
+
+	for (size_t i = 0; i < tkp_kernel_count(); i++) {
+		const char *k = tkp_kernel_at(i)->name;
+		size_t la = strlen(name), lb = strlen(k), d[64], prev, tmp;
+		if (la >= 63 || lb >= 63)
+			continue;
+		/* Levenshtein distance, one row */
+		for (size_t j = 0; j <= lb; j++)
+			d[j] = j;
+		for (size_t a = 1; a <= la; a++) {
+			prev = d[0];
+			d[0] = a;
+			for (size_t j = 1; j <= lb; j++) {
+				tmp = d[j];
+				d[j] = (name[a - 1] == k[j - 1]) ? prev
+					: 1 + (prev < d[j] ? (prev < d[j - 1] ? prev : d[j - 1])
+							   : (d[j] < d[j - 1] ? d[j] : d[j - 1]));
+				prev = tmp;
+			}
+		}
+		if (d[lb] < bestd) {
+			bestd = d[lb];
+			best = k;
+		}
+	}
+	return bestd <= 3 ? best : NULL;
+}
+
+static int kernel_item(void *ud, char *t)
+{
+	struct kernels_emit *e = ud;
+
+	if (!strcmp(t, "all")) {
+		for (size_t i = 0; i < tkp_kernel_count(); i++) {
+			int dup = 0;
+			for (int j = 0; j < e->p->nkernels; j++)
+				dup |= !strcmp(e->p->kernels[j], tkp_kernel_at(i)->name);
+			if (!dup && e->p->nkernels < TKP_PLAN_MAX_KERNELS)
+				tkp_strlcpy(e->p->kernels[e->p->nkernels++], tkp_kernel_at(i)->name, 32);
+		}
+		return 0;
+	}
+	if (!tkp_kernel_find(t)) {
+		const char *near = nearest_kernel(t);
+		char names[256] = "";
+		for (size_t i = 0; i < tkp_kernel_count(); i++) {
+			if (i)
+				strncat(names, ",", sizeof names - strlen(names) - 1);
+			strncat(names, tkp_kernel_at(i)->name, sizeof names - strlen(names) - 1);
+		}
+		if (near)
+			tkp_fmt(e->err, e->errlen, "unknown kernel '%s' (did you mean '%s'?)", t, near);
+		else
+			tkp_fmt(e->err, e->errlen, "unknown kernel '%s' (expected one of %s)", t, names);
+		return TKP_ENOENT;
+	}
+	for (int j = 0; j < e->p->nkernels; j++)
+		if (!strcmp(e->p->kernels[j], t))
+			return 0;
+	if (e->p->nkernels >= TKP_PLAN_MAX_KERNELS)
+		return TKP_ERANGE;
+	tkp_strlcpy(e->p->kernels[e->p->nkernels++], t, 32);
+	return 0;
+}
+
+static int dtype_item(void *ud, char *t)
+{
+	struct kernels_emit *e = ud;
+	tkp_dtype d;
+
+	if (!strcmp(t, "both")) {
+		e->p->ndtypes = 2;
+		e->p->dtypes[0] = TKP_F32;
+		e->p->dtypes[1] = TKP_F64;
+		return 0;
+	}
+	if (tkp_dtype_parse(t, &d)) {
+		tkp_fmt(e->err, e->errlen, "unknown dtype '%s' (expected f32, f64 or both)", t);
+		return TKP_EINVAL;
+	}
+	for (int i = 0; i < e->p->ndtypes; i++)
+		if (e->p->dtypes[i] == d)
+			return 0;
+	e->p->dtypes[e->p->ndtypes++] = d;
+	return 0;
+}
+
+static tkp_plan_kernel *kopt(tkp_plan *p, const char *name)
+{
+	for (int i = 0; i < p->nkopts; i++)
+		if (!strcmp(p->kopts[i].name, name))
+			return &p->kopts[i];
+	if (p->nkopts >= TKP_PLAN_MAX_KERNELS)
+		return NULL;
+	memset(&p->kopts[p->nkopts], 0, sizeof p->kopts[0]);
+	tkp_strlcpy(p->kopts[p->nkopts].name, name, 32);
+	return &p->kopts[p->nkopts++];
+}
+
+static int parse_seconds(const char *v, double lo, double hi, double *out, char *err, size_t errlen)
+{
+	double d;
+
+	if (tkp_parse_double(v, &d) || d < lo || d > hi) {
+		tkp_fmt(err, errlen, "'%s': expected seconds from %g to %g", v, lo, hi);
+		return TKP_EINVAL;
+	}
+	*out = d;
+	return 0;
+}
+
+static int parse_one_int(const char *v, int lo, int hi, int *out, char *err, size_t errlen)
+{
+	uint64_t u;
+
+	if (*v == '-' || tkp_parse_u64(v, (uint64_t)hi, 0, &u) || u < (uint64_t)lo) {
+		tkp_fmt(err, errlen, "'%s': expected an integer from %d to %d", v, lo, hi);
+		return TKP_EINVAL;
+	}
+	*out = (int)u;
+	return 0;
+}
+
+int tkp_plan_set(tkp_plan *p, const char *section, const char *key, const char *value, char *err,
+		 size_t errlen)
+{
+	struct kernels_emit ke = {p, err, errlen};
+
+	if (!strcmp(section, "sweep")) {
+		if (!strcmp(key, "kernels")) {
+			int saved = p->nkernels, rc;
+			p->nkernels = 0;
+			rc = for_each_item(value, kernel_item, &ke, err, errlen);
+			if (rc)
+				p->nkernels = saved;
+			return rc;
+		}
+		if (!strcmp(key, "sizes"))
+			return tkp_parse_sizes(value, &p->sizes, err, errlen);
+		if (!strcmp(key, "blocks"))
+			return tkp_parse_ints(value, 1, 1 << 20, 1, &p->blocks, err, errlen);
+		if (!strcmp(key, "threads"))
+			return tkp_parse_ints(value, 1, TKP_MAX_THREADS, 0, &p->threads, err, errlen);
+		if (!strcmp(key, "dtype") || !strcmp(key, "dtypes")) {
+			int saved = p->ndtypes, rc;
+			p->ndtypes = 0;
+			rc = for_each_item(value, dtype_item, &ke, err, errlen);
+			if (rc)
+				p->ndtypes = saved;
+			return rc;
+		}
+		if (!strcmp(key, "budget"))
+			return parse_seconds(value, 0, 1e7, &p->budget_s, err, errlen);
+		if (!strcmp(key, "min_time"))
+			return parse_seconds(value, 0, 3600, &p->min_time_s, err, errlen);
+		if (!strcmp(key, "min_reps"))
+			return parse_one_int(value, 1, 1000000, &p->min_reps, err, errlen);
+		if (!strcmp(key, "max_reps"))
+			return parse_one_int(value, 1, 1000000, &p->max_reps, err, errlen);
+		if (!strcmp(key, "counters")) {
+			/* validated by the counter layer's parser in the CLI; here
+			 * only the vocabulary */
+			char buf[32], *save = NULL, *t;
+			if (tkp_strlcpy(buf, value, sizeof buf) >= sizeof buf)
+				goto bad_counters;
+			for (t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save))
+				if (strcmp(trim(t), "auto") && strcmp(trim(t), "papi") &&
+				    strcmp(trim(t), "sim") && strcmp(trim(t), "none"))
+					goto bad_counters;
+			tkp_strlcpy(p->counters, value, sizeof p->counters);
+			return 0;
+		bad_counters:
+			tkp_fmt(err, errlen, "'%s': expected auto, papi, sim or none", value);
+			return TKP_EINVAL;
+		}
+		if (!strcmp(key, "probe")) {
+			if (strcmp(value, "quick") && strcmp(value, "full") && strcmp(value, "none")) {
+				tkp_fmt(err, errlen, "'%s': expected quick, full or none", value);
+				return TKP_EINVAL;
+			}
+			tkp_strlcpy(p->probe, value, sizeof p->probe);
+			return 0;
+		}
+		if (!strcmp(key, "seed")) {
+			uint64_t s;
+			if (tkp_parse_u64(value, UINT64_MAX, 0, &s)) {
+				tkp_fmt(err, errlen, "'%s': expected a non-negative integer", value);
+				return TKP_EINVAL;
+			}
+			p->seed = s;
+			return 0;
+		}
+		tkp_fmt(err, errlen, "unknown key '%s' in [sweep] (expected kernels, sizes, blocks, threads, "
+			"dtype, budget, counters, min_time, min_reps, max_reps, probe, seed)", key);
+		return TKP_EINVAL;
+	}
+	if (!strncmp(section, "kernel.", 7)) {
+		const char *kname = section + 7;
+		tkp_plan_kernel *ko;
+		int rc;
+
+		if (!tkp_kernel_find(kname)) {
+			const char *near = nearest_kernel(kname);
+			tkp_fmt(err, errlen, "unknown kernel '%s' in section [%s]%s%s%s", kname, section,
+				near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
+			return TKP_ENOENT;
+		}
+		if (!(ko = kopt(p, kname)))
+			return TKP_ERANGE;
+		if (!strcmp(key, "max_size")) {
+			uint64_t v;
+			if ((rc = parse_dim(value, &v, err, errlen)))
+				return rc;
+			ko->max_size = v;
+			return 0;
+		}
+		if (!strcmp(key, "sizes")) {
+			if ((rc = tkp_parse_sizes(value, &ko->sizes, err, errlen)))
+				return rc;
+			ko->has_sizes = 1;
+			return 0;
+		}
+		if (!strcmp(key, "blocks")) {
+			if ((rc = tkp_parse_ints(value, 1, 1 << 20, 1, &ko->blocks, err, errlen)))
+				return rc;
+			ko->has_blocks = 1;
+			return 0;
+		}
+		if (!strcmp(key, "threads")) {
+			if ((rc = tkp_parse_ints(value, 1, TKP_MAX_THREADS, 0, &ko->threads, err, errlen)))
+				return rc;
+			ko->has_threads = 1;
+			return 0;
+		}
+		tkp_fmt(err, errlen, "unknown key '%s' in [%s] (expected max_size, sizes, blocks, threads)",
+			key, section);
+		return TKP_EINVAL;
+	}
+	tkp_fmt(err, errlen, "unknown section [%s] (expected [sweep] or [kernel.NAME])", section);
+	return TKP_EINVAL;
+}
+
+/* ---- loading ----------------------------------------------------------- */
+
+struct load_ctx {
+	tkp_plan *p;
+	char msg[512];
+	int failed;
+	/* the previous key, so an indented continuation line (inih calls the
+	 * handler again with the same key) appends to its list */
+	char section[64], key[64];
+	char value[8192];
+};
+
+static int plan_ini_handler(void *ud, const char *section, const char *name, const char *value)
+{
+	struct load_ctx *c = ud;
+	char v[256], *hash, err[400];
+
+	if (c->failed)
+		return 0;
+	tkp_strlcpy(v, value, sizeof v);
+	/* inline `#` comments: inih only knows `;` */
+	for (hash = v; (hash = strchr(hash, '#')); hash++)
+		if (hash == v || isspace((unsigned char)hash[-1])) {
+			*hash = '\0';
+			break;
+		}
+	if (!*section) {
+		tkp_fmt(c->msg, sizeof c->msg, "'%s' outside a section (start with [sweep])", name);
+		c->failed = 1;
+		return 0;
+	}
+	if (!strcmp(c->section, section) && !strcmp(c->key, name)) {
+		size_t used = strlen(c->value);
+		if (used + 1 + strlen(trim(v)) >= sizeof c->value) {
+			tkp_fmt(c->msg, sizeof c->msg, "%s: value longer than %zu characters", name,
+				sizeof c->value - 1);
+			c->failed = 1;
+			return 0;
+		}
+		c->value[used] = ',';
+		tkp_strlcpy(c->value + used + 1, trim(v), sizeof c->value - used - 1);
+	} else {
+		tkp_strlcpy(c->section, section, sizeof c->section);
+		tkp_strlcpy(c->key, name, sizeof c->key);
+		tkp_strlcpy(c->value, trim(v), sizeof c->value);
+	}
+	if (tkp_plan_set(c->p, section, name, c->value, err, sizeof err)) {
+		tkp_fmt(c->msg, sizeof c->msg, "%s = %s: %s", name, trim(v), err);
+		c->failed = 1;
+		return 0;
+	}
+	return 1;
+}
+
+/* Checks what inih would misread: NUL bytes, over-long lines. */
+static int precheck(const char *path, const char *data, size_t len, char *err, size_t errlen)
+{
+	size_t line = 1, col = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)data[i];
+		if (ch == '\n') {
+			line++;
+			col = 0;
+			continue;
+		}
+		if (ch == '\0' || (ch < 0x20 && ch != '\t' && ch != '\r')) {
+			tkp_fmt(err, errlen, "%s:%zu: binary data (control byte 0x%02x): not a profile", path,
+				line, ch);
+			return TKP_EPARSE;
+		}
+		if (++col > INI_LINE_MAX) {
+			tkp_fmt(err, errlen, "%s:%zu: line longer than %d characters", path, line,
+				INI_LINE_MAX);
+			return TKP_EPARSE;
+		}
+	}
+	return 0;
+}
+
+int tkp_plan_load(tkp_plan *p, const char *path, char *err, size_t errlen)
+{
+	struct load_ctx c = {.p = p};
+	char *data = NULL;
+	size_t len = 0;
+	int rc, line;
+
+	rc = tkp_read_file(path, 1 << 20, &data, &len);
+	if (rc) {
+		tkp_fmt(err, errlen, "%s: %s", path, rc == TKP_ERANGE ? "larger than 1 MiB: not a profile"
+								 : strerror(errno));
+		return rc == TKP_ERANGE ? TKP_EPARSE : TKP_EIO;
+	}
+	if ((rc = precheck(path, data, len, err, errlen))) {
+		free(data);
+		return rc;
+	}
+	line = ini_parse_string(data, plan_ini_handler, &c);
+	free(data);
+	if (line == 0)
+		return 0;
+	if (line < 0) {
+		tkp_fmt(err, errlen, "%s: out of memory", path);
+		return TKP_ENOMEM;
+	}
+	if (c.failed)
+		tkp_fmt(err, errlen, "%s:%d: %s", path, line, c.msg);
+	else
+		tkp_fmt(err, errlen, "%s:%d: syntax error: expected 'key = value', '[section]' or a # comment",
+			path, line);
+	return TKP_EPARSE;
+}
+
+/* ---- saving ------------------------------------------------------------ */
+
+/* Writes the sizes, continuing on indented lines (inih's multi-line values,
+ * which the loader appends) so no line passes inih's 200-byte buffer. */
+static void write_sizes(FILE *fp, const tkp_size_list *s)
+{
+	int col = 8;
+
+	for (int i = 0; i < s->n; i++) {
+		const tkp_shape *sh = &s->v[i];
+		char item[80];
+		if (sh->m == sh->n && sh->n == sh->k)
+			tkp_fmt(item, sizeof item, "%zu", sh->m);
+		else
+			tkp_fmt(item, sizeof item, "%zux%zux%zu", sh->m, sh->n, sh->k);
+		if (i && col + (int)strlen(item) > 150) {
+			fputs("\n    ", fp);
+			col = 4;
+		} else if (i) {
+			fputc(',', fp);
+			col++;
+		}
+		fputs(item, fp);
+		col += (int)strlen(item);
+	}
+}
+
+static void write_ints(FILE *fp, const tkp_int_list *l)
+{
+	for (int i = 0; i < l->n; i++) {
+		if (l->v[i] == 0)
+			fprintf(fp, "%sauto", i ? "," : "");
+		else
+			fprintf(fp, "%s%d", i ? "," : "", l->v[i]);
+	}
+}
+
+/* Shortest of %.15g / %.17g that reads back as the same double. */
+static const char *num(char *buf, size_t len, double v)
+{
+	tkp_fmt(buf, len, "%.15g", v);
+	if (strtod(buf, NULL) != v)
+		tkp_fmt(buf, len, "%.17g", v);
+	return buf;
+}
+
+int tkp_plan_write(const tkp_plan *p, FILE *fp)
+{
+	char b1[32], b2[32];
+
+	fprintf(fp, "# plan.prof - the effective plan of this sweep (profile + options);\n"
+		    "# `tkprofile sweep --out DIR --resume` continues it.\n[sweep]\nkernels = ");
+	for (int i = 0; i < p->nkernels; i++)
+		fprintf(fp, "%s%s", i ? "," : "", p->kernels[i]);
+	fprintf(fp, "\n");
+	fprintf(fp, "sizes = ");
+	write_sizes(fp, &p->sizes);
+	fprintf(fp, "\nblocks = ");
+	write_ints(fp, &p->blocks);
+	fprintf(fp, "\nthreads = ");
+	write_ints(fp, &p->threads);
+	fprintf(fp, "\ndtype = ");
+	for (int i = 0; i < p->ndtypes; i++)
+		fprintf(fp, "%s%s", i ? "," : "", tkp_dtype_name(p->dtypes[i]));
+	fprintf(fp, "\nbudget = %s\ncounters = %s\nmin_time = %s\nmin_reps = %d\nmax_reps = %d\n"
+		    "probe = %s\nseed = %llu\n",
+		num(b1, sizeof b1, p->budget_s), p->counters, num(b2, sizeof b2, p->min_time_s), p->min_reps, p->max_reps, p->probe,
+		(unsigned long long)p->seed);
+	for (int i = 0; i < p->nkopts; i++) {
+		const tkp_plan_kernel *k = &p->kopts[i];
+		fprintf(fp, "\n[kernel.%s]\n", k->name);
+		if (k->max_size)
+			fprintf(fp, "max_size = %zu\n", k->max_size);
+		if (k->has_sizes) {
+			fprintf(fp, "sizes = ");
+			write_sizes(fp, &k->sizes);
+			fprintf(fp, "\n");
+		}
+		if (k->has_blocks) {
+			fprintf(fp, "blocks = ");
+			write_ints(fp, &k->blocks);
+			fprintf(fp, "\n");
+		}
+		if (k->has_threads) {
+			fprintf(fp, "threads = ");
+			write_ints(fp, &k->threads);
+			fprintf(fp, "\n");
+		}
+	}
+	return ferror(fp) ? TKP_EIO : 0;
+}
+
+/* ---- expansion --------------------------------------------------------- */
+
+static size_t shape_max(const tkp_shape *s)
+{
+	size_t m = s->m > s->n ? s->m : s->n;
+
+	return m > s->k ? m : s->k;
+}
+
+static int cmp_shape(const void *a, const void *b)
+{
+	const tkp_shape *x = a, *y = b;
+	double vx = (double)x->m * (double)x->n * (double)x->k;
+	double vy = (double)y->m * (double)y->n * (double)y->k;
+
+	return (vx > vy) - (vx < vy);
+}
+
+int tkp_plan_expand(const tkp_plan *p, tkp_config **out, size_t *n)
+{
+	tkp_config *v = NULL;
+	size_t cnt = 0, cap = 0;
+
+	*out = NULL;
+	*n = 0;
+	for (int d = 0; d < p->ndtypes; d++)
+		for (int ki = 0; ki < p->nkernels; ki++) {
+			const tkp_kernel *k = tkp_kernel_find(p->kernels[ki]);
+			const tkp_plan_kernel *ko = NULL;
+			tkp_size_list sizes;
+			const tkp_int_list *blocks = &p->blocks, *threads = &p->threads;
+			static const tkp_int_list one = {1, {1}}, none = {1, {0}};
+
+			if (!k)
+				continue;
+			for (int i = 0; i < p->nkopts; i++)
+				if (!strcmp(p->kopts[i].name, k->name))
+					ko = &p->kopts[i];
+			sizes = ko && ko->has_sizes ? ko->sizes : p->sizes;
+			if (ko && ko->has_blocks)
+				blocks = &ko->blocks;
+			if (ko && ko->has_threads)
+				threads = &ko->threads;
+			if (!(k->caps & TKP_CAP_BLOCK))
+				blocks = &none;
+			if (!(k->caps & TKP_CAP_THREADS))
+				threads = &one;
+			qsort(sizes.v, (size_t)sizes.n, sizeof sizes.v[0], cmp_shape);
+			for (int s = 0; s < sizes.n; s++) {
+				if (ko && ko->max_size && shape_max(&sizes.v[s]) > ko->max_size)
+					continue;
+				for (int b = 0; b < blocks->n; b++)
+					for (int t = 0; t < threads->n; t++) {
+						tkp_config *c;
+						if (cnt == cap) {
+							size_t nc = cap ? cap * 2 : 64;
+							tkp_config *nv = realloc(v, nc * sizeof *nv);
+							if (!nv) {
+								free(v);
+								return TKP_ENOMEM;
+							}
+							v = nv;
+							cap = nc;
+						}
+						c = &v[cnt++];
+						c->kernel = k;
+						c->dtype = p->dtypes[d];
+						c->m = sizes.v[s].m;
+						c->n = sizes.v[s].n;
+						c->k = sizes.v[s].k;
+						c->block = blocks->v[b];
+						if ((k->caps & TKP_CAP_BLOCK) && c->block == 0)
+							c->block = tkp_kernel_default_block(c->dtype);
+						c->threads = threads->v[t];
+					}
+			}
+		}
+	*out = v;
+	*n = cnt;
+	return 0;
+}

@@ -1,0 +1,118 @@
+/*
+ * profile.h - sweep profiles (*.prof) and the sweep plan they describe.
+ *
+ * A profile is an INI file (inih; `#` comments, also after a value):
+ *
+ *   [sweep]
+ *   kernels  = naive,simd,blocked,threaded,blas
+ *   sizes    = 64:1024:x2, 1000x3000x17     # N, MxNxK, ranges a:b:xF, a:b:+S
+ *   blocks   = auto                          # tile edges, or auto
+ *   threads  = 1,ncpu                        # ncpu = online CPUs
+ *   dtype    = f64                           # f32, f64 or both
+ *   budget   = 300                           # seconds; 0 = none
+ *   counters = auto                          # auto | papi | none
+ *   min_time = 0.2                           # seconds timed per config
+ *   min_reps = 3
+ *   max_reps = 1000
+ *   probe    = quick                         # machine probe: quick|full|none
+ *   seed     = 42
+ *
+ *   [kernel.naive]                           # per-kernel overrides
+ *   max_size = 512                           # skip larger max(m,n,k)
+ *   blocks = …   threads = …   sizes = …
+ *
+ * Command-line options set the same keys (tkp_plan_set), so a profile and
+ * the options given after it make one effective plan; tkp_plan_write saves
+ * it as plan.prof, which loads back to the same plan.
+ */
+#ifndef TKP_PROFILE_H
+#define TKP_PROFILE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "tkprofile.h"
+
+#define TKP_PLAN_MAX_SIZES 256
+#define TKP_PLAN_MAX_INTS 64
+#define TKP_PLAN_MAX_KERNELS 32
+#define TKP_MAX_THREADS 4096
+
+typedef struct tkp_shape {
+	size_t m, n, k;
+} tkp_shape;
+
+typedef struct tkp_int_list {
+	int n;
+	int v[TKP_PLAN_MAX_INTS]; /* 0 in a block list means "auto" */
+} tkp_int_list;
+
+typedef struct tkp_size_list {
+	int n;
+	tkp_shape v[TKP_PLAN_MAX_SIZES];
+} tkp_size_list;
+
+typedef struct tkp_plan_kernel {
+	char name[32];
+	size_t max_size; /* 0 = no cap */
+	int has_sizes, has_blocks, has_threads;
+	tkp_size_list sizes;
+	tkp_int_list blocks, threads;
+} tkp_plan_kernel;
+
+typedef struct tkp_plan {
+	int nkernels;
+	char kernels[TKP_PLAN_MAX_KERNELS][32];
+	tkp_size_list sizes;
+	tkp_int_list blocks, threads;
+	int ndtypes;
+	tkp_dtype dtypes[2];
+	double budget_s;
+	char counters[32];
+	double min_time_s;
+	int min_reps, max_reps;
+	char probe[16];
+	uint64_t seed;
+	int nkopts;
+	tkp_plan_kernel kopts[TKP_PLAN_MAX_KERNELS];
+} tkp_plan;
+
+/* One configuration of the expanded plan. */
+typedef struct tkp_config {
+	const tkp_kernel *kernel;
+	tkp_dtype dtype;
+	size_t m, n, k;
+	int block;   /* effective tile edge; 0 when the kernel takes none */
+	int threads; /* 1 when the kernel takes none */
+} tkp_config;
+
+/* The built-in defaults (every kernel, sizes 64:512:x2, f64, auto). */
+void tkp_plan_defaults(tkp_plan *p);
+
+/* Loads a profile file over *p.  On error err gets "file:line: message"
+ * (TKP_EPARSE) or "file: why" (TKP_EIO). */
+int tkp_plan_load(tkp_plan *p, const char *path, char *err, size_t errlen);
+
+/* Sets one key as a profile line would ("sweep"/"kernels", "kernel.naive"/
+ * "max_size", ...).  On error err says what was expected (no location: the
+ * caller prefixes file:line or the option name). */
+int tkp_plan_set(tkp_plan *p, const char *section, const char *key, const char *value,
+		 char *err, size_t errlen);
+
+/* Writes the plan as a profile that tkp_plan_load reads back. */
+int tkp_plan_write(const tkp_plan *p, FILE *fp);
+
+/* Parsers shared with the command line. */
+int tkp_parse_sizes(const char *s, tkp_size_list *out, char *err, size_t errlen);
+int tkp_parse_shape(const char *s, tkp_shape *out, char *err, size_t errlen);
+/* Ints ≥ lo and ≤ hi, with ranges; `auto` (→ 0) when allow_auto, `ncpu`. */
+int tkp_parse_ints(const char *s, int lo, int hi, int allow_auto, tkp_int_list *out,
+		   char *err, size_t errlen);
+
+/* Expands the plan into configurations in run order: dtype, kernel, then
+ * size ascending (so a kernel's small sizes predict its large ones), then
+ * block and threads.  Caller frees *out. */
+int tkp_plan_expand(const tkp_plan *p, tkp_config **out, size_t *n);
+
+#endif

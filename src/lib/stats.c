@@ -1,0 +1,67 @@
+/*
+ * stats.c - median, minimum and MAD of a sample.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "stats.h"
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Median of a scratch array that may be reordered. */
+static double median_inplace(double *x, size_t n)
+{
+	qsort(x, n, sizeof *x, cmp_double);
+	return n % 2 ? x[n / 2] : 0.5 * (x[n / 2 - 1] + x[n / 2]);
+}
+
+double tkp_stats_median(const double *x, size_t n)
+{
+	double *tmp, m;
+
+	if (n == 0)
+		return NAN;
+	if (!(tmp = malloc(n * sizeof *tmp)))
+		return NAN;
+	memcpy(tmp, x, n * sizeof *tmp);
+	m = median_inplace(tmp, n);
+	free(tmp);
+	return m;
+}
+
+double tkp_stats_min(const double *x, size_t n)
+{
+	double m;
+
+	if (n == 0)
+		return NAN;
+	m = x[0];
+	for (size_t i = 1; i < n; i++)
+		if (x[i] < m)
+			m = x[i];
+	return m;
+}
+
+double tkp_stats_mad(const double *x, size_t n)
+{
+	double *dev, med, mad;
+
+	if (n == 0)
+		return NAN;
+	med = tkp_stats_median(x, n);
+	if (!(dev = malloc(n * sizeof *dev)))
+		return NAN;
+	for (size_t i = 0; i < n; i++)
+		dev[i] = fabs(x[i] - med);
+	mad = median_inplace(dev, n);
+	free(dev);
+	return mad;
+}

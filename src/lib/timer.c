@@ -1,0 +1,88 @@
+/*
+ * timer.c - CLOCK_MONOTONIC time, TSC ticks, CPU time and RSS.
+ *
+ * CLOCK_MONOTONIC is the timer of record (vDSO, ~20 ns per read, immune to
+ * wall-clock steps).  The TSC is read beside it because a cycles figure is
+ * useful when the PMU is absent, as in VMs; it ticks at the nominal clock,
+ * not the core clock, so it is reported as TSC ticks, never as "cycles".
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+#if defined(__x86_64__) || defined(__i386__)
+#include <x86intrin.h>
+#endif
+
+#include "timer.h"
+#include "tkprofile.h"
+
+double tkp_timer_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+int tkp_tsc_available(void)
+{
+#if defined(__x86_64__)
+	static int cached = -1;
+
+	if (cached < 0) {
+		/* Only an invariant TSC counts intervals reliably; the kernel
+		 * exports the flags it trusts in /proc/cpuinfo. */
+		FILE *fp = fopen("/proc/cpuinfo", "r");
+		char line[4096];
+
+		cached = 0;
+		while (fp && fgets(line, sizeof line, fp))
+			if (!strncmp(line, "flags", 5)) {
+				cached = strstr(line, " constant_tsc") && strstr(line, " nonstop_tsc");
+				break;
+			}
+		if (fp)
+			fclose(fp);
+	}
+	return cached;
+#else
+	return 0;
+#endif
+}
+
+uint64_t tkp_tsc_read(void)
+{
+#if defined(__x86_64__)
+	return __rdtsc();
+#else
+	return 0;
+#endif
+}
+
+double tkp_cpu_time(void)
+{
+	struct rusage ru;
+
+	if (getrusage(RUSAGE_SELF, &ru) != 0)
+		return 0;
+	return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec * 1e-6 +
+	       (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec * 1e-6;
+}
+
+uint64_t tkp_rss_bytes(void)
+{
+	unsigned long size = 0, resident = 0;
+	FILE *fp = fopen("/proc/self/statm", "r");
+	long page = sysconf(_SC_PAGESIZE);
+
+	if (!fp)
+		return 0;
+	if (fscanf(fp, "%lu %lu", &size, &resident) != 2)
+		resident = 0;
+	fclose(fp);
+	return (uint64_t)resident * (uint64_t)(page > 0 ? page : 4096);
+}

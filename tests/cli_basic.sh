@@ -1,0 +1,38 @@
+#!/bin/sh
+# cli_basic.sh - help, version, the kernel table, and the help contract:
+# `tkprofile help X` and `tkprofile X --help` print the same.
+. "${TKP_SRCDIR:-$(dirname "$0")/..}/tests/setup.sh"
+
+expect_exit 0 "--help" "$TKP_BIN" --help
+grep_out "usage: tkprofile" "--help shows usage"
+expect_exit 0 "--version" "$TKP_BIN" --version
+grep_out "^tkprofile [0-9]" "--version prints the version"
+expect_exit 2 "no command is a usage error" "$TKP_BIN"
+
+for c in sweep run machine counters kernels plot compare; do
+	"$TKP_BIN" help "$c" >"$TMP/a" 2>&1 || true
+	"$TKP_BIN" "$c" --help >"$TMP/b" 2>&1 || true
+	if [ -s "$TMP/a" ] && cmp -s "$TMP/a" "$TMP/b" && grep -q "usage: tkprofile $c" "$TMP/a"; then
+		ok "help $c and $c --help agree"
+	else
+		not_ok "help $c and $c --help agree" "$(diff "$TMP/a" "$TMP/b" | head)"
+	fi
+done
+
+expect_exit 0 "kernels" "$TKP_BIN" kernels
+grep_out "^naive +yes" "kernels lists naive as runnable"
+for k in simd blocked threaded blas; do
+	grep_out "^$k " "kernels lists $k"
+done
+grep_out "SIMD path on this CPU: (avx512|avx2|generic)" "kernels shows the SIMD path"
+TKP_ISA=generic "$TKP_BIN" kernels >"$TMP/out" 2>&1
+grep_out "SIMD path on this CPU: generic" "TKP_ISA=generic lowers the path"
+
+# stdout write errors are reported, not swallowed
+if [ -w /dev/full ]; then
+	expect_exit 1 "a full stdout is an error" sh -c '"$TKP_BIN" kernels >/dev/full'
+	grep_out "error writing standard output" "the write error is named"
+else
+	skip "a full stdout is an error" "/dev/full not available"
+fi
+done_testing

@@ -1,0 +1,85 @@
+#!/bin/sh
+# cli_machine.sh - `tkprofile machine`: the quick probe writes machine.json,
+# ceilings.csv and hierarchy.csv with DESIGN.md's headers and a summary; a
+# second run reuses the cached probe; bad thread lists and output paths are
+# refused with a message, exit 2 and nothing written.
+. "$(dirname "$0")/setup.sh"
+
+# Keep the probe cache inside the test's temp dir.
+XDG_CACHE_HOME=$TMP/cache
+export XDG_CACHE_HOME
+
+out=$TMP/m1
+expect_exit 0 "machine --quick --out DIR" "$TKP_BIN" machine --quick --out "$out"
+grep_out 'peak GFLOP/s' "summary lists the peaks"
+grep_out '^L1 ' "summary lists L1"
+grep_out '^DRAM ' "summary lists DRAM"
+for f in machine.json ceilings.csv hierarchy.csv; do
+	check "writes $f" test -s "$out/$f"
+done
+
+if [ -s "$out/ceilings.csv" ]; then
+	check "ceilings.csv header" test "$(head -n 1 "$out/ceilings.csv")" = "ceiling,dtype,isa,threads,value,unit,source"
+	check "ceilings.csv: every row has 7 fields" test "$(awk -F, 'NF != 7' "$out/ceilings.csv" | wc -l)" -eq 0
+	check "ceilings.csv: scalar f64 peak, 1 thread" grep -Eq '^peak,f64,scalar,1,[0-9.e+]+,GFLOP/s,measured$' "$out/ceilings.csv"
+	check "ceilings.csv: f32 peaks" grep -Eq '^peak,f32,[a-z0-9]+,1,[0-9.e+]+,GFLOP/s,measured$' "$out/ceilings.csv"
+	check "ceilings.csv: L1 bandwidth" grep -Eq '^L1,f64,[a-z0-9]+,1,[0-9.e+]+,GB/s,measured$' "$out/ceilings.csv"
+	check "ceilings.csv: DRAM bandwidth" grep -Eq '^DRAM,f64,[a-z0-9]+,1,[0-9.e+]+,GB/s,measured$' "$out/ceilings.csv"
+	check "ceilings.csv: DRAM latency" grep -Eq '^DRAM,,,1,[0-9.e+]+,ns,measured$' "$out/ceilings.csv"
+	check "ceilings.csv: a measured L1 size" grep -Eq '^L1,,,,[0-9]+,bytes,measured$' "$out/ceilings.csv"
+	check "ceilings.csv: sources are measured or reported" \
+		test "$(tail -n +2 "$out/ceilings.csv" | awk -F, '$7 != "measured" && $7 != "reported"' | wc -l)" -eq 0
+else
+	skip "ceilings.csv contents" "no ceilings.csv"
+fi
+
+if [ -s "$out/hierarchy.csv" ]; then
+	check "hierarchy.csv header" test "$(head -n 1 "$out/hierarchy.csv")" = "test,threads,bytes,value,unit"
+	check "hierarchy.csv: latency from 4 KiB" grep -q '^latency,1,4096,[0-9.e+]*,ns$' "$out/hierarchy.csv"
+	check "hierarchy.csv: read and triad rows" sh -c "grep -q '^read,1,' '$out/hierarchy.csv' && grep -q '^triad,1,' '$out/hierarchy.csv'"
+	check "hierarchy.csv: working sets reach 32 MiB" \
+		test "$(awk -F, '$1 == "latency" && $3 >= 33554432' "$out/hierarchy.csv" | wc -l)" -ge 1
+	check "hierarchy.csv: values are positive" \
+		test "$(tail -n +2 "$out/hierarchy.csv" | awk -F, '!($4 > 0)' | wc -l)" -eq 0
+fi
+
+if [ -s "$out/machine.json" ]; then
+	for key in schema tkprofile_version host cpu_model vendor isa isa_path cores threads_per_core \
+		memory_bytes caches reported_bytes measured_bytes line_bytes assoc shared_by_cores os compiler \
+		cflags counters papi_version available status date probe quick seconds; do
+		check "machine.json has \"$key\"" grep -q "\"$key\":" "$out/machine.json"
+	done
+	check "machine.json: a fresh probe" grep -q '"reused": false' "$out/machine.json"
+fi
+
+# The same directory again: refused, nothing touched.
+sum1=$(cat "$out"/*.csv | cksum)
+expect_exit 2 "an --out that holds results is refused" "$TKP_BIN" machine --quick --out "$out"
+grep_out 'already holds results' "says why"
+check "the earlier files are untouched" test "$(cat "$out"/*.csv | cksum)" = "$sum1"
+
+# A second directory: the recent probe is reused.
+expect_exit 0 "machine --quick again reuses the probe" "$TKP_BIN" machine --quick --out "$TMP/m2"
+grep_out 'reusing' "says it reuses the probe"
+check "reused hierarchy.csv is the same" cmp -s "$out/hierarchy.csv" "$TMP/m2/hierarchy.csv"
+check "reused machine.json says so" grep -q '"reused": true' "$TMP/m2/machine.json"
+
+# Bad input: one line, exit 2, nothing written.
+n=0
+for bad in 0 abc 1,,2 -1 "" 99999 1.5; do
+	n=$((n + 1))
+	expect_exit 2 "--threads '$bad' is refused" "$TKP_BIN" machine --quick --threads "$bad" --out "$TMP/bad$n"
+	grep_out 'threads' "--threads '$bad': the message names the option"
+	check "--threads '$bad': nothing written" test ! -e "$TMP/bad$n"
+done
+expect_exit 2 "--out under a file is refused" "$TKP_BIN" machine --quick --out /dev/null/x
+grep_out 'out' "--out under a file: says so"
+: >"$TMP/afile"
+expect_exit 2 "--out naming a file is refused" "$TKP_BIN" machine --quick --out "$TMP/afile"
+check "--out naming a file: left alone" test ! -s "$TMP/afile"
+expect_exit 2 "an unknown option is refused" "$TKP_BIN" machine --bogus
+expect_exit 2 "a stray argument is refused" "$TKP_BIN" machine stray
+expect_exit 0 "machine --help" "$TKP_BIN" machine --help
+grep_out '^usage: tkprofile machine' "--help prints the usage"
+
+done_testing

@@ -1,0 +1,403 @@
+/*
+ * test_kernels.c - every kernel in the registry against the naive
+ * reference, on the shapes that break tiled and vectorised code.
+ *
+ * The table is iterated, so a kernel added with one registry row is tested
+ * here without touching this file; one that cannot run in this build or on
+ * this CPU is skipped with the reason the registry gives.  Shapes are the
+ * awkward ones: 1×1×1, dot and outer products, primes, sizes that are not
+ * multiples of the block, block 1 and blocks larger than the matrix, more
+ * threads than rows.  C is filled with NaN before each run, so a kernel
+ * that accumulates into C instead of overwriting it fails, and guard
+ * elements after C catch writes past its end.
+ *
+ * Tolerance: for one element, both the kernel and the reference are
+ * within γ_k·Σ_p |a_ip||b_pj| of the exact sum (γ_k ≈ k·eps/2 for any
+ * summation order, with or without FMA), so they differ by at most
+ * k·eps·Σ|a||b|; we allow twice that.
+ */
+#include "config.h"
+
+#include <float.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kernels.h"
+#include "tap.h"
+
+enum { GUARD = 16 };
+
+static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
+
+/* xorshift64*: fixed seed, so a failure reproduces. */
+static double rng_unit(void)
+{
+	rng_state ^= rng_state >> 12;
+	rng_state ^= rng_state << 25;
+	rng_state ^= rng_state >> 27;
+	return (double)((rng_state * 0x2545f4914f6cdd1dull) >> 11) / 9007199254740992.0;
+}
+
+/* A problem with its own buffers: inputs in [-1, 1], the reference C by
+ * naive, and sum |a||b| per element for the error bound. */
+struct problem {
+	tkp_dtype dt;
+	size_t m, n, k;
+	void *a, *b, *c, *ref;
+	double *absprod;
+};
+
+static const char *dt_name(int dt)
+{
+	return dt == TKP_F32 ? "f32" : "f64";
+}
+
+static double elem(tkp_dtype dt, const void *p, size_t i)
+{
+	return dt == TKP_F32 ? ((const float *)p)[i] : ((const double *)p)[i];
+}
+
+static void set_elem(tkp_dtype dt, void *p, size_t i, double v)
+{
+	if (dt == TKP_F32)
+		((float *)p)[i] = (float)v;
+	else
+		((double *)p)[i] = v;
+}
+
+static void problem_free(struct problem *p)
+{
+	free(p->a);
+	free(p->b);
+	free(p->c);
+	free(p->ref);
+	free(p->absprod);
+}
+
+static int problem_init(struct problem *p, tkp_dtype dt, size_t m, size_t n, size_t k)
+{
+	size_t es = dt == TKP_F32 ? sizeof(float) : sizeof(double);
+	tkp_gemm g;
+
+	memset(p, 0, sizeof *p);
+	p->dt = dt;
+	p->m = m;
+	p->n = n;
+	p->k = k;
+	p->a = malloc(m * k * es);
+	p->b = malloc(k * n * es);
+	p->c = malloc((m * n + GUARD) * es);
+	p->ref = malloc(m * n * es);
+	p->absprod = calloc(m * n, sizeof *p->absprod);
+	if (!p->a || !p->b || !p->c || !p->ref || !p->absprod)
+		goto fail;
+	for (size_t i = 0; i < m * k; i++)
+		set_elem(dt, p->a, i, 2 * rng_unit() - 1);
+	for (size_t i = 0; i < k * n; i++)
+		set_elem(dt, p->b, i, 2 * rng_unit() - 1);
+	for (size_t i = 0; i < m; i++)
+		for (size_t j = 0; j < n; j++)
+			for (size_t q = 0; q < k; q++)
+				p->absprod[i * n + j] += fabs(elem(dt, p->a, i * k + q)) *
+							 fabs(elem(dt, p->b, q * n + j));
+	g = (tkp_gemm){.dtype = dt, .m = m, .n = n, .k = k, .a = p->a, .b = p->b, .c = p->ref};
+	if (tkp_gemm_naive(&g) != 0)
+		goto fail;
+	return 0;
+fail:
+	problem_free(p);
+	return -1;
+}
+
+/* Fills C with NaN and the guard after it with a sentinel. */
+static void poison(struct problem *p)
+{
+	for (size_t i = 0; i < p->m * p->n; i++)
+		set_elem(p->dt, p->c, i, NAN);
+	for (size_t i = 0; i < GUARD; i++)
+		set_elem(p->dt, p->c, p->m * p->n + i, 12345.0);
+}
+
+/* Largest error relative to the bound (≤ 1 passes); NaN or a touched guard
+ * gives +inf. */
+static double check(const struct problem *p)
+{
+	double eps = p->dt == TKP_F32 ? FLT_EPSILON : DBL_EPSILON, worst = 0;
+
+	for (size_t i = 0; i < GUARD; i++)
+		if (elem(p->dt, p->c, p->m * p->n + i) != 12345.0)
+			return INFINITY;
+	for (size_t i = 0; i < p->m * p->n; i++) {
+		double got = elem(p->dt, p->c, i), want = elem(p->dt, p->ref, i);
+		double bound = 2.0 * (double)p->k * eps * p->absprod[i] + DBL_MIN;
+		double r = fabs(got - want) / bound;
+
+		if (isnan(got))
+			return INFINITY;
+		if (r > worst)
+			worst = r;
+	}
+	return worst;
+}
+
+struct shape {
+	size_t m, n, k;
+	int block, threads;
+	const char *why;
+};
+
+/* block/threads 0 = the kernel's default; they are only applied to kernels
+ * whose caps say they use them (others run the shape once). */
+static const struct shape shapes[] = {
+	{1, 1, 1, 0, 0, "1x1x1"},
+	{1, 1, 37, 0, 0, "dot product"},
+	{17, 23, 1, 0, 0, "k=1 (outer product)"},
+	{67, 129, 31, 0, 0, "primes"},
+	{31, 67, 129, 0, 0, "primes, k largest"},
+	{100, 100, 100, 16, 0, "block 16 does not divide 100"},
+	{100, 100, 100, 33, 0, "block 33"},
+	{100, 100, 100, 64, 0, "block 64"},
+	{200, 3, 5, 0, 0, "tall and skinny"},
+	{3, 200, 5, 0, 0, "short and wide"},
+	{13, 11, 7, 1, 0, "block 1"},
+	{20, 21, 19, 256, 0, "block larger than the matrix"},
+	{3, 40, 17, 0, 8, "more threads than rows"},
+	{1, 1, 5, 4, 8, "1x1 with 8 threads"},
+	{70, 45, 39, 8, 1, "threads 1"},
+	{70, 45, 39, 8, 2, "threads 2"},
+	{70, 45, 39, 8, 3, "threads 3"},
+	{70, 45, 39, 8, 4, "threads 4"},
+	{70, 45, 39, 8, 5, "threads 5"},
+	{70, 45, 39, 8, 6, "threads 6"},
+	{70, 45, 39, 8, 7, "threads 7"},
+	{70, 45, 39, 8, 8, "threads 8"},
+	{130, 150, 140, 0, 2, "default block, 2 threads"},
+};
+
+/* Whether running kernel k on s differs from running it on an earlier
+ * shape of the same size only in parameters the kernel ignores. */
+static int redundant(const tkp_kernel *k, size_t si)
+{
+	const struct shape *s = &shapes[si];
+
+	for (size_t j = 0; j < si; j++) {
+		const struct shape *t = &shapes[j];
+
+		if (t->m == s->m && t->n == s->n && t->k == s->k &&
+		    ((k->caps & TKP_CAP_BLOCK) == 0 || t->block == s->block) &&
+		    ((k->caps & TKP_CAP_THREADS) == 0 || t->threads == s->threads))
+			return 1;
+	}
+	return 0;
+}
+
+static void test_registry_kernels(void)
+{
+	for (size_t ki = 0; ki < tkp_kernel_count(); ki++) {
+		const tkp_kernel *k = tkp_kernel_at(ki);
+		const char *why = tkp_kernel_why_unavailable(k);
+
+		if (why) {
+			skip(why, k->name);
+			continue;
+		}
+		for (int dt = TKP_F32; dt <= TKP_F64; dt++)
+			for (size_t si = 0; si < sizeof shapes / sizeof shapes[0]; si++) {
+				const struct shape *s = &shapes[si];
+				struct problem p;
+				tkp_gemm g;
+				int rc;
+				double err;
+
+				if (redundant(k, si))
+					continue;
+				if (problem_init(&p, (tkp_dtype)dt, s->m, s->n, s->k) != 0) {
+					ok(0, "%s: out of memory", k->name);
+					continue;
+				}
+				poison(&p);
+				g = (tkp_gemm){.dtype = (tkp_dtype)dt, .m = s->m, .n = s->n,
+					       .k = s->k, .a = p.a, .b = p.b, .c = p.c,
+					       .block = s->block, .threads = s->threads};
+				rc = tkp_kernel_run(k, &g);
+				err = rc == 0 ? check(&p) : INFINITY;
+				ok(rc == 0 && err <= 1.0,
+				   "%s %s m=%zu n=%zu k=%zu block=%d threads=%d (%s): rc %d, "
+				   "error %.3g of bound",
+				   k->name, dt_name(dt), s->m, s->n, s->k,
+				   s->block, s->threads, s->why, rc, err);
+				problem_free(&p);
+			}
+	}
+}
+
+/* Runs one kernel function on every shape in both dtypes; what names it. */
+static void check_fn(int (*fn)(const tkp_gemm *, tkp_isa), tkp_isa isa, const char *what)
+{
+	int bad = 0, runs = 0;
+	double worst = 0;
+
+	for (int dt = TKP_F32; dt <= TKP_F64; dt++)
+		for (size_t si = 0; si < sizeof shapes / sizeof shapes[0]; si++) {
+			const struct shape *s = &shapes[si];
+			struct problem p;
+			tkp_gemm g;
+			double err;
+
+			if (problem_init(&p, (tkp_dtype)dt, s->m, s->n, s->k) != 0) {
+				bad++;
+				continue;
+			}
+			poison(&p);
+			g = (tkp_gemm){.dtype = (tkp_dtype)dt, .m = s->m, .n = s->n, .k = s->k,
+				       .a = p.a, .b = p.b, .c = p.c, .block = s->block,
+				       .threads = s->threads};
+			err = fn(&g, isa) == 0 ? check(&p) : INFINITY;
+			if (!(err <= 1.0)) {
+				diag("%s %s m=%zu n=%zu k=%zu block=%d threads=%d: error %.3g of bound",
+				     what, dt_name(dt), s->m, s->n, s->k, s->block, s->threads, err);
+				bad++;
+			}
+			if (err > worst)
+				worst = err;
+			runs++;
+			problem_free(&p);
+		}
+	ok(bad == 0, "%s: %d runs, %d wrong, worst error %.3g of bound", what, runs, bad, worst);
+}
+
+/* Every ISA path of every SIMD kernel, not just the one this process
+ * chose: TKP_ISA is read once, so the paths are called directly. */
+static void test_isa_paths(void)
+{
+	static const char *const isa_names[] = {"generic", "avx2", "avx512"};
+	static const struct {
+		const char *name;
+		int (*fn)(const tkp_gemm *, tkp_isa);
+	} fns[] = {
+		{"simd", tkp_gemm_simd_isa},
+		{"blocked", tkp_gemm_blocked_isa},
+		{"threaded", tkp_gemm_threaded_isa},
+	};
+	char what[64];
+
+	ok(tkp_isa_current() <= tkp_isa_supported(), "current path %s is one the CPU runs",
+	   isa_names[tkp_isa_current()]);
+	for (int isa = TKP_ISA_GENERIC; isa <= TKP_ISA_AVX512; isa++)
+		for (size_t f = 0; f < sizeof fns / sizeof fns[0]; f++) {
+			snprintf(what, sizeof what, "%s on the %s path", fns[f].name, isa_names[isa]);
+			if ((tkp_isa)isa > tkp_isa_supported()) {
+				float one = 1, out = 0;
+				tkp_gemm g = {.dtype = TKP_F32, .m = 1, .n = 1, .k = 1,
+					      .a = &one, .b = &one, .c = &out};
+
+				skip("this CPU or build has no such path", what);
+				ok(fns[f].fn(&g, (tkp_isa)isa) == TKP_ENOTSUP,
+				   "%s is refused with TKP_ENOTSUP", what);
+				continue;
+			}
+			check_fn(fns[f].fn, (tkp_isa)isa, what);
+		}
+}
+
+/* The reference itself, against sums in long double. */
+static void test_naive(void)
+{
+	struct problem p;
+	double eps[2] = {FLT_EPSILON, DBL_EPSILON};
+
+	for (int dt = TKP_F32; dt <= TKP_F64; dt++) {
+		int bad = 0;
+
+		if (problem_init(&p, (tkp_dtype)dt, 23, 19, 41) != 0) {
+			ok(0, "naive %s: out of memory", dt_name(dt));
+			continue;
+		}
+		for (size_t i = 0; i < p.m; i++)
+			for (size_t j = 0; j < p.n; j++) {
+				long double exact = 0;
+
+				for (size_t q = 0; q < p.k; q++)
+					exact += (long double)elem(p.dt, p.a, i * p.k + q) *
+						 elem(p.dt, p.b, q * p.n + j);
+				if (fabsl(elem(p.dt, p.ref, i * p.n + j) - exact) >
+				    (long double)p.k * eps[dt] * p.absprod[i * p.n + j])
+					bad++;
+			}
+		ok(bad == 0, "naive %s agrees with long double sums (%d elements off)", dt_name(dt),
+		   bad);
+		problem_free(&p);
+	}
+}
+
+static void test_registry(void)
+{
+	size_t n = tkp_kernel_count();
+	int names_ok = 1;
+
+	ok(n >= 1 && !strcmp(tkp_kernel_at(0)->name, "naive") &&
+		   (tkp_kernel_at(0)->caps & TKP_CAP_REFERENCE),
+	   "naive is first and is the reference");
+	ok(tkp_kernel_at(n) == NULL, "tkp_kernel_at past the end is NULL");
+	ok(tkp_kernel_find("no-such-kernel") == NULL && tkp_kernel_find(NULL) == NULL,
+	   "unknown names are not found");
+	for (size_t i = 0; i < n; i++) {
+		const tkp_kernel *k = tkp_kernel_at(i);
+
+		if (!k->name || !k->desc || !k->fn || tkp_kernel_find(k->name) != k)
+			names_ok = 0;
+	}
+	ok(names_ok, "every row has a name, a description and a function, and names are unique");
+	for (const char *const *want = (const char *const[]){"simd", "blocked", "threaded", "blas",
+							      NULL};
+	     *want; want++)
+		ok(tkp_kernel_find(*want) != NULL, "kernel %s is registered", *want);
+}
+
+static void test_arguments(void)
+{
+	double a[4] = {1, 2, 3, 4}, b[4] = {1, 0, 0, 1}, c[4];
+	const tkp_gemm good = {.dtype = TKP_F64, .m = 2, .n = 2, .k = 2, .a = a, .b = b, .c = c};
+	const tkp_kernel *naive = tkp_kernel_find("naive");
+
+	for (size_t i = 0; i < tkp_kernel_count(); i++) {
+		const tkp_kernel *k = tkp_kernel_at(i);
+		tkp_gemm g[9];
+		int all = 1;
+
+		for (int j = 0; j < 9; j++)
+			g[j] = good;
+		g[0].m = 0;
+		g[1].n = 0;
+		g[2].k = 0;
+		g[3].a = NULL;
+		g[4].b = NULL;
+		g[5].c = NULL;
+		g[6].block = -1;
+		g[7].threads = -1;
+		g[8].dtype = (tkp_dtype)7;
+		for (int j = 0; j < 9; j++)
+			if (tkp_kernel_run(k, &g[j]) != TKP_EINVAL)
+				all = 0;
+		ok(all, "%s: zero sizes, NULL matrices, negative block or threads and bad dtype "
+			"give TKP_EINVAL", k->name);
+		if (tkp_kernel_why_unavailable(k))
+			ok(tkp_kernel_run(k, &good) == TKP_ENOTSUP, "%s: unavailable gives TKP_ENOTSUP",
+			   k->name);
+	}
+	ok(tkp_kernel_run(NULL, &good) == TKP_EINVAL && tkp_kernel_run(naive, NULL) == TKP_EINVAL,
+	   "NULL kernel or problem gives TKP_EINVAL");
+}
+
+int main(void)
+{
+	test_registry();
+	test_arguments();
+	test_naive();
+	test_registry_kernels();
+	test_isa_paths();
+	return tap_done();
+}

@@ -1,0 +1,185 @@
+/* test_profile.c - size lists and ranges, profile files (good and bad, with
+ * file:line), options over profiles, plan.prof round trips, expansion. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "profile.h"
+#include "tap.h"
+
+static char dir[] = "/tmp/tkp-prof.XXXXXX";
+
+static const char *write_tmp(const char *name, const char *text)
+{
+	static char path[256];
+	FILE *fp;
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	fp = fopen(path, "w");
+	fputs(text, fp);
+	fclose(fp);
+	return path;
+}
+
+/* Loading text must fail with an error containing want. */
+static int load_fails(const char *name, const char *text, const char *want)
+{
+	tkp_plan p;
+	char err[600] = "";
+	int rc;
+
+	tkp_plan_defaults(&p);
+	rc = tkp_plan_load(&p, write_tmp(name, text), err, sizeof err);
+	if (rc == 0 || !strstr(err, want)) {
+		diag("rc %d err '%s' wanted '%s'", rc, err, want);
+		return 0;
+	}
+	return 1;
+}
+
+static int sizes_fail(const char *s, const char *want)
+{
+	tkp_size_list l;
+	char err[256] = "";
+
+	if (tkp_parse_sizes(s, &l, err, sizeof err) == 0 || !strstr(err, want)) {
+		diag("'%s': err '%s' wanted '%s'", s, err, want);
+		return 0;
+	}
+	return 1;
+}
+
+int main(void)
+{
+	tkp_size_list l;
+	tkp_int_list il;
+	tkp_plan p, q;
+	tkp_config *cfg;
+	size_t ncfg;
+	char err[600];
+
+	if (!mkdtemp(dir))
+		return 1;
+
+	ok(tkp_parse_sizes("64:1024:x2", &l, err, sizeof err) == 0 && l.n == 5 && l.v[0].m == 64 &&
+	   l.v[4].m == 1024, "geometric range 64:1024:x2 gives 64..1024 (5 sizes)");
+	ok(tkp_parse_sizes("64:512:+64", &l, err, sizeof err) == 0 && l.n == 8 && l.v[7].m == 512,
+	   "arithmetic range 64:512:+64 gives 8 sizes");
+	ok(tkp_parse_sizes("100:130:+64", &l, err, sizeof err) == 0 && l.n == 1 && l.v[0].m == 100,
+	   "arithmetic range with a step past the end");
+	ok(tkp_parse_sizes("67x129x31, 1", &l, err, sizeof err) == 0 && l.n == 2 && l.v[0].m == 67 &&
+	   l.v[0].n == 129 && l.v[0].k == 31 && l.v[1].k == 1, "MxNxK and N in one list");
+	ok(sizes_fail("0", "at least 1"), "size 0 refused");
+	ok(sizes_fail("-5", "positive"), "negative size refused");
+	ok(sizes_fail("abc", "expected a positive integer"), "non-numeric size refused");
+	ok(sizes_fail("99999999999999999999999", "too large"), "overflowing size refused");
+	ok(sizes_fail("4294967296", "too large"), "size above INT_MAX refused");
+	ok(sizes_fail("64x64", "expected N or MxNxK"), "two-dimensional size refused");
+	ok(sizes_fail("512:64:x2", "start is above"), "backwards range refused");
+	ok(sizes_fail("64:512:x1", "factor above 1"), "factor 1 refused (would never end)");
+	ok(sizes_fail("64:512", "expected a range"), "range without a step refused");
+	ok(sizes_fail(",", "empty list"), "empty list refused");
+
+	ok(tkp_parse_ints("1:8:x2", 1, 4096, 0, &il, err, sizeof err) == 0 && il.n == 4 && il.v[3] == 8,
+	   "thread range 1:8:x2");
+	ok(tkp_parse_ints("0", 1, 4096, 0, &il, err, sizeof err) != 0, "threads 0 refused");
+	ok(tkp_parse_ints("5000", 1, 4096, 0, &il, err, sizeof err) != 0 && strstr(err, "1 to 4096"),
+	   "threads above 4096 refused with the range");
+	ok(tkp_parse_ints("auto,32", 1, 1 << 20, 1, &il, err, sizeof err) == 0 && il.n == 2 && il.v[0] == 0,
+	   "blocks 'auto' is 0");
+	ok(tkp_parse_ints("ncpu", 1, 4096, 0, &il, err, sizeof err) == 0 && il.n == 1 && il.v[0] >= 1,
+	   "ncpu expands to the CPU count");
+
+	/* a good profile, with inline comments and a continuation line */
+	tkp_plan_defaults(&p);
+	ok(tkp_plan_load(&p, write_tmp("good.prof",
+				       "# comment\n[sweep]\nkernels = naive # the reference\n"
+				       "sizes = 64,128\n    256x128x64\nthreads = 1,2\ndtype = both\n"
+				       "budget = 30\nmin_time = 0.05\n\n[kernel.naive]\nmax_size = 128\n"),
+			 err, sizeof err) == 0,
+	   "good profile loads (%s)", err);
+	ok(p.nkernels == 1 && !strcmp(p.kernels[0], "naive"), "inline # comment stripped from kernels");
+	ok(p.sizes.n == 3 && p.sizes.v[2].m == 256 && p.sizes.v[2].k == 64,
+	   "indented continuation appends to sizes");
+	ok(p.ndtypes == 2 && p.budget_s == 30 && p.min_time_s == 0.05, "dtype both, budget, min_time");
+	ok(p.nkopts == 1 && p.kopts[0].max_size == 128, "per-kernel max_size");
+	ok(tkp_plan_expand(&p, &cfg, &ncfg) == 0 && ncfg == 2 * 2, "max_size caps naive: 2 sizes x 2 dtypes");
+	ok(ncfg == 4 && cfg[0].m == 64 && cfg[1].m == 128 && cfg[0].threads == 1 && cfg[0].block == 0,
+	   "ascending sizes; single-threaded, blockless naive gets threads 1, block 0");
+	free(cfg);
+
+	/* options override, then plan.prof reloads to the same plan */
+	ok(tkp_plan_set(&p, "sweep", "sizes", "32:128:x2", err, sizeof err) == 0 && p.sizes.n == 3,
+	   "an option replaces the profile's sizes");
+	{
+		FILE *fp = fopen(write_tmp("plan.prof", ""), "w");
+		tkp_plan_write(&p, fp);
+		fclose(fp);
+	}
+	tkp_plan_defaults(&q);
+	ok(tkp_plan_load(&q, write_tmp("plan2.prof", ""), err, sizeof err) == 0, "empty profile loads");
+	{
+		char path[256];
+		snprintf(path, sizeof path, "%s/plan.prof", dir);
+		tkp_plan_defaults(&q);
+		ok(tkp_plan_load(&q, path, err, sizeof err) == 0, "plan.prof loads back (%s)", err);
+	}
+	ok(q.sizes.n == p.sizes.n && q.nkernels == p.nkernels && q.ndtypes == p.ndtypes &&
+	   q.budget_s == p.budget_s && q.min_time_s == p.min_time_s && q.nkopts == p.nkopts &&
+	   q.kopts[0].max_size == 128, "plan.prof round-trips the effective plan");
+	{
+		/* a long size list is wrapped under inih's line limit */
+		char path[256];
+		FILE *fp;
+		ok(tkp_plan_set(&p, "sweep", "sizes", "8:1600:+8", err, sizeof err) == 0 && p.sizes.n == 200,
+		   "200 sizes");
+		snprintf(path, sizeof path, "%s/long.prof", dir);
+		fp = fopen(path, "w");
+		tkp_plan_write(&p, fp);
+		fclose(fp);
+		tkp_plan_defaults(&q);
+		ok(tkp_plan_load(&q, path, err, sizeof err) == 0 && q.sizes.n == 200 && q.sizes.v[199].m == 1600,
+		   "a long plan.prof wraps its sizes and loads back (%s)", err);
+	}
+
+	/* bad profiles: file:line and what was expected */
+	ok(load_fails("k.prof", "[sweep]\nkernels = naiv\n", "k.prof:2: kernels = naiv: unknown kernel 'naiv' (did you mean 'naive'?)"),
+	   "unknown kernel: file:line and a suggestion");
+	ok(load_fails("s.prof", "[sweep]\n\nsizes = 64,0\n", "s.prof:3:"), "size 0: file:line");
+	ok(load_fails("key.prof", "[sweep]\nsize = 64\n", "key.prof:2: size = 64: unknown key 'size'"),
+	   "unknown key named");
+	ok(load_fails("sec.prof", "[swep]\nsizes = 64\n", "unknown section [swep]"), "unknown section");
+	ok(load_fails("ks.prof", "[kernel.nope]\nmax_size = 3\n", "ks.prof:2: max_size = 3: unknown kernel 'nope'"),
+	   "unknown kernel section");
+	ok(load_fails("syn.prof", "[sweep]\nthis line has no equals\n", "syn.prof:2: syntax error"),
+	   "syntax error: file:line");
+	ok(load_fails("nosec.prof", "sizes = 64\n", "nosec.prof:1: 'sizes' outside a section"),
+	   "key before any section");
+	ok(load_fails("bin.prof", "[sweep]\nsizes = 6\001\002\n", "bin.prof:2: binary data"), "binary garbage");
+	{
+		char longline[400];
+		memset(longline, '1', sizeof longline);
+		memcpy(longline, "[sweep]\nsizes = ", 16);
+		longline[sizeof longline - 1] = '\0';
+		ok(load_fails("long.prof", longline, "long.prof:2: line longer than"), "over-long line");
+	}
+	ok(load_fails("thr.prof", "[sweep]\nthreads = 0\n", "thr.prof:2: threads = 0:"), "threads 0");
+	ok(load_fails("bud.prof", "[sweep]\nbudget = soon\n", "expected seconds"), "bad budget");
+	ok(load_fails("cnt.prof", "[sweep]\ncounters = lots\n", "expected auto, papi, sim or none"),
+	   "bad counters mode");
+	{
+		tkp_plan pp;
+		tkp_plan_defaults(&pp);
+		ok(tkp_plan_load(&pp, "/nonexistent/x.prof", err, sizeof err) == TKP_EIO &&
+		   strstr(err, "/nonexistent/x.prof"), "unreadable profile names the path");
+	}
+	{
+		char cmd[300];
+		snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+		if (system(cmd)) {
+		}
+	}
+	return tap_done();
+}
