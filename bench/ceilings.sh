@@ -70,7 +70,7 @@ likwid() {
 	while [ "$r" -lt "$REPS" ]; do
 		v=$(likwid-bench -t "$1" -W "N:${2}kB:$3" 2>/dev/null | awk -v f="$4" '$1 == f":" { print $2 / 1000; exit }')
 		if [ -n "$v" ]; then
-			best=$(awk -v a="$best" -v b="$v" 'BEGIN { print (a == "" || b > a) ? b : a }')
+			best=$(awk -v a="$best" -v b="$v" 'BEGIN { print ((a == "" || b + 0 > a + 0) ? b : a) }')
 		fi
 		r=$((r + 1))
 	done

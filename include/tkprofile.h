@@ -157,7 +157,11 @@ typedef struct tkp_result {
 } tkp_result;
 
 /* counter_flags bits */
-enum { TKP_CF_PASSES_DISAGREE = 1 }; /* cycles of passes differ by > 10% */
+enum {
+	TKP_CF_PASSES_DISAGREE = 1, /* the reference event of the passes differs by > 10% */
+	TKP_CF_CALLER_ONLY = 2      /* counts cover the calling thread only (a library's
+				     * thread pool started before the counters) */
+};
 
 /* Fills the model columns (flops, bytes, ai) of r from dtype, m, n, k. */
 void tkp_result_model(tkp_result *r);
@@ -187,9 +191,11 @@ size_t tkp_measure_bytes(tkp_dtype dt, size_t m, size_t n, size_t k);
 
 /*
  * Allocates and fills A and B, runs kernel k with the given shape, block
- * and threads (warm-up, then adaptive repetitions), verifies C, and fills
- * *r.  Returns 0, TKP_ENOMEM, TKP_ENOTSUP (kernel unavailable), TKP_EINTR
- * (stop was raised before one timed run finished) or the kernel's error.
+ * and threads (warm-up, then adaptive repetitions), counts (one run per
+ * counter pass), verifies C, and fills *r.  When *o->stop is raised the
+ * repetitions end after the current one (at least one timed run is always
+ * made) and no counting runs follow.  Returns 0, TKP_EINVAL, TKP_ENOMEM,
+ * TKP_ENOTSUP (kernel unavailable) or the kernel's or counters' error.
  * A failed verification is not an error: r->verified says it.
  */
 int tkp_measure_kernel(const tkp_kernel *k, tkp_dtype dt, size_t m, size_t n,

@@ -21,11 +21,15 @@ endif
 # run by `make bench` only.
 EXTRA_PROGRAMS += bench/overhead
 bench_overhead_SOURCES = bench/overhead.c
-bench_overhead_LDADD = libtkpcore.la
 if HAVE_SDE
-bench_overhead_CPPFLAGS = $(AM_CPPFLAGS) -DTKP_BENCH_SDE=1
-bench_overhead_LDADD += $(SDE_LIBS)
+bench_sde_cppflags = -DTKP_BENCH_SDE=1
+bench_sde_libs = $(SDE_LIBS)
+else
+bench_sde_cppflags =
+bench_sde_libs =
 endif
+bench_overhead_CPPFLAGS = $(AM_CPPFLAGS) $(bench_sde_cppflags)
+bench_overhead_LDADD = libtkpcore.la $(bench_sde_libs)
 
 .PHONY: bench bench-overhead
 bench: bench-overhead

@@ -38,7 +38,7 @@ if (exists('message')) {
 	}
 	# the legend goes under the plot
 	set bmargin at screen 0.25
-	set key at screen 0.5, 0.152 center top horizontal maxrows 3 width 2 samplen 1
+	set key at screen 0.5, 0.152 center top horizontal maxrows 3 width 1 samplen 1
 	do for [i=1:nseg] {
 		if (segkind[i] == 1) {
 			set arrow 100+i from segx1[i], segy1[i] to segx2[i], segy2[i] nohead lw 2.6 lc rgb '#303030' back

@@ -152,7 +152,7 @@ int tkp_cli_int_opt(const char *cmd, const char *opt, const char *val, long lo, 
 
 int tkp_cli_open_counters(const char *cmd, const char *mode, tkp_counters **out)
 {
-	char why[512], groups[PATH_MAX];
+	char why[4096], groups[PATH_MAX];
 	tkp_counter_mode m;
 	int rc;
 
@@ -172,7 +172,7 @@ int tkp_cli_open_counters(const char *cmd, const char *mode, tkp_counters **out)
 		return 0;
 	tkp_fmt(groups, sizeof groups, "%s/profiles/groups", tkp_cli_datadir());
 	rc = tkp_counters_open(out, m, groups, why, sizeof why);
-	if (rc == TKP_EPARSE)
+	if (rc == TKP_EPARSE || rc == TKP_ENOENT || rc == TKP_EINVAL)
 		return tkp_cli_usage(cmd, "%s", why);
 	if (rc)
 		return tkp_cli_fail(cmd, "counters: %s", why[0] ? why : tkp_strerror(rc));

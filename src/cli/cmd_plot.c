@@ -24,7 +24,6 @@
  */
 #include "config.h"
 
-#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -114,6 +113,7 @@ typedef struct pctx {
 	int nonsquare;
 	const char *kname[MAXNAMES], *dtname[MAXNAMES], *srcname[MAXNAMES];
 	int nk, ndt, nsrc;
+	int kstyle[MAXNAMES]; /* colour and marker of each kernel: its ladder rank */
 	crow *ceils;
 	size_t nceil;
 	hrow *hrows;
@@ -378,10 +378,10 @@ typedef struct series {
 
 static void series_style(const pctx *c, series *s, int k, int dt)
 {
-	int f32 = dt_bytes(c->dtname[dt]) == 4;
+	int f32 = dt_bytes(c->dtname[dt]) == 4, st = c->kstyle[k];
 
-	s->color = palette[k % NPALETTE];
-	s->pt = filled_pt[k % NPT] - (f32 ? 1 : 0);
+	s->color = palette[st % NPALETTE];
+	s->pt = filled_pt[st % NPT] - (f32 ? 1 : 0);
 	s->dt = f32 ? 2 : dt == 0 ? 1 : 1 + dt % 4;
 }
 
@@ -591,6 +591,23 @@ static void thread_list(const pctx *c, char *buf, size_t size)
 
 /* ---- the charts ------------------------------------------------------- */
 
+/* The message of a chart that needs sweep.csv rows and has none. */
+static void msg_no_rows(const pctx *c, FILE *v)
+{
+	if (!c->sweep)
+		gp_message(v, "No sweep.csv in this results directory: nothing measured yet.\n"
+			      "To fill this chart run:\n  tkprofile sweep --profile quick");
+	else if (!c->sweep->nrows)
+		gp_message(v, "sweep.csv has no rows yet: the sweep stopped before its first\n"
+			      "configuration finished.  To continue it run:\n"
+			      "  tkprofile sweep --out <this results directory> --resume");
+	else
+		gp_message(v, "sweep.csv has no rows to draw: %zu failed verification, the others\n"
+			      "have no GFLOP/s (not run).  Check the kernels with:\n"
+			      "  tkprofile run --kernel NAME --size 256",
+			   c->unverified);
+}
+
 static int chart_perf(pctx *c, FILE *v, FILE *d)
 {
 	int order[MAXNAMES], ns = 0, tmax = max_threads(c), tc = ceil_threads(c, tmax);
@@ -604,8 +621,7 @@ static int chart_perf(pctx *c, FILE *v, FILE *d)
 	if (!p || !sizes)
 		goto nomem;
 	if (!c->nrows) {
-		gp_message(v, "No sweep.csv in this results directory: nothing measured yet.\n"
-			      "To fill this chart run:\n  tkprofile sweep --profile quick");
+		msg_no_rows(c, v);
 		goto done;
 	}
 	kernel_order(c, order);
@@ -679,8 +695,7 @@ static int chart_speedup(pctx *c, FILE *v, FILE *d)
 		if (!strcmp(c->kname[k], "naive"))
 			naive = k;
 	if (!c->nrows) {
-		gp_message(v, "No sweep.csv in this results directory: nothing measured yet.\n"
-			      "To fill this chart run:\n  tkprofile sweep --profile quick");
+		msg_no_rows(c, v);
 		goto done;
 	}
 	kernel_order(c, order);
@@ -1152,6 +1167,8 @@ static int chart_cache(pctx *c, FILE *v, FILE *d)
 			for (int sr = 0; sr < c->nsrc; sr++) {
 				int k = order[ki];
 				size_t n = 0;
+				if (ns == (int)(sizeof s / sizeof s[0]))
+					break;
 				for (size_t i = 0; i < c->nrows; i++) {
 					const srow *r = &c->rows[i];
 					if (r->kern == k && r->dt == dt && r->src == sr && r->flops > 0 &&
@@ -1202,8 +1219,7 @@ static int chart_cache(pctx *c, FILE *v, FILE *d)
 	if (!ns) {
 		char st[600];
 		if (!c->nrows) {
-			gp_message(v, "No sweep.csv in this results directory: nothing measured yet.\n"
-				      "To fill this chart run:\n  tkprofile sweep --profile quick");
+			msg_no_rows(c, v);
 			goto done;
 		}
 		if (c->status[0])
@@ -1311,8 +1327,7 @@ static int chart_roofline(pctx *c, FILE *v, FILE *d)
 	if (!p)
 		return TKP_ENOMEM;
 	if (!c->nrows && !c->nceil) {
-		gp_message(v, "No sweep.csv and no ceilings.csv in this results directory.\n"
-			      "To fill this chart run:\n  tkprofile sweep --profile quick");
+		msg_no_rows(c, v);
 		free(p);
 		return 0;
 	}
@@ -1642,6 +1657,11 @@ static int parse_sweep(pctx *c)
 			c->nonsquare = 1;
 		}
 		c->nrows++;
+	}
+	/* kernels of the ladder keep their colour whatever else was run */
+	for (int k = 0, extra = 0; k < c->nk; k++) {
+		int r = ladder_rank(c->kname[k]);
+		c->kstyle[k] = r < 100 ? r : (int)(sizeof ladder / sizeof ladder[0]) + extra++;
 	}
 	/* f64 before f32 on every chart (the usual case first) */
 	if (c->ndt == 2 && !strcmp(c->dtname[0], "f32") && !strcmp(c->dtname[1], "f64")) {

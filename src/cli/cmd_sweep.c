@@ -723,6 +723,12 @@ int cmd_sweep(int argc, char **argv)
 			if (r.verified == 0)
 				tkp_cli_warn("sweep", "%s: result failed verification (max rel. error %.3g)",
 					     label, r.max_rel_err);
+			if (r.counter_flags & TKP_CF_PASSES_DISAGREE)
+				tkp_cli_warn("sweep", "%s: counter passes disagree by more than 10%% "
+						      "(a noisy run): treat its counters with care", label);
+			if (r.counter_flags & TKP_CF_CALLER_ONLY)
+				tkp_cli_warn("sweep", "%s: counters cover the calling thread only "
+						      "(the library's thread pool predates them)", label);
 		}
 	}
 	if (tkp_cli_interrupted)

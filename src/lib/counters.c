@@ -1314,7 +1314,7 @@ static int open_papi(tkp_counters *c, const tkp_counters_opts *o, char *why, siz
 	if (c->events_mode)
 		c->ref_slot = o->ref >= 0 && o->ref < c->nslots ? o->ref : -1;
 	/* The reference first, so that it is in every pass that can take it. */
-	if (c->ref_slot >= 0 && (c->slot[c->ref_slot].cand[0][0] || c->slot[c->ref_slot].cand[1][0]))
+	if (c->ref_slot >= 0 && !c->slot[c->ref_slot].why[0])
 		if ((rc = choose(c, c->ref_slot, o->dtype, why, whylen)))
 			return rc;
 	for (i = 0; i < c->nslots; i++) {

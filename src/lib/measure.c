@@ -105,48 +105,33 @@ static int stopped(const tkp_measure_opts *o)
 	return o->stop && *o->stop;
 }
 
-/* Runs the counted passes: one kernel run per pass.  Cycles are kept in
- * every pass the layer can, so that passes can be checked against each
- * other: a spread over 10% means the runs were not alike (frequency change,
- * preemption) and the row is flagged rather than trusted silently. */
+/* Runs the counted passes: one kernel run per pass.  The counter layer keeps
+ * a reference event (cycles) in every pass it can, so that passes can be
+ * checked against each other: a spread over 10% means the runs were not
+ * alike (frequency change, preemption) and the row is flagged rather than
+ * trusted silently. */
 static int count_passes(const tkp_kernel *k, const tkp_gemm *g, tkp_counters *ctr, tkp_result *r)
 {
 	int passes = tkp_counters_passes(ctr), rc = 0;
-	double cyc_lo = INFINITY, cyc_hi = 0;
 
 	if (passes <= 0)
 		return 0;
 	for (int p = 0; p < passes; p++) {
-		double v[TKP_M_COUNT];
-		for (int i = 0; i < TKP_M_COUNT; i++)
-			v[i] = NAN;
+		int src;
 		if ((rc = tkp_counters_start(ctr, p)) != 0)
 			return rc;
 		rc = k->fn(g);
-		{
-			int src = tkp_counters_stop(ctr, p, v);
-			if (!rc)
-				rc = src;
-		}
-		if (rc)
-			return rc;
-		for (int i = 0; i < TKP_M_COUNT; i++) {
-			if (isnan(v[i]))
-				continue;
-			if (i == TKP_M_CYCLES) {
-				if (v[i] < cyc_lo)
-					cyc_lo = v[i];
-				if (v[i] > cyc_hi)
-					cyc_hi = v[i];
-				/* cycles is reported from the first pass */
-				if (!isnan(r->counters[i]))
-					continue;
-			}
-			r->counters[i] = v[i];
-		}
+		/* stop adds this pass's metrics into the NAN-initialised cells */
+		src = tkp_counters_stop(ctr, p, r->counters);
+		if (rc || src)
+			return rc ? rc : src;
 	}
-	if (cyc_hi > 0 && isfinite(cyc_lo) && (cyc_hi - cyc_lo) > 0.10 * cyc_lo)
+	if (tkp_counters_check_passes(ctr, 0.10))
 		r->counter_flags |= TKP_CF_PASSES_DISAGREE;
+	/* A library's own thread pool (OpenBLAS) exists before the counters
+	 * start, so inherited counting misses its workers. */
+	if ((k->caps & TKP_CAP_EXTERNAL) && g->threads > 1)
+		r->counter_flags |= TKP_CF_CALLER_ONLY;
 	r->counter_source = tkp_counters_source(ctr);
 	return 0;
 }

@@ -130,7 +130,7 @@ static void alloc_worker(void *arg, int tid, int n)
 
 	(void)tid;
 	(void)n;
-	if (!(c->buf = tkp_probe_mem_alloc(c->max_bytes)))
+	if (!(c->buf = tkp_probe_mem_alloc(c->max_bytes, 1)))
 		c->failed = 1;
 	else
 		memset(c->buf, 0, c->max_bytes);

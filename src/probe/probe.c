@@ -38,8 +38,11 @@ typedef struct plan {
 	int bw_samples, lat_samples, peak_samples;
 } plan;
 
-static const plan FULL = {1.25, 0.005, 0.005, 0.010, 7, 5, 9};
-static const plan QUICK = {1.4142135623730951, 0.002, 0.002, 0.004, 3, 3, 3};
+/* Many short samples rather than a few long ones: on a shared machine a
+ * sample of a few milliseconds often runs without being preempted, while
+ * one of 100 ms almost never does (time slices are ~3 ms). */
+static const plan FULL = {1.25, 0.002, 0.002, 0.002, 9, 7, 25};
+static const plan QUICK = {1.4142135623730951, 0.001, 0.001, 0.002, 4, 3, 7};
 
 void tkp_probe_opts_init(tkp_probe_opts *o)
 {
@@ -170,15 +173,18 @@ static double scale_for(int depth, int threads)
 }
 
 /* Median of the read bandwidths with `threads` threads in [lo, hi]; when
- * none is inside, the point nearest the range's geometric centre. */
-static double plateau_bw(const tkp_probe *p, int threads, double lo, double hi)
+ * none is inside (a level squeezed between private caches that grow with
+ * the threads and a shared one that does not), the point inside the level
+ * (outer_lo, outer_hi) nearest its geometric centre; NAN if none. */
+static double plateau_bw(const tkp_probe *p, int threads, double lo, double hi, double outer_lo,
+			 double outer_hi)
 {
 	double v[4096], centre, best_d = INFINITY, nearest = NAN;
 	size_t i, n = 0;
 
 	if (lo < MIN_BYTES)
 		lo = MIN_BYTES;
-	centre = isfinite(hi) ? sqrt(lo * hi) : INFINITY;
+	centre = isfinite(outer_hi) ? sqrt((outer_lo > MIN_BYTES ? outer_lo : MIN_BYTES) * outer_hi) : INFINITY;
 	for (i = 0; i < p->npoints; i++) {
 		const tkp_probe_point *q = &p->points[i];
 		double d;
@@ -186,6 +192,8 @@ static double plateau_bw(const tkp_probe *p, int threads, double lo, double hi)
 			continue;
 		if (q->bytes >= lo && q->bytes <= hi && n < 4096)
 			v[n++] = q->value;
+		if (q->bytes <= outer_lo || q->bytes >= outer_hi)
+			continue;
 		d = isfinite(centre) ? fabs(log(q->bytes / centre)) : -q->bytes;
 		if (d < best_d) {
 			best_d = d;
@@ -193,7 +201,7 @@ static double plateau_bw(const tkp_probe *p, int threads, double lo, double hi)
 		}
 	}
 	if (n == 0)
-		return hi >= lo ? nearest : NAN;
+		return nearest;
 	qsort(v, n, sizeof *v, cmp_double);
 	return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
@@ -241,9 +249,9 @@ static void build_levels(tkp_probe *p, const tkp_machine *m)
 		 * knee is the same memory seen through a TLB step). */
 		L->latency_ns = k.level[first_plateau];
 		for (t = 0; t < p->nthreads; t++) {
-			double lo = i == 0 && lv == 1 ? 0 : 2 * prev_size * scale_for(prev_depth, p->threads[t]);
-			double hi = k.size[i] / 2 * scale_for(depth, p->threads[t]);
-			L->read_gbs[t] = plateau_bw(p, p->threads[t], lo, hi);
+			double below = prev_size * scale_for(prev_depth, p->threads[t]);
+			double top = k.size[i] * scale_for(depth, p->threads[t]);
+			L->read_gbs[t] = plateau_bw(p, p->threads[t], 2 * below, top / 2, below, top);
 		}
 		prev_size = k.size[i];
 		prev_depth = depth;
@@ -257,10 +265,11 @@ static void build_levels(tkp_probe *p, const tkp_machine *m)
 		L->measured_bytes = NAN;
 		L->reported_bytes = NAN;
 		L->latency_ns = k.level[k.nlevels - 1];
-		for (t = 0; t < p->nthreads; t++)
-			L->read_gbs[t] = plateau_bw(p, p->threads[t],
-						    prev_size > 0 ? 4 * prev_size * scale_for(prev_depth, p->threads[t]) : MIN_BYTES,
-						    INFINITY);
+		for (t = 0; t < p->nthreads; t++) {
+			double below = prev_size * scale_for(prev_depth, p->threads[t]);
+			L->read_gbs[t] = plateau_bw(p, p->threads[t], below > 0 ? 4 * below : MIN_BYTES, INFINITY,
+						    below, INFINITY);
+		}
 	}
 	p->nlevels = lv;
 	/* Reported levels no knee was found for: reported, not measured. */

@@ -45,11 +45,13 @@ int tkp_team_size(const tkp_team *t);
 int tkp_team_pinned(const tkp_team *t);
 void tkp_team_close(tkp_team *t);
 
-/* Memory for working sets: page-aligned, transparent huge pages requested
- * (madvise) so that TLB misses do not pollute latencies and bandwidths of
- * large working sets, and not yet touched (first touch decides placement).
- * NULL on failure.  tkp_probe_mem_free takes the same size. */
-void *tkp_probe_mem_alloc(size_t bytes);
+/* Memory for working sets: 2 MiB-aligned, not yet touched (first touch
+ * decides placement).  huge: ask for transparent huge pages (madvise), so
+ * that TLB misses stay out of the latency staircase; without, the pages
+ * are whatever malloc'd memory gets here, as the kernels' (and
+ * likwid-bench's) arrays do.  NULL on failure.  tkp_probe_mem_free takes
+ * the same size. */
+void *tkp_probe_mem_alloc(size_t bytes, int huge);
 void tkp_probe_mem_free(void *p, size_t bytes);
 
 /* ---- peak compute (flops.c) -------------------------------------------- */

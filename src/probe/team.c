@@ -193,7 +193,7 @@ void tkp_team_close(tkp_team *t)
 
 #define HUGE_2M ((size_t)2 << 20)
 
-void *tkp_probe_mem_alloc(size_t bytes)
+void *tkp_probe_mem_alloc(size_t bytes, int huge)
 {
 	size_t len, lead;
 	char *p, *q;
@@ -213,7 +213,10 @@ void *tkp_probe_mem_alloc(size_t bytes)
 	if (HUGE_2M - lead)
 		munmap(q + len, HUGE_2M - lead);
 #ifdef MADV_HUGEPAGE
-	madvise(q, len, MADV_HUGEPAGE);
+	if (huge)
+		madvise(q, len, MADV_HUGEPAGE);
+#else
+	(void)huge;
 #endif
 	return q;
 }
