@@ -1,0 +1,1 @@
+# mk/sim.mk - simulated counters through valgrind's cache simulator (src/lib/sim.c).
