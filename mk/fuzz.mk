@@ -1,1 +1,81 @@
 # mk/fuzz.mk - fuzz harnesses (libFuzzer with clang) for the parsers; built by `make fuzz`, not by make check.
+#
+# fuzz/fuzz_csv.c      the CSV reader (tkp_csv_read + tkp_csv_sweep_parse)
+# fuzz/fuzz_profile.c  the profile parser (tkp_plan_load, plan.prof round trip)
+# fuzz/fuzz_groups.c   the counter group-file parser (tkp_counters_open_opts)
+#
+# `make fuzz` compiles each harness with clang straight from the sources it
+# needs (the libtool objects are built by $(CC), usually gcc, without
+# coverage instrumentation), with libFuzzer, ASan and UBSan.
+# `make fuzz-run FUZZ_SECONDS=60` (or fuzz/run.sh) runs each for a bounded
+# time over its seed corpus, fuzz/corpus/NAME.  Every input that ever
+# crashed a harness is kept in fuzz/regress/NAME; make check replays the
+# seeds and the regressions through the same harnesses built with the
+# project's compiler (tests/fuzz_replay_NAME), so a fixed crash stays fixed
+# in every build, the sanitizer builds included.  tests/README.md has more.
+
+FUZZ_CC = clang
+FUZZ_SECONDS = 60
+FUZZ_FLAGS = -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined \
+	-fno-sanitize-recover=all -std=gnu11
+FUZZ_CPPFLAGS = -I$(top_builddir) $(AM_CPPFLAGS) -I$(top_srcdir)/fuzz $(INIH_CFLAGS)
+FUZZ_LIBS = $(INIH_LIBS) -lm -lpthread
+FUZZ_PROGS = fuzz/fuzz_csv$(EXEEXT) fuzz/fuzz_profile$(EXEEXT) fuzz/fuzz_groups$(EXEEXT)
+
+fuzz_csv_src = $(top_srcdir)/fuzz/fuzz_csv.c $(top_srcdir)/src/lib/csv.c \
+	$(top_srcdir)/src/lib/fsutil.c $(top_srcdir)/src/lib/util.c
+# the profile parser checks kernel names against the registry, which
+# brings the kernels (never run by the harness)
+fuzz_profile_src = $(top_srcdir)/fuzz/fuzz_profile.c $(top_srcdir)/src/lib/profile.c \
+	$(top_srcdir)/src/lib/fsutil.c $(top_srcdir)/src/lib/util.c \
+	$(top_srcdir)/src/kernels/registry.c $(top_srcdir)/src/kernels/isa.c \
+	$(top_srcdir)/src/kernels/naive.c $(top_srcdir)/src/kernels/simd_rows.c \
+	$(top_srcdir)/src/kernels/simd.c $(top_srcdir)/src/kernels/blocked.c \
+	$(top_srcdir)/src/kernels/threaded.c $(top_srcdir)/src/kernels/blas.c
+fuzz_groups_src = $(top_srcdir)/fuzz/fuzz_groups.c $(top_srcdir)/src/lib/counters.c \
+	$(top_srcdir)/src/lib/util.c
+
+.PHONY: fuzz fuzz-run
+fuzz: $(FUZZ_PROGS)
+
+fuzz/fuzz_csv$(EXEEXT): $(fuzz_csv_src) $(top_srcdir)/fuzz/fuzz_util.h config.h
+	@$(MKDIR_P) fuzz
+	$(AM_V_CCLD)$(FUZZ_CC) $(FUZZ_FLAGS) $(FUZZ_CPPFLAGS) -o $@ $(fuzz_csv_src) $(FUZZ_LIBS)
+fuzz/fuzz_profile$(EXEEXT): $(fuzz_profile_src) $(top_srcdir)/fuzz/fuzz_util.h config.h
+	@$(MKDIR_P) fuzz
+	$(AM_V_CCLD)$(FUZZ_CC) $(FUZZ_FLAGS) $(FUZZ_CPPFLAGS) $(BLAS_CFLAGS) -o $@ $(fuzz_profile_src) \
+		$(BLAS_LIBS) $(FUZZ_LIBS)
+# without PAPI: fuzz/nopapi/config.h comes first (fuzz_groups.c says why)
+fuzz/fuzz_groups$(EXEEXT): $(fuzz_groups_src) $(top_srcdir)/fuzz/fuzz_util.h \
+		$(top_srcdir)/fuzz/nopapi/config.h config.h
+	@$(MKDIR_P) fuzz
+	$(AM_V_CCLD)$(FUZZ_CC) $(FUZZ_FLAGS) -I$(top_srcdir)/fuzz/nopapi $(FUZZ_CPPFLAGS) -o $@ \
+		$(fuzz_groups_src) $(FUZZ_LIBS)
+
+fuzz-run: fuzz
+	$(SHELL) $(top_srcdir)/fuzz/run.sh $(FUZZ_SECONDS)
+
+CLEANFILES = $(FUZZ_PROGS)
+clean-local: clean-fuzz
+.PHONY: clean-fuzz
+clean-fuzz:
+	-rm -rf fuzz/out
+
+# ---- replaying the corpora in make check ------------------------------------
+check_PROGRAMS += tests/fuzz_replay_csv tests/fuzz_replay_profile tests/fuzz_replay_groups
+tests_fuzz_replay_csv_SOURCES = fuzz/replay.c fuzz/fuzz_csv.c fuzz/fuzz_util.h
+tests_fuzz_replay_csv_CPPFLAGS = $(AM_CPPFLAGS) -DTKP_FUZZ_NAME='"csv"'
+tests_fuzz_replay_csv_LDADD = libtkpcore.la
+tests_fuzz_replay_profile_SOURCES = fuzz/replay.c fuzz/fuzz_profile.c fuzz/fuzz_util.h
+tests_fuzz_replay_profile_CPPFLAGS = $(AM_CPPFLAGS) -DTKP_FUZZ_NAME='"profile"'
+tests_fuzz_replay_profile_LDADD = libtkpcore.la
+tests_fuzz_replay_groups_SOURCES = fuzz/replay.c fuzz/fuzz_groups.c fuzz/fuzz_util.h
+tests_fuzz_replay_groups_CPPFLAGS = $(AM_CPPFLAGS) -DTKP_FUZZ_NAME='"groups"'
+tests_fuzz_replay_groups_LDADD = libtkpcore.la
+TESTS += tests/fuzz_replay_csv tests/fuzz_replay_profile tests/fuzz_replay_groups
+
+EXTRA_DIST += fuzz/run.sh fuzz/nopapi/config.h fuzz/corpus fuzz/regress tests/README.md
+
+# ---- faults: write errors, memory, signals, hostile paths and inputs -------
+TESTS += tests/cli_faults.sh
+dist_check_SCRIPTS += tests/cli_faults.sh

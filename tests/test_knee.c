@@ -195,6 +195,29 @@ static void test_vm_curve(void)
 	   assign[2]);
 }
 
+/* A small L3 shared with busy neighbours: its latency climbs by 50% per
+ * doubling, so no point is flat, but the rise from L2 to memory has a
+ * shelf.  Quick grid, noise. */
+static void test_shelf(void)
+{
+	curve c;
+	tkp_knees k;
+	size_t i;
+	int seed, rc;
+
+	for (seed = 1; seed <= 5; seed++) {
+		grid(&c, 1.4142135623730951, 256 * MiB);
+		for (i = 0; i < c.n; i++) {
+			double b = c.bytes[i];
+			c.ns[i] = b <= 48 * KiB ? 1.2 : b <= 800 * KiB ? 4.5 : b <= 3.5 * MiB ? 12 * pow(b / MiB, 0.6) : 80;
+		}
+		noise(&c, 0.04, (uint64_t)(500 + seed));
+		rc = tkp_knee_detect(c.bytes, c.ns, c.n, &k);
+		ok(rc == 0 && k.nlevels == 4 && within(k.size[2], 3.5 * MiB, 1.3),
+		   "a steep, short L3 (seed %d): 4 levels (%d), its knee %.0f near 3.5M", seed, k.nlevels, k.size[2]);
+	}
+}
+
 static void test_tail_and_flat(void)
 {
 	curve c;
@@ -274,6 +297,7 @@ int main(void)
 	test_smeared_steps();
 	test_outliers();
 	test_vm_curve();
+	test_shelf();
 	test_tail_and_flat();
 	test_invalid();
 	test_match();

@@ -30,6 +30,7 @@ TKP_CMD(counters);
 TKP_CMD(kernels);
 TKP_CMD(plot);
 TKP_CMD(compare);
+TKP_CMD(report);
 
 /* "tkprofile: CMD: message\n" on stderr.  Returns TKP_EXIT_USAGE /
  * TKP_EXIT_FAIL so callers can `return tkp_cli_usage(...)`. */
@@ -66,6 +67,13 @@ int tkp_cli_int_opt(const char *cmd, const char *opt, const char *val, long lo, 
  * `tkprofile plot`.  Returns an exit code; prints its own messages. */
 int tkp_cli_plot_dir(const char *cmd, const char *dir, int quiet);
 
+/* Write a results directory's report.md and report.html (cmd_report.c):
+ * used by sweep at its end and by `tkprofile report`.  argc/argv: the
+ * command's own arguments (argv[0] its name), recorded in the report as the
+ * command that made the results; 0/NULL keeps what an earlier report
+ * recorded.  Returns an exit code; prints its own messages. */
+int tkp_cli_report_dir(const char *cmd, const char *dir, int argc, char **argv, int quiet);
+
 /* Machine description and ceilings into dir (cmd_machine.c): used by sweep.
  * quick: the short probe; reprobe: ignore a recent cached probe of this
  * host.  Returns an exit code; prints its own notes (unless quiet). */
@@ -73,10 +81,22 @@ int tkp_cli_machine_into(const char *cmd, const char *dir, int quick, int reprob
 
 #endif
 
-/* Opens counters for a --counters value ("auto", "papi", "none"; "sim" is
- * refused until simulated counters exist).  Prints the error and returns
+/* Opens counters for a --counters value ("auto", "papi", "none", "sim",
+ * "auto,sim"; PAPI's part: none for "sim").  Prints the error and returns
  * an exit code on failure, 0 on success. */
 int tkp_cli_open_counters(const char *cmd, const char *mode, tkp_counters **out);
+
+/* Seconds one simulation (valgrind) may take before it is killed. */
+#define TKP_CLI_SIM_TIMEOUT_S 600
+
+/* Opens simulated counters (sim.h) when the --counters value asks for them:
+ * "sim", or "auto,sim" when ctr counts nothing.  *out stays NULL otherwise.
+ * Children are this program (/proc/self/exe); stop, when raised, kills a
+ * running simulation.  valgrind missing: the message with the install line,
+ * TKP_EXIT_USAGE.  Prints its errors; returns an exit code or 0. */
+struct tkp_sim;
+int tkp_cli_open_sim(const char *cmd, const char *mode, const tkp_counters *ctr,
+		     volatile int *stop, struct tkp_sim **out);
 
 /* Memory a configuration may use: MemAvailable (or 90% of physical memory
  * when /proc/meminfo is absent). */

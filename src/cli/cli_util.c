@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "sim.h"
 #include "util.h"
 
 int tkp_cli_quiet;
@@ -150,24 +151,54 @@ int tkp_cli_int_opt(const char *cmd, const char *opt, const char *val, long lo, 
 	return 0;
 }
 
+/* Parses a --counters value: the PAPI mode it asks for and whether
+ * simulation is wanted (1: sim alone, 2: sim where PAPI counts nothing).
+ * -1 when the value is not one of auto, papi, none, sim, auto,sim. */
+static int counters_mode(const char *mode, tkp_counter_mode *m, int *sim)
+{
+	char buf[64], *save = NULL, *t;
+	int has_auto = 0, has_papi = 0, has_sim = 0, n = 0;
+
+	if (tkp_strlcpy(buf, mode, sizeof buf) >= sizeof buf)
+		return -1;
+	for (t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save), n++) {
+		while (*t == ' ')
+			t++;
+		t[strcspn(t, " ")] = '\0';
+		if (!strcmp(t, "auto"))
+			has_auto = 1;
+		else if (!strcmp(t, "papi"))
+			has_papi = 1;
+		else if (!strcmp(t, "none"))
+			continue;
+		else if (!strcmp(t, "sim"))
+			has_sim = 1;
+		else
+			return -1;
+	}
+	*sim = 0;
+	if (n == 1) {
+		*m = has_auto ? TKP_COUNTERS_AUTO : has_papi ? TKP_COUNTERS_PAPI : TKP_COUNTERS_NONE;
+		*sim = has_sim;
+		return 0;
+	}
+	if (n == 2 && has_auto && has_sim) {
+		*m = TKP_COUNTERS_AUTO;
+		*sim = 2;
+		return 0;
+	}
+	return -1;
+}
+
 int tkp_cli_open_counters(const char *cmd, const char *mode, tkp_counters **out)
 {
 	char why[4096], groups[PATH_MAX];
 	tkp_counter_mode m;
-	int rc;
+	int rc, sim;
 
 	*out = NULL;
-	if (!strcmp(mode, "none"))
-		m = TKP_COUNTERS_NONE;
-	else if (!strcmp(mode, "auto"))
-		m = TKP_COUNTERS_AUTO;
-	else if (!strcmp(mode, "papi"))
-		m = TKP_COUNTERS_PAPI;
-	else if (strstr(mode, "sim"))
-		return tkp_cli_usage(cmd, "--counters %s: simulated counters (valgrind) are not "
-					  "available in this version; use auto, papi or none", mode);
-	else
-		return tkp_cli_usage(cmd, "--counters '%s': expected auto, papi or none", mode);
+	if (counters_mode(mode, &m, &sim))
+		return tkp_cli_usage(cmd, "--counters '%s': expected auto, papi, sim, auto,sim or none", mode);
 	if (m == TKP_COUNTERS_NONE)
 		return 0;
 	tkp_fmt(groups, sizeof groups, "%s/profiles/groups", tkp_cli_datadir());
@@ -176,6 +207,38 @@ int tkp_cli_open_counters(const char *cmd, const char *mode, tkp_counters **out)
 		return tkp_cli_usage(cmd, "%s", why);
 	if (rc)
 		return tkp_cli_fail(cmd, "counters: %s", why[0] ? why : tkp_strerror(rc));
+	return 0;
+}
+
+int tkp_cli_open_sim(const char *cmd, const char *mode, const tkp_counters *ctr,
+		     volatile int *stop, tkp_sim **out)
+{
+	char why[1024], exe[PATH_MAX];
+	tkp_counter_mode m;
+	tkp_sim_opts so;
+	ssize_t n;
+	int sim, rc;
+
+	*out = NULL;
+	if (counters_mode(mode, &m, &sim) || !sim)
+		return 0;
+	if (sim == 2 && ctr && tkp_counters_passes(ctr) > 0)
+		return 0; /* auto,sim: PAPI counts here */
+	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n <= 0)
+		return tkp_cli_fail(cmd, "--counters %s: cannot find this program (/proc/self/exe): %s",
+				    mode, strerror(errno));
+	exe[n] = '\0';
+	memset(&so, 0, sizeof so);
+	so.exe = exe;
+	so.timeout_s = TKP_CLI_SIM_TIMEOUT_S;
+	so.parallel = sysconf(_SC_NPROCESSORS_ONLN) >= 2;
+	so.stop = stop;
+	rc = tkp_sim_open(out, &so, NULL, why, sizeof why);
+	if (rc == TKP_ENOTSUP || rc == TKP_EINVAL)
+		return tkp_cli_usage(cmd, "--counters %s: %s", mode, why);
+	if (rc)
+		return tkp_cli_fail(cmd, "--counters %s: %s", mode, why[0] ? why : tkp_strerror(rc));
 	return 0;
 }
 

@@ -6,7 +6,7 @@
  * of a reused probe is the same as of a fresh one).  The sweep calls
  * tkp_cli_machine_into() to put the same three files into its own results.
  *
- * A probe takes 5-20 s, so a recent one of the same host is reused: it is
+ * A probe takes 5-30 s, so a recent one of the same host is reused: it is
  * cached in $XDG_CACHE_HOME/tkprofile/<host>/ (default ~/.cache/...) and
  * used again when it is less than 24 hours old and was made by the same
  * tkprofile build (version, compiler, flags) on the same CPU model with the
@@ -49,12 +49,17 @@ const char cmd_machine_usage[] =
 	"\n"
 	"  -o, --out DIR         results directory (default results/<host>-machine-<date>);\n"
 	"                        refused if it already holds results\n"
-	"      --quick           the short probe (about 5 s instead of about 20 s)\n"
+	"      --quick           the short probe (about 5 s instead of about 30 s)\n"
 	"      --reprobe         measure again even if this host was probed recently\n"
 	"  -t, --threads LIST    thread counts, e.g. 1,2 (default 1, 2, 4, ... and all\n"
 	"                        cores); threads are pinned one per core\n"
 	"  -q, --quiet           no progress notes\n"
 	"  -h, --help            this help\n"
+	"\n"
+	"ceilings.csv rows: peak (GFLOP/s per dtype, ISA path, threads); per memory\n"
+	"level L1, L2, L3, DRAM its read bandwidth (GB/s per thread count), latency\n"
+	"(ns) and size (bytes; source measured, or reported by the system).\n"
+	"hierarchy.csv: latency, read and triad for each working set.\n"
 	"\n"
 	"A probe of this host less than 24 hours old, by the same tkprofile build, is\n"
 	"reused from $XDG_CACHE_HOME/tkprofile/<host>/ (default ~/.cache/tkprofile/...);\n"
@@ -375,7 +380,7 @@ static int machine_into(const char *cmd, const char *dir, int quick, int reprobe
 probe:
 	if (!quiet)
 		tkp_cli_note("tkprofile: %s: probing this machine (%s, %s)%s%s%s", cmd,
-			     quick ? "quick, about 5 s" : "about 20 s", m.cpu_model[0] ? m.cpu_model : "unknown CPU",
+			     quick ? "quick, about 5 s" : "about 30 s", m.cpu_model[0] ? m.cpu_model : "unknown CPU",
 			     why[0] && !reprobe ? " [" : "", why[0] && !reprobe ? why : "", why[0] && !reprobe ? "]" : "");
 	tkp_probe_opts_init(&o);
 	o.quick = quick;
@@ -601,7 +606,7 @@ int cmd_machine(int argc, char **argv)
 	};
 	const char *out = NULL, *threads_arg = NULL;
 	char outbuf[PATH_MAX], why[512];
-	int quick = 0, reprobe = 0, quiet = 0, c, rc;
+	int quick = 0, reprobe = 0, quiet = 0, c, rc, existed;
 	int threads[TKP_PROBE_MAX_THREADS], nthreads = 0;
 
 	if (tkp_cli_wants_help(argc, argv)) {
@@ -647,8 +652,12 @@ int cmd_machine(int argc, char **argv)
 	if (holds_results(out))
 		return tkp_cli_usage("machine", "--out '%s' already holds results; refusing to overwrite "
 						"(choose another --out)", out);
+	existed = tkp_path_exists(out);
 	tkp_cli_catch_signals();
-	if ((rc = machine_into("machine", out, quick, reprobe, quiet, threads, nthreads)) != TKP_EXIT_OK)
+	if ((rc = machine_into("machine", out, quick, reprobe, quiet, threads, nthreads)) != TKP_EXIT_OK) {
+		if (!existed)
+			rmdir(out); /* only if still empty: leave no trace of a failed probe */
 		return rc;
+	}
 	return print_summary("machine", out);
 }

@@ -15,6 +15,7 @@
 #include "csv.h"
 #include "kernels.h"
 #include "profile.h"
+#include "sim.h"
 #include "util.h"
 #include "verify.h"
 
@@ -31,7 +32,8 @@ const char cmd_run_usage[] =
 	"  -b, --block B          tile edge for kernels that take one (default: from L1)\n"
 	"  -t, --threads T        worker threads for kernels that take them (default 1)\n"
 	"  -d, --dtype f32|f64    element type (default f64)\n"
-	"  -c, --counters MODE    auto|papi|none (default auto: PAPI where it works)\n"
+	"  -c, --counters MODE    auto|papi|sim|auto,sim|none (default auto: PAPI where it\n"
+	"                         works; sim: simulated by valgrind's cache model)\n"
 	"  -f, --format FMT       table|csv|json (default table)\n"
 	"      --min-time SEC     seconds of timed runs to collect (default 0.2)\n"
 	"      --seed N           seed of the random inputs (default 42)\n"
@@ -94,7 +96,7 @@ static void print_cell(const char *label, double v, const char *fmt, const char 
 	}
 }
 
-static void print_table(const tkp_result *r, const tkp_counters *ctr)
+static void print_table(const tkp_result *r, const tkp_counters *ctr, const tkp_sim *sim)
 {
 	printf("%s %s %zux%zux%zu", r->kernel, tkp_dtype_name(r->dtype), r->m, r->n, r->k);
 	if (r->block > 0)
@@ -116,6 +118,16 @@ static void print_table(const tkp_result *r, const tkp_counters *ctr)
 	printf("  %-16s %s", "counters", tkp_counter_source_name(r->counter_source));
 	if (r->counter_source == TKP_SRC_NONE && ctr && tkp_counters_why(ctr)[0])
 		printf(" (%s)", tkp_counters_why(ctr));
+	if (r->counter_source == TKP_SRC_SIM && sim) {
+		char c1[64], c2[64], c3[64];
+		const tkp_sim_geometry *g = tkp_sim_geometry_of(sim);
+		tkp_sim_cache_text(&g->d1, c1, sizeof c1);
+		tkp_sim_cache_text(&g->l2, c2, sizeof c2);
+		tkp_sim_cache_text(&g->l3, c3, sizeof c3);
+		printf(" (%s callgrind, one run: L1d %s, L2 %s, L3 %s)", tkp_sim_version(sim), c1, c2, c3);
+		if (g->note[0])
+			printf("\n  %-16s %s", "", g->note);
+	}
 	putchar('\n');
 	printf("  %-16s %s (max rel. error %.2g, tolerance %.2g)\n", "verified",
 	       r->verified == 1 ? "yes" : r->verified == 0 ? "NO" : "not checked", r->max_rel_err,
@@ -124,22 +136,26 @@ static void print_table(const tkp_result *r, const tkp_counters *ctr)
 
 int cmd_run(int argc, char **argv)
 {
+	/* --sim-child (hidden): the child of a simulation (sim.c) runs the
+	 * kernel once under valgrind, prints nothing and exits 0 */
+	enum { O_SIM_CHILD = 256 };
 	static const struct option opts[] = {
 		{"kernel", required_argument, NULL, 'k'}, {"size", required_argument, NULL, 's'},
 		{"block", required_argument, NULL, 'b'},  {"threads", required_argument, NULL, 't'},
 		{"dtype", required_argument, NULL, 'd'},  {"counters", required_argument, NULL, 'c'},
 		{"format", required_argument, NULL, 'f'}, {"min-time", required_argument, NULL, 'T'},
 		{"seed", required_argument, NULL, 'S'},   {"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0}};
+		{"sim-child", no_argument, NULL, O_SIM_CHILD}, {NULL, 0, NULL, 0}};
 	const char *kname = NULL, *size = NULL, *counters = "auto", *format = "table";
-	int block = 0, threads = 0, c, rc;
+	int block = 0, threads = 0, c, rc, sim_child = 0;
 	tkp_dtype dt = TKP_F64;
 	tkp_measure_opts mo;
 	tkp_counters *ctr = NULL;
+	tkp_sim *sim = NULL;
 	const tkp_kernel *k;
 	tkp_shape sh;
 	tkp_result r;
-	char err[256];
+	char err[256], why[1024];
 
 	tkp_measure_opts_init(&mo);
 	opterr = 0;
@@ -179,6 +195,7 @@ int cmd_run(int argc, char **argv)
 			break;
 		}
 		case 'h': tkp_cli_print_usage("run"); return 0;
+		case O_SIM_CHILD: sim_child = 1; break;
 		case ':': return tkp_cli_usage("run", "option '%s' needs a value", argv[optind - 1]);
 		default:
 			return tkp_cli_usage("run", "unknown option '%s' (see `tkprofile run --help`)",
@@ -210,14 +227,33 @@ int cmd_run(int argc, char **argv)
 				    tkp_kernel_why_unavailable(k));
 	if ((rc = tkp_cli_check_fits("run", dt, sh.m, sh.n, sh.k, 1)))
 		return rc;
+	if (sim_child) {
+		rc = tkp_sim_child(k, dt, sh.m, sh.n, sh.k, block, threads, mo.seed);
+		return rc ? tkp_cli_fail("run", "--sim-child %s %zux%zux%zu: %s", k->name, sh.m, sh.n,
+					 sh.k, tkp_strerror(rc))
+			  : 0;
+	}
 	if ((rc = tkp_cli_open_counters("run", counters, &ctr)))
 		return rc;
+	if ((rc = tkp_cli_open_sim("run", counters, ctr, NULL, &sim))) {
+		tkp_counters_close(ctr);
+		return rc;
+	}
 	if ((k->caps & TKP_CAP_BLOCK) && !block)
 		block = tkp_kernel_default_block(dt);
-	mo.counters = ctr;
+	/* simulated counters replace PAPI's: the measured run counts nothing */
+	mo.counters = sim ? NULL : ctr;
 	rc = tkp_measure_kernel(k, dt, sh.m, sh.n, sh.k, block, threads, &mo, &r);
+	if (!rc && sim && (rc = tkp_sim_run(sim, k, dt, sh.m, sh.n, sh.k, block, threads, mo.seed, &r,
+					    why, sizeof why))) {
+		tkp_counters_close(ctr);
+		tkp_sim_close(sim);
+		return tkp_cli_fail("run", "%s %zux%zux%zu: simulated counters: %s", k->name, sh.m, sh.n,
+				    sh.k, why);
+	}
 	if (rc) {
 		tkp_counters_close(ctr);
+		tkp_sim_close(sim);
 		return tkp_cli_fail("run", "%s %zux%zux%zu: %s", k->name, sh.m, sh.n, sh.k, tkp_strerror(rc));
 	}
 	if (!strcmp(format, "csv")) {
@@ -226,8 +262,11 @@ int cmd_run(int argc, char **argv)
 	} else if (!strcmp(format, "json")) {
 		print_json(&r);
 	} else {
-		print_table(&r, ctr);
+		print_table(&r, ctr, sim);
 	}
+	if (sim && (r.counter_flags & TKP_CF_CALLER_ONLY))
+		tkp_cli_warn("run", "simulated counts cover the calling thread only (the workers' share is missing)");
 	tkp_counters_close(ctr);
+	tkp_sim_close(sim);
 	return 0;
 }

@@ -30,6 +30,7 @@
 #include "fsutil.h"
 #include "kernels.h"
 #include "profile.h"
+#include "sim.h"
 #include "util.h"
 
 const char cmd_sweep_usage[] =
@@ -45,7 +46,9 @@ const char cmd_sweep_usage[] =
 	"  -p, --profile NAME|FILE  quick (~30 s), default (~5 min), full, or a .prof file\n"
 	"  -o, --out DIR            results directory (default results/<host>-<date>)\n"
 	"  -r, --resume             continue the interrupted sweep in --out DIR\n"
-	"  -c, --counters MODE      auto|papi|none (default from the profile: auto)\n"
+	"  -c, --counters MODE      auto|papi|sim|auto,sim|none (default from the profile:\n"
+	"                           auto); sim: valgrind's cache model, sizes up to the\n"
+	"                           profile's sim_max_size (default 128)\n"
 	"  -k, --kernels LIST       e.g. naive,blocked (see `tkprofile kernels`)\n"
 	"  -s, --sizes LIST         N, MxNxK, ranges 64:1024:x2 or 64:512:+64\n"
 	"  -b, --blocks LIST        tile edges for kernels that take them, or auto\n"
@@ -137,12 +140,15 @@ static int check_out_dir(const char *dir, char *why, size_t whylen)
 
 /* ---- rows -------------------------------------------------------------- */
 
+/* Largest dimension of a configuration (what sim_max_size caps). */
+#define SHAPE_MAX(c) ((c).m > (c).n ? ((c).m > (c).k ? (c).m : (c).k) : ((c).n > (c).k ? (c).n : (c).k))
+
 /* Appends one row with a single write(); on a short write the file is cut
  * back to where it was, so no torn row is ever left behind. */
 static int append_row(sweep_state *s, const tkp_result *r)
 {
 	char *buf = NULL;
-	size_t len = 0;
+	size_t len = 0, done;
 	FILE *mem = open_memstream(&buf, &len);
 	off_t end;
 	ssize_t w;
@@ -156,13 +162,17 @@ static int append_row(sweep_state *s, const tkp_result *r)
 		return -1;
 	}
 	end = lseek(s->csv_fd, 0, SEEK_END);
-	w = write(s->csv_fd, buf, len);
-	e = errno;
+	/* After a short write the next write says why (ENOSPC, EFBIG, EIO). */
+	for (done = 0, e = 0; done < len; done += (size_t)w)
+		if ((w = write(s->csv_fd, buf + done, len - done)) <= 0) {
+			e = w < 0 ? errno : EIO;
+			break;
+		}
 	free(buf);
-	if (w == (ssize_t)len && fdatasync(s->csv_fd) == 0)
+	if (done == len && fdatasync(s->csv_fd) == 0)
 		return 0;
-	if (w >= 0 && w != (ssize_t)len)
-		e = ENOSPC;
+	if (!e)
+		e = errno;
 	if (end >= 0 && ftruncate(s->csv_fd, end) != 0) {
 		/* nothing more we can do: report the original error */
 	}
@@ -182,8 +192,12 @@ static int load_done(sweep_state *s, char *err, size_t errlen)
 {
 	tkp_csv *t;
 	tkp_result r;
+	struct stat st;
 	int rc;
 
+	/* empty: the header's write failed (a full disk): nothing done yet */
+	if (stat(s->csv_path, &st) == 0 && st.st_size == 0)
+		return 0;
 	if ((rc = tkp_csv_read(s->csv_path, &t, err, errlen)))
 		return rc;
 	if ((rc = tkp_csv_require(t, tkp_sweep_columns, err, errlen))) {
@@ -302,7 +316,8 @@ typedef struct best_row {
 
 /* Builds the summary from sweep.csv (so resumed rows count) into a memory
  * buffer; prints it and writes summary.txt. */
-static int write_summary(const sweep_state *s, int partial, size_t skipped, char *err, size_t errlen)
+static int write_summary(const sweep_state *s, int partial, size_t skipped, size_t failed, char *err,
+			 size_t errlen)
 {
 	tkp_csv *t = NULL;
 	char *buf = NULL, path[PATH_MAX];
@@ -405,6 +420,9 @@ static int write_summary(const sweep_state *s, int partial, size_t skipped, char
 			fprintf(mem, ", %zu FAILED verification", bad);
 		if (skipped)
 			fprintf(mem, ", %zu configurations skipped (see above)", skipped);
+		if (failed)
+			fprintf(mem, ", %zu configurations FAILED to run (not in sweep.csv; "
+				     "`--resume` tries them again)", failed);
 		fprintf(mem, ".\n");
 	}
 	tkp_csv_free(t);
@@ -472,16 +490,19 @@ int cmd_sweep(int argc, char **argv)
 		{NULL, 0, NULL, 0}};
 	/* options that change the plan, applied in order after the profile */
 	struct { const char *key, *val; } over[32];
-	int nover = 0, resume = 0, no_plots = 0, reprobe = 0, c, rc = 0, exit_rc = 0;
+	int nover = 0, resume = 0, no_plots = 0, reprobe = 0, c, rc = 0, exit_rc = 0, probe_failed = 0;
 	const char *profile = NULL, *out = NULL;
 	char err[1024], path[PATH_MAX], outbuf[PATH_MAX];
 	tkp_plan plan;
 	tkp_counters *ctr = NULL;
+	tkp_sim *sim = NULL;
 	sweep_state s;
 	size_t skipped = 0, failed = 0, ran = 0, todo = 0;
 	unsigned char noted[TKP_PLAN_MAX_KERNELS] = {0}; /* unavailable kernel told */
 	tkp_measure_opts mo;
-	double t_start;
+	double t_start, sim_s = 0;
+	size_t nsim = 0, simulated = 0;
+	tkp_result *simr = NULL; /* per config: its simulated counts, for repeats */
 
 	memset(&s, 0, sizeof s);
 	s.csv_fd = -1;
@@ -566,6 +587,12 @@ int cmd_sweep(int argc, char **argv)
 		free(s.cfg);
 		return rc;
 	}
+	if ((rc = tkp_cli_open_sim("sweep", plan.counters, ctr, (volatile int *)&tkp_cli_interrupted,
+				   &sim))) {
+		tkp_counters_close(ctr);
+		free(s.cfg);
+		return rc;
+	}
 
 	/* ---- the results directory */
 	if (!out) {
@@ -592,7 +619,9 @@ int cmd_sweep(int argc, char **argv)
 	s.done = calloc(s.ncfg, 1);
 	s.predicted = malloc(s.ncfg * sizeof *s.predicted);
 	s.gflops_seen = malloc(s.ncfg * sizeof *s.gflops_seen);
-	if (!s.done || !s.predicted || !s.gflops_seen) {
+	if (sim)
+		simr = calloc(s.ncfg, sizeof *simr);
+	if (!s.done || !s.predicted || !s.gflops_seen || (sim && !simr)) {
 		rc = tkp_cli_fail("sweep", "out of memory");
 		goto done;
 	}
@@ -636,9 +665,25 @@ int cmd_sweep(int argc, char **argv)
 		todo += !s.done[i];
 	tkp_cli_note("tkprofile: sweep: %zu configurations%s into %s", todo,
 		     resume ? " left to run" : "", out);
-	if (!ctr || tkp_counters_passes(ctr) == 0)
+	if (sim) {
+		const tkp_sim_geometry *g = tkp_sim_geometry_of(sim);
+		char c1[64], c2[64], c3[64];
+		for (size_t i = 0; i < s.ncfg; i++)
+			nsim += !s.done[i] && !tkp_kernel_why_unavailable(s.cfg[i].kernel) &&
+				SHAPE_MAX(s.cfg[i]) <= plan.sim_max_size;
+		tkp_sim_cache_text(&g->d1, c1, sizeof c1);
+		tkp_sim_cache_text(&g->l2, c2, sizeof c2);
+		tkp_sim_cache_text(&g->l3, c3, sizeof c3);
+		tkp_cli_note("tkprofile: sweep: counters: simulated (%s callgrind: L1d %s, L2 %s, L3 %s); "
+			     "simulating sizes <= %zu (%zu configuration%s, one valgrind run each after "
+			     "the timed runs); larger rows have no counters",
+			     tkp_sim_version(sim), c1, c2, c3, plan.sim_max_size, nsim, nsim == 1 ? "" : "s");
+		if (g->note[0])
+			tkp_cli_note("tkprofile: sweep: simulated caches: %s", g->note);
+	} else if (!ctr || tkp_counters_passes(ctr) == 0) {
 		tkp_cli_note("tkprofile: sweep: counters: none (%s); timing and model FLOPs/bytes only",
 			     ctr ? tkp_counters_why(ctr) : "--counters none");
+	}
 
 	/* ---- machine description and ceilings (unless the plan says none) */
 	if (strcmp(plan.probe, "none") && !tkp_cli_interrupted) {
@@ -648,8 +693,10 @@ int cmd_sweep(int argc, char **argv)
 						       s.quiet);
 			if (mrc == TKP_EXIT_INTR || tkp_cli_interrupted)
 				exit_rc = TKP_EXIT_INTR;
-			else if (mrc)
+			else if (mrc) {
 				tkp_cli_warn("sweep", "machine probe failed; continuing without ceilings");
+				probe_failed = 1;
+			}
 		}
 	}
 
@@ -659,7 +706,7 @@ int cmd_sweep(int argc, char **argv)
 	mo.min_reps = plan.min_reps;
 	mo.max_reps = plan.max_reps < plan.min_reps ? plan.min_reps : plan.max_reps;
 	mo.seed = plan.seed;
-	mo.counters = ctr && tkp_counters_passes(ctr) > 0 ? ctr : NULL;
+	mo.counters = !sim && ctr && tkp_counters_passes(ctr) > 0 ? ctr : NULL;
 	mo.stop = (volatile int *)&tkp_cli_interrupted;
 	t_start = tkp_timer_now();
 	{
@@ -690,7 +737,8 @@ int cmd_sweep(int argc, char **argv)
 			for (size_t j = i; j < s.ncfg; j++)
 				if (!s.done[j])
 					eta += predict(&s, j, &plan, passes);
-			if (plan.budget_s > 0 && tkp_timer_now() - t_start + pred > plan.budget_s) {
+			/* the budget is for measuring: simulation time is not charged */
+			if (plan.budget_s > 0 && tkp_timer_now() - t_start - sim_s + pred > plan.budget_s) {
 				char d[32];
 				fmt_duration(d, sizeof d, pred);
 				tkp_cli_note("%stkprofile: sweep: skipped %s: predicted %s would exceed "
@@ -709,6 +757,39 @@ int cmd_sweep(int argc, char **argv)
 				rc = 0;
 				continue;
 			}
+			if (sim && SHAPE_MAX(*cf) <= plan.sim_max_size && !tkp_cli_interrupted) {
+				char swhy[1024];
+				double t0 = tkp_timer_now();
+				size_t j;
+				/* simulated counts are deterministic: a configuration
+				 * the plan repeats (blocks = 32,auto with auto = 32)
+				 * takes the counts of its first run */
+				for (j = 0; j < i; j++)
+					if (simr && simr[j].counter_source == TKP_SRC_SIM &&
+					    same_config(cf, &simr[j]))
+						break;
+				if (j < i) {
+					memcpy(r.counters, simr[j].counters, sizeof r.counters);
+					r.counter_source = TKP_SRC_SIM;
+					r.ai_dram = simr[j].ai_dram;
+					r.counter_flags |= simr[j].counter_flags & TKP_CF_CALLER_ONLY;
+					rc = 0;
+				} else {
+					rc = tkp_sim_run(sim, cf->kernel, cf->dtype, cf->m, cf->n, cf->k,
+							 cf->block, cf->threads, plan.seed, &r, swhy, sizeof swhy);
+				}
+				sim_s += tkp_timer_now() - t0;
+				if (rc == TKP_EINTR)
+					break; /* not appended: --resume measures it again */
+				if (rc)
+					tkp_cli_warn("sweep", "%s%s: simulated counters: %s; row kept without "
+							      "counters", s.tty ? "\r\033[K" : "", label, swhy);
+				else
+					simulated++;
+				if (!rc && simr)
+					simr[i] = r;
+				rc = 0;
+			}
 			if (append_row(&s, &r)) {
 				rc = tkp_cli_fail("sweep", "%s: %s (every earlier row is intact)", s.csv_path,
 						  strerror(errno));
@@ -717,7 +798,8 @@ int cmd_sweep(int argc, char **argv)
 			ran++;
 			s.done[i] = 1;
 			s.gflops_seen[i] = r.gflops;
-			tkp_fmt(res, sizeof res, "%.3g GFLOP/s, %.3g ms%s", r.gflops, r.time_s * 1e3,
+			tkp_fmt(res, sizeof res, "%.3g GFLOP/s, %.3g ms%s%s", r.gflops, r.time_s * 1e3,
+				r.counter_source == TKP_SRC_SIM ? ", simulated" : "",
 				r.verified == 0 ? ", VERIFICATION FAILED" : "");
 			progress(&s, k, todo, label, eta - pred, res);
 			if (r.verified == 0)
@@ -735,11 +817,14 @@ int cmd_sweep(int argc, char **argv)
 		exit_rc = TKP_EXIT_INTR;
 	if (s.tty && !s.quiet)
 		fprintf(stderr, "\r\033[K");
+	if (sim)
+		tkp_cli_note("tkprofile: sweep: simulated %zu of %zu configurations in %.0f s (valgrind)",
+			     simulated, nsim, sim_s);
 	close(s.csv_fd);
 	s.csv_fd = -1;
 
 	/* ---- summary and charts */
-	if ((rc = write_summary(&s, exit_rc == TKP_EXIT_INTR, skipped, err, sizeof err))) {
+	if ((rc = write_summary(&s, exit_rc == TKP_EXIT_INTR, skipped, failed, err, sizeof err))) {
 		rc = tkp_cli_fail("sweep", "summary: %s", err);
 		goto done;
 	}
@@ -758,10 +843,16 @@ int cmd_sweep(int argc, char **argv)
 	else
 		tkp_cli_note("tkprofile: sweep: results in %s", out);
 	rc = failed && !ran ? TKP_EXIT_FAIL : exit_rc;
+	/* the measurements are kept, but a results directory without its probe
+	 * files (a write error, say) is not a success */
+	if (!rc && probe_failed)
+		rc = TKP_EXIT_FAIL;
 done:
 	if (s.csv_fd >= 0)
 		close(s.csv_fd);
 	tkp_counters_close(ctr);
+	tkp_sim_close(sim);
+	free(simr);
 	free(s.cfg);
 	free(s.done);
 	free(s.predicted);

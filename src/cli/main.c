@@ -8,8 +8,10 @@
 #include "config.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -29,6 +31,7 @@ static const cmd_struct commands[] = {
 	{"kernels", cmd_kernels, cmd_kernels_usage, "the kernel table and what this CPU can run"},
 	{"plot", cmd_plot, cmd_plot_usage, "(re)draw a results directory's charts from its CSV"},
 	{"compare", cmd_compare, cmd_compare_usage, "put machines' results side by side"},
+	{"report", cmd_report, cmd_report_usage, "write a results directory's report (Markdown and HTML)"},
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
@@ -105,10 +108,14 @@ static int finish(int rc)
 	return rc;
 }
 
-int main(int argc, char **argv)
+static int dispatch(int argc, char **argv)
 {
 	const cmd_struct *c;
 
+	/* A file-size limit (ulimit -f) must make write() fail with EFBIG, to be
+	 * reported with the file's name like a full disk, not kill us with
+	 * SIGXFSZ half-way through a file. */
+	signal(SIGXFSZ, SIG_IGN);
 	if (argc < 2) {
 		print_main_help(stderr);
 		return TKP_EXIT_USAGE;
@@ -150,4 +157,20 @@ int main(int argc, char **argv)
 		return finish(0);
 	}
 	return finish(c->fn(argc - 1, argv + 1));
+}
+
+int main(int argc, char **argv)
+{
+	int rc = dispatch(argc, argv);
+	struct rlimit as;
+
+	/* Under an address-space limit (ulimit -v) too small for OpenBLAS's
+	 * buffers, its worker threads retry mmap forever, and its exit handler
+	 * joins them: exit() would never return.  Everything is written and
+	 * flushed by now, so leave without the exit handlers. */
+	if (getrlimit(RLIMIT_AS, &as) == 0 && as.rlim_cur != RLIM_INFINITY) {
+		fflush(NULL);
+		_exit(rc);
+	}
+	return rc;
 }

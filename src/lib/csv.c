@@ -512,12 +512,29 @@ int tkp_csv_sweep_parse(const tkp_csv *t, size_t row, tkp_result *r, char *err, 
 		}                                                                           \
 		dst = (size_t)v;                                                            \
 	} while (0)
+/* An integer cell from lo to hi, or empty (empty_v); never a value that
+ * would overflow the int it goes into. */
+#define INT(name, lo, hi, empty_v, dst)                                                     \
+	do {                                                                                \
+		NUM(name, 0, (void)0);                                                      \
+		if (isnan(v)) {                                                             \
+			dst = (empty_v);                                                    \
+			break;                                                              \
+		}                                                                           \
+		if (v < (lo) || v > (hi) || v != floor(v)) {                                \
+			tkp_fmt(err, errlen, "%s:%zu: column '%s': expected an integer from %d " \
+				"to %d or an empty cell", t->path, t->lineno[row], name,    \
+				(int)(lo), (int)(hi));                                      \
+			return TKP_EPARSE;                                                  \
+		}                                                                           \
+		dst = (int)v;                                                               \
+	} while (0)
 	DIM("m", r->m);
 	DIM("n", r->n);
 	DIM("k", r->k);
-	NUM("block", 0, r->block = isnan(v) ? 0 : (int)v);
+	INT("block", 0, 1 << 20, 0, r->block);
 	DIM("threads", r->threads);
-	NUM("reps", 0, r->reps = isnan(v) ? 0 : (int)v);
+	INT("reps", 0, 2147483647, 0, r->reps);
 	NUM("time_s", 1, r->time_s = v);
 	NUM("time_s_min", 0, r->time_s_min = v);
 	NUM("time_s_mad", 0, r->time_s_mad = v);
@@ -530,10 +547,11 @@ int tkp_csv_sweep_parse(const tkp_csv *t, size_t row, tkp_result *r, char *err, 
 	NUM("ai_dram", 0, r->ai_dram = v);
 	NUM("cpu_util", 0, r->cpu_util = v);
 	NUM("rss_delta_mb", 0, r->rss_delta_mb = v);
-	NUM("verified", 0, r->verified = isnan(v) ? -1 : (int)v);
+	INT("verified", 0, 1, -1, r->verified);
 	NUM("max_rel_err", 0, r->max_rel_err = v);
 #undef NUM
 #undef DIM
+#undef INT
 	r->counter_source = !strcmp(t->rows[row][cs], "papi") ? TKP_SRC_PAPI
 			    : !strcmp(t->rows[row][cs], "sim") ? TKP_SRC_SIM : TKP_SRC_NONE;
 	r->tsc_cycles = NAN;

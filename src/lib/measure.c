@@ -223,7 +223,9 @@ int tkp_measure_kernel(const tkp_kernel *k, tkp_dtype dt, size_t m, size_t n, si
 	}
 	{
 		double wall = tkp_timer_now() - wall0, cpu = tkp_cpu_time() - cpu0;
-		r->cpu_util = wall > 0 ? cpu / wall / r->threads : NAN;
+		/* getrusage advances in scheduler ticks on many kernels: below
+		 * ~20 ms of wall time the ratio is noise (values of 20+ seen) */
+		r->cpu_util = wall >= 0.02 ? cpu / wall / r->threads : NAN;
 	}
 	r->reps = reps;
 	r->time_s = tkp_stats_median(times, (size_t)reps);

@@ -40,6 +40,7 @@ void tkp_plan_defaults(tkp_plan *p)
 	p->dtypes[0] = TKP_F64;
 	p->budget_s = 0;
 	tkp_strlcpy(p->counters, "auto", sizeof p->counters);
+	p->sim_max_size = TKP_PLAN_SIM_MAX_SIZE;
 	p->min_time_s = 0.2;
 	p->min_reps = 3;
 	p->max_reps = 1000;
@@ -543,6 +544,14 @@ int tkp_plan_set(tkp_plan *p, const char *section, const char *key, const char *
 			tkp_fmt(err, errlen, "'%s': expected auto, papi, sim or none", value);
 			return TKP_EINVAL;
 		}
+		if (!strcmp(key, "sim_max_size")) {
+			uint64_t v;
+			int rc;
+			if ((rc = parse_dim(value, &v, err, errlen)))
+				return rc;
+			p->sim_max_size = v;
+			return 0;
+		}
 		if (!strcmp(key, "probe")) {
 			if (strcmp(value, "quick") && strcmp(value, "full") && strcmp(value, "none")) {
 				tkp_fmt(err, errlen, "'%s': expected quick, full or none", value);
@@ -561,7 +570,7 @@ int tkp_plan_set(tkp_plan *p, const char *section, const char *key, const char *
 			return 0;
 		}
 		tkp_fmt(err, errlen, "unknown key '%s' in [sweep] (expected kernels, sizes, blocks, threads, "
-			"dtype, budget, counters, min_time, min_reps, max_reps, probe, seed)", key);
+			"dtype, budget, counters, sim_max_size, min_time, min_reps, max_reps, probe, seed)", key);
 		return TKP_EINVAL;
 	}
 	if (!strncmp(section, "kernel.", 7)) {
@@ -787,9 +796,9 @@ int tkp_plan_write(const tkp_plan *p, FILE *fp)
 	fprintf(fp, "\ndtype = ");
 	for (int i = 0; i < p->ndtypes; i++)
 		fprintf(fp, "%s%s", i ? "," : "", tkp_dtype_name(p->dtypes[i]));
-	fprintf(fp, "\nbudget = %s\ncounters = %s\nmin_time = %s\nmin_reps = %d\nmax_reps = %d\n"
-		    "probe = %s\nseed = %llu\n",
-		num(b1, sizeof b1, p->budget_s), p->counters, num(b2, sizeof b2, p->min_time_s), p->min_reps, p->max_reps, p->probe,
+	fprintf(fp, "\nbudget = %s\ncounters = %s\nsim_max_size = %zu\nmin_time = %s\nmin_reps = %d\n"
+		    "max_reps = %d\nprobe = %s\nseed = %llu\n",
+		num(b1, sizeof b1, p->budget_s), p->counters, p->sim_max_size, num(b2, sizeof b2, p->min_time_s), p->min_reps, p->max_reps, p->probe,
 		(unsigned long long)p->seed);
 	for (int i = 0; i < p->nkopts; i++) {
 		const tkp_plan_kernel *k = &p->kopts[i];

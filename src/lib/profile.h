@@ -10,7 +10,8 @@
  *   threads  = 1,ncpu                        # ncpu = online CPUs
  *   dtype    = f64                           # f32, f64 or both
  *   budget   = 300                           # seconds; 0 = none
- *   counters = auto                          # auto | papi | none
+ *   counters = auto                          # auto | papi | sim | auto,sim | none
+ *   sim_max_size = 128                       # simulate (sim) only max(m,n,k) ≤ this
  *   min_time = 0.2                           # seconds timed per config
  *   min_reps = 3
  *   max_reps = 1000
@@ -37,6 +38,9 @@
 #define TKP_PLAN_MAX_SIZES 256
 #define TKP_PLAN_MAX_INTS 64
 #define TKP_PLAN_MAX_KERNELS 32
+/* Default sim_max_size: simulation (valgrind) costs about a second per
+ * configuration to start plus ~100× the native run time. */
+#define TKP_PLAN_SIM_MAX_SIZE 128
 #define TKP_MAX_THREADS 4096
 
 typedef struct tkp_shape {
@@ -70,6 +74,7 @@ typedef struct tkp_plan {
 	tkp_dtype dtypes[2];
 	double budget_s;
 	char counters[32];
+	size_t sim_max_size; /* --counters sim: largest max(m,n,k) simulated */
 	double min_time_s;
 	int min_reps, max_reps;
 	char probe[16];

@@ -149,9 +149,10 @@ static void chase_worker(void *arg, int tid, int nt)
 	(void)nt;
 	if ((j->rc = tkp_chase_build(j->c->buf, j->n, NODE, j->block, j->seed, &p)) != 0)
 		return;
-	/* The build wrote every node, so a set that fits is mostly cached;
-	 * one more walk (bounded for sets far beyond any cache) settles it. */
-	p = tkp_chase_walk(p, j->n < (1u << 20) ? j->n : (1u << 20));
+	/* The build wrote every node in address order, so a set that fits is
+	 * mostly cached; one more walk (bounded: 16 MiB worth, beyond that the
+	 * calibration walks finish the job) settles it. */
+	p = tkp_chase_walk(p, j->n < (1u << 18) ? j->n : (1u << 18));
 	steps = 1u << 14;
 	for (;;) {
 		double t0 = tkp_timer_now();

@@ -18,6 +18,9 @@
  *      are one plateau (a noisy point or a small TLB step split it, or a
  *      noisy point in a slow rise looked flat; the levels of real caches
  *      are three or more times apart);
+ *   3b. a level too short or too steep to have flat points (a small,
+ *      contended L3) shows as a dip in slope between two steep rises: it
+ *      becomes a plateau too (see below);
  *   4. between two plateaus, the knee is where the curve crosses the
  *      geometric midpoint of their levels (interpolated between points):
  *      for a sharp (LRU-like) step that is the capacity; for a smeared one
@@ -79,9 +82,31 @@ typedef struct run {
 	double level; /* ln, median of raw points */
 } run;
 
+/* Merges neighbouring runs that are the same level (the gap between them
+ * joins in), and a run below its predecessor (latency does not fall with a
+ * larger working set: that is noise).  Returns the new count. */
+static size_t merge_levels(run *runs, size_t nruns, const double *y)
+{
+	size_t r;
+
+	for (r = 1; r < nruns;) {
+		if (runs[r].level - runs[r - 1].level < log(MERGE_RATIO)) {
+			runs[r - 1].last = runs[r].last;
+			runs[r - 1].level = median_range(y, runs[r - 1].first, runs[r - 1].last);
+			memmove(&runs[r], &runs[r + 1], (nruns - r - 1) * sizeof *runs);
+			nruns--;
+			if (r > 1)
+				r--; /* the merged level may now be close to its left neighbour */
+		} else {
+			r++;
+		}
+	}
+	return nruns;
+}
+
 int tkp_knee_detect(const double *bytes, const double *value, size_t n, tkp_knees *out)
 {
-	double x[MAX_POINTS], y[MAX_POINTS], ys[MAX_POINTS];
+	double x[MAX_POINTS], y[MAX_POINTS], ys[MAX_POINTS], sl[MAX_POINTS];
 	run runs[MAX_POINTS / 2 + 1];
 	size_t i, nruns = 0, r;
 	int k;
@@ -109,7 +134,7 @@ int tkp_knee_detect(const double *bytes, const double *value, size_t n, tkp_knee
 	/* 2-3. Runs of flat points. */
 	for (i = 0; i < n; i++) {
 		size_t lo = i ? i - 1 : 0, hi = i + 1 < n ? i + 1 : n - 1;
-		double slope = (ys[hi] - ys[lo]) / (x[hi] - x[lo]);
+		double slope = sl[i] = (ys[hi] - ys[lo]) / (x[hi] - x[lo]);
 		int flat = slope < FLAT_SLOPE;
 
 		if (!flat)
@@ -121,21 +146,47 @@ int tkp_knee_detect(const double *bytes, const double *value, size_t n, tkp_knee
 	}
 	for (r = 0; r < nruns; r++)
 		runs[r].level = median_range(y, runs[r].first, runs[r].last);
-	/* Merge neighbours that are the same level (the gap between them
-	 * joins in), and drop a plateau below its predecessor (latency does
-	 * not fall with a larger working set: that is noise). */
-	for (r = 1; r < nruns;) {
-		if (runs[r].level - runs[r - 1].level < log(MERGE_RATIO)) {
-			runs[r - 1].last = runs[r].last;
-			runs[r - 1].level = median_range(y, runs[r - 1].first, runs[r - 1].last);
-			memmove(&runs[r], &runs[r + 1], (nruns - r - 1) * sizeof *runs);
-			nruns--;
-			if (r > 1)
-				r--; /* the merged level may now be close to its left neighbour */
-		} else {
+	nruns = merge_levels(runs, nruns, y);
+
+	/* 3b. Shelves: a level whose points rise too fast to count as flat
+	 * (a small L3 shared with busy neighbours) still shows as a dip in the
+	 * slope between two steeper rises.  A rise between two plateaus at
+	 * least MERGE_RATIO² apart whose slope falls below half its peak, at a
+	 * level MERGE_RATIO away from both, holds a level there.  (A single
+	 * smeared rise has its gentlest slope next to a plateau, at nearly the
+	 * plateau's level, so it gets none.) */
+	for (r = 0; r + 1 < nruns && nruns < MAX_POINTS / 2;) {
+		size_t a = runs[r].last + 1, b = runs[r + 1].first, j, jm = a, lo, hi;
+		double smax = -INFINITY, smin = INFINITY;
+
+		if (b < a + 3 || runs[r + 1].level - runs[r].level < 2 * log(MERGE_RATIO)) {
 			r++;
+			continue;
 		}
+		for (j = a; j < b; j++) {
+			if (sl[j] > smax)
+				smax = sl[j];
+			if (sl[j] < smin) {
+				smin = sl[j];
+				jm = j;
+			}
+		}
+		if (!(smin < 0.5 * smax) || ys[jm] - runs[r].level < log(MERGE_RATIO) ||
+		    runs[r + 1].level - ys[jm] < log(MERGE_RATIO)) {
+			r++;
+			continue;
+		}
+		for (lo = jm; lo > a && sl[lo - 1] < 0.5 * smax && fabs(ys[lo - 1] - ys[jm]) < 0.5 * log(MERGE_RATIO); lo--)
+			;
+		for (hi = jm; hi + 1 < b && sl[hi + 1] < 0.5 * smax && fabs(ys[hi + 1] - ys[jm]) < 0.5 * log(MERGE_RATIO); hi++)
+			;
+		memmove(&runs[r + 2], &runs[r + 1], (nruns - r - 1) * sizeof *runs);
+		runs[r + 1] = (run){lo, hi, median_range(y, lo, hi)};
+		nruns++;
+		r += 2; /* one shelf per rise: two would be noise in one level */
 	}
+
+	nruns = merge_levels(runs, nruns, y);
 
 	/* 5. A tail still rising past the last plateau. */
 	if (nruns && runs[nruns - 1].last < n - 1 && ys[n - 1] - runs[nruns - 1].level >= log(MERGE_RATIO)) {

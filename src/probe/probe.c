@@ -6,14 +6,19 @@
  * ISA path the CPU has) and read/triad bandwidth over the same working
  * sets.  Per memory level, the plateau bandwidth is the median of the read
  * points well inside the level (from twice the previous level's measured
- * size to half this level's; beyond four times the last cache for DRAM),
- * so the rises at the knees do not drag it down.  L1 and L2 are private
- * (per core) and their ranges grow with the thread count; L3 and memory
- * are shared and do not.
+ * size to half this level's; for DRAM the largest octave of working sets,
+ * and beyond four times the last cache), so the rises at the knees do not
+ * drag it down.  L1 and L2 are private (per core) and their ranges grow
+ * with the thread count; L3 and memory are shared and do not.
  *
- * Budgets (2-core development VM): full ≈ 15 s (≤ 60 s), quick ≈ 4 s
+ * Every figure is the best of many short samples (a few ms), gathered in
+ * two rounds (full probe) some seconds apart: the development machines are
+ * shared VMs, where a long sample almost always contains someone else's
+ * time slice, and a ceiling is what the machine does when it runs.
+ *
+ * Budgets (2-core development VM): full ≈ 20-30 s (≤ 60 s), quick ≈ 5 s
  * (≤ 10 s).  The quick probe samples sizes every half-doubling instead of
- * ×1.25 and takes fewer, shorter samples.
+ * ×1.25, takes fewer, shorter samples and sweeps once instead of twice.
  */
 #include "config.h"
 
@@ -33,16 +38,27 @@
 #define DEFAULT_CAP ((size_t)256 << 20)
 
 typedef struct plan {
-	double factor;
-	double bw_time, lat_time, peak_time;
+	double factor;                          /* working set steps */
+	double bw_time, lat_time, peak_time;    /* seconds per sample */
 	int bw_samples, lat_samples, peak_samples;
+	int rounds;                             /* sweeps over everything */
+	int peak_rounds;                        /* turns over the peaks per sweep */
 } plan;
 
 /* Many short samples rather than a few long ones: on a shared machine a
  * sample of a few milliseconds often runs without being preempted, while
  * one of 100 ms almost never does (time slices are ~3 ms). */
-static const plan FULL = {1.25, 0.002, 0.002, 0.002, 9, 7, 25};
-static const plan QUICK = {1.4142135623730951, 0.001, 0.001, 0.002, 4, 3, 7};
+static const plan FULL = {1.25, 0.002, 0.002, 0.002, 7, 5, 8, 2, 3};
+static const plan QUICK = {1.4142135623730951, 0.001, 0.001, 0.002, 4, 3, 4, 1, 2};
+
+static const char *round_note(const plan *pl, int round, char *buf, size_t size)
+{
+	if (pl->rounds > 1)
+		tkp_fmt(buf, size, " (round %d of %d)", round + 1, pl->rounds);
+	else
+		buf[0] = '\0';
+	return buf;
+}
 
 void tkp_probe_opts_init(tkp_probe_opts *o)
 {
@@ -86,6 +102,33 @@ static int add_peak(tkp_probe *p, tkp_dtype dt, tkp_isa isa, int threads, double
 	return 0;
 }
 
+/* Round 0 appends; later rounds keep the better of the old and the new
+ * figure at the same index (lower latency, higher bandwidth). */
+static int put_point(tkp_probe *p, int round, size_t idx, int test, int threads, double bytes, double value)
+{
+	tkp_probe_point *q;
+
+	if (round == 0)
+		return add_point(p, test, threads, bytes, value);
+	if (idx >= p->npoints)
+		return TKP_EINVAL;
+	q = &p->points[idx];
+	if (!isfinite(q->value) || (test == TKP_PROBE_LATENCY ? value < q->value : value > q->value))
+		q->value = value;
+	return 0;
+}
+
+static int put_peak(tkp_probe *p, int again, size_t idx, tkp_dtype dt, tkp_isa isa, int threads, double gflops)
+{
+	if (!again)
+		return add_peak(p, dt, isa, threads, gflops);
+	if (idx >= p->npeaks)
+		return TKP_EINVAL;
+	if (!isfinite(p->peaks[idx].gflops) || gflops > p->peaks[idx].gflops)
+		p->peaks[idx].gflops = gflops;
+	return 0;
+}
+
 static int stopped(const tkp_probe_opts *o)
 {
 	return o->stop && *o->stop;
@@ -125,6 +168,24 @@ static size_t default_max_bytes(const tkp_machine *m)
 		want = (double)m->memory_bytes / 8;
 	if (want < 1 << 20)
 		want = 1 << 20;
+	return (size_t)want / 4096 * 4096;
+}
+
+/* Largest working set of the bandwidth sweeps with `threads` threads: the
+ * base size per thread, since threads spread over chiplets bring their own
+ * L3s (two vCPUs on two Zen CCDs have 64 MB of L3 between them, and a
+ * 256 MiB triad still ran 25% above DRAM speed), capped at 4 GiB and a
+ * quarter of memory. */
+static size_t bw_max_bytes(const tkp_probe *p, const tkp_machine *m, int threads)
+{
+	double want = (double)p->max_bytes * threads, cap = 4.0 * (1u << 30);
+
+	if (m->memory_bytes && cap > (double)m->memory_bytes / 4)
+		cap = (double)m->memory_bytes / 4;
+	if (want > cap)
+		want = cap;
+	if (want < (double)p->max_bytes)
+		want = (double)p->max_bytes;
 	return (size_t)want / 4096 * 4096;
 }
 
@@ -265,10 +326,14 @@ static void build_levels(tkp_probe *p, const tkp_machine *m)
 		L->measured_bytes = NAN;
 		L->reported_bytes = NAN;
 		L->latency_ns = k.level[k.nlevels - 1];
+		/* The top octave of the sweep, and at least 4x the last cache:
+		 * streaming reads fall off slowly past a victim L3 (and past the
+		 * L3s of several chiplets when threads spread over them). */
 		for (t = 0; t < p->nthreads; t++) {
 			double below = prev_size * scale_for(prev_depth, p->threads[t]);
-			L->read_gbs[t] = plateau_bw(p, p->threads[t], below > 0 ? 4 * below : MIN_BYTES, INFINITY,
-						    below, INFINITY);
+			double top = (double)bw_max_bytes(p, m, p->threads[t]) / 2;
+			double lo = 4 * below > top ? 4 * below : top;
+			L->read_gbs[t] = plateau_bw(p, p->threads[t], lo, INFINITY, below, INFINITY);
 		}
 	}
 	p->nlevels = lv;
@@ -301,13 +366,14 @@ static void build_levels(tkp_probe *p, const tkp_machine *m)
 int tkp_probe_run(const tkp_machine *m, const tkp_probe_opts *o, tkp_probe **out)
 {
 	const plan *pl = o->quick ? &QUICK : &FULL;
-	double sizes[512], t0 = tkp_timer_now(), v;
-	size_t nsizes, i;
+	double sizes[512], bw_sizes[512], t0 = tkp_timer_now(), v;
+	size_t nsizes, nbw, i, bw_max;
 	tkp_probe *p;
 	tkp_chase *chase = NULL;
 	tkp_team *team = NULL;
 	tkp_bw *bw = NULL;
-	int rc = 0, ti, isa, dt, test, pinned = 1;
+	int rc = 0, ti, isa, dt, test, pinned = 1, round;
+	char note[32];
 
 	*out = NULL;
 	if (!(p = calloc(1, sizeof *p)))
@@ -338,61 +404,80 @@ int tkp_probe_run(const tkp_machine *m, const tkp_probe_opts *o, tkp_probe **out
 	}
 	nsizes = make_sizes(pl->factor, p->max_bytes, sizes, sizeof sizes / sizeof *sizes);
 
-	/* Latency staircase, one thread on the first core. */
-	progress(o, "latency: pointer chase over %zu working sets, 4 KiB to %zu MiB", nsizes,
-		 p->max_bytes >> 20);
-	if ((rc = tkp_chase_open(&chase, p->max_bytes, m->ncpus_allowed > 0 ? m->pin_cpus[0] : -1)) != 0)
-		goto fail;
-	for (i = 0; i < nsizes; i++) {
-		if (stopped(o)) {
-			rc = TKP_EINTR;
-			goto fail;
-		}
-		if ((rc = tkp_chase_measure(chase, (size_t)sizes[i], pl->lat_time, pl->lat_samples, &v)) != 0 ||
-		    (rc = add_point(p, TKP_PROBE_LATENCY, 1, sizes[i], v)) != 0)
-			goto fail;
-	}
-	tkp_chase_close(chase);
-	chase = NULL;
+	/* Rounds: the whole sweep again, keeping each figure's best, so that a
+	 * burst of other work on a shared machine spoils one round's samples
+	 * of a figure but not all of them. */
+	for (round = 0; round < pl->rounds; round++) {
+		size_t pt = 0, pk = 0; /* cursors into points[] and peaks[] */
 
-	for (ti = 0; ti < p->nthreads; ti++) {
-		int T = p->threads[ti];
-		if ((rc = tkp_team_open(&team, T, m->pin_cpus)) != 0)
+		/* Latency staircase, one thread on the first core. */
+		progress(o, "latency: pointer chase over %zu working sets, 4 KiB to %zu MiB%s", nsizes,
+			 p->max_bytes >> 20, round_note(pl, round, note, sizeof note));
+		if ((rc = tkp_chase_open(&chase, p->max_bytes, m->ncpus_allowed > 0 ? m->pin_cpus[0] : -1)) != 0)
 			goto fail;
-		pinned &= tkp_team_pinned(team);
-		progress(o, "peak FLOP/s, %d thread%s", T, T > 1 ? "s" : "");
-		for (dt = 0; dt < 2; dt++)
-			for (isa = TKP_ISA_GENERIC; isa <= (int)tkp_isa_supported(); isa++) {
-				if (stopped(o)) {
-					rc = TKP_EINTR;
-					goto fail;
-				}
-				rc = tkp_probe_peak(team, (tkp_dtype)dt, (tkp_isa)isa, pl->peak_time, pl->peak_samples, &v);
-				if (rc == TKP_ENOTSUP)
-					continue;
-				if (rc || (rc = add_peak(p, (tkp_dtype)dt, (tkp_isa)isa, T, v)) != 0)
-					goto fail;
+		for (i = 0; i < nsizes; i++) {
+			if (stopped(o)) {
+				rc = TKP_EINTR;
+				goto fail;
 			}
-		progress(o, "bandwidth (read, triad), %d thread%s", T, T > 1 ? "s" : "");
-		if ((rc = tkp_bw_open(&bw, team, p->max_bytes, p->bw_isa)) != 0)
-			goto fail;
-		for (test = TKP_BW_READ; test <= TKP_BW_TRIAD; test++)
-			for (i = 0; i < nsizes; i++) {
-				size_t actual;
-				if (stopped(o)) {
-					rc = TKP_EINTR;
-					goto fail;
-				}
-				rc = tkp_bw_measure(bw, (tkp_bw_test)test, (size_t)sizes[i], pl->bw_time,
-						    pl->bw_samples, &v, &actual);
-				if (rc || (rc = add_point(p, test == TKP_BW_READ ? TKP_PROBE_READ : TKP_PROBE_TRIAD,
-							  T, (double)actual, v)) != 0)
-					goto fail;
+			if ((rc = tkp_chase_measure(chase, (size_t)sizes[i], pl->lat_time, pl->lat_samples, &v)) != 0 ||
+			    (rc = put_point(p, round, pt++, TKP_PROBE_LATENCY, 1, sizes[i], v)) != 0)
+				goto fail;
+		}
+		tkp_chase_close(chase);
+		chase = NULL;
+
+		for (ti = 0; ti < p->nthreads; ti++) {
+			int T = p->threads[ti], sub;
+			if ((rc = tkp_team_open(&team, T, m->pin_cpus)) != 0)
+				goto fail;
+			pinned &= tkp_team_pinned(team);
+			progress(o, "peak FLOP/s, %d thread%s%s", T, T > 1 ? "s" : "",
+				 round_note(pl, round, note, sizeof note));
+			/* each (dtype, ISA) in turn, peak_rounds times over */
+			for (sub = 0; sub < pl->peak_rounds; sub++) {
+				size_t k = pk;
+				for (dt = 0; dt < 2; dt++)
+					for (isa = TKP_ISA_GENERIC; isa <= (int)tkp_isa_supported(); isa++) {
+						if (stopped(o)) {
+							rc = TKP_EINTR;
+							goto fail;
+						}
+						rc = tkp_probe_peak(team, (tkp_dtype)dt, (tkp_isa)isa, pl->peak_time,
+								    pl->peak_samples, &v);
+						if (rc == TKP_ENOTSUP)
+							continue;
+						if (rc || (rc = put_peak(p, round || sub, k++, (tkp_dtype)dt, (tkp_isa)isa, T, v)) != 0)
+							goto fail;
+					}
+				if (sub == pl->peak_rounds - 1)
+					pk = k;
 			}
-		tkp_bw_close(bw);
-		bw = NULL;
-		tkp_team_close(team);
-		team = NULL;
+			progress(o, "bandwidth (read, triad), %d thread%s%s", T, T > 1 ? "s" : "",
+				 round_note(pl, round, note, sizeof note));
+			bw_max = bw_max_bytes(p, m, T);
+			nbw = make_sizes(pl->factor, bw_max, bw_sizes, sizeof bw_sizes / sizeof *bw_sizes);
+			if ((rc = tkp_bw_open(&bw, team, bw_max, p->bw_isa)) != 0)
+				goto fail;
+			for (test = TKP_BW_READ; test <= TKP_BW_TRIAD; test++)
+				for (i = 0; i < nbw; i++) {
+					size_t actual;
+					if (stopped(o)) {
+						rc = TKP_EINTR;
+						goto fail;
+					}
+					rc = tkp_bw_measure(bw, (tkp_bw_test)test, (size_t)bw_sizes[i], pl->bw_time,
+							    pl->bw_samples, &v, &actual);
+					if (rc || (rc = put_point(p, round, pt++,
+								  test == TKP_BW_READ ? TKP_PROBE_READ : TKP_PROBE_TRIAD, T,
+								  (double)actual, v)) != 0)
+						goto fail;
+				}
+			tkp_bw_close(bw);
+			bw = NULL;
+			tkp_team_close(team);
+			team = NULL;
+		}
 	}
 	p->pinned = pinned;
 	build_levels(p, m);

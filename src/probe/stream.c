@@ -329,18 +329,25 @@ int tkp_bw_measure(tkp_bw *b, tkp_bw_test test, size_t bytes, double min_time, i
 	if (actual)
 		*actual = j->elems * sizeof(double) * (size_t)arrays * (size_t)b->n;
 
-	/* Calibrate: about a millisecond first, then scale to min_time. */
+	/* Calibrate: about a millisecond first, then scale to min_time.  A
+	 * calibration run that already lasted min_time is a sample (large
+	 * working sets, where one pass is longer than a sample). */
 	j->passes = (long)(1e6 / moved) + 1;
+	s = samples > 0 ? samples : 1;
 	for (;;) {
 		tkp_team_run(b->team, bw_worker, j);
 		t = job_time(j, b->n);
+		if (t >= min_time && moved * (double)j->passes / t / 1e9 > best) {
+			best = moved * (double)j->passes / t / 1e9;
+			s--;
+		}
 		if (t >= min_time / 4 || j->passes > (1L << 40))
 			break;
 		j->passes *= t > 0 && min_time / 4 / t < 16 ? 2 : 16;
 	}
-	if (t > 0)
+	if (t > 0 && t < min_time)
 		j->passes = (long)((double)j->passes * min_time / t) + 1;
-	for (s = 0; s < (samples > 0 ? samples : 1); s++) {
+	for (; s > 0; s--) {
 		tkp_team_run(b->team, bw_worker, j);
 		t = job_time(j, b->n);
 		if (t > 0 && moved * (double)j->passes / t / 1e9 > best)

@@ -1,0 +1,692 @@
+/*
+ * cmd_report.c - `tkprofile report DIR`: the coursework-ready write-up of a
+ * results directory, as report.md and a self-contained report.html.
+ *
+ * The report says what was measured and on what: the machine (from
+ * machine.json), its ceilings (ceilings.csv and the hierarchy's latencies),
+ * the summary table with speed-ups over naive (from sweep.csv, like
+ * summary.txt), every chart of plots/ with a one-line caption of what it
+ * shows, and how to reproduce the run: the command as it was typed (the
+ * sweep passes it; later reports keep it), the plan it ran (plan.prof, which
+ * `tkprofile sweep --profile` loads back to the same plan) and the versions.
+ * The sweep writes it at its end; compare writes one for its machines with
+ * the same sections (the tkp_report_* functions below).
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+#include "fsutil.h"
+#include "gnuplot.h"
+#include "report.h"
+#include "results.h"
+#include "util.h"
+
+const char cmd_report_usage[] =
+	"usage: tkprofile report DIR [--no-plots] [--quiet]\n"
+	"\n"
+	"Writes DIR/report.md and DIR/report.html from a results directory: the\n"
+	"machine, its ceilings, the summary table with speed-ups over naive, every\n"
+	"chart with a caption of what it shows, and how to reproduce the run (the\n"
+	"command, plan.prof, versions).  report.html is one self-contained page:\n"
+	"charts inlined as PNG, CSS inline, nothing fetched from the network.\n"
+	"Every sweep writes its report at the end; run this after re-plotting or\n"
+	"on results copied from elsewhere.\n"
+	"\n"
+	"options:\n"
+	"  --no-plots    use the charts in DIR/plots as they are; by default charts\n"
+	"                missing there are drawn first (needs gnuplot)\n"
+	"  -q, --quiet   no progress notes\n"
+	"\n"
+	"Exit codes: 0 ok, 1 the report or a chart could not be written,\n"
+	"2 bad usage or malformed input files.\n";
+
+/* The charts of a results directory, in report order, with captions. */
+static const struct {
+	const char *name, *title, *caption;
+} charts[] = {
+	{"roofline", "Roofline",
+	 "Attainable GFLOP/s against arithmetic intensity: each kernel's best point per size under "
+	 "this machine's compute peaks (horizontal) and memory bandwidths (diagonal)."},
+	{"perf", "Performance against size",
+	 "GFLOP/s against matrix size for every kernel (best over block sizes and thread counts), "
+	 "with the compute peak dashed."},
+	{"speedup", "Speed-up over naive",
+	 "How many times faster each kernel is than the naive triple loop at the same size and "
+	 "dtype."},
+	{"blocksize", "Block size",
+	 "GFLOP/s against tile edge for the kernels that take a block size; marks show where three "
+	 "b×b tiles fill L1 and L2."},
+	{"threads", "Thread scaling",
+	 "Speed-up over one thread and parallel efficiency as threads are added, at the largest "
+	 "size run with several thread counts."},
+	{"hierarchy", "Memory hierarchy",
+	 "Load latency (top) and bandwidth (bottom) against working-set size: each step is a cache "
+	 "level; measured cache sizes solid, reported ones dashed."},
+	{"cache", "Cache behaviour",
+	 "Cache misses per 1000 FLOP against matrix size for L1, L2 and L3 (needs hardware or "
+	 "simulated counters)."},
+};
+#define NCHARTS (sizeof charts / sizeof charts[0])
+
+/* ---- shell quoting ------------------------------------------------------- */
+
+void tkp_shell_quote(char *buf, size_t size, const char *s)
+{
+	size_t n = 0;
+	int plain = *s != '\0';
+
+	for (const char *p = s; *p; p++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./:=,+@%-",
+			    *p))
+			plain = 0;
+	if (plain) {
+		tkp_strlcpy(buf, s, size);
+		return;
+	}
+	if (size < 3) {
+		if (size)
+			buf[0] = '\0';
+		return;
+	}
+	buf[n++] = '\'';
+	for (; *s && n + 6 < size; s++) {
+		if (*s == '\'') {
+			memcpy(buf + n, "'\\''", 4);
+			n += 4;
+		} else {
+			buf[n++] = *s;
+		}
+	}
+	buf[n++] = '\'';
+	buf[n] = '\0';
+}
+
+void tkp_shell_command(char *buf, size_t size, int argc, char **argv)
+{
+	size_t n;
+
+	tkp_strlcpy(buf, "tkprofile", size);
+	for (int i = 0; i < argc && (n = strlen(buf)) + 2 < size; i++) {
+		char q[4096];
+		tkp_shell_quote(q, sizeof q, argv[i]);
+		tkp_fmt(buf + n, size - n, " %s", q);
+	}
+}
+
+/* ---- the sections ------------------------------------------------------- */
+
+static void row2(tkp_doc *d, const char *k, const char *v)
+{
+	const char *cells[2] = {k, v};
+
+	tkp_doc_row(d, cells);
+}
+
+void tkp_report_machine(tkp_doc *d, const tkp_results *r)
+{
+	static const char *const head[] = {"", "as described in machine.json"};
+	json_t *j = r->json, *caches, *isa, *ctr, *probe;
+	char buf[2048], a[64], b[64];
+
+	if (!j) {
+		tkp_doc_para(d, "No machine.json in this results directory: the machine is not "
+				"described.  " TKP_DOC_CODE "tkprofile machine --out DIR" TKP_DOC_END
+				" writes it.");
+		return;
+	}
+	tkp_doc_table(d, 2, head, "ll");
+	tkp_fmt(buf, sizeof buf, "%s%s%s%s", r->cpu[0] ? r->cpu : "unknown",
+		tkp_res_json_str(j, "vendor") ? " (" : "",
+		tkp_res_json_str(j, "vendor") ? tkp_res_json_str(j, "vendor") : "",
+		tkp_res_json_str(j, "vendor") ? ")" : "");
+	row2(d, "CPU", buf);
+	row2(d, "host", r->host[0] ? r->host : "unknown");
+	{
+		double tpc = tkp_res_json_num(j, "threads_per_core");
+		if (r->cores > 0) {
+			tkp_fmt(buf, sizeof buf, "%d core%s", r->cores, r->cores == 1 ? "" : "s");
+			if (tpc >= 1)
+				tkp_fmt(buf + strlen(buf), sizeof buf - strlen(buf), ", %.0f thread%s per core",
+					tpc, tpc == 1 ? "" : "s");
+			row2(d, "cores", buf);
+		}
+	}
+	{
+		double mem = tkp_res_json_num(j, "memory_bytes");
+		if (mem > 0) {
+			tkp_gp_fmt_bytes(buf, sizeof buf, mem);
+			row2(d, "memory", buf);
+		}
+	}
+	caches = json_object_get(j, "caches");
+	if (json_is_array(caches)) {
+		size_t i;
+		json_t *e;
+		json_array_foreach(caches, i, e) {
+			const char *lv = tkp_res_json_str(e, "level");
+			double rep = tkp_res_json_num(e, "reported_bytes"),
+			       meas = tkp_res_json_num(e, "measured_bytes"),
+			       line = tkp_res_json_num(e, "line_bytes"), assoc = tkp_res_json_num(e, "assoc"),
+			       shared = tkp_res_json_num(e, "shared_by_cores");
+			char key[64];
+			size_t n;
+			if (!lv)
+				continue;
+			if (rep > 0)
+				tkp_gp_fmt_bytes(a, sizeof a, rep);
+			if (meas > 0)
+				tkp_gp_fmt_bytes(b, sizeof b, meas);
+			tkp_fmt(buf, sizeof buf, "%s%s%s%s%s", rep > 0 ? a : "", rep > 0 ? " reported" : "",
+				rep > 0 && meas > 0 ? ", " : "", meas > 0 ? b : "",
+				meas > 0 ? " measured (latency knee)" : "");
+			if (!(rep > 0) && !(meas > 0))
+				tkp_strlcpy(buf, "size unknown", sizeof buf);
+			n = strlen(buf);
+			if (line > 0)
+				n += (size_t)snprintf(buf + n, sizeof buf - n, "; %.0f B lines", line);
+			if (assoc > 0 && n < sizeof buf)
+				n += (size_t)snprintf(buf + n, sizeof buf - n, ", %.0f-way", assoc);
+			if (shared > 0 && n < sizeof buf)
+				snprintf(buf + n, sizeof buf - n, ", shared by %.0f core%s", shared,
+					 shared == 1 ? "" : "s");
+			tkp_fmt(key, sizeof key, "%s cache", lv);
+			row2(d, key, buf);
+		}
+	}
+	{
+		const char *path = tkp_res_json_str(j, "isa_path");
+		size_t n = 0, i;
+		json_t *e;
+		buf[0] = '\0';
+		isa = json_object_get(j, "isa");
+		if (json_is_array(isa))
+			json_array_foreach(isa, i, e)
+				if (json_is_string(e) && n + 2 < sizeof buf)
+					n += (size_t)snprintf(buf + n, sizeof buf - n, "%s%s", n ? " " : "",
+							      json_string_value(e));
+		if (path) {
+			char t[2300];
+			tkp_fmt(t, sizeof t, "kernels use the %s path%s%s", path, buf[0] ? "; CPU flags: " : "",
+				buf);
+			row2(d, "ISA", t);
+		} else if (buf[0]) {
+			row2(d, "ISA", buf);
+		}
+	}
+	if (tkp_res_json_str(j, "os"))
+		row2(d, "OS", tkp_res_json_str(j, "os"));
+	if (tkp_res_json_str(j, "compiler")) {
+		const char *fl = tkp_res_json_str(j, "cflags");
+		tkp_fmt(buf, sizeof buf, "%s%s" TKP_DOC_CODE "%s" TKP_DOC_END, tkp_res_json_str(j, "compiler"),
+			fl && *fl ? ", " : "", fl && *fl ? fl : "");
+		if (!(fl && *fl))
+			tkp_strlcpy(buf, tkp_res_json_str(j, "compiler"), sizeof buf);
+		row2(d, "compiler", buf);
+	}
+	ctr = json_object_get(j, "counters");
+	if (r->status[0] || json_is_object(ctr)) {
+		const char *pv = json_is_object(ctr) ? tkp_res_json_str(ctr, "papi_version") : NULL;
+		if (!pv)
+			pv = tkp_res_json_str(j, "papi_version");
+		tkp_fmt(buf, sizeof buf, "%s%s%s",
+			!r->counters_known ? "unknown" : r->counters_avail ? "available" : "not available",
+			r->status[0] ? ": " : "", r->status);
+		row2(d, "counters", buf);
+		if (pv) {
+			tkp_fmt(buf, sizeof buf, "PAPI %s", pv);
+			row2(d, "counter library", buf);
+		}
+	}
+	probe = json_object_get(j, "probe");
+	if (json_is_object(probe)) {
+		json_t *q = json_object_get(probe, "quick"), *re = json_object_get(probe, "reused");
+		double secs = tkp_res_json_num(probe, "seconds");
+		const char *pd = tkp_res_json_str(probe, "date");
+		tkp_fmt(buf, sizeof buf, "%s probe", json_is_true(q) ? "quick" : "full");
+		if (isfinite(secs))
+			tkp_fmt(buf + strlen(buf), sizeof buf - strlen(buf), ", %.1f s", secs);
+		if (pd)
+			tkp_fmt(buf + strlen(buf), sizeof buf - strlen(buf), ", run %s", pd);
+		if (json_is_true(re))
+			tkp_fmt(buf + strlen(buf), sizeof buf - strlen(buf),
+				" (reused: a recent probe of this host)");
+		row2(d, "ceilings measured by", buf);
+	}
+	row2(d, "described", r->when);
+	tkp_doc_table_end(d);
+}
+
+/* Thread counts of the usable ceilings (peak or memory), ascending. */
+static int ceiling_threads(const tkp_results *r, int peak, int *out, int max)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < r->nceil; i++) {
+		const tkp_res_ceil *c = &r->ceils[i];
+		int j;
+		if (c->peak != peak || !tkp_res_ceil_usable(r, c))
+			continue;
+		for (j = 0; j < n && out[j] != c->threads; j++)
+			;
+		if (j == n && n < max)
+			out[n++] = c->threads;
+	}
+	for (int i = 1; i < n; i++)
+		for (int j = i; j > 0 && out[j] < out[j - 1]; j--) {
+			int t = out[j];
+			out[j] = out[j - 1];
+			out[j - 1] = t;
+		}
+	return n;
+}
+
+void tkp_report_ceilings(tkp_doc *d, const tkp_results *r)
+{
+	enum { MAXT = 8 };
+	int th[MAXT], nt;
+	char hdr[MAXT + 6][64], cell[MAXT + 6][96];
+	const char *head[MAXT + 6], *cells[MAXT + 6];
+	char align[MAXT + 8];
+
+	for (int i = 0; i < MAXT + 6; i++) {
+		head[i] = hdr[i];
+		cells[i] = cell[i];
+	}
+	if (!r->nceil && !r->nh && !isfinite(r->cache_meas[0]) && !isfinite(r->cache_rep[0])) {
+		tkp_doc_para(d, "No ceilings were measured (no ceilings.csv): run "
+				TKP_DOC_CODE "tkprofile machine --out DIR" TKP_DOC_END ".");
+		return;
+	}
+	/* compute: one row per dtype and ISA path, one column per thread count */
+	nt = ceiling_threads(r, 1, th, MAXT);
+	if (nt) {
+		const char *seen_dt[64], *seen_isa[64];
+		int nseen = 0;
+		tkp_strlcpy(hdr[0], "dtype", sizeof hdr[0]);
+		tkp_strlcpy(hdr[1], "ISA path", sizeof hdr[1]);
+		for (int j = 0; j < nt; j++)
+			tkp_fmt(hdr[2 + j], sizeof hdr[2 + j], "%d thread%s", th[j], th[j] == 1 ? "" : "s");
+		tkp_fmt(align, sizeof align, "ll%.*s", nt, "rrrrrrrr");
+		tkp_doc_para(d, "Compute peaks (GFLOP/s) per dtype and ISA path, as measured by "
+				TKP_DOC_CODE "tkprofile machine" TKP_DOC_END ":");
+		tkp_doc_table(d, 2 + nt, head, align);
+		for (size_t i = 0; i < r->nceil; i++) {
+			const tkp_res_ceil *c = &r->ceils[i];
+			int k;
+			if (!c->peak || !tkp_res_ceil_usable(r, c))
+				continue;
+			for (k = 0; k < nseen; k++)
+				if (!strcmp(seen_dt[k], c->dtype) && !strcmp(seen_isa[k], c->isa))
+					break;
+			if (k < nseen || nseen == 64)
+				continue;
+			seen_dt[nseen] = c->dtype;
+			seen_isa[nseen++] = c->isa;
+			tkp_strlcpy(cell[0], c->dtype, sizeof cell[0]);
+			tkp_strlcpy(cell[1], c->isa, sizeof cell[1]);
+			for (int j = 0; j < nt; j++) {
+				const tkp_res_ceil *best = NULL;
+				for (size_t q = 0; q < r->nceil; q++) {
+					const tkp_res_ceil *e = &r->ceils[q];
+					if (e->peak && e->threads == th[j] && !strcmp(e->dtype, c->dtype) &&
+					    !strcmp(e->isa, c->isa) && tkp_res_ceil_usable(r, e) &&
+					    (!best || e->value > best->value))
+						best = e;
+				}
+				if (best) {
+					tkp_gp_fmt_val(cell[2 + j], sizeof cell[2 + j], best->value);
+					if (!best->measured)
+						tkp_strlcpy(cell[2 + j] + strlen(cell[2 + j]), " (reported)",
+							    sizeof cell[2 + j] - strlen(cell[2 + j]));
+				} else {
+					tkp_strlcpy(cell[2 + j], "-", sizeof cell[2 + j]);
+				}
+			}
+			tkp_doc_row(d, cells);
+		}
+		tkp_doc_table_end(d);
+	}
+	/* memory: one row per level */
+	nt = ceiling_threads(r, 0, th, MAXT);
+	{
+		int any = nt > 0;
+		for (int lv = 0; lv < 4 && !any; lv++)
+			any = isfinite(tkp_res_level_latency(r, lv)) ||
+			      (lv < 3 && isfinite(tkp_res_cache(r, lv, NULL)));
+		if (!any)
+			return;
+	}
+	tkp_strlcpy(hdr[0], "level", sizeof hdr[0]);
+	tkp_strlcpy(hdr[1], "size measured", sizeof hdr[1]);
+	tkp_strlcpy(hdr[2], "size reported", sizeof hdr[2]);
+	tkp_strlcpy(hdr[3], "latency", sizeof hdr[3]);
+	for (int j = 0; j < nt; j++)
+		tkp_fmt(hdr[4 + j], sizeof hdr[4 + j], "bandwidth, %d thread%s", th[j],
+			th[j] == 1 ? "" : "s");
+	tkp_fmt(align, sizeof align, "lrrr%.*s", nt, "rrrrrrrr");
+	tkp_doc_para(d, "Memory levels: sizes where the latency curve steps (measured) and as the "
+			"system reports them, load latency (pointer chase, 1 thread) and "
+			"bandwidth (GB/s) per thread count:");
+	tkp_doc_table(d, 4 + nt, head, align);
+	for (int lv = 0; lv < 4; lv++) {
+		double ns = tkp_res_level_latency(r, lv);
+		int any = isfinite(ns);
+		tkp_strlcpy(cell[0], tkp_res_level_name[lv], sizeof cell[0]);
+		tkp_strlcpy(cell[1], "-", sizeof cell[1]);
+		tkp_strlcpy(cell[2], "-", sizeof cell[2]);
+		if (lv < 3 && isfinite(r->cache_meas[lv]))
+			tkp_gp_fmt_bytes(cell[1], sizeof cell[1], r->cache_meas[lv]), any = 1;
+		if (lv < 3 && isfinite(r->cache_rep[lv]))
+			tkp_gp_fmt_bytes(cell[2], sizeof cell[2], r->cache_rep[lv]), any = 1;
+		if (isfinite(ns))
+			tkp_fmt(cell[3], sizeof cell[3], "%.3g ns", ns);
+		else
+			tkp_strlcpy(cell[3], "-", sizeof cell[3]);
+		for (int j = 0; j < nt; j++) {
+			double bw = tkp_res_level_bw(r, lv, th[j], NULL);
+			if (isfinite(bw)) {
+				tkp_gp_fmt_val(cell[4 + j], sizeof cell[4 + j], bw);
+				any = 1;
+			} else {
+				tkp_strlcpy(cell[4 + j], "-", sizeof cell[4 + j]);
+			}
+		}
+		if (any)
+			tkp_doc_row(d, cells);
+	}
+	tkp_doc_table_end(d);
+}
+
+/* Best GFLOP/s of kernel k, dtype dt at shape (m, n, k) over blocks and
+ * threads, or 0. */
+static double gflops_at(const tkp_results *r, int k, int dt, const tkp_res_row *shape)
+{
+	double best = 0;
+
+	for (size_t i = 0; i < r->nrows; i++) {
+		const tkp_res_row *w = &r->rows[i];
+		if (w->kern == k && w->dt == dt && w->m == shape->m && w->n == shape->n &&
+		    w->k == shape->k && w->gflops > best)
+			best = w->gflops;
+	}
+	return best;
+}
+
+void tkp_report_summary(tkp_doc *d, const tkp_results *r, int level)
+{
+	int order[TKP_RES_MAXNAMES], naive = tkp_res_kernel_index(r, "naive");
+
+	if (!r->nrows) {
+		tkp_doc_para(d, "%s", !r->sweep ? "No sweep.csv: no kernels were measured here."
+					       : "sweep.csv has no rows that ran and passed verification.");
+		return;
+	}
+	tkp_res_kernel_order(r, order);
+	for (int dt = 0; dt < r->ndt; dt++) {
+		const tkp_res_row *ref = NULL;
+		char refs[64] = "", hsp[96];
+		const char *head[5] = {"kernel", "best GFLOP/s", "at (size, block, threads)", "of peak", hsp};
+		/* the largest shape naive ran (by FLOPs): speed-ups are measured there */
+		for (size_t i = 0; naive >= 0 && i < r->nrows; i++)
+			if (r->rows[i].kern == naive && r->rows[i].dt == dt &&
+			    (!ref || r->rows[i].flops > ref->flops))
+				ref = &r->rows[i];
+		if (ref)
+			tkp_fmt(refs, sizeof refs, "%zux%zux%zu", ref->m, ref->n, ref->k);
+		tkp_fmt(hsp, sizeof hsp, ref ? "speed-up over naive at %s" : "speed-up (naive not run)", refs);
+		tkp_doc_heading(d, level, "%s", r->dtname[dt]);
+		tkp_doc_table(d, 5, head, "lrlrr");
+		for (int ki = 0; ki < r->nk; ki++) {
+			int k = order[ki];
+			const tkp_res_row *best = NULL;
+			const tkp_res_ceil *pk;
+			char g[32], at[96], pct[32] = "-", sp[32] = "-";
+			const char *cells[5];
+			for (size_t i = 0; i < r->nrows; i++)
+				if (r->rows[i].kern == k && r->rows[i].dt == dt &&
+				    (!best || r->rows[i].gflops > best->gflops))
+					best = &r->rows[i];
+			if (!best)
+				continue;
+			tkp_fmt(g, sizeof g, "%.2f", best->gflops);
+			tkp_fmt(at, sizeof at, "%zux%zux%zu", best->m, best->n, best->k);
+			if (best->block > 0)
+				tkp_fmt(at + strlen(at), sizeof at - strlen(at), ", b%d", best->block);
+			tkp_fmt(at + strlen(at), sizeof at - strlen(at), ", %d thread%s", best->threads,
+				best->threads == 1 ? "" : "s");
+			pk = tkp_res_best_peak(r, r->dtname[dt], tkp_res_ceil_threads(r, best->threads));
+			if (pk && pk->value > 0)
+				tkp_fmt(pct, sizeof pct, "%.0f%%", 100.0 * best->gflops / pk->value);
+			if (ref) {
+				double gk = gflops_at(r, k, dt, ref), gn = gflops_at(r, naive, dt, ref);
+				if (gk > 0 && gn > 0)
+					tkp_fmt(sp, sizeof sp, "%.1fx", gk / gn);
+			}
+			cells[0] = r->kname[k];
+			cells[1] = g;
+			cells[2] = at;
+			cells[3] = pct;
+			cells[4] = sp;
+			tkp_doc_row(d, cells);
+		}
+		tkp_doc_table_end(d);
+	}
+	{
+		char buf[256] = "";
+		if (r->unverified)
+			tkp_fmt(buf, sizeof buf, "  %zu row%s FAILED verification and %s left out.",
+				r->unverified, r->unverified == 1 ? "" : "s",
+				r->unverified == 1 ? "is" : "are");
+		tkp_doc_para(d, "%zu rows in sweep.csv; \"of peak\" is against the compute ceiling of the "
+				"same dtype at the thread count of the best run.%s",
+			     r->sweep ? r->sweep->nrows : 0, buf);
+	}
+}
+
+void tkp_report_reproduce(tkp_doc *d, const tkp_results *r, const char *command, int level)
+{
+	static const char *const head[] = {"component", "version"};
+	char path[PATH_MAX], q[PATH_MAX + 16];
+	char *plan = NULL;
+	size_t len = 0;
+	int have_plan;
+
+	tkp_shell_quote(q, sizeof q, r->dir);
+	have_plan = !tkp_path_join(path, sizeof path, r->dir, "plan.prof") &&
+		    !tkp_read_file(path, 1 << 20, &plan, &len);
+	if (command && *command)
+		tkp_doc_para(d, "Measured with " TKP_DOC_CODE "%s" TKP_DOC_END ".", command);
+	if (have_plan) {
+		char pq[PATH_MAX + 16];
+		tkp_shell_quote(pq, sizeof pq, path);
+		tkp_doc_para(d, "To measure again with exactly this plan (the profile with every option "
+				"applied, saved as plan.prof): " TKP_DOC_CODE
+				"tkprofile sweep --profile %s --out NEW_DIR" TKP_DOC_END
+				"; then compare the two with " TKP_DOC_CODE "tkprofile compare %s NEW_DIR" TKP_DOC_END ".",
+			     pq, q);
+	}
+	tkp_doc_para(d, "To redraw the charts: " TKP_DOC_CODE "tkprofile plot %s" TKP_DOC_END
+			"; to rewrite this report: " TKP_DOC_CODE "tkprofile report %s" TKP_DOC_END ".",
+		     q, q);
+	if (have_plan) {
+		tkp_doc_heading(d, level, "plan.prof");
+		tkp_doc_pre(d, plan);
+	}
+	free(plan);
+	tkp_doc_heading(d, level, "Versions");
+	tkp_doc_table(d, 2, head, "ll");
+	row2(d, "tkprofile that measured", r->version[0] ? r->version : "unknown (no machine.json)");
+	row2(d, "tkprofile that wrote this report", PACKAGE_VERSION);
+	if (r->json) {
+		json_t *ctr = json_object_get(r->json, "counters");
+		const char *pv = json_is_object(ctr) ? tkp_res_json_str(ctr, "papi_version") : NULL;
+		if (tkp_res_json_str(r->json, "compiler"))
+			row2(d, "compiler", tkp_res_json_str(r->json, "compiler"));
+		if (tkp_res_json_str(r->json, "cflags"))
+			row2(d, "compiler flags", tkp_res_json_str(r->json, "cflags"));
+		if (tkp_res_json_str(r->json, "os"))
+			row2(d, "operating system", tkp_res_json_str(r->json, "os"));
+		if (pv)
+			row2(d, "PAPI", pv);
+		if (r->schema)
+			tkp_fmt(q, sizeof q, "%d", r->schema), row2(d, "machine.json schema", q);
+	}
+	tkp_doc_table_end(d);
+}
+
+/* ---- the command recorded by an earlier report -------------------------- */
+
+#define CMD_MARK "<!-- tkprofile-command: "
+
+/* Writes the command into the Markdown only, as an HTML comment that a
+ * later `tkprofile report DIR` reads back. */
+static void record_command(tkp_doc *d, const char *command)
+{
+	fputs(CMD_MARK, d->md);
+	for (const char *p = command; *p; p++) {
+		if ((unsigned char)*p < 0x20)
+			fputc(' ', d->md);
+		else if (p[0] == '-' && p[1] == '-' && p[2] == '>')
+			fputs("--\\", d->md), p++;
+		else
+			fputc(*p, d->md);
+	}
+	fputs(" -->\n\n", d->md);
+}
+
+static int recorded_command(const char *dir, char *buf, size_t size)
+{
+	char path[PATH_MAX], *data = NULL, *p, *e;
+	size_t len;
+
+	buf[0] = '\0';
+	if (tkp_path_join(path, sizeof path, dir, "report.md") ||
+	    tkp_read_file(path, 4 << 20, &data, &len))
+		return 0;
+	if ((p = strstr(data, CMD_MARK)) && (e = strstr(p, " -->\n"))) {
+		p += strlen(CMD_MARK);
+		tkp_fmt(buf, size, "%.*s", (int)(e - p), p);
+	}
+	free(data);
+	return buf[0] != '\0';
+}
+
+/* ---- the report of a results directory ----------------------------------- */
+
+static int report_dir(const char *cmd, const char *dir, const char *command, int quiet)
+{
+	tkp_results r;
+	tkp_doc d;
+	char title[512], kept[8192];
+	int rc, shown = 0;
+
+	if ((rc = tkp_results_load(cmd, dir, &r)))
+		goto out;
+	if (!command && recorded_command(r.dir, kept, sizeof kept))
+		command = kept;
+	tkp_fmt(title, sizeof title, "tkprofile report: %s", r.resname[0] ? r.resname : r.dir);
+	if (tkp_doc_open(&d, cmd, r.dir, title)) {
+		rc = tkp_cli_fail(cmd, "out of memory");
+		goto out;
+	}
+	if (command)
+		record_command(&d, command);
+	tkp_doc_para(&d, TKP_DOC_BOLD "%s" TKP_DOC_END " · measured %s · tkprofile %s", r.machine,
+		     r.when, r.version[0] ? r.version : PACKAGE_VERSION);
+
+	tkp_doc_heading(&d, 2, "Summary");
+	tkp_report_summary(&d, &r, 3);
+	tkp_doc_heading(&d, 2, "Machine");
+	tkp_report_machine(&d, &r);
+	tkp_doc_heading(&d, 2, "Ceilings");
+	tkp_report_ceilings(&d, &r);
+
+	tkp_doc_heading(&d, 2, "Charts");
+	for (size_t i = 0; i < NCHARTS; i++) {
+		char rel[64], hint[PATH_MAX + 64], q[PATH_MAX + 16];
+		tkp_fmt(rel, sizeof rel, "plots/%s.png", charts[i].name);
+		tkp_shell_quote(q, sizeof q, r.dir);
+		tkp_fmt(hint, sizeof hint, "draw it with " TKP_DOC_CODE "tkprofile plot %s" TKP_DOC_END
+					   " (needs gnuplot), then " TKP_DOC_CODE "tkprofile report %s" TKP_DOC_END,
+			q, q);
+		tkp_doc_heading(&d, 3, "%s", charts[i].title);
+		shown += tkp_doc_image(&d, rel, charts[i].title, charts[i].caption, hint);
+	}
+
+	tkp_doc_heading(&d, 2, "How to reproduce");
+	tkp_report_reproduce(&d, &r, command, 3);
+	rc = tkp_doc_commit(&d);
+	if (!rc && !quiet)
+		tkp_cli_note("tkprofile: %s: report in %s/report.html and report.md (%d of %zu charts)",
+			     cmd, r.dir, shown, NCHARTS);
+out:
+	tkp_results_free(&r);
+	return rc;
+}
+
+int tkp_cli_report_dir(const char *cmd, const char *dir, int argc, char **argv, int quiet)
+{
+	char command[8192];
+
+	if (argc > 0 && argv) {
+		tkp_shell_command(command, sizeof command, argc, argv);
+		return report_dir(cmd, dir, command, quiet);
+	}
+	return report_dir(cmd, dir, NULL, quiet);
+}
+
+int cmd_report(int argc, char **argv)
+{
+	const char *dir = NULL;
+	int quiet = 0, plots = 1, opts = 1, prc = 0, rc;
+
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (opts && !strcmp(a, "--")) {
+			opts = 0;
+		} else if (opts && (!strcmp(a, "-q") || !strcmp(a, "--quiet"))) {
+			quiet = 1;
+		} else if (opts && !strcmp(a, "--no-plots")) {
+			plots = 0;
+		} else if (opts && a[0] == '-' && a[1]) {
+			return tkp_cli_usage("report", "unknown option '%s' (see `tkprofile report --help`)",
+					     a);
+		} else if (dir) {
+			return tkp_cli_usage("report", "one results directory expected, got '%s' and '%s'",
+					     dir, a);
+		} else {
+			dir = a;
+		}
+	}
+	if (!dir)
+		return tkp_cli_usage("report", "expected a results directory: tkprofile report DIR");
+	if (quiet)
+		tkp_cli_quiet = 1;
+	tkp_cli_catch_signals();
+	if (plots) {
+		/* charts missing from plots/ are drawn first (all of them: one gnuplot
+		 * pass is cheap, and they then agree with each other) */
+		char p[PATH_MAX];
+		size_t missing = 0;
+		struct stat st;
+		for (size_t i = 0; i < NCHARTS; i++) {
+			char rel[64];
+			tkp_fmt(rel, sizeof rel, "plots/%s.png", charts[i].name);
+			if (tkp_path_join(p, sizeof p, dir, rel) || stat(p, &st) != 0 || st.st_size == 0)
+				missing++;
+		}
+		if (missing) {
+			prc = tkp_cli_plot_dir("report", dir, quiet);
+			if (prc == TKP_EXIT_USAGE || prc == TKP_EXIT_INTR)
+				return prc;
+		}
+	}
+	rc = report_dir("report", dir, NULL, quiet);
+	return rc ? rc : prc;
+}

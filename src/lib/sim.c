@@ -1,0 +1,856 @@
+/*
+ * sim.c - simulated cache counters through valgrind's callgrind (see
+ * sim.h for what is simulated and its limits).
+ *
+ * valgrind is run as a program: fork and execv, no shell; stdin and stdout
+ * of the child are /dev/null and its stderr goes to a file in a private
+ * temporary directory, whose last lines become the error text when a
+ * simulation fails.  Each simulation has a timeout and can be stopped
+ * (the sweep's Ctrl-C): the child is killed and reaped, never left behind.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <math.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#if defined(__has_include)
+#if __has_include(<valgrind/callgrind.h>)
+/* Client requests (no-ops outside valgrind): with them the child's start
+ * (the dynamic loader, the libraries' constructors) runs uninstrumented,
+ * which saves a fifth of each short simulation.  Without the header the
+ * child is instrumented from the start; counts are the same either way. */
+#include <valgrind/callgrind.h>
+#define TKP_SIM_CLIENT_REQUESTS 1
+#endif
+#endif
+
+#include "kernels.h"
+#include "sim.h"
+#include "timer.h"
+#include "util.h"
+
+/* The threaded kernel's thread entry (a static function of
+ * src/kernels/threaded.c).  Collection is per thread and starts off in a
+ * new thread, so worker threads are toggled on by this name; if it is
+ * renamed, tkp_sim_run sees no costs under it and flags the row as
+ * covering the calling thread only, rather than counting less silently. */
+#define TKP_SIM_WORKER_FN "worker_main"
+
+struct tkp_sim {
+	char valgrind[PATH_MAX];
+	char version[64];
+	char exe[PATH_MAX];
+	dev_t exe_dev;         /* the binary when opened: a rebuild during a */
+	ino_t exe_ino;         /* sweep must not mix two programs' counts */
+	char tmpdir[PATH_MAX];
+	tkp_sim_geometry geo;
+	double timeout_s;
+	int parallel;
+	volatile int *stop;
+};
+
+/* ---- geometry ------------------------------------------------------------- */
+
+static int is_pow2(long long x)
+{
+	return x > 0 && (x & (x - 1)) == 0;
+}
+
+static void note_add(tkp_sim_geometry *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void note_add(tkp_sim_geometry *g, const char *fmt, ...)
+{
+	size_t used = strlen(g->note);
+	va_list ap;
+
+	if (used && used + 2 < sizeof g->note) {
+		memcpy(g->note + used, "; ", 3);
+		used += 2;
+	}
+	va_start(ap, fmt);
+	vsnprintf(g->note + used, sizeof g->note - used, fmt, ap);
+	va_end(ap);
+}
+
+void tkp_sim_cache_text(const tkp_sim_cache *c, char *buf, size_t len)
+{
+	double s = (double)c->size;
+
+	if (c->size <= 0)
+		tkp_fmt(buf, len, "none");
+	else if (c->size >= 1 << 20 && c->size % (1 << 20) == 0)
+		tkp_fmt(buf, len, "%.0f MiB %d-way", s / (1 << 20), c->assoc);
+	else if (c->size >= 1 << 20)
+		tkp_fmt(buf, len, "%.1f MiB %d-way", s / (1 << 20), c->assoc);
+	else
+		tkp_fmt(buf, len, "%.0f KiB %d-way", s / 1024, c->assoc);
+}
+
+/* Rounds one level to what valgrind's simulator accepts (cg_arch.c's
+ * check_cache: line a power of two ≥ 16, associativity ≤ lines, number of
+ * sets a power of two), noting what changed. */
+static void fit(tkp_sim_geometry *g, tkp_sim_cache *c, const char *name, double bytes, int line,
+		int assoc, int default_assoc)
+{
+	long long size, sets, lines;
+	char was[64], now[64];
+
+	memset(c, 0, sizeof *c);
+	if (!(bytes > 0) || !isfinite(bytes))
+		return;
+	size = (long long)bytes;
+	if (line < 16 || !is_pow2(line)) {
+		note_add(g, "%s line %d B unknown or unusable: 64 B assumed", name, line);
+		line = 64;
+	}
+	if (assoc == -1) {
+		note_add(g, "%s fully associative: simulated %d-way", name, default_assoc);
+		assoc = default_assoc;
+	} else if (assoc <= 0) {
+		note_add(g, "%s associativity unknown: %d-way assumed", name, default_assoc);
+		assoc = default_assoc;
+	}
+	lines = size / line;
+	if (lines < 1)
+		lines = 1;
+	if (assoc > lines)
+		assoc = (int)lines;
+	c->line = line;
+	c->assoc = assoc;
+	c->size = size;
+	sets = lines / assoc;
+	if (sets < 1)
+		sets = 1;
+	if (!is_pow2(sets) || sets * assoc * line != size) {
+		long long p = 1;
+		while (p * 2 <= sets)
+			p *= 2;
+		c->size = p * assoc * line;
+		tkp_sim_cache_text(&(tkp_sim_cache){size, assoc, line}, was, sizeof was);
+		tkp_sim_cache_text(c, now, sizeof now);
+		note_add(g, "%s %s simulated as %s (valgrind needs a power-of-two number of sets)",
+			 name, was, now);
+	}
+}
+
+static const tkp_cache_info *level(const tkp_machine *m, int depth)
+{
+	for (int i = 0; i < m->ncaches; i++)
+		if (m->caches[i].depth == depth)
+			return &m->caches[i];
+	return NULL;
+}
+
+static double bytes_of(const tkp_cache_info *c)
+{
+	if (!c)
+		return NAN;
+	return isfinite(c->reported_bytes) && c->reported_bytes > 0 ? c->reported_bytes
+								    : c->measured_bytes;
+}
+
+void tkp_sim_geometry_from_machine(const tkp_machine *m, tkp_sim_geometry *g)
+{
+	const tkp_cache_info *l1 = level(m, 1), *l2 = level(m, 2), *l3 = level(m, 3);
+	long isz = -1, iassoc = -1, iline = -1;
+
+	memset(g, 0, sizeof *g);
+	if (l1 && isfinite(bytes_of(l1)) && bytes_of(l1) > 0) {
+		fit(g, &g->d1, "L1d", bytes_of(l1), l1->line_bytes, l1->assoc, 8);
+	} else {
+		note_add(g, "L1d size unknown: 32 KiB 8-way assumed");
+		fit(g, &g->d1, "L1d", 32768, 64, 8, 8);
+	}
+	if (l2)
+		fit(g, &g->l2, "L2", bytes_of(l2), l2->line_bytes, l2->assoc, 8);
+	if (l3)
+		fit(g, &g->l3, "L3", bytes_of(l3), l3->line_bytes, l3->assoc, 16);
+	/* The machine description holds data caches only; the instruction
+	 * cache barely matters for these loops (a few misses in all). */
+#ifdef _SC_LEVEL1_ICACHE_SIZE
+	isz = sysconf(_SC_LEVEL1_ICACHE_SIZE);
+	iassoc = sysconf(_SC_LEVEL1_ICACHE_ASSOC);
+	iline = sysconf(_SC_LEVEL1_ICACHE_LINESIZE);
+#endif
+	{
+		tkp_sim_geometry scratch;
+		memset(&scratch, 0, sizeof scratch);
+		fit(&scratch, &g->i1, "L1i", isz > 0 ? (double)isz : 32768.0, iline > 0 ? (int)iline : 64,
+		    iassoc > 0 ? (int)iassoc : 8, 8);
+	}
+}
+
+/* ---- callgrind output --------------------------------------------------------- */
+
+int tkp_sim_parse(const char *path, tkp_sim_counts *out, const char *fn, int *fn_seen,
+		  char *err, size_t errlen)
+{
+	static const char *const names[] = {"Ir", "Dr", "Dw", "I1mr", "D1mr", "D1mw", "ILmr", "DLmr", "DLmw"};
+	enum { NEV = 9, MAXCOL = 64 };
+	FILE *fp = fopen(path, "r");
+	char *line = NULL, *save;
+	size_t cap = 0;
+	int col_of[NEV], have_events = 0, have_totals = 0, have_summary = 0, rc = 0, lineno = 0;
+	double totals[MAXCOL], summary[MAXCOL];
+	size_t fnlen = fn ? strlen(fn) : 0;
+
+	memset(out, 0, sizeof *out);
+	if (fn_seen)
+		*fn_seen = 0;
+	if (!fp) {
+		tkp_fmt(err, errlen, "%s: %s", path, strerror(errno));
+		return errno == ENOENT ? TKP_ENOENT : TKP_EIO;
+	}
+	for (int i = 0; i < NEV; i++)
+		col_of[i] = -1;
+	for (int i = 0; i < MAXCOL; i++)
+		totals[i] = summary[i] = 0;
+	while (getline(&line, &cap, fp) > 0) {
+		char *p, *t;
+		lineno++;
+		line[strcspn(line, "\r\n")] = '\0';
+		if (lineno == 1 && strncmp(line, "# callgrind format", 18) && strncmp(line, "version:", 8)) {
+			tkp_fmt(err, errlen, "%s: not a callgrind output file (line 1: '%.40s')", path, line);
+			rc = TKP_EPARSE;
+			goto done;
+		}
+		if (!strncmp(line, "events:", 7)) {
+			int col = 0;
+			for (t = strtok_r(line + 7, " \t", &save); t; t = strtok_r(NULL, " \t", &save), col++)
+				for (int i = 0; i < NEV; i++)
+					if (!strcmp(t, names[i]))
+						col_of[i] = col;
+			have_events = 1;
+		} else if (!strncmp(line, "totals:", 7) || !strncmp(line, "summary:", 8)) {
+			int is_totals = line[0] == 't', col = 0;
+			double *v = is_totals ? totals : summary;
+			p = line + (is_totals ? 7 : 8);
+			for (t = strtok_r(p, " \t", &save); t && col < MAXCOL; t = strtok_r(NULL, " \t", &save)) {
+				char *end;
+				errno = 0;
+				v[col] = strtod(t, &end);
+				if (*end || errno || v[col] < 0) {
+					tkp_fmt(err, errlen, "%s:%d: '%s' is not a count", path, lineno, t);
+					rc = TKP_EPARSE;
+					goto done;
+				}
+				col++;
+			}
+			if (is_totals)
+				have_totals = 1;
+			else
+				have_summary = 1;
+		} else if (fn && fn_seen && (!strncmp(line, "fn=", 3) || !strncmp(line, "cfn=", 4))) {
+			/* "fn=(12) name" or "cfn=(12) name" (a name is defined once,
+			 * as caller or callee, then used by its id) or "fn=name":
+			 * a function named in the file has collected costs */
+			p = line + (line[0] == 'c' ? 4 : 3);
+			if (*p == '(' && (p = strchr(p, ')')))
+				p += 1 + (p[1] == ' ');
+			if (p && !strncmp(p, fn, fnlen) && (p[fnlen] == '\0' || p[fnlen] == '\''))
+				*fn_seen = 1;
+		}
+	}
+	if (ferror(fp)) {
+		tkp_fmt(err, errlen, "%s: %s", path, strerror(errno));
+		rc = TKP_EIO;
+		goto done;
+	}
+	if (!have_events || (!have_totals && !have_summary)) {
+		tkp_fmt(err, errlen, "%s: no %s line: not a complete callgrind output file", path,
+			have_events ? "totals:/summary:" : "events:");
+		rc = TKP_EPARSE;
+		goto done;
+	}
+	for (int i = 0; i < NEV; i++)
+		if (col_of[i] < 0 || col_of[i] >= MAXCOL) {
+			tkp_fmt(err, errlen, "%s: event %s missing (callgrind ran without --cache-sim=yes?)",
+				path, names[i]);
+			rc = TKP_EPARSE;
+			goto done;
+		}
+	{
+		const double *v = have_totals ? totals : summary;
+		double *dst[NEV] = {&out->ir,   &out->dr,   &out->dw,   &out->i1mr, &out->d1mr,
+				    &out->d1mw, &out->ilmr, &out->dlmr, &out->dlmw};
+		for (int i = 0; i < NEV; i++)
+			*dst[i] = v[col_of[i]];
+	}
+done:
+	free(line);
+	fclose(fp);
+	return rc;
+}
+
+/* ---- running valgrind ------------------------------------------------------ */
+
+/* Finds an executable by name along PATH (or takes a path as is). */
+static int find_program(const char *name, char *buf, size_t len)
+{
+	const char *path = getenv("PATH"), *p;
+	struct stat st;
+
+	if (strchr(name, '/')) {
+		tkp_strlcpy(buf, name, len);
+		return stat(buf, &st) == 0 && S_ISREG(st.st_mode) && access(buf, X_OK) == 0 ? 0 : -1;
+	}
+	if (!path)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	for (p = path;; p++) {
+		const char *end = strchr(p, ':');
+		size_t dl = end ? (size_t)(end - p) : strlen(p);
+		if (dl == 0)
+			tkp_fmt(buf, len, "./%s", name);
+		else
+			tkp_fmt(buf, len, "%.*s/%s", (int)dl, p, name);
+		if (stat(buf, &st) == 0 && S_ISREG(st.st_mode) && access(buf, X_OK) == 0)
+			return 0;
+		if (!end)
+			break;
+		p = end;
+	}
+	return -1;
+}
+
+/* Starts argv[0] = prog with stdin, stdout from /dev/null and stderr (and
+ * stdout too if out_fd >= 0, stdout alone then) redirected; -1 on failure. */
+static pid_t spawn(const char *prog, char *const argv[], const char *errpath, int out_fd)
+{
+	static const char msg[] = "tkprofile: cannot execute valgrind\n";
+	pid_t pid;
+
+	pid = fork();
+	if (pid != 0)
+		return pid;
+	/* child: async-signal-safe calls only until execv */
+	{
+		int in = open("/dev/null", O_RDONLY), out = out_fd >= 0 ? out_fd : open("/dev/null", O_WRONLY);
+		int e = errpath ? open(errpath, O_WRONLY | O_CREAT | O_TRUNC, 0600) : open("/dev/null", O_WRONLY);
+		if (in < 0 || out < 0 || e < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(e, 2) < 0)
+			_exit(127);
+		execv(prog, argv);
+		if (write(2, msg, sizeof msg - 1) < 0) {
+		}
+		_exit(127);
+	}
+}
+
+static void sleep_ms(int ms)
+{
+	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+
+	nanosleep(&ts, NULL);
+}
+
+/* Waits for n children, killing them all when the timeout passes or *stop
+ * is raised.  status[i] gets each wait status.  Returns 0, or TKP_ERANGE
+ * (timed out) or TKP_EINTR (stopped) after killing and reaping. */
+static int wait_children(pid_t *pid, int *status, int n, double timeout_s, volatile int *stop)
+{
+	double t0 = tkp_timer_now();
+	int left = n, rc = 0;
+	int done[4] = {0, 0, 0, 0};
+
+	while (left > 0) {
+		for (int i = 0; i < n; i++) {
+			pid_t w;
+			if (done[i])
+				continue;
+			w = waitpid(pid[i], &status[i], WNOHANG);
+			if (w == pid[i] || (w < 0 && errno == ECHILD)) {
+				done[i] = 1;
+				left--;
+			}
+		}
+		if (left == 0)
+			break;
+		if (stop && *stop)
+			rc = TKP_EINTR;
+		else if (timeout_s > 0 && tkp_timer_now() - t0 > timeout_s)
+			rc = TKP_ERANGE;
+		if (rc) {
+			for (int i = 0; i < n; i++)
+				if (!done[i]) {
+					kill(pid[i], SIGKILL);
+					while (waitpid(pid[i], &status[i], 0) < 0 && errno == EINTR)
+						;
+					done[i] = 1;
+				}
+			return rc;
+		}
+		sleep_ms(5);
+	}
+	return 0;
+}
+
+/* The last few lines valgrind or the child wrote, without valgrind's
+ * "==pid== " prefixes, joined by "; ". */
+static void err_tail(const char *path, char *buf, size_t len)
+{
+	char text[4096], *lines[4];
+	int fd = open(path, O_RDONLY), nl = 0;
+	off_t size;
+	ssize_t got;
+
+	buf[0] = '\0';
+	if (fd < 0)
+		return;
+	size = lseek(fd, 0, SEEK_END);
+	if (size > (off_t)sizeof text - 1)
+		lseek(fd, size - (off_t)sizeof text + 1, SEEK_SET);
+	else
+		lseek(fd, 0, SEEK_SET);
+	got = read(fd, text, sizeof text - 1);
+	close(fd);
+	if (got <= 0)
+		return;
+	text[got] = '\0';
+	/* walk backwards over the lines, keeping the last non-empty ones */
+	for (char *p = text + got; p > text && nl < 4;) {
+		char *end = p, *start;
+		while (end > text && (end[-1] == '\n' || end[-1] == ' '))
+			*--end = '\0';
+		start = end;
+		while (start > text && start[-1] != '\n')
+			start--;
+		p = start;
+		if (start[0] == '=' && start[1] == '=') {
+			char *q = strstr(start + 2, "== ");
+			start = q ? q + 3 : start;
+			while (*start == ' ')
+				start++;
+		}
+		/* "--pid-- warning: L3 cache found, ..." is valgrind's own
+		 * cache detection, which our --LL overrides: not the error */
+		if (*start && !(start[0] == '-' && start[1] == '-'))
+			lines[nl++] = start;
+		if (p > text)
+			*--p = '\0';
+	}
+	for (int i = nl - 1; i >= 0; i--) {
+		size_t used = strlen(buf);
+		tkp_fmt(buf + used, len - used, "%s%s", used ? "; " : "", lines[i]);
+	}
+}
+
+/* Runs `valgrind --version`: 0 and the version, or -1. */
+static int valgrind_version(const char *prog, char *buf, size_t len)
+{
+	char *argv[] = {(char *)prog, "--version", NULL};
+	int fds[2], status = 0;
+	ssize_t got = 0, r;
+	pid_t pid;
+
+	buf[0] = '\0';
+	if (pipe(fds) != 0)
+		return -1;
+	pid = spawn(prog, argv, NULL, fds[1]);
+	close(fds[1]);
+	if (pid < 0) {
+		close(fds[0]);
+		return -1;
+	}
+	while ((size_t)got < len - 1 && (r = read(fds[0], buf + got, len - 1 - (size_t)got)) != 0) {
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		got += r;
+	}
+	buf[got > 0 ? got : 0] = '\0';
+	buf[strcspn(buf, "\r\n")] = '\0';
+	close(fds[0]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 && !strncmp(buf, "valgrind", 8) ? 0 : -1;
+}
+
+int tkp_sim_open(tkp_sim **out, const tkp_sim_opts *o, const tkp_sim_geometry *geo,
+		 char *why, size_t whylen)
+{
+	tkp_sim *s = NULL;
+	const char *tmp = getenv("TMPDIR");
+	int rc;
+
+	*out = NULL;
+	if (why && whylen)
+		why[0] = '\0';
+	if (!o || !o->exe || !*o->exe) {
+		tkp_fmt(why, whylen, "no tkprofile binary to simulate");
+		return TKP_EINVAL;
+	}
+	if (!(s = calloc(1, sizeof *s))) {
+		tkp_fmt(why, whylen, "out of memory");
+		return TKP_ENOMEM;
+	}
+	if (find_program(o->valgrind ? o->valgrind : "valgrind", s->valgrind, sizeof s->valgrind)) {
+		tkp_fmt(why, whylen, "valgrind not found%s; simulated counters need it "
+				     "(install: apt-get install valgrind)",
+			o->valgrind ? "" : " in PATH");
+		rc = TKP_ENOTSUP;
+		goto fail;
+	}
+	if (valgrind_version(s->valgrind, s->version, sizeof s->version)) {
+		tkp_fmt(why, whylen, "%s does not run (`valgrind --version` failed); simulated counters "
+				     "need a working valgrind (install: apt-get install valgrind)",
+			s->valgrind);
+		rc = TKP_ENOTSUP;
+		goto fail;
+	}
+	{
+		struct stat st;
+		if (access(o->exe, X_OK) != 0 || stat(o->exe, &st) != 0) {
+			tkp_fmt(why, whylen, "%s: %s", o->exe, strerror(errno));
+			rc = TKP_EINVAL;
+			goto fail;
+		}
+		s->exe_dev = st.st_dev;
+		s->exe_ino = st.st_ino;
+	}
+	tkp_strlcpy(s->exe, o->exe, sizeof s->exe);
+	if (geo) {
+		s->geo = *geo;
+	} else {
+		tkp_machine m;
+		tkp_machine_describe(&m, NULL);
+		tkp_sim_geometry_from_machine(&m, &s->geo);
+	}
+	s->timeout_s = o->timeout_s;
+	s->parallel = o->parallel;
+	s->stop = o->stop;
+	tkp_fmt(s->tmpdir, sizeof s->tmpdir, "%s/tkp-sim.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(s->tmpdir)) {
+		tkp_fmt(why, whylen, "temporary directory %s: %s", s->tmpdir, strerror(errno));
+		rc = TKP_EIO;
+		goto fail;
+	}
+	*out = s;
+	return 0;
+fail:
+	free(s);
+	return rc;
+}
+
+static void remove_runs(const tkp_sim *s)
+{
+	static const char *const names[] = {"l2.cg", "l3.cg", "l2.err", "l3.err"};
+	char p[PATH_MAX + 16];
+
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		tkp_fmt(p, sizeof p, "%s/%s", s->tmpdir, names[i]);
+		unlink(p);
+	}
+}
+
+void tkp_sim_close(tkp_sim *s)
+{
+	if (!s)
+		return;
+	remove_runs(s);
+	rmdir(s->tmpdir);
+	free(s);
+}
+
+const char *tkp_sim_version(const tkp_sim *s)
+{
+	return s ? s->version : "";
+}
+
+const tkp_sim_geometry *tkp_sim_geometry_of(const tkp_sim *s)
+{
+	return s ? &s->geo : NULL;
+}
+
+/* argv of one simulation, strings owned by the builder. */
+typedef struct arglist {
+	char *v[40];
+	int n;
+	int oom;
+} arglist;
+
+static void arg(arglist *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void arg(arglist *a, const char *fmt, ...)
+{
+	va_list ap;
+	char *s = NULL;
+
+	if (a->n >= (int)(sizeof a->v / sizeof a->v[0]) - 1) {
+		a->oom = 1;
+		return;
+	}
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0) {
+		s = NULL;
+		a->oom = 1;
+	}
+	va_end(ap);
+	if (s)
+		a->v[a->n++] = s;
+	a->v[a->n] = NULL;
+}
+
+static void args_free(arglist *a)
+{
+	for (int i = 0; i < a->n; i++)
+		free(a->v[i]);
+	a->n = 0;
+}
+
+static void build_args(const tkp_sim *s, arglist *a, const tkp_sim_cache *ll, const char *outfile,
+		       const tkp_kernel *k, tkp_dtype dt, size_t m, size_t n, size_t kk, int block,
+		       int threads, uint64_t seed, int toggle_workers)
+{
+	const tkp_sim_geometry *g = &s->geo;
+
+	memset(a, 0, sizeof *a);
+	arg(a, "%s", s->valgrind);
+	arg(a, "--tool=callgrind");
+	arg(a, "-q");
+	arg(a, "--cache-sim=yes");
+	arg(a, "--collect-atstart=no");
+#ifdef TKP_SIM_CLIENT_REQUESTS
+	arg(a, "--instr-atstart=no");
+#endif
+	arg(a, "--toggle-collect=tkp_gemm_%s", k->name);
+	arg(a, "--zero-before=tkp_sim_child_mark");
+	if (toggle_workers)
+		arg(a, "--toggle-collect=%s", TKP_SIM_WORKER_FN);
+	arg(a, "--separate-threads=no");
+	arg(a, "--I1=%lld,%d,%d", g->i1.size, g->i1.assoc, g->i1.line);
+	arg(a, "--D1=%lld,%d,%d", g->d1.size, g->d1.assoc, g->d1.line);
+	arg(a, "--LL=%lld,%d,%d", ll->size, ll->assoc, ll->line);
+	arg(a, "--callgrind-out-file=%s", outfile);
+	arg(a, "%s", s->exe);
+	arg(a, "run");
+	arg(a, "--sim-child");
+	arg(a, "--kernel");
+	arg(a, "%s", k->name);
+	arg(a, "--size");
+	arg(a, "%zux%zux%zu", m, n, kk);
+	arg(a, "--dtype");
+	arg(a, "%s", tkp_dtype_name(dt));
+	if ((k->caps & TKP_CAP_BLOCK) && block > 0) {
+		arg(a, "--block");
+		arg(a, "%d", block);
+	}
+	if ((k->caps & TKP_CAP_THREADS) && threads > 0) {
+		arg(a, "--threads");
+		arg(a, "%d", threads);
+	}
+	arg(a, "--seed");
+	arg(a, "%llu", (unsigned long long)seed);
+}
+
+int tkp_sim_run(tkp_sim *s, const tkp_kernel *k, tkp_dtype dt, size_t m, size_t n, size_t kk,
+		int block, int threads, uint64_t seed, tkp_result *r, char *why, size_t whylen)
+{
+	const tkp_sim_cache *lls[2];
+	const char *llname[2];
+	char out[2][PATH_MAX + 16], errp[2][PATH_MAX + 16];
+	arglist args[2];
+	pid_t pid[2] = {-1, -1};
+	int status[2] = {0, 0}, nrun = 0, rc = 0;
+	int toggle_workers = (k->caps & TKP_CAP_THREADS) && !(k->caps & TKP_CAP_EXTERNAL) && threads > 1;
+	int worker_seen = 1;
+	tkp_sim_counts cnt[2];
+
+	if (why && whylen)
+		why[0] = '\0';
+	if (!s || !k || !r || m == 0 || n == 0 || kk == 0 || block < 0 || threads < 0)
+		return TKP_EINVAL;
+	/* the child must use the parent's block: its own default would come
+	 * from valgrind's made-up cpuid caches */
+	if ((k->caps & TKP_CAP_BLOCK) && block == 0)
+		block = tkp_kernel_default_block(dt);
+	if (s->geo.l2.size > 0) {
+		lls[nrun] = &s->geo.l2;
+		llname[nrun++] = "L2";
+	}
+	if (s->geo.l3.size > 0) {
+		lls[nrun] = &s->geo.l3;
+		llname[nrun++] = "L3";
+	}
+	if (nrun == 0) {
+		/* no L2 or L3 known: one run with LL = L1d gives the L1 and
+		 * instruction counts; the LL columns stay empty */
+		lls[nrun] = &s->geo.d1;
+		llname[nrun++] = "L1d";
+	}
+	memset(args, 0, sizeof args);
+	for (int i = 0; i < nrun; i++) {
+		tkp_fmt(out[i], sizeof out[i], "%s/%s.cg", s->tmpdir, i ? "l3" : "l2");
+		tkp_fmt(errp[i], sizeof errp[i], "%s/%s.err", s->tmpdir, i ? "l3" : "l2");
+		build_args(s, &args[i], lls[i], out[i], k, dt, m, n, kk, block, threads, seed, toggle_workers);
+		if (args[i].oom) {
+			tkp_fmt(why, whylen, "out of memory");
+			rc = TKP_ENOMEM;
+			goto done;
+		}
+	}
+	{
+		struct stat st;
+		if (stat(s->exe, &st) != 0 || st.st_dev != s->exe_dev || st.st_ino != s->exe_ino) {
+			tkp_fmt(why, whylen, "%s was replaced (rebuilt?) since the simulations began; "
+					     "not simulating another program", s->exe);
+			rc = TKP_ECOUNTERS;
+			goto done;
+		}
+	}
+	remove_runs(s);
+	/* both at once when there are CPUs for it, else one after the other */
+	for (int first = 0; first < nrun; first += s->parallel ? nrun : 1) {
+		int count = s->parallel ? nrun : 1;
+		for (int j = first; j < first + count; j++) {
+			pid[j] = spawn(s->valgrind, args[j].v, errp[j], -1);
+			if (pid[j] < 0) {
+				tkp_fmt(why, whylen, "cannot start valgrind: %s", strerror(errno));
+				if (j > first)
+					wait_children(&pid[first], &status[first], j - first, 1e-9, NULL);
+				rc = TKP_ECOUNTERS;
+				goto done;
+			}
+		}
+		rc = wait_children(&pid[first], &status[first], count, s->timeout_s, s->stop);
+		/* Ctrl-C reaches the children too: they die of it, and that
+		 * is an interruption, not a failed simulation */
+		if (s->stop && *s->stop)
+			rc = TKP_EINTR;
+		if (rc == TKP_EINTR) {
+			tkp_fmt(why, whylen, "simulation interrupted");
+			goto done;
+		}
+		if (rc == TKP_ERANGE) {
+			tkp_fmt(why, whylen, "simulation (valgrind) timed out after %.3g s", s->timeout_s);
+			rc = TKP_ECOUNTERS;
+			goto done;
+		}
+	}
+	for (int i = 0; i < nrun; i++) {
+		char tail[512], perr[512];
+		if (!WIFEXITED(status[i]) || WEXITSTATUS(status[i]) != 0) {
+			err_tail(errp[i], tail, sizeof tail);
+			if (WIFSIGNALED(status[i]))
+				tkp_fmt(why, whylen, "valgrind (LL = %s) killed by signal %d%s%s", llname[i],
+					WTERMSIG(status[i]), tail[0] ? ": " : "", tail);
+			else
+				tkp_fmt(why, whylen, "valgrind (LL = %s) exited with status %d%s%s", llname[i],
+					WEXITSTATUS(status[i]), tail[0] ? ": " : "", tail);
+			rc = TKP_ECOUNTERS;
+			goto done;
+		}
+		{
+			int seen = 1;
+			if ((rc = tkp_sim_parse(out[i], &cnt[i], toggle_workers ? TKP_SIM_WORKER_FN : NULL,
+						toggle_workers ? &seen : NULL, perr, sizeof perr))) {
+				tkp_fmt(why, whylen, "valgrind (LL = %s): %s", llname[i], perr);
+				rc = TKP_ECOUNTERS;
+				goto done;
+			}
+			if (!seen)
+				worker_seen = 0;
+		}
+		if (cnt[i].ir <= 0) {
+			/* the toggle never matched: no symbol of that name */
+			tkp_fmt(why, whylen, "valgrind (LL = %s) collected nothing in tkp_gemm_%s (is %s "
+					     "stripped of its symbols?)", llname[i], k->name, s->exe);
+			rc = TKP_ECOUNTERS;
+			goto done;
+		}
+	}
+	for (int i = 0; i < TKP_M_COUNT; i++)
+		r->counters[i] = NAN;
+	r->counters[TKP_M_INSTRUCTIONS] = cnt[0].ir;
+	r->counters[TKP_M_L1_DCM] = cnt[0].d1mr + cnt[0].d1mw;
+	for (int i = 0; i < nrun; i++) {
+		if (!strcmp(llname[i], "L2"))
+			r->counters[TKP_M_L2_DCM] = cnt[i].dlmr + cnt[i].dlmw;
+		else if (!strcmp(llname[i], "L3"))
+			r->counters[TKP_M_L3_TCM] = cnt[i].ilmr + cnt[i].dlmr + cnt[i].dlmw;
+	}
+	r->counter_source = TKP_SRC_SIM;
+	r->ai_dram = NAN;
+	if (r->counters[TKP_M_L3_TCM] > 0 && r->flops_model > 0)
+		r->ai_dram = r->flops_model / (r->counters[TKP_M_L3_TCM] * 64.0);
+	if (!worker_seen || ((k->caps & TKP_CAP_EXTERNAL) && threads > 1))
+		r->counter_flags |= TKP_CF_CALLER_ONLY;
+	rc = 0;
+done:
+	for (int i = 0; i < 2; i++)
+		args_free(&args[i]);
+	remove_runs(s);
+	return rc;
+}
+
+/* ---- the child ----------------------------------------------------------------- */
+
+/* Entered between the warm-up and the counted call; callgrind zeroes its
+ * costs here (--zero-before=tkp_sim_child_mark).  Never inlined, and not
+ * empty, so the entry is seen. */
+__attribute__((noinline)) void tkp_sim_child_mark(void)
+{
+	__asm__ volatile("" ::: "memory");
+}
+
+int tkp_sim_child(const tkp_kernel *k, tkp_dtype dt, size_t m, size_t n, size_t kk, int block,
+		  int threads, uint64_t seed)
+{
+	size_t es = tkp_dtype_size(dt);
+	void *a = NULL, *b = NULL, *c = NULL;
+	size_t na = m * kk, nb = kk * n, nc = m * n;
+	tkp_rng rng;
+	tkp_gemm g;
+	int rc;
+
+	if (!k || m == 0 || n == 0 || kk == 0 || block < 0 || threads < 0)
+		return TKP_EINVAL;
+	if (tkp_measure_bytes(dt, m, n, kk) == 0)
+		return TKP_ENOMEM;
+	/* as tkp_measure_kernel: 64-byte aligned, A then B from one generator */
+	if (posix_memalign(&a, 64, (na * es + 63) & ~(size_t)63) ||
+	    posix_memalign(&b, 64, (nb * es + 63) & ~(size_t)63) ||
+	    posix_memalign(&c, 64, (nc * es + 63) & ~(size_t)63)) {
+		rc = TKP_ENOMEM;
+		goto fail;
+	}
+#ifdef TKP_SIM_CLIENT_REQUESTS
+	CALLGRIND_START_INSTRUMENTATION;
+#endif
+	tkp_rng_seed(&rng, seed);
+	for (size_t i = 0; i < na; i++)
+		if (dt == TKP_F32)
+			((float *)a)[i] = (float)tkp_rng_unit(&rng);
+		else
+			((double *)a)[i] = tkp_rng_unit(&rng);
+	for (size_t i = 0; i < nb; i++)
+		if (dt == TKP_F32)
+			((float *)b)[i] = (float)tkp_rng_unit(&rng);
+		else
+			((double *)b)[i] = tkp_rng_unit(&rng);
+	memset(c, 0, nc * es);
+	g = (tkp_gemm){.dtype = dt, .m = m, .n = n, .k = kk, .a = a, .b = b, .c = c,
+		       .block = block, .threads = threads};
+	/* A warm-up call first, as measured runs have one: it faults in C and
+	 * the kernel's own buffers and leaves the simulated caches as a
+	 * repeated run finds them.  Its costs are discarded when the marker
+	 * is entered (--zero-before); the second call is the one counted. */
+	if ((rc = tkp_kernel_run(k, &g)) != 0)
+		goto fail;
+	tkp_sim_child_mark();
+	rc = tkp_kernel_run(k, &g);
+fail:
+	free(a);
+	free(b);
+	free(c);
+	return rc;
+}

@@ -1,0 +1,321 @@
+/* test_sim.c - simulated counters (sim.c): callgrind's output parsed from a
+ * real fixture and from edge cases, cache geometries rounded to what
+ * valgrind accepts, a clear refusal without valgrind, and, where valgrind
+ * runs, real simulations: exactly reproducible, threaded workers counted,
+ * and the textbook relations (naive thrashes L1, blocking fixes it, SIMD
+ * needs fewer instructions) at n = 256.  The simulations take ~15 s. */
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "sim.h"
+#include "tap.h"
+#include "util.h"
+
+static char tmpdir[256];
+
+static const char *write_tmp(const char *name, const char *text)
+{
+	static char path[512];
+	FILE *fp;
+
+	snprintf(path, sizeof path, "%s/%s", tmpdir, name);
+	fp = fopen(path, "w");
+	if (fp) {
+		fputs(text, fp);
+		fclose(fp);
+	}
+	return path;
+}
+
+static void test_parse(void)
+{
+	const char *src = getenv("TKP_SRCDIR");
+	char fixture[1024], err[512];
+	tkp_sim_counts c;
+	int seen = -1, rc;
+
+	/* naive 64x64x64 f64 under callgrind: D1 48 KiB 12-way, LL 64 KiB 8-way */
+	snprintf(fixture, sizeof fixture, "%s/tests/data/callgrind.out.fixture", src ? src : TKP_SRCDIR);
+	rc = tkp_sim_parse(fixture, &c, "tkp_gemm_naive", &seen, err, sizeof err);
+	ok(rc == 0, "fixture parses (%s)", rc ? err : "ok");
+	ok(c.ir == 1880988 && c.dr == 524365 && c.dw == 4102, "fixture: Ir Dr Dw (%.0f %.0f %.0f)",
+	   c.ir, c.dr, c.dw);
+	ok(c.i1mr == 0 && c.d1mr == 514 && c.d1mw == 512 && c.ilmr == 0 && c.dlmr == 30 && c.dlmw == 26,
+	   "fixture: I1mr D1mr D1mw ILmr DLmr DLmw (%.0f %.0f %.0f %.0f %.0f %.0f)", c.i1mr, c.d1mr,
+	   c.d1mw, c.ilmr, c.dlmr, c.dlmw);
+	ok(seen == 1, "fixture: the kernel function is named in it");
+	rc = tkp_sim_parse(fixture, &c, "worker_main", &seen, err, sizeof err);
+	ok(rc == 0 && seen == 0, "fixture: no worker thread function in a naive run");
+
+	/* callgrind leaves trailing zero events out; totals (after
+	 * --zero-before) win over summary (the whole run) */
+	rc = tkp_sim_parse(write_tmp("trail.cg", "# callgrind format\nversion: 1\n"
+				     "events: Ir Dr Dw I1mr D1mr D1mw ILmr DLmr DLmw\n"
+				     "summary: 200 100 50 1 20 10 1 5 5\n"
+				     "fn=(1) tkp_gemm_naive\n0 100 50\ncfn=(2) worker_main\n"
+				     "totals: 100 50 25 1 7\n"),
+			   &c, "worker_main", &seen, err, sizeof err);
+	ok(rc == 0 && c.ir == 100 && c.dr == 50 && c.dw == 25 && c.i1mr == 1 && c.d1mr == 7 &&
+	       c.d1mw == 0 && c.ilmr == 0 && c.dlmr == 0 && c.dlmw == 0,
+	   "totals preferred; trailing events left out are 0");
+	ok(seen == 1, "a function named as a callee (cfn=) counts as seen");
+	rc = tkp_sim_parse(write_tmp("order.cg", "# callgrind format\n"
+				     "events: DLmw DLmr ILmr D1mw D1mr I1mr Dw Dr Ir\n"
+				     "summary: 1 2 3 4 5 6 7 8 9\n"),
+			   &c, NULL, NULL, err, sizeof err);
+	ok(rc == 0 && c.ir == 9 && c.dlmw == 1 && c.d1mr == 5 && c.dw == 7,
+	   "events found by name, in any order; summary alone is enough");
+
+	rc = tkp_sim_parse(write_tmp("nocache.cg", "# callgrind format\nevents: Ir\nsummary: 5\n"),
+			   &c, NULL, NULL, err, sizeof err);
+	ok(rc == TKP_EPARSE && strstr(err, "--cache-sim=yes"), "no cache events: says why (%s)", err);
+	rc = tkp_sim_parse(write_tmp("cut.cg", "# callgrind format\nevents: Ir Dr Dw I1mr D1mr D1mw "
+					       "ILmr DLmr DLmw\nfn=(1) x\n"),
+			   &c, NULL, NULL, err, sizeof err);
+	ok(rc == TKP_EPARSE && strstr(err, "totals"), "no totals (a cut file): EPARSE (%s)", err);
+	rc = tkp_sim_parse(write_tmp("bad.cg", "# callgrind format\nevents: Ir Dr Dw I1mr D1mr D1mw "
+					       "ILmr DLmr DLmw\ntotals: 1 2 x\n"),
+			   &c, NULL, NULL, err, sizeof err);
+	ok(rc == TKP_EPARSE && strstr(err, ":3:"), "a bad count: EPARSE with the line (%s)", err);
+	rc = tkp_sim_parse(write_tmp("csv.cg", "kernel,dtype\nnaive,f64\n"), &c, NULL, NULL, err, sizeof err);
+	ok(rc == TKP_EPARSE, "not a callgrind file: EPARSE (%s)", err);
+	rc = tkp_sim_parse("/nonexistent/callgrind.out", &c, NULL, NULL, err, sizeof err);
+	ok(rc == TKP_ENOENT, "missing file: ENOENT");
+}
+
+static void set_cache(tkp_machine *m, int depth, const char *name, double bytes, int line, int assoc)
+{
+	tkp_cache_info *c = &m->caches[m->ncaches++];
+
+	memset(c, 0, sizeof *c);
+	tkp_strlcpy(c->level, name, sizeof c->level);
+	c->depth = depth;
+	c->reported_bytes = bytes;
+	c->measured_bytes = NAN;
+	c->line_bytes = line;
+	c->assoc = assoc;
+}
+
+static void test_geometry(void)
+{
+	tkp_machine m;
+	tkp_sim_geometry g;
+	char t[64];
+
+	memset(&m, 0, sizeof m);
+	set_cache(&m, 1, "L1d", 48 * 1024, 64, 12);
+	set_cache(&m, 2, "L2", 1 << 20, 64, 16);
+	set_cache(&m, 3, "L3", 32 << 20, 64, 16);
+	tkp_sim_geometry_from_machine(&m, &g);
+	ok(g.d1.size == 48 * 1024 && g.d1.assoc == 12 && g.d1.line == 64, "48 KiB 12-way L1d as is");
+	ok(g.l2.size == 1 << 20 && g.l2.assoc == 16, "1 MiB 16-way L2 as is (1024 sets)");
+	ok(g.l3.size == 32 << 20 && g.l3.assoc == 16, "32 MiB 16-way L3 as is");
+	ok(g.note[0] == '\0', "nothing rounded, nothing noted ('%s')", g.note);
+	ok(g.i1.size > 0 && g.i1.line >= 16, "an L1i is always simulated");
+
+	/* this VM: L3 532676608 B (508 MiB), associativity unknown; a
+	 * 30 MiB 20-way L3 (24576 sets); a 1.25 MiB 10-way L2 (2048 sets) */
+	memset(&m, 0, sizeof m);
+	set_cache(&m, 1, "L1d", 48 * 1024, 64, 12);
+	set_cache(&m, 2, "L2", 1280 * 1024, 64, 10);
+	set_cache(&m, 3, "L3", 532676608.0, 64, 0);
+	tkp_sim_geometry_from_machine(&m, &g);
+	ok(g.l2.size == 1280 * 1024 && g.l2.assoc == 10, "1.25 MiB 10-way L2: 2048 sets, as is");
+	ok(g.l3.assoc == 16 && g.l3.size == 256 << 20, "508 MiB L3 of unknown ways: 16-way, 256 MiB (%lld)",
+	   g.l3.size);
+	ok(strstr(g.note, "L3 associativity unknown") && strstr(g.note, "power-of-two"),
+	   "the note says so: %s", g.note);
+	memset(&m, 0, sizeof m);
+	set_cache(&m, 3, "L3", 30 << 20, 64, 20);
+	set_cache(&m, 2, "L2", 1 << 20, 0, -1);
+	tkp_sim_geometry_from_machine(&m, &g);
+	ok(g.l3.size == 20 << 20 && g.l3.assoc == 20, "30 MiB 20-way L3 rounded down to 20 MiB (16384 sets)");
+	ok(g.l2.line == 64 && g.l2.assoc == 8 && g.l2.size == 1 << 20,
+	   "unknown line and fully associative L2: 64 B, 8-way");
+	ok(g.d1.size == 32768 && g.d1.assoc == 8 && strstr(g.note, "L1d size unknown"),
+	   "no L1d reported: 32 KiB 8-way assumed, and said");
+	memset(&m, 0, sizeof m);
+	set_cache(&m, 1, "L1d", 48 * 1024, 64, 12);
+	tkp_sim_geometry_from_machine(&m, &g);
+	ok(g.l2.size == 0 && g.l3.size == 0, "levels the machine lacks are not simulated");
+	tkp_sim_cache_text(&(tkp_sim_cache){48 * 1024, 12, 64}, t, sizeof t);
+	ok(!strcmp(t, "48 KiB 12-way"), "cache text: %s", t);
+}
+
+static const char *tkprofile_bin(void)
+{
+	const char *b = getenv("TKP_BIN");
+
+	return b && *b ? b : TKP_BUILDDIR "/tkprofile";
+}
+
+static void test_no_valgrind(void)
+{
+	tkp_sim_opts o = {.exe = tkprofile_bin()};
+	tkp_sim *s = NULL;
+	char why[512], *path = getenv("PATH") ? strdup(getenv("PATH")) : NULL;
+	int rc;
+
+	setenv("PATH", tmpdir, 1); /* a PATH with no valgrind in it */
+	rc = tkp_sim_open(&s, &o, NULL, why, sizeof why);
+	ok(rc == TKP_ENOTSUP && !s, "valgrind not in PATH: ENOTSUP");
+	ok(strstr(why, "valgrind not found") && strstr(why, "apt-get install valgrind"),
+	   "the reason names the install line: %s", why);
+	if (path)
+		setenv("PATH", path, 1);
+	free(path);
+	o.valgrind = "/nonexistent/valgrind";
+	rc = tkp_sim_open(&s, &o, NULL, why, sizeof why);
+	ok(rc == TKP_ENOTSUP && strstr(why, "apt-get install valgrind"), "an explicit missing valgrind: ENOTSUP");
+}
+
+static int simulate(tkp_sim *s, const char *kname, size_t n, int block, int threads, tkp_result *r,
+		    char *why, size_t whylen)
+{
+	const tkp_kernel *k = tkp_kernel_find(kname);
+
+	memset(r, 0, sizeof *r);
+	r->dtype = TKP_F64;
+	r->m = r->n = r->k = n;
+	tkp_result_model(r);
+	return tkp_sim_run(s, k, TKP_F64, n, n, n, block, threads, 42, r, why, whylen);
+}
+
+static void test_simulations(void)
+{
+	tkp_sim_opts o = {.exe = tkprofile_bin(), .timeout_s = 300, .parallel = 1};
+	tkp_sim *s = NULL;
+	tkp_result a, b, naive, blocked, simd, t1, t2;
+	char why[1024], simtmp[512], bin[600], cmd[1400];
+	int rc;
+
+	/* simulate a private copy: a rebuild of the tree's tkprofile during
+	 * the test would (rightly) stop the simulations */
+	snprintf(bin, sizeof bin, "%s/tkprofile-sim", tmpdir);
+	snprintf(cmd, sizeof cmd, "cp '%s' '%s'", tkprofile_bin(), bin);
+	if (system(cmd) == 0)
+		o.exe = bin;
+
+	/* the simulations' temporary files go to a TMPDIR of their own */
+	snprintf(simtmp, sizeof simtmp, "%s/tmp", tmpdir);
+	mkdir(simtmp, 0700);
+	setenv("TMPDIR", simtmp, 1);
+
+	rc = tkp_sim_open(&s, &o, NULL, why, sizeof why);
+	if (rc == TKP_ENOTSUP) {
+		skip(why, "simulations (valgrind needed)");
+		return;
+	}
+	ok(rc == 0, "tkp_sim_open (%s)", rc ? why : tkp_sim_version(s));
+	if (rc)
+		return;
+
+	/* reproducible to the last count */
+	rc = simulate(s, "naive", 64, 0, 1, &a, why, sizeof why);
+	ok(rc == 0, "naive 64 simulated (%s)", rc ? why : "ok");
+	rc = simulate(s, "naive", 64, 0, 1, &b, why, sizeof why);
+	ok(rc == 0 && a.counter_source == TKP_SRC_SIM, "again, counter_source sim");
+	ok(a.counters[TKP_M_INSTRUCTIONS] == b.counters[TKP_M_INSTRUCTIONS] &&
+	       a.counters[TKP_M_L1_DCM] == b.counters[TKP_M_L1_DCM] &&
+	       (a.counters[TKP_M_L2_DCM] == b.counters[TKP_M_L2_DCM] || isnan(a.counters[TKP_M_L2_DCM])) &&
+	       (a.counters[TKP_M_L3_TCM] == b.counters[TKP_M_L3_TCM] || isnan(a.counters[TKP_M_L3_TCM])),
+	   "two runs, the same counts (instructions %.0f, l1_dcm %.0f, l2_dcm %.0f, l3_tcm %.0f)",
+	   a.counters[TKP_M_INSTRUCTIONS], a.counters[TKP_M_L1_DCM], a.counters[TKP_M_L2_DCM],
+	   a.counters[TKP_M_L3_TCM]);
+	ok(isnan(a.counters[TKP_M_CYCLES]) && isnan(a.counters[TKP_M_FP_OPS]),
+	   "cycles and fp_ops are not simulated (NAN)");
+	/* naive 64: 64³ inner iterations of a few instructions each */
+	ok(a.counters[TKP_M_INSTRUCTIONS] > 64.0 * 64 * 64 && a.counters[TKP_M_INSTRUCTIONS] < 64.0 * 64 * 64 * 20,
+	   "instructions scale with the work of one call (%.0f for 64³)", a.counters[TKP_M_INSTRUCTIONS]);
+
+	/* worker threads are collected: the same work on 2 threads counts
+	 * about the same instructions as on 1 */
+	rc = simulate(s, "threaded", 128, 32, 1, &t1, why, sizeof why);
+	if (!rc)
+		rc = simulate(s, "threaded", 128, 32, 2, &t2, why, sizeof why);
+	ok(rc == 0, "threaded 128 on 1 and 2 threads simulated (%s)", rc ? why : "ok");
+	ok(!rc && fabs(t2.counters[TKP_M_INSTRUCTIONS] / t1.counters[TKP_M_INSTRUCTIONS] - 1) < 0.10 &&
+	       !(t2.counter_flags & TKP_CF_CALLER_ONLY),
+	   "2 threads: the workers' share is counted (%.0f vs %.0f instructions)",
+	   t2.counters[TKP_M_INSTRUCTIONS], t1.counters[TKP_M_INSTRUCTIONS]);
+
+	/* the textbook relations at n = 256 */
+	rc = simulate(s, "naive", 256, 0, 1, &naive, why, sizeof why);
+	if (!rc)
+		rc = simulate(s, "blocked", 256, 32, 1, &blocked, why, sizeof why);
+	if (!rc)
+		rc = simulate(s, "simd", 256, 0, 1, &simd, why, sizeof why);
+	ok(rc == 0, "naive, blocked, simd at 256 simulated (%s)", rc ? why : "ok");
+	ok(naive.counters[TKP_M_L1_DCM] > 2 * blocked.counters[TKP_M_L1_DCM],
+	   "n=256: naive's L1 misses > 2x blocked's (%.0f vs %.0f)", naive.counters[TKP_M_L1_DCM],
+	   blocked.counters[TKP_M_L1_DCM]);
+	ok(simd.counters[TKP_M_INSTRUCTIONS] < naive.counters[TKP_M_INSTRUCTIONS],
+	   "n=256: simd's instructions < naive's (%.0f vs %.0f)", simd.counters[TKP_M_INSTRUCTIONS],
+	   naive.counters[TKP_M_INSTRUCTIONS]);
+	ok(isnan(naive.counters[TKP_M_L2_DCM]) == (tkp_sim_geometry_of(s)->l2.size == 0) &&
+	       isnan(naive.counters[TKP_M_L3_TCM]) == (tkp_sim_geometry_of(s)->l3.size == 0),
+	   "l2_dcm and l3_tcm filled where the machine has the level");
+
+	/* failures: a timeout kills the child; a failing child says why */
+	tkp_sim_close(s);
+	o.timeout_s = 0.05;
+	rc = tkp_sim_open(&s, &o, NULL, why, sizeof why);
+	if (!rc) {
+		rc = simulate(s, "naive", 256, 0, 1, &a, why, sizeof why);
+		ok(rc == TKP_ECOUNTERS && strstr(why, "timed out"), "timeout: ECOUNTERS (%s)", why);
+		tkp_sim_close(s);
+	}
+	/* a binary rebuilt during a sweep is not simulated in its place */
+	{
+		char copy[600];
+		snprintf(copy, sizeof copy, "%s/tkprofile-copy", tmpdir);
+		snprintf(cmd, sizeof cmd, "cp '%s' '%s'", bin, copy);
+		o.exe = copy;
+		o.timeout_s = 60;
+		if (system(cmd) == 0 && tkp_sim_open(&s, &o, NULL, why, sizeof why) == 0) {
+			snprintf(cmd, sizeof cmd, "cp '%s' '%s.new' && mv '%s.new' '%s'", copy, copy, copy, copy);
+			if (system(cmd)) {
+			}
+			rc = simulate(s, "naive", 16, 0, 1, &a, why, sizeof why);
+			ok(rc == TKP_ECOUNTERS && strstr(why, "was replaced"), "a replaced binary: refused (%s)", why);
+			tkp_sim_close(s);
+		} else {
+			ok(0, "copy of tkprofile to simulate (%s)", why);
+		}
+	}
+	o.exe = "/bin/false";
+	rc = tkp_sim_open(&s, &o, NULL, why, sizeof why);
+	if (!rc) {
+		rc = simulate(s, "naive", 16, 0, 1, &a, why, sizeof why);
+		ok(rc == TKP_ECOUNTERS && strstr(why, "exited with status 1"),
+		   "a failing child: ECOUNTERS and its status (%s)", why);
+		tkp_sim_close(s);
+	}
+	ok(rmdir(simtmp) == 0, "nothing left behind in TMPDIR (%s)", simtmp);
+}
+
+int main(void)
+{
+	snprintf(tmpdir, sizeof tmpdir, "%s/tkp-simtest.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	if (!mkdtemp(tmpdir)) {
+		perror("mkdtemp");
+		return 1;
+	}
+	test_parse();
+	test_geometry();
+	test_no_valgrind();
+	test_simulations();
+	{
+		char cmd[600];
+		snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+		if (system(cmd)) {
+		}
+	}
+	return tap_done();
+}
