@@ -281,6 +281,7 @@ static void test_isa_paths(void)
 		{"simd", tkp_gemm_simd_isa},
 		{"blocked", tkp_gemm_blocked_isa},
 		{"threaded", tkp_gemm_threaded_isa},
+		{"tuned", tkp_gemm_tuned_isa},
 	};
 	char what[64];
 
@@ -300,6 +301,75 @@ static void test_isa_paths(void)
 				continue;
 			}
 			check_fn(fns[f].fn, (tkp_isa)isa, what);
+		}
+	/* tuned with tiny cache blocks, so that the small shapes cross every
+	 * MC, KC and NC boundary and hit partial panels in all five loops. */
+	for (int isa = TKP_ISA_GENERIC; isa <= (int)tkp_isa_supported(); isa++) {
+		for (int dt = TKP_F32; dt <= TKP_F64; dt++)
+			tkp_tuned_set_blocking((tkp_dtype)dt, 1, 5, 1);
+		snprintf(what, sizeof what, "tuned on the %s path, MC=MR KC=5 NC=NR",
+			 isa_names[isa]);
+		check_fn(tkp_gemm_tuned_isa, (tkp_isa)isa, what);
+		for (int dt = TKP_F32; dt <= TKP_F64; dt++)
+			tkp_tuned_set_blocking((tkp_dtype)dt, 0, 0, 0);
+	}
+	ok(tkp_tuned_set_blocking((tkp_dtype)7, 1, 1, 1) == TKP_EINVAL,
+	   "tkp_tuned_set_blocking refuses a bad dtype");
+}
+
+/*
+ * Large non-square problems: sizes past the tuned kernel's MC, KC and NC
+ * (so every loop runs more than once and ends on a partial block), a
+ * k-tiny one, an n-tiny one (threads split columns or idle), both dtypes,
+ * and every thread count 1..8 for kernels that take threads.  The
+ * reference is computed once per problem.
+ */
+static void test_large_shapes(void)
+{
+	static const struct {
+		size_t m, n, k;
+	} big[] = {
+		{1000, 3000, 17},
+		{4097, 5, 4097},
+		{5, 4097, 300},
+		{515, 517, 1031},
+	};
+
+	for (size_t bi = 0; bi < sizeof big / sizeof big[0]; bi++)
+		for (int dt = TKP_F32; dt <= TKP_F64; dt++) {
+			struct problem p;
+
+			if (problem_init(&p, (tkp_dtype)dt, big[bi].m, big[bi].n, big[bi].k) != 0) {
+				ok(0, "%zux%zux%zu: out of memory", big[bi].m, big[bi].n, big[bi].k);
+				continue;
+			}
+			for (size_t ki = 0; ki < tkp_kernel_count(); ki++) {
+				const tkp_kernel *k = tkp_kernel_at(ki);
+				int tmax = k->caps & TKP_CAP_THREADS ? 8 : 1;
+
+				if (tkp_kernel_why_unavailable(k) || (k->caps & TKP_CAP_REFERENCE))
+					continue;
+				/* The other rungs are checked on the small shapes;
+				 * here only what is fast at this size. */
+				if (strcmp(k->name, "tuned") && strcmp(k->name, "blas") &&
+				    strcmp(k->name, "threaded"))
+					continue;
+				for (int t = 1; t <= tmax; t++) {
+					tkp_gemm g = {.dtype = (tkp_dtype)dt, .m = p.m, .n = p.n,
+						      .k = p.k, .a = p.a, .b = p.b, .c = p.c,
+						      .threads = t};
+					int rc;
+					double err;
+
+					poison(&p);
+					rc = tkp_kernel_run(k, &g);
+					err = rc == 0 ? check(&p) : INFINITY;
+					ok(rc == 0 && err <= 1.0,
+					   "%s %s m=%zu n=%zu k=%zu threads=%d: rc %d, error %.3g of bound",
+					   k->name, dt_name(dt), p.m, p.n, p.k, t, rc, err);
+				}
+			}
+			problem_free(&p);
 		}
 }
 
@@ -351,8 +421,8 @@ static void test_registry(void)
 			names_ok = 0;
 	}
 	ok(names_ok, "every row has a name, a description and a function, and names are unique");
-	for (const char *const *want = (const char *const[]){"simd", "blocked", "threaded", "blas",
-							      NULL};
+	for (const char *const *want = (const char *const[]){"simd", "blocked", "threaded", "tuned",
+							      "blas", NULL};
 	     *want; want++)
 		ok(tkp_kernel_find(*want) != NULL, "kernel %s is registered", *want);
 }
@@ -399,5 +469,6 @@ int main(void)
 	test_naive();
 	test_registry_kernels();
 	test_isa_paths();
+	test_large_shapes();
 	return tap_done();
 }

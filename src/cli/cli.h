@@ -28,6 +28,7 @@ TKP_CMD(run);
 TKP_CMD(machine);
 TKP_CMD(counters);
 TKP_CMD(kernels);
+TKP_CMD(tune);
 TKP_CMD(plot);
 TKP_CMD(compare);
 TKP_CMD(report);

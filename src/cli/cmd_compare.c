@@ -25,6 +25,7 @@
  */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -280,40 +281,44 @@ static void holdings(const tkp_results *r, char *buf, size_t size)
 		n += (size_t)snprintf(buf + n, size - n, " at sizes %g..%g", s[0], s[m - 1]);
 	}
 	if (!r->nrows && n + 20 < size)
-		n += (size_t)snprintf(buf + n, size - n, "no sweep rows");
-	snprintf(buf + n, size - n, "%s%s", r->nh ? ", hierarchy" : ", no hierarchy",
-		 r->nceil ? ", ceilings" : ", no ceilings");
+		n += (size_t)snprintf(buf + n, size - n, "no kernel rows");
+	snprintf(buf + n, size - n, "; %s; %s", r->nh ? "has hierarchy.csv" : "no hierarchy.csv",
+		 r->nceil ? "has ceilings.csv" : "no ceilings.csv");
 }
 
-/* Unique display names: host; equal hosts + date; then + directory. */
+/* Unique display names: the host; hosts that are equal get the day of their
+ * results, then the time (to the minute, then the second), then the
+ * directory's name; whatever is still equal is numbered. */
 static void name_machines(cctx *c)
 {
 	for (int i = 0; i < c->nm; i++) {
 		machine *m = &c->m[i];
 		tkp_strlcpy(m->label, m->r.host[0] ? m->r.host : m->r.resname, sizeof m->label);
 	}
-	for (int pass = 0; pass < 3; pass++) {
+	for (int pass = 0; pass < 4; pass++) {
 		int dup[MAXM] = {0}, any = 0;
 		for (int i = 0; i < c->nm; i++)
 			for (int j = 0; j < c->nm; j++)
 				if (i != j && !strcmp(c->m[i].label, c->m[j].label))
 					dup[i] = any = 1;
 		if (!any)
-			return;
+			break;
 		for (int i = 0; i < c->nm; i++) {
 			machine *m = &c->m[i];
-			const char *base = m->r.host[0] ? m->r.host : m->r.resname;
+			const char *base = m->r.host[0] ? m->r.host : m->r.resname, *w = m->r.when;
+			int dated = m->r.date[0] && strlen(w) >= 19;
 			if (!dup[i])
 				continue;
-			if (pass == 0 && m->r.date[0]) /* date to the minute */
-				tkp_fmt(m->label, sizeof m->label, "%s %.16s", base, m->r.when);
-			else if (pass <= 1 && m->r.date[0]) /* to the second */
-				tkp_fmt(m->label, sizeof m->label, "%s %.19s", base, m->r.when);
-			else
+			if (pass == 0 && dated)
+				tkp_fmt(m->label, sizeof m->label, "%s %.10s", base, w);
+			else if (pass == 1 && dated)
+				tkp_fmt(m->label, sizeof m->label, "%s %.5s", base, w + 11);
+			else if (pass == 2 && dated)
+				tkp_fmt(m->label, sizeof m->label, "%s %.8s", base, w + 11);
+			else if (pass == 3 || !dated)
 				tkp_fmt(m->label, sizeof m->label, "%s (%s)", base, m->r.resname);
 		}
 	}
-	/* still equal (same host, date and directory name): number them */
 	for (int i = 0; i < c->nm; i++) {
 		size_t n = strlen(c->m[i].label);
 		for (int j = 0; j < i; j++)
@@ -444,43 +449,71 @@ static int build_metrics(cctx *c, mlist *l)
 			}
 		}
 	}
-	/* best GFLOP/s per kernel: over the sizes every machine ran, or over all
-	 * sizes for kernels that have none in common */
+	/* best GFLOP/s per kernel (any machine's): over the sizes every machine
+	 * ran, or over all sizes for kernels that have none in common */
 	{
-		const tkp_results *a = &c->m[0].r;
-		int order[MAXK];
-		tkp_res_kernel_order(a, order);
-		for (int ki = 0; ki < a->nk; ki++)
-			for (int dt = 0; dt < a->ndt; dt++) {
-				const char *kn = a->kname[order[ki]], *dn = a->dtname[dt];
-				const kd *common = NULL;
-				for (int q = 0; q < c->nkd; q++)
-					if (!strcmp(c->kds[q].kernel, kn) && !strcmp(c->kds[q].dtype, dn))
-						common = &c->kds[q];
-				if (!(m = add_metric(l)))
-					return TKP_ENOMEM;
-				tkp_fmt(m->name, sizeof m->name, "best %s %s, GFLOP/s%s", kn, dn,
-					common ? "" : " *");
-				m->metric = "best_gflops";
-				m->kernel = kn;
-				m->dtype = dn;
-				m->unit = "GFLOP/s";
-				for (int i = 0; i < c->nm; i++) {
-					const tkp_results *r = &c->m[i].r;
-					double s[64];
-					int n = common ? common->nsizes : sizes_of(r, kn, dn, s, 64);
-					for (int x = 0; x < n; x++) {
-						const tkp_res_row *row = NULL;
-						double sz = common ? common->sizes[x] : s[x];
-						double g = gflops_at(r, kn, dn, sz, &row);
-						if (isfinite(g) && (isnan(m->v[i]) || g > m->v[i])) {
-							m->v[i] = g;
-							m->at[i] = sz;
-							m->threads[i] = row ? row->threads : 0;
-						}
+		const char *kn[MAXK * 2], *dn[MAXK * 2];
+		int rank[MAXK * 2], n = 0;
+		for (int i = 0; i < c->nm; i++) {
+			const tkp_results *r = &c->m[i].r;
+			for (int k = 0; k < r->nk; k++)
+				for (int dt = 0; dt < r->ndt; dt++) {
+					int j;
+					if (sizes_of(r, r->kname[k], r->dtname[dt], (double[1]){0}, 1) == 0)
+						continue; /* not run in this dtype */
+					for (j = 0; j < n; j++)
+						if (!strcmp(kn[j], r->kname[k]) && !strcmp(dn[j], r->dtname[dt]))
+							break;
+					if (j < n || n == MAXK * 2)
+						continue;
+					kn[n] = r->kname[k];
+					dn[n] = r->dtname[dt];
+					rank[n++] = tkp_res_ladder_rank(r->kname[k]);
+				}
+		}
+		/* ladder order, f64 before f32, stable */
+		for (int i = 1; i < n; i++)
+			for (int j = i; j > 0 && (rank[j] < rank[j - 1] ||
+						  (rank[j] == rank[j - 1] && strcmp(dn[j], dn[j - 1]) > 0));
+			     j--) {
+				const char *tk = kn[j], *td = dn[j];
+				int tr = rank[j];
+				kn[j] = kn[j - 1];
+				dn[j] = dn[j - 1];
+				rank[j] = rank[j - 1];
+				kn[j - 1] = tk;
+				dn[j - 1] = td;
+				rank[j - 1] = tr;
+			}
+		for (int q = 0; q < n; q++) {
+			const kd *common = NULL;
+			for (int e = 0; e < c->nkd; e++)
+				if (!strcmp(c->kds[e].kernel, kn[q]) && !strcmp(c->kds[e].dtype, dn[q]))
+					common = &c->kds[e];
+			if (!(m = add_metric(l)))
+				return TKP_ENOMEM;
+			tkp_fmt(m->name, sizeof m->name, "best %s %s, GFLOP/s%s", kn[q], dn[q],
+				common ? "" : " *");
+			m->metric = "best_gflops";
+			m->kernel = kn[q];
+			m->dtype = dn[q];
+			m->unit = "GFLOP/s";
+			for (int i = 0; i < c->nm; i++) {
+				const tkp_results *r = &c->m[i].r;
+				double sz[64];
+				int ns = common ? common->nsizes : sizes_of(r, kn[q], dn[q], sz, 64);
+				for (int x = 0; x < ns; x++) {
+					const tkp_res_row *row = NULL;
+					double size = common ? common->sizes[x] : sz[x];
+					double g = gflops_at(r, kn[q], dn[q], size, &row);
+					if (isfinite(g) && (isnan(m->v[i]) || g > m->v[i])) {
+						m->v[i] = g;
+						m->at[i] = size;
+						m->threads[i] = row ? row->threads : 0;
 					}
 				}
 			}
+		}
 	}
 	/* speed-up over naive at the largest size all ran both at */
 	for (int q = 0; q < c->nkd; q++) {
@@ -832,8 +865,9 @@ static int chart_hierarchy(cctx *c, FILE *v, FILE *d)
 				if (s == 0)
 					tkp_fmt(sname[ns], sizeof sname[ns], "%s", c->m[i].label);
 				else
-					tkp_fmt(sname[ns], sizeof sname[ns], "%s, %s, %d thread%s", c->m[i].label,
-						test, th, th == 1 ? "" : "s");
+					tkp_fmt(sname[ns], sizeof sname[ns], "%s, %d thread%s%s%s", c->m[i].label,
+						th, th == 1 ? "" : "s", strcmp(test, "read") ? ", " : "",
+						strcmp(test, "read") ? test : "");
 				ns++;
 			}
 			free(p);
@@ -872,8 +906,8 @@ static int chart_hierarchy(cctx *c, FILE *v, FILE *d)
 				tv[m++] = pow(2, e);
 		tkp_gp_size_tics(v, "xt", tv, m, lo, hi, 1);
 	}
-	tkp_gp_set_str(v, "note", "one colour per machine; bandwidth solid at 1 thread, dashed at the "
-				  "most threads; ticks: measured cache sizes");
+	tkp_gp_set_str(v, "note", "one colour per machine; read bandwidth solid at 1 thread, dashed at "
+				  "the most threads; ticks: measured cache sizes");
 	return 0;
 }
 
@@ -887,7 +921,7 @@ static int chart_roofline(cctx *c, FILE *v, FILE *d)
 	double sx1[MAXM * 8], sy1[MAXM * 8], sx2[MAXM * 8], sy2[MAXM * 8], sm[MAXM * 8], sk[MAXM * 8];
 	char mlab[MAXM][200], klab[MAXK][200];
 	double kpt[MAXK];
-	int any_ceil = 0;
+	int krank[MAXK], any_ceil = 0, any_f32 = 0;
 
 	/* points: colour the machine, marker the kernel */
 	for (int i = 0; i < c->nm; i++) {
@@ -925,14 +959,17 @@ static int chart_roofline(cctx *c, FILE *v, FILE *d)
 				tkp_fmt(sname[ns], sizeof sname[ns], "%s %s %s", c->m[i].label, r->kname[k],
 					r->dtname[dt]);
 				ns++;
-				/* the kernel legend: one entry per kernel and dtype */
-				tkp_fmt(kl, sizeof kl, "%s %s", r->kname[k], r->dtname[dt]);
+				/* the kernel legend: one entry per kernel, filled marker */
+				tkp_fmt(kl, sizeof kl, "%s", r->kname[k]);
+				if (f32)
+					any_f32 = 1;
 				for (j = 0; j < nkl; j++)
 					if (!strcmp(klab[j], kl))
 						break;
 				if (j == nkl && nkl < MAXK) {
 					tkp_strlcpy(klab[nkl], kl, sizeof klab[nkl]);
-					kpt[nkl++] = spt[ns - 1];
+					kpt[nkl] = kmarker[(rank < 100 ? rank : 5) % NMARKER];
+					krank[nkl++] = rank;
 				}
 			}
 		free(p);
@@ -953,7 +990,7 @@ static int chart_roofline(cctx *c, FILE *v, FILE *d)
 			if (!(q = tkp_res_best_peak(r, dn, tc)))
 				continue;
 			pk[nl] = q->value;
-			tkp_fmt(pl[nl], sizeof pl[nl], "%s %s %.3g", dn, q->isa, q->value);
+			tkp_fmt(pl[nl], sizeof pl[nl], "%s %.3g GFLOP/s (%s)", dn, q->value, q->isa);
 			top = fmax(top, q->value);
 			nl++;
 		}
@@ -1009,6 +1046,10 @@ static int chart_roofline(cctx *c, FILE *v, FILE *d)
 		xmin = 0.1;
 		xmax = 100;
 	}
+	/* room left of the ridges, so that each bandwidth line shows its slope */
+	for (int s = 0; s < nseg; s++)
+		if (sk[s] != 1 && isfinite(sx2[s]))
+			xmin = fmin(xmin, sx2[s] / 8);
 	if (!(ymax > 0)) {
 		ymin = 1;
 		ymax = 100;
@@ -1041,6 +1082,20 @@ static int chart_roofline(cctx *c, FILE *v, FILE *d)
 			sy2[s] = bwv * x2;
 		}
 	}
+	/* kernels in ladder order in the legend */
+	for (int i = 1; i < nkl; i++)
+		for (int j = i; j > 0 && krank[j] < krank[j - 1]; j--) {
+			char t[200];
+			double tp = kpt[j];
+			int tr = krank[j];
+			memcpy(t, klab[j], sizeof t);
+			memcpy(klab[j], klab[j - 1], sizeof t);
+			memcpy(klab[j - 1], t, sizeof t);
+			kpt[j] = kpt[j - 1];
+			kpt[j - 1] = tp;
+			krank[j] = krank[j - 1];
+			krank[j - 1] = tr;
+		}
 	write_machines(c, v);
 	fprintf(v, "ns = %d\narray sname[%d]\narray scol[%d]\narray spt[%d]\n", ns, ns ? ns : 1,
 		ns ? ns : 1, ns ? ns : 1);
@@ -1065,8 +1120,10 @@ static int chart_roofline(cctx *c, FILE *v, FILE *d)
 	tkp_gp_set_num(v, "xmax", xmax);
 	tkp_gp_set_num(v, "ymin", ymin);
 	tkp_gp_set_num(v, "ymax", ymax);
-	tkp_gp_set_str(v, "note", "colour: machine; marker: kernel; lines: each machine's compute "
-				  "peaks (solid), L1 (dashed) and DRAM (dotted) bandwidth");
+	tkp_gp_set_str(v, "note", any_f32 ? "colour: machine; marker: kernel (filled f64, open f32); "
+					    "lines: compute peaks, L1 (dashed) and DRAM (dotted) bandwidth"
+					  : "colour: machine; marker: kernel; lines: each machine's compute "
+					    "peaks (solid), L1 (dashed) and DRAM (dotted) bandwidth");
 	return 0;
 }
 
@@ -1148,8 +1205,10 @@ static int chart_speedup(cctx *c, FILE *v, FILE *d)
 			       gn = gflops_at(&c->m[i].r, "naive", e->dtype, size, NULL);
 			double w = 0.8 / c->nm, x = ng + 1 - 0.4 + w * (i + 0.5);
 			double sp = gk > 0 && gn > 0 ? gk / gn : NAN;
-			fprintf(d, "%.10g %.10g %.10g %.10g %.10g %.10g\n", x, sp, x - w * 0.45, x + w * 0.45,
-				isfinite(sp) ? fmin(1, sp) : NAN, isfinite(sp) ? fmax(1, sp) : NAN);
+			/* the last column: the machine's colour as 0xRRGGBB (lc rgb variable) */
+			fprintf(d, "%.10g %.10g %.10g %.10g %.10g %.10g %ld\n", x, sp, x - w * 0.45,
+				x + w * 0.45, isfinite(sp) ? fmin(1, sp) : NAN,
+				isfinite(sp) ? fmax(1, sp) : NAN, strtol(mcolor[i % NCOLOR] + 1, NULL, 16));
 			if (isfinite(sp)) {
 				ymin = fmin(ymin, sp);
 				ymax = fmax(ymax, sp);
@@ -1202,7 +1261,7 @@ static int draw_charts(cctx *c, int *drawn)
 	chart_who(c, who, sizeof who);
 	if (tkp_path_join(plots, sizeof plots, c->out, "plots"))
 		return tkp_cli_fail(c->cmd, "%s: path too long", c->out);
-	if ((rc = tkp_gp_open(&g, c->cmd, plots)) == 1) {
+	if ((rc = tkp_gp_open(&g, c->cmd, plots)) == TKP_GP_ABSENT) {
 		tkp_cli_warn(c->cmd, "gnuplot not found on PATH: charts not drawn (compare.csv is "
 				     "written); install it (Debian: apt-get install gnuplot-nox) and "
 				     "compare again");
@@ -1438,7 +1497,7 @@ static void recorded_command(const char *dir, char *buf, size_t size)
 
 /* ---- the command ------------------------------------------------------------ */
 
-/* 0 when out may be written into (absent, or an empty directory). */
+/* 0 when out may be written into: absent, or an empty directory. */
 static int check_out(const char *cmd, const char *out)
 {
 	struct stat st;
@@ -1451,17 +1510,18 @@ static int check_out(const char *cmd, const char *out)
 	if (!S_ISDIR(st.st_mode))
 		return tkp_cli_usage(cmd, "--out %s: exists and is not a directory", out);
 	{
-		char p[PATH_MAX];
+		DIR *dp = opendir(out);
+		struct dirent *e;
 		int empty = 1;
-		static const char *const names[] = {"compare.csv", "sweep.csv", "machine.json",
-						    "ceilings.csv", "hierarchy.csv", "report.md",
-						    "report.html", "plots", NULL};
-		for (int i = 0; names[i]; i++)
-			if (!tkp_path_join(p, sizeof p, out, names[i]) && tkp_path_exists(p))
+		if (!dp)
+			return tkp_cli_usage(cmd, "--out %s: %s", out, strerror(errno));
+		while ((e = readdir(dp)))
+			if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
 				empty = 0;
+		closedir(dp);
 		if (!empty)
-			return tkp_cli_usage(cmd, "--out %s already holds results; compare never writes "
-						  "over them: choose another --out",
+			return tkp_cli_usage(cmd, "--out %s already holds files; compare never writes "
+						  "over results: choose another --out (or an empty directory)",
 					     out);
 	}
 	return 0;

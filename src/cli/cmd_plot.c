@@ -1095,7 +1095,7 @@ static int plot_dir(const char *cmd, const char *dir, int quiet, int fmts)
 		rc = tkp_cli_usage(cmd, "%s: path too long", dir);
 		goto out;
 	}
-	if ((rc = tkp_gp_open(&g, cmd, plots)) == 1) {
+	if ((rc = tkp_gp_open(&g, cmd, plots)) == TKP_GP_ABSENT) {
 		tkp_cli_warn(cmd, "gnuplot not found on PATH: charts not drawn (the CSV files are "
 				  "intact); install it (Debian: apt-get install gnuplot-nox) and run "
 				  "`tkprofile plot DIR`");

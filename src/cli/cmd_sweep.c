@@ -837,6 +837,9 @@ int cmd_sweep(int argc, char **argv)
 		else if (prc)
 			tkp_cli_warn("sweep", "charts failed; the CSV is intact (retry: tkprofile plot %s)", out);
 	}
+	if (exit_rc != TKP_EXIT_INTR && tkp_cli_report_dir("sweep", out, argc, argv, s.quiet))
+		tkp_cli_warn("sweep", "report not written; the results are intact (retry: tkprofile "
+				      "report %s)", out);
 	if (exit_rc == TKP_EXIT_INTR)
 		tkp_cli_note("tkprofile: sweep: interrupted; %zu rows kept in %s; continue with: "
 			     "tkprofile sweep --out '%s' --resume", ran, s.csv_path, out);

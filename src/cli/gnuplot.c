@@ -494,7 +494,7 @@ int tkp_gp_open(tkp_gp *g, const char *cmd, const char *outdir)
 	memset(g, 0, sizeof *g);
 	g->cmd = cmd;
 	if (!find_gnuplot(g->exe, sizeof g->exe))
-		return 1;
+		return TKP_GP_ABSENT;
 	tkp_fmt(probe, sizeof probe, "%s/plots", tkp_cli_datadir());
 	if (!realpath(probe, g->scripts) ||
 	    (tkp_fmt(probe, sizeof probe, "%s/common.gp", g->scripts), access(probe, R_OK) != 0))

@@ -25,6 +25,8 @@ enum { TKP_GP_PNG = 1, TKP_GP_PDF = 2, TKP_GP_SVG = 4 };
 /* tkp_gp_draw's answer when gnuplot hung: a gnuplot that hangs once hangs
  * every time, so the caller stops drawing. */
 #define TKP_GP_HUNG (-1)
+/* tkp_gp_open's answer when gnuplot is not installed. */
+#define TKP_GP_ABSENT (-2)
 
 typedef struct tkp_gp {
 	const char *cmd;         /* for messages */
@@ -42,9 +44,9 @@ int tkp_gp_parse_formats(const char *cmd, const char *s, int *fmts);
  * Prepares to draw into outdir: finds gnuplot on PATH and the scripts
  * (tkp_cli_datadir()/plots/common.gp), creates outdir, removes temporary
  * directories an hour old that a killed run left there, and makes a fresh
- * private one.  Returns 0; 1 when gnuplot is not installed (nothing
- * printed, nothing created: the caller says what that means for it); or an
- * exit code after printing why.  Call tkp_gp_close after a 0.
+ * private one.  Returns 0; TKP_GP_ABSENT when gnuplot is not installed
+ * (nothing printed, nothing created: the caller says what that means for
+ * it); or an exit code after printing why.  Call tkp_gp_close after a 0.
  */
 int tkp_gp_open(tkp_gp *g, const char *cmd, const char *outdir);
 /* Removes the private directory (unless TKP_PLOT_KEEP is set). */

@@ -29,6 +29,7 @@ static const cmd_struct commands[] = {
 	{"machine", cmd_machine, cmd_machine_usage, "probe topology, ceilings and the memory hierarchy"},
 	{"counters", cmd_counters, cmd_counters_usage, "which metrics this machine can count, and why not"},
 	{"kernels", cmd_kernels, cmd_kernels_usage, "the kernel table and what this CPU can run"},
+	{"tune", cmd_tune, cmd_tune_usage, "find the tuned kernel's cache blocking for this machine (and save it)"},
 	{"plot", cmd_plot, cmd_plot_usage, "(re)draw a results directory's charts from its CSV"},
 	{"compare", cmd_compare, cmd_compare_usage, "put machines' results side by side"},
 	{"report", cmd_report, cmd_report_usage, "write a results directory's report (Markdown and HTML)"},

@@ -30,6 +30,7 @@ int tkp_gemm_simd(const tkp_gemm *g);
 int tkp_gemm_blocked(const tkp_gemm *g);
 int tkp_gemm_threaded(const tkp_gemm *g);
 int tkp_gemm_blas(const tkp_gemm *g);
+int tkp_gemm_tuned(const tkp_gemm *g);
 /* NULL when the blas kernel can run, else why not. */
 const char *tkp_blas_unavailable(void);
 
@@ -40,6 +41,23 @@ const char *tkp_blas_unavailable(void);
 int tkp_gemm_simd_isa(const tkp_gemm *g, tkp_isa isa);
 int tkp_gemm_blocked_isa(const tkp_gemm *g, tkp_isa isa);
 int tkp_gemm_threaded_isa(const tkp_gemm *g, tkp_isa isa);
+int tkp_gemm_tuned_isa(const tkp_gemm *g, tkp_isa isa);
+
+/* The tuned kernel's cache blocking for a dtype (all paths): MC, KC, NC
+ * element counts, 0 = derive from the cache sizes (the default).  Later
+ * calls use them; TKP_TUNED_MC/KC/NC in the environment apply to those
+ * left 0.  MC and NC are rounded down to multiples of MR and NR.
+ * TKP_EINVAL for a bad dtype. */
+int tkp_tuned_set_blocking(tkp_dtype dt, size_t mc, size_t kc, size_t nc);
+/* What tuned would use now on path isa: {MC, KC, NC, MR, NR}; zeros for a
+ * path this build lacks. */
+void tkp_tuned_blocking(tkp_dtype dt, tkp_isa isa, size_t out[5]);
+/* Where saved tuning lives: $TKP_TUNED_CONF, else
+ * $XDG_CONFIG_HOME/tkprofile/tuned.conf, else ~/.config/tkprofile/tuned.conf.
+ * tuned reads it once, at its first call (below the two settings above);
+ * `tkprofile tune --save` writes it.  TKP_ENOENT without HOME,
+ * TKP_ERANGE if buf is too small. */
+int tkp_tuned_conf_path(char *buf, size_t size);
 
 /* C[i0:i1][j0:j1] = A[i0:i1][:]·B[:][j0:j1] by the blocked kernel's loops
  * with tile edge b ≥ 1: the unit of work threaded hands to its threads.

@@ -20,6 +20,8 @@ static const tkp_kernel table[] = {
 	 tkp_gemm_blocked, TKP_CAP_BLOCK | TKP_CAP_SIMD, NULL},
 	{"threaded", "blocked + SIMD over pthreads, one block of C per thread at a time",
 	 tkp_gemm_threaded, TKP_CAP_BLOCK | TKP_CAP_THREADS | TKP_CAP_SIMD, NULL},
+	{"tuned", "BLIS-style: packed panels, register-blocked micro-kernels, cache blocking, pthreads",
+	 tkp_gemm_tuned, TKP_CAP_THREADS | TKP_CAP_SIMD, NULL},
 	{"blas", "cblas_sgemm/cblas_dgemm (OpenBLAS): the tuned-library reference",
 	 tkp_gemm_blas, TKP_CAP_EXTERNAL | TKP_CAP_THREADS, tkp_blas_unavailable},
 };

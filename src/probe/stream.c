@@ -208,8 +208,9 @@ static void alloc_worker(void *arg, int tid, int n)
 		b->failed = 1;
 		return;
 	}
-	/* First touch from the pinned worker: the pages are its node's, and
-	 * page faults are over before anything is timed. */
+	/* Written once from the pinned worker (tkp_probe_mem_alloc has
+	 * faulted the pages in already, on its node): nothing faults while
+	 * timing, and the sums see ordinary numbers. */
 	for (i = 0; i < count; i++)
 		p[i] = 1.0 + (double)(i & 1023) * 1e-6;
 	b->buf[tid] = p;

@@ -1,0 +1,695 @@
+/*
+ * tuned.c - the top rung: a BLIS-style GEMM (packing, register-blocked
+ * micro-kernels, five cache loops, pthreads) meant to match the tuned
+ * library (the blas kernel) on the machine it runs on.
+ *
+ * C = A·B, all row-major, C overwritten.  Vectors run along the rows of C
+ * (the n direction), so the micro-kernel broadcasts elements of A and loads
+ * vectors of B.  The loops, named as in BLIS by the dimension they cut
+ * (I: rows of C, J: columns, P: k), outermost first:
+ *
+ *   IC  rows of C by MC       pack A[MC×KC] into MR-row slivers  (L3)
+ *   PC  k by KC
+ *   JC  columns by NC         pack B[KC×NC] into NR-col slivers  (L2)
+ *   IR  rows by MR            A sliver KC×MR stays in L1
+ *   JR  columns by NR         B slivers stream from L2; micro-kernel
+ *
+ * This is BLIS's order for the transposed problem (C^T = B^T·A^T in its
+ * column-major terms): the broadcast operand's sliver lives in L1, the
+ * vector operand's block in L2.  KC is set so that an A sliver fills half
+ * of L1, NC so that a B block fills half of L2, MC so that an A panel fits
+ * a share of L3 (capped: this VM reports a 508 MB L3).  MR and NR come from
+ * the registers (table `paths` below); a large KC keeps C's traffic low
+ * (one read and write of a C tile per KC steps).  Without a believable L3
+ * size (1 MB..128 MB) 32 MB is assumed, a Zen 4/5 CCD's.
+ *
+ * Edges: packing pads A and B slivers with zeros, so the micro-kernel
+ * always runs full tiles and writes only the valid part of a partial one;
+ * there is no second, slow code path for sizes that are not multiples.
+ *
+ * Threads: C is cut into nt disjoint rectangles (rows in MR multiples, or
+ * columns in NR multiples when there are too few rows), and each thread
+ * runs the five loops on its own with its own packing buffers: no barriers
+ * and nothing written by two threads.  B blocks are packed once per thread
+ * instead of once per team, which costs < 1% at the sizes threads help.
+ * The team is created per call and pinned as in threaded.c.
+ *
+ * Packing buffers are kept across calls in one arena (2 MB aligned, huge
+ * pages advised) guarded by a mutex: a call that finds it busy (another
+ * thread calling tuned at the same time) allocates its own for that call.
+ */
+#include "config.h"
+
+#include <pthread.h>
+#include <sched.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "kernels.h"
+
+#ifdef TKP_HAVE_X86_SIMD
+#include <immintrin.h>
+#endif
+
+typedef void (*ukr_fn)(size_t kc, const void *a, const void *b, void *c, size_t ldc, int acc,
+		       size_t mr, size_t nr);
+typedef void (*pack_a_fn)(size_t mc, size_t kc, const void *a, size_t lda, void *out);
+typedef void (*pack_b_fn)(size_t kc, size_t nc, const void *b, size_t ldb, void *out);
+
+/* ---- micro-kernels and packing, one instance per path and dtype -------- */
+
+#define FN2(x, s) x##_##s
+#define FN1(x, s) FN2(x, s)
+
+/* portable: scalars, MR×NR = 4×8 (the compiler may vectorise) */
+#define ATTR
+#define VL 1
+#define MR 4
+#define NV 8
+#define VLOAD(p) (*(p))
+#define VLOADU(p) (*(p))
+#define VSTOREU(p, v) (*(p) = (v))
+#define VSET1(x) (x)
+#define VFMA(a, b, c) ((a) * (b) + (c))
+#define VADD(a, b) ((a) + (b))
+#define VZERO() 0
+#define T float
+#define V float
+#define FN(x) FN1(x, generic_f32)
+#include "tuned_ukr.h"
+#undef T
+#undef V
+#undef FN
+#define T double
+#define V double
+#define FN(x) FN1(x, generic_f64)
+#include "tuned_ukr.h"
+#undef T
+#undef V
+#undef FN
+#undef ATTR
+#undef VL
+#undef MR
+#undef NV
+#undef VLOAD
+#undef VLOADU
+#undef VSTOREU
+#undef VSET1
+#undef VFMA
+#undef VADD
+#undef VZERO
+
+#ifdef TKP_HAVE_X86_SIMD
+/* AVX2+FMA: 16 ymm; MR×NV = 6×2: 12 accumulators + 2 of B + 1 broadcast */
+#define ATTR __attribute__((target("avx2,fma")))
+#define MR 6
+#define NV 2
+#define T double
+#define V __m256d
+#define VL 4
+#define VLOAD(p) _mm256_load_pd(p)
+#define VLOADU(p) _mm256_loadu_pd(p)
+#define VSTOREU(p, v) _mm256_storeu_pd((p), (v))
+#define VSET1(x) _mm256_set1_pd(x)
+#define VFMA(a, b, c) _mm256_fmadd_pd((a), (b), (c))
+#define VADD(a, b) _mm256_add_pd((a), (b))
+#define VZERO() _mm256_setzero_pd()
+#define FN(x) FN1(x, avx2_f64)
+#include "tuned_ukr.h"
+#undef T
+#undef V
+#undef VL
+#undef VLOAD
+#undef VLOADU
+#undef VSTOREU
+#undef VSET1
+#undef VFMA
+#undef VADD
+#undef VZERO
+#undef FN
+#define T float
+#define V __m256
+#define VL 8
+#define VLOAD(p) _mm256_load_ps(p)
+#define VLOADU(p) _mm256_loadu_ps(p)
+#define VSTOREU(p, v) _mm256_storeu_ps((p), (v))
+#define VSET1(x) _mm256_set1_ps(x)
+#define VFMA(a, b, c) _mm256_fmadd_ps((a), (b), (c))
+#define VADD(a, b) _mm256_add_ps((a), (b))
+#define VZERO() _mm256_setzero_ps()
+#define FN(x) FN1(x, avx2_f32)
+#include "tuned_ukr.h"
+#undef T
+#undef V
+#undef VL
+#undef VLOAD
+#undef VLOADU
+#undef VSTOREU
+#undef VSET1
+#undef VFMA
+#undef VADD
+#undef VZERO
+#undef FN
+#undef ATTR
+#undef MR
+#undef NV
+
+/* AVX-512: 32 zmm; MR×NV = 8×3: 24 accumulators + 3 of B + 1 broadcast */
+#define ATTR __attribute__((target("avx512f,avx512dq,avx512vl,avx512bw,fma")))
+#define MR 8
+#define NV 3
+#define T double
+#define V __m512d
+#define VL 8
+#define VLOAD(p) _mm512_load_pd(p)
+#define VLOADU(p) _mm512_loadu_pd(p)
+#define VSTOREU(p, v) _mm512_storeu_pd((p), (v))
+#define VSET1(x) _mm512_set1_pd(x)
+#define VFMA(a, b, c) _mm512_fmadd_pd((a), (b), (c))
+#define VADD(a, b) _mm512_add_pd((a), (b))
+#define VZERO() _mm512_setzero_pd()
+#define FN(x) FN1(x, avx512_f64)
+#include "tuned_ukr.h"
+#undef T
+#undef V
+#undef VL
+#undef VLOAD
+#undef VLOADU
+#undef VSTOREU
+#undef VSET1
+#undef VFMA
+#undef VADD
+#undef VZERO
+#undef FN
+#define T float
+#define V __m512
+#define VL 16
+#define VLOAD(p) _mm512_load_ps(p)
+#define VLOADU(p) _mm512_loadu_ps(p)
+#define VSTOREU(p, v) _mm512_storeu_ps((p), (v))
+#define VSET1(x) _mm512_set1_ps(x)
+#define VFMA(a, b, c) _mm512_fmadd_ps((a), (b), (c))
+#define VADD(a, b) _mm512_add_ps((a), (b))
+#define VZERO() _mm512_setzero_ps()
+#define FN(x) FN1(x, avx512_f32)
+#include "tuned_ukr.h"
+#undef T
+#undef V
+#undef VL
+#undef VLOAD
+#undef VLOADU
+#undef VSTOREU
+#undef VSET1
+#undef VFMA
+#undef VADD
+#undef VZERO
+#undef FN
+#undef ATTR
+#undef MR
+#undef NV
+#endif /* TKP_HAVE_X86_SIMD */
+
+/* ---- the table: one row per path and dtype ------------------------------ */
+
+/*
+ * MR/NR are fixed by the micro-kernel; MC/KC/NC of 0 mean "from the cache
+ * sizes" (tuned_blocking), and tkp_tuned_set_blocking or TKP_TUNED_MC/KC/NC
+ * in the environment replace them.
+ */
+struct path {
+	tkp_isa isa;
+	tkp_dtype dt;
+	ukr_fn ukr;
+	pack_a_fn pack_a;
+	pack_b_fn pack_b;
+	size_t mr, nr;
+};
+
+static const struct path paths[] = {
+	{TKP_ISA_GENERIC, TKP_F32, ukr_generic_f32, pack_a_generic_f32, pack_b_generic_f32, 4, 8},
+	{TKP_ISA_GENERIC, TKP_F64, ukr_generic_f64, pack_a_generic_f64, pack_b_generic_f64, 4, 8},
+#ifdef TKP_HAVE_X86_SIMD
+	{TKP_ISA_AVX2, TKP_F32, ukr_avx2_f32, pack_a_avx2_f32, pack_b_avx2_f32, 6, 16},
+	{TKP_ISA_AVX2, TKP_F64, ukr_avx2_f64, pack_a_avx2_f64, pack_b_avx2_f64, 6, 8},
+	{TKP_ISA_AVX512, TKP_F32, ukr_avx512_f32, pack_a_avx512_f32, pack_b_avx512_f32, 8, 48},
+	{TKP_ISA_AVX512, TKP_F64, ukr_avx512_f64, pack_a_avx512_f64, pack_b_avx512_f64, 8, 24},
+#endif
+};
+
+static const struct path *path_for(tkp_isa isa, tkp_dtype dt)
+{
+	for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++)
+		if (paths[i].isa == isa && paths[i].dt == dt)
+			return &paths[i];
+	return NULL;
+}
+
+/* Explicit blocking per dtype (0 = derive); set by tkp_tuned_set_blocking. */
+static struct {
+	pthread_mutex_t lock;
+	size_t mc[2], kc[2], nc[2];
+} overrides = {PTHREAD_MUTEX_INITIALIZER, {0, 0}, {0, 0}, {0, 0}};
+
+int tkp_tuned_set_blocking(tkp_dtype dt, size_t mc, size_t kc, size_t nc)
+{
+	int d = dt == TKP_F32 ? 0 : 1;
+
+	if (dt != TKP_F32 && dt != TKP_F64)
+		return TKP_EINVAL;
+	pthread_mutex_lock(&overrides.lock);
+	overrides.mc[d] = mc;
+	overrides.kc[d] = kc;
+	overrides.nc[d] = nc;
+	pthread_mutex_unlock(&overrides.lock);
+	return 0;
+}
+
+static size_t env_size(const char *name)
+{
+	const char *e = getenv(name);
+	char *end;
+	unsigned long long v;
+
+	if (!e || !*e)
+		return 0;
+	v = strtoull(e, &end, 10);
+	return *end || v > (1u << 24) ? 0 : (size_t)v;
+}
+
+static size_t cache_size(int level, size_t dflt, size_t lo, size_t hi)
+{
+	long v = -1;
+
+	switch (level) {
+#ifdef _SC_LEVEL1_DCACHE_SIZE
+	case 1: v = sysconf(_SC_LEVEL1_DCACHE_SIZE); break;
+	case 2: v = sysconf(_SC_LEVEL2_CACHE_SIZE); break;
+	case 3: v = sysconf(_SC_LEVEL3_CACHE_SIZE); break;
+#endif
+	default: break;
+	}
+	/* Outside [lo, hi] is a VM or sysfs making it up. */
+	return v >= (long)lo && (size_t)v <= hi ? (size_t)v : dflt;
+}
+
+static size_t round_down(size_t x, size_t to, size_t min)
+{
+	x = x / to * to;
+	return x < min ? min : x;
+}
+
+/* Cache sizes, TKP_TUNED_* from the environment and the saved tuning
+ * file, read once: saved[isa][dtype] = {MC, KC, NC}, 0 = not saved. */
+static struct {
+	pthread_once_t once;
+	size_t l1, l2, l3, env[3];
+	size_t saved[3][2][3];
+} sys = {.once = PTHREAD_ONCE_INIT};
+
+/*
+ * The tuning file `tkprofile tune --save` writes (tkp_tuned_conf_path):
+ * lines "PATH DTYPE MC KC NC", e.g. "avx512 f64 680 384 168"; '#' starts a
+ * comment; lines that do not parse are ignored (it only ever changes
+ * speed, never results).
+ */
+static void read_saved(void)
+{
+	char path[4096], line[256];
+	FILE *f;
+
+	if (tkp_tuned_conf_path(path, sizeof path) != 0 || !(f = fopen(path, "r")))
+		return;
+	while (fgets(line, sizeof line, f)) {
+		static const char *const isas[3] = {"generic", "avx2", "avx512"};
+		char isa[16], dt[8];
+		unsigned long mc, kc, nc;
+
+		if (sscanf(line, "%15s %7s %lu %lu %lu", isa, dt, &mc, &kc, &nc) != 5 ||
+		    (strcmp(dt, "f32") && strcmp(dt, "f64")) || !mc || !kc || !nc ||
+		    kc > (1u << 20) || mc > (1u << 24) || nc > (1u << 24))
+			continue;
+		for (int i = 0; i < 3; i++)
+			if (!strcmp(isa, isas[i])) {
+				size_t *v = sys.saved[i][!strcmp(dt, "f64")];
+
+				v[0] = mc;
+				v[1] = kc;
+				v[2] = nc;
+			}
+	}
+	fclose(f);
+}
+
+static void sys_init(void)
+{
+	sys.l1 = cache_size(1, 32 << 10, 8 << 10, 1 << 20);
+	sys.l2 = cache_size(2, 512 << 10, 64 << 10, 16 << 20);
+	sys.l3 = cache_size(3, 32 << 20, 1 << 20, 128 << 20);
+	sys.env[0] = env_size("TKP_TUNED_MC");
+	sys.env[1] = env_size("TKP_TUNED_KC");
+	sys.env[2] = env_size("TKP_TUNED_NC");
+	read_saved();
+}
+
+int tkp_tuned_conf_path(char *buf, size_t size)
+{
+	const char *e = getenv("TKP_TUNED_CONF"), *dir = getenv("XDG_CONFIG_HOME");
+	const char *home = getenv("HOME");
+	int n;
+
+	if (e)
+		n = snprintf(buf, size, "%s", e);
+	else if (dir && *dir)
+		n = snprintf(buf, size, "%s/tkprofile/tuned.conf", dir);
+	else if (home && *home)
+		n = snprintf(buf, size, "%s/.config/tkprofile/tuned.conf", home);
+	else
+		return TKP_ENOENT;
+	return n > 0 && (size_t)n < size ? 0 : TKP_ERANGE;
+}
+
+/*
+ * MC/KC/NC for a path: an explicit setting (tkp_tuned_set_blocking, then
+ * the environment, then the saved tuning file) or from the caches: the A sliver (KC×MR) half of L1,
+ * a B block (KC×NC) half of L2, an A panel (MC×KC) a quarter of L3.
+ * Each IC block re-reads (from memory, at large n) and re-packs all of B,
+ * so MC is as large as L3 allows: at n = 2048 one f64 IC block covers a
+ * thread's rows.
+ */
+static void tuned_blocking(const struct path *pa, size_t *mc, size_t *kc, size_t *nc)
+{
+	size_t es = pa->dt == TKP_F32 ? sizeof(float) : sizeof(double);
+	size_t set[3];
+	int d = pa->dt == TKP_F32 ? 0 : 1;
+
+	pthread_once(&sys.once, sys_init);
+	pthread_mutex_lock(&overrides.lock);
+	set[0] = overrides.mc[d];
+	set[1] = overrides.kc[d];
+	set[2] = overrides.nc[d];
+	pthread_mutex_unlock(&overrides.lock);
+	for (int i = 0; i < 3; i++) {
+		if (!set[i])
+			set[i] = sys.env[i];
+		if (!set[i])
+			set[i] = sys.saved[pa->isa][d][i];
+	}
+	*kc = set[1] ? set[1] : round_down(sys.l1 / 2 / (pa->mr * es), 16, 16);
+	*nc = set[2] ? round_down(set[2], pa->nr, pa->nr)
+		     : round_down(sys.l2 / 2 / (*kc * es), pa->nr, pa->nr);
+	*mc = set[0] ? round_down(set[0], pa->mr, pa->mr)
+		     : round_down(sys.l3 / 4 / (*kc * es), pa->mr, pa->mr);
+}
+
+/* ---- one thread's share: the five loops --------------------------------- */
+
+struct plan {
+	const tkp_gemm *g;
+	const struct path *pa;
+	size_t es, mc, kc, nc;
+};
+
+static size_t min_sz(size_t x, size_t y)
+{
+	return x < y ? x : y;
+}
+
+static size_t round_up(size_t x, size_t to)
+{
+	return (x + to - 1) / to * to;
+}
+
+/* C[i0:i1][j0:j1] = A[i0:i1][:]·B[:][j0:j1]; apack/bpack sized by
+ * part_bytes. */
+static void gemm_part(const struct plan *pl, size_t i0, size_t i1, size_t j0, size_t j1,
+		      char *apack, char *bpack)
+{
+	const tkp_gemm *g = pl->g;
+	const struct path *pa = pl->pa;
+	const char *a = g->a, *b = g->b;
+	char *c = g->c;
+	size_t es = pl->es, mr = pa->mr, nr = pa->nr;
+
+	for (size_t ic = i0; ic < i1; ic += pl->mc) { /* IC */
+		size_t mc = min_sz(pl->mc, i1 - ic);
+
+		for (size_t pc = 0; pc < g->k; pc += pl->kc) { /* PC */
+			size_t kc = min_sz(pl->kc, g->k - pc);
+
+			pa->pack_a(mc, kc, a + (ic * g->k + pc) * es, g->k, apack);
+			for (size_t jc = j0; jc < j1; jc += pl->nc) { /* JC */
+				size_t nc = min_sz(pl->nc, j1 - jc);
+
+				pa->pack_b(kc, nc, b + (pc * g->n + jc) * es, g->n, bpack);
+				for (size_t ir = 0; ir < mc; ir += mr) { /* IR */
+					const char *as = apack + ir * kc * es;
+					char *crow = c + ((ic + ir) * g->n + jc) * es;
+					size_t mrr = min_sz(mr, mc - ir);
+
+					for (size_t jr = 0; jr < nc; jr += nr) /* JR */
+						pa->ukr(kc, as, bpack + jr * kc * es, crow + jr * es,
+							g->n, pc > 0, mrr, min_sz(nr, nc - jr));
+				}
+			}
+		}
+	}
+}
+
+/* Packing bytes for one thread's rows × cols, each buffer 64-byte rounded. */
+static void part_bytes(const struct plan *pl, size_t rows, size_t cols, size_t *abytes,
+		       size_t *bbytes)
+{
+	size_t kc = min_sz(pl->kc, pl->g->k);
+
+	*abytes = round_up(round_up(min_sz(pl->mc, rows), pl->pa->mr) * kc * pl->es, 4096);
+	*bbytes = round_up(round_up(min_sz(pl->nc, cols), pl->pa->nr) * kc * pl->es, 4096);
+}
+
+/* ---- packing arena ------------------------------------------------------- */
+
+enum { ARENA_ALIGN = 2 << 20 };
+
+static struct {
+	pthread_mutex_t lock;
+	void *buf;
+	size_t size;
+} arena = {PTHREAD_MUTEX_INITIALIZER, NULL, 0};
+
+static void *arena_alloc(size_t size)
+{
+	void *p;
+
+	size = round_up(size, ARENA_ALIGN);
+	if (posix_memalign(&p, ARENA_ALIGN, size) != 0)
+		return NULL;
+#ifdef MADV_HUGEPAGE
+	(void)madvise(p, size, MADV_HUGEPAGE);
+#endif
+	return p;
+}
+
+/* The cached arena (lock held, *mine = 0) or, when another call holds it, a
+ * private one (*mine = 1); NULL when out of memory. */
+static void *arena_get(size_t size, int *mine)
+{
+	if (pthread_mutex_trylock(&arena.lock) != 0) {
+		*mine = 1;
+		return arena_alloc(size);
+	}
+	*mine = 0;
+	if (arena.size < size) {
+		free(arena.buf);
+		arena.buf = arena_alloc(size);
+		arena.size = arena.buf ? round_up(size, ARENA_ALIGN) : 0;
+	}
+	if (!arena.buf)
+		pthread_mutex_unlock(&arena.lock);
+	return arena.buf;
+}
+
+static void arena_put(void *p, int mine)
+{
+	if (mine)
+		free(p);
+	else
+		pthread_mutex_unlock(&arena.lock);
+}
+
+__attribute__((destructor)) static void arena_free(void)
+{
+	free(arena.buf);
+	arena.buf = NULL;
+	arena.size = 0;
+}
+
+/* ---- the team ------------------------------------------------------------ */
+
+struct member {
+	const struct plan *pl;
+	size_t i0, i1, j0, j1;
+	char *apack, *bpack;
+	pthread_t tid;
+	int cpu; /* CPU to pin to, or -1 */
+};
+
+static void pin_self(int cpu)
+{
+#ifdef HAVE_PTHREAD_SETAFFINITY_NP
+	cpu_set_t set;
+
+	if (cpu < 0)
+		return;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	(void)pthread_setaffinity_np(pthread_self(), sizeof set, &set);
+#else
+	(void)cpu;
+#endif
+}
+
+static void *member_main(void *arg)
+{
+	struct member *w = arg;
+
+	pin_self(w->cpu);
+	gemm_part(w->pl, w->i0, w->i1, w->j0, w->j1, w->apack, w->bpack);
+	return NULL;
+}
+
+/*
+ * CPUs for nt members from the caller's affinity mask (saved in *saved,
+ * *have_saved = 1): one each, member 0 (the caller) first; all -1 when the
+ * mask has fewer CPUs than members (two pinned threads on one CPU would
+ * serialise).  Same policy as threaded.c.
+ */
+#ifdef HAVE_PTHREAD_SETAFFINITY_NP
+static void team_cpus(struct member *w, int nt, cpu_set_t *saved, int *have_saved)
+{
+	long online = sysconf(_SC_NPROCESSORS_ONLN);
+	int next = 0;
+
+	*have_saved = 0;
+	for (int i = 0; i < nt; i++)
+		w[i].cpu = -1;
+	if (nt < 2 || online < nt || pthread_getaffinity_np(pthread_self(), sizeof *saved, saved) != 0 ||
+	    CPU_COUNT(saved) < nt)
+		return;
+	*have_saved = 1;
+	for (int cpu = 0; cpu < CPU_SETSIZE && next < nt; cpu++)
+		if (CPU_ISSET(cpu, saved))
+			w[next++].cpu = cpu;
+}
+#endif
+
+int tkp_gemm_tuned_isa(const tkp_gemm *g, tkp_isa isa)
+{
+	const struct path *pa = path_for(isa, g->dtype);
+	struct plan pl = {.g = g, .pa = pa};
+	struct member one, *w = &one;
+	size_t rows_u, cols_u, tm, tn, abytes, bbytes, per;
+	char *buf = NULL;
+	double flop;
+	int nt = g->threads > 0 ? g->threads : 1, made = 1, mine = 0, err = 0;
+#ifdef HAVE_PTHREAD_SETAFFINITY_NP
+	cpu_set_t saved;
+	int have_saved = 0;
+#endif
+
+	if (!pa || isa > tkp_isa_supported())
+		return TKP_ENOTSUP;
+	pl.es = g->dtype == TKP_F32 ? sizeof(float) : sizeof(double);
+	tuned_blocking(pa, &pl.mc, &pl.kc, &pl.nc);
+
+	/* The grid: rows split in MR units when there are enough of them,
+	 * else columns in NR units; members beyond the work get nothing. */
+	/* A thread costs tens of microseconds to start: below ~4 Mflop each,
+	 * fewer threads finish sooner. */
+	flop = 2.0 * (double)g->m * (double)g->n * (double)g->k;
+	if ((double)nt * 4e6 > flop)
+		nt = flop < 8e6 ? 1 : (int)(flop / 4e6);
+	rows_u = (g->m + pa->mr - 1) / pa->mr;
+	cols_u = (g->n + pa->nr - 1) / pa->nr;
+	if (rows_u >= (size_t)nt || rows_u >= cols_u) {
+		tm = min_sz((size_t)nt, rows_u);
+		tn = 1;
+	} else {
+		tm = 1;
+		tn = min_sz((size_t)nt, cols_u);
+	}
+	nt = (int)(tm * tn);
+	part_bytes(&pl, (rows_u + tm - 1) / tm * pa->mr, (cols_u + tn - 1) / tn * pa->nr, &abytes,
+		   &bbytes);
+	per = abytes + bbytes;
+	buf = arena_get(per * (size_t)nt, &mine);
+	if (!buf)
+		return TKP_ENOMEM;
+	if (nt > 1) {
+		w = calloc((size_t)nt, sizeof *w);
+		if (!w) {
+			err = TKP_ENOMEM;
+			goto fail;
+		}
+	}
+	for (int t = 0; t < nt; t++) {
+		size_t ti = (size_t)t / tn, tj = (size_t)t % tn;
+
+		w[t] = (struct member){
+			.pl = &pl,
+			.i0 = min_sz(rows_u * ti / tm * pa->mr, g->m),
+			.i1 = min_sz(rows_u * (ti + 1) / tm * pa->mr, g->m),
+			.j0 = min_sz(cols_u * tj / tn * pa->nr, g->n),
+			.j1 = min_sz(cols_u * (tj + 1) / tn * pa->nr, g->n),
+			.apack = buf + per * (size_t)t,
+			.bpack = buf + per * (size_t)t + abytes,
+			.cpu = -1,
+		};
+	}
+#ifdef HAVE_PTHREAD_SETAFFINITY_NP
+	if (!getenv("TKP_TUNED_NOPIN"))
+		team_cpus(w, nt, &saved, &have_saved);
+#endif
+	for (; made < nt; made++)
+		if (pthread_create(&w[made].tid, NULL, member_main, &w[made]) != 0) {
+			/* Do the rest here rather than fail half-done: C must be
+			 * complete whatever the machine allows. */
+			for (int t = made; t < nt; t++)
+				gemm_part(&pl, w[t].i0, w[t].i1, w[t].j0, w[t].j1, w[t].apack,
+					  w[t].bpack);
+			break;
+		}
+	pin_self(w[0].cpu);
+	gemm_part(&pl, w[0].i0, w[0].i1, w[0].j0, w[0].j1, w[0].apack, w[0].bpack);
+	for (int t = 1; t < made; t++)
+		pthread_join(w[t].tid, NULL);
+#ifdef HAVE_PTHREAD_SETAFFINITY_NP
+	if (have_saved)
+		(void)pthread_setaffinity_np(pthread_self(), sizeof saved, &saved);
+#endif
+fail:
+	if (w != &one)
+		free(w);
+	arena_put(buf, mine);
+	return err;
+}
+
+int tkp_gemm_tuned(const tkp_gemm *g)
+{
+	return tkp_gemm_tuned_isa(g, tkp_isa_current());
+}
+
+void tkp_tuned_blocking(tkp_dtype dt, tkp_isa isa, size_t out[5])
+{
+	const struct path *pa = path_for(isa, dt);
+
+	if (!pa) {
+		memset(out, 0, 5 * sizeof *out);
+		return;
+	}
+	tuned_blocking(pa, &out[0], &out[1], &out[2]);
+	out[3] = pa->mr;
+	out[4] = pa->nr;
+}

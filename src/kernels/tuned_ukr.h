@@ -1,0 +1,165 @@
+/*
+ * tuned_ukr.h - the tuned kernel's micro-kernel and packing routines,
+ * written once and instantiated by tuned.c for each ISA path and dtype
+ * (private to src/kernels/; included several times, no include guard).
+ *
+ * The includer defines:
+ *   FN(x)      name of the instance's function x (e.g. x##_avx512_f64)
+ *   ATTR       __attribute__((target(...))) of the path, or nothing
+ *   T, V, VL   element type, vector type, lanes per vector
+ *   MR, NV     micro-tile: MR rows × NV vectors (NR = NV·VL columns) of C
+ *   VLOAD(p)   aligned vector load, VLOADU/VSTOREU unaligned load/store,
+ *   VSET1(x)   broadcast, VFMA(a,b,c) a·b+c, VADD(a,b), VZERO()
+ *
+ * Packed layouts (what the micro-kernel reads, both contiguous, 64-byte
+ * aligned, zero-padded so the micro-kernel always computes a full tile):
+ *   A sliver: kc × MR, element (r, p) at a[p·MR + r]  (broadcast operand)
+ *   B sliver: kc × NR, element (p, c) at b[p·NR + c]  (vector operand)
+ */
+
+#define NR (NV * VL)
+
+/*
+ * C[0:mr][0:nr] (+)= Asliver·Bsliver over kc steps: the MR×NV accumulators
+ * stay in registers for the whole k loop; each step loads NV vectors of B
+ * and broadcasts MR elements of A for MR·NV independent FMAs (24 on
+ * AVX-512: two FMA pipes × 4-cycle latency need 8).  acc: add to C instead
+ * of overwriting it (every k block after the first).  A partial tile
+ * (mr < MR or nr < NR, the edges of C) is computed in full from the zero
+ * padding and only its valid part is written, through a stack tile.
+ */
+ATTR static void FN(ukr)(size_t kc, const void *av, const void *bv, void *cv, size_t ldc,
+			 int acc, size_t mr, size_t nr)
+{
+	const T *restrict a = av;
+	const T *restrict b = bv;
+	T *restrict c = cv;
+	V cr[MR][NV];
+
+	/* C's tile is needed only after the k loop: start fetching it now
+	 * (its rows are a whole row of C apart, beyond the prefetchers). */
+#pragma GCC unroll 32
+	for (int r = 0; r < MR; r++) {
+		__builtin_prefetch(c + (size_t)r * ldc, 1, 3);
+		__builtin_prefetch(c + (size_t)r * ldc + NR / 2, 1, 3);
+		__builtin_prefetch(c + (size_t)r * ldc + NR - 1, 1, 3);
+	}
+#pragma GCC unroll 32
+	for (int r = 0; r < MR; r++)
+#pragma GCC unroll 8
+		for (int v = 0; v < NV; v++)
+			cr[r][v] = VZERO();
+#pragma GCC unroll 4
+	for (size_t p = 0; p < kc; p++) {
+		V bx[NV];
+
+#pragma GCC unroll 8
+		for (int v = 0; v < NV; v++)
+			bx[v] = VLOAD(b + v * VL);
+#pragma GCC unroll 32
+		for (int r = 0; r < MR; r++) {
+			V ar = VSET1(a[r]);
+#pragma GCC unroll 8
+			for (int v = 0; v < NV; v++)
+				cr[r][v] = VFMA(ar, bx[v], cr[r][v]);
+		}
+		a += MR;
+		b += NR;
+	}
+	if (mr == MR && nr == NR) {
+#pragma GCC unroll 32
+		for (int r = 0; r < MR; r++)
+#pragma GCC unroll 8
+			for (int v = 0; v < NV; v++) {
+				T *cp = c + (size_t)r * ldc + v * VL;
+
+				VSTOREU(cp, acc ? VADD(cr[r][v], VLOADU(cp)) : cr[r][v]);
+			}
+	} else {
+		T tile[MR * NR] __attribute__((aligned(64)));
+
+#pragma GCC unroll 32
+		for (int r = 0; r < MR; r++)
+#pragma GCC unroll 8
+			for (int v = 0; v < NV; v++)
+				VSTOREU(tile + r * NR + v * VL, cr[r][v]);
+		for (size_t r = 0; r < mr; r++)
+			for (size_t j = 0; j < nr; j++)
+				c[r * ldc + j] = acc ? c[r * ldc + j] + tile[r * NR + j]
+						     : tile[r * NR + j];
+	}
+}
+
+/* Elements per cache line, for the prefetches in the packing loops. */
+#define LINE_ELEMS (64 / (int)sizeof(T))
+
+/*
+ * A[0:mc][0:kc] (row stride lda) into ceil(mc/MR) slivers of kc × MR,
+ * rows past mc zero.  Each row segment is short (kc elements) and a row
+ * of A apart from the next (a new page at large k), too short for the
+ * hardware prefetchers to ramp up: the next sliver's rows are prefetched,
+ * one line per row every LINE_ELEMS steps, while this one is copied.
+ */
+ATTR static void FN(pack_a)(size_t mc, size_t kc, const void *av, size_t lda, void *outv)
+{
+	const T *a = av;
+	T *out = outv;
+
+	for (size_t i = 0; i < mc; i += MR) {
+		size_t mr = mc - i < MR ? mc - i : MR;
+		const T *ai = a + i * lda;
+
+		if (mr == MR) {
+			const T *an = ai + MR * lda;
+			size_t nrows = mc - i - MR < MR ? mc - i - MR : MR;
+
+			for (size_t p = 0; p < kc; p++) {
+				if (p % LINE_ELEMS == 0)
+					for (size_t r = 0; r < nrows; r++)
+						__builtin_prefetch(an + r * lda + p, 0, 3);
+#pragma GCC unroll 32
+				for (int r = 0; r < MR; r++)
+					out[p * MR + r] = ai[r * lda + p];
+			}
+		} else {
+			for (size_t p = 0; p < kc; p++)
+				for (size_t r = 0; r < MR; r++)
+					out[p * MR + r] = r < mr ? ai[r * lda + p] : (T)0;
+		}
+		out += kc * MR;
+	}
+}
+
+/*
+ * B[0:kc][0:nc] (row stride ldb) into ceil(nc/NR) slivers of kc × NR,
+ * columns past nc zero.  Rows of the block are short and a row of B apart,
+ * as in pack_a: the row PF_ROWS ahead is prefetched while this one is
+ * copied.
+ */
+ATTR static void FN(pack_b)(size_t kc, size_t nc, const void *bv, size_t ldb, void *outv)
+{
+	enum { PF_ROWS = 6 };
+	const T *b = bv;
+	T *out = outv;
+	size_t full = nc / NR * NR;
+
+	for (size_t p = 0; p < kc; p++) {
+		const T *bp = b + p * ldb;
+		T *o = out + p * NR;
+		size_t j = 0;
+
+		if (p + PF_ROWS < kc)
+			for (size_t q = 0; q < nc; q += LINE_ELEMS)
+				__builtin_prefetch(bp + PF_ROWS * ldb + q, 0, 3);
+		for (; j < full; j += NR, o += kc * NR)
+#pragma GCC unroll 8
+			for (int v = 0; v < NV; v++)
+				VSTOREU(o + v * VL, VLOADU(bp + j + v * VL));
+		if (j < nc)
+			for (size_t q = 0; q < NR; q++)
+				o[q] = j + q < nc ? bp[j + q] : (T)0;
+	}
+}
+
+#undef LINE_ELEMS
+#undef NR

@@ -1,0 +1,45 @@
+#!/bin/sh
+# cli_tune.sh - `tkprofile tune`: the sweep prints a best blocking, --save
+# writes the tuning file (keeping other paths' lines), --show reads it back
+# the way the tuned kernel does, and bad options exit 2.  Tiny sizes: this
+# checks the plumbing, not the tuning.
+. "${TKP_SRCDIR:-$(dirname "$0")/..}/tests/setup.sh"
+
+conf="$TMP/cfg/tkprofile/tuned.conf"
+export XDG_CONFIG_HOME="$TMP/cfg"
+unset TKP_TUNED_CONF TKP_TUNED_MC TKP_TUNED_KC TKP_TUNED_NC || :
+
+expect_exit 0 "tune --show without a file" "$TKP_BIN" tune --show
+grep_out "f64: MC=[1-9][0-9]* KC=[1-9][0-9]* NC=[1-9][0-9]*" "--show prints the blocking"
+grep_out "tuning file: $conf" "--show names \$XDG_CONFIG_HOME/tkprofile/tuned.conf"
+
+mkdir -p "$TMP/cfg/tkprofile"
+echo "otherpath f64 1 2 3" >"$conf"
+expect_exit 0 "tune --quick --size 64 --dtype f64 --save" "$TKP_BIN" tune --quick --size 64 --dtype f64 --save
+grep_out "^# best f64: MC=[0-9]+ KC=[0-9]+ NC=[0-9]+" "tune prints the best"
+path=$("$TKP_BIN" kernels | sed -n 's/^SIMD path on this CPU: \([a-z0-9]*\).*/\1/p')
+best=$(sed -n 's/^# best f64: MC=\([0-9]*\) KC=\([0-9]*\) NC=\([0-9]*\).*/\1 \2 \3/p' "$TMP/out")
+if grep -qx "$path f64 $best" "$conf" && grep -qx "otherpath f64 1 2 3" "$conf"; then
+	ok "--save wrote '$path f64 $best' and kept the other line"
+else
+	not_ok "--save wrote the file" "$(cat "$conf")"
+fi
+
+# A hand-written line is what the kernel uses (MC/NC round to MR/NR).
+printf '# comment\n%s f64 64 96 48\ngarbage line\n' "$path" >"$conf"
+expect_exit 0 "tune --show with a file" "$TKP_BIN" tune --show
+grep_out "f64: MC=64 KC=96 NC=48" "tuned reads the saved blocking"
+expect_exit 0 "run tuned with the saved blocking" "$TKP_BIN" run --kernel tuned --size 131x77x301 \
+	--counters none --min-time 0.01 --format csv
+grep_out "^tuned,f64,131,77,301,.*,1,[0-9.e-]*$" "and still verifies"
+TKP_TUNED_KC=32 expect_exit 0 "TKP_TUNED_KC overrides the file" "$TKP_BIN" tune --show
+grep_out "f64: MC=64 KC=32 NC=48" "environment wins over the file"
+
+expect_exit 2 "tune --dtype f16" "$TKP_BIN" tune --dtype f16
+expect_exit 2 "tune --size 3" "$TKP_BIN" tune --size 3
+expect_exit 2 "tune --save --show" "$TKP_BIN" tune --save --show
+expect_exit 2 "tune extra argument" "$TKP_BIN" tune now
+expect_exit 0 "tune --help" "$TKP_BIN" tune --help
+grep_out "^usage: tkprofile tune" "--help prints the usage"
+
+done_testing
