@@ -459,7 +459,8 @@ static int build_metrics(cctx *c, mlist *l)
 			for (int k = 0; k < r->nk; k++)
 				for (int dt = 0; dt < r->ndt; dt++) {
 					int j;
-					if (sizes_of(r, r->kname[k], r->dtname[dt], (double[1]){0}, 1) == 0)
+					double one;
+					if (sizes_of(r, r->kname[k], r->dtname[dt], &one, 1) == 0)
 						continue; /* not run in this dtype */
 					for (j = 0; j < n; j++)
 						if (!strcmp(kn[j], r->kname[k]) && !strcmp(dn[j], r->dtname[dt]))
