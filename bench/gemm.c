@@ -15,8 +15,14 @@
  * `make bench` unsets them so it picks its best kernels for this CPU.  If
  * they are set, a warning says so.
  *
- * Usage: bench/gemm [-t THREADS,..] [-d f64,f32] [-q] [MxNxK|N ...]
+ * With threads > 1 every timed run starts after a pause (-p, default
+ * 150 ms): OpenBLAS's idle workers spin after a call (2^28 cycles by
+ * default) and would otherwise steal CPU time from the run that follows
+ * theirs, usually ours.
+ *
+ * Usage: bench/gemm [-t THREADS,..] [-d f64,f32] [-q] [-p MS] [MxNxK|N ...]
  *   -q  quick: fewer shapes, 2 reps minimum.
+ *   -p  pause before each timed multi-threaded run, ms (0..999).
  */
 #include "config.h"
 
@@ -212,6 +218,8 @@ struct result {
 	double ours_best, ours_med, theirs_best, theirs_med, diff;
 };
 
+static long pause_ms = 150;
+
 static int compare(const tkp_kernel *ours, const tkp_kernel *theirs, tkp_dtype dt,
 		   struct shape s, int threads, int min_reps, struct result *r)
 {
@@ -241,6 +249,12 @@ static int compare(const tkp_kernel *ours, const tkp_kernel *theirs, tkp_dtype d
 			int first = (reps + which) % 2;
 
 			g.c = first ? c2 : c1;
+			/* OpenBLAS's idle workers spin for a while (up to 2^28
+			 * cycles) after a threaded call; let them go to sleep so
+			 * they do not share the CPUs with the next timed run,
+			 * whichever kernel it is. */
+			if (threads > 1 && pause_ms > 0)
+				nanosleep(&(struct timespec){0, pause_ms * 1000000L}, NULL);
 			t0 = now();
 			tkp_kernel_run(first ? theirs : ours, &g);
 			(first ? t_theirs : t_ours)[reps] = now() - t0;
@@ -298,6 +312,10 @@ int main(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "-q")) {
 			quick_mode = 1;
+		} else if (!strcmp(argv[i], "-p") && i + 1 < argc) {
+			pause_ms = atol(argv[++i]);
+			if (pause_ms < 0 || pause_ms > 999)
+				pause_ms = 150;
 		} else if (!strcmp(argv[i], "-t") && i + 1 < argc) {
 			char *p = argv[++i];
 
@@ -314,7 +332,7 @@ int main(int argc, char **argv)
 		} else if (nshapes < 64 && parse_shape(argv[i], &shapes[nshapes]) == 0) {
 			nshapes++;
 		} else {
-			fprintf(stderr, "usage: %s [-q] [-t THREADS,..] [-d f64,f32] [MxNxK|N ...]\n",
+			fprintf(stderr, "usage: %s [-q] [-p MS] [-t THREADS,..] [-d f64,f32] [MxNxK|N ...]\n",
 				argv[0]);
 			return 2;
 		}

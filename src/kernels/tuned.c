@@ -8,7 +8,7 @@
  * vectors of B.  The loops, named as in BLIS by the dimension they cut
  * (I: rows of C, J: columns, P: k), outermost first:
  *
- *   IC  rows of C by MC       pack A[MC×KC] into MR-row slivers  (L3)
+ *   IC  rows of C by MC       pack A[MC×KC] into MR-row slivers  (L2/L3)
  *   PC  k by KC
  *   JC  columns by NC         pack B[KC×NC] into NR-col slivers  (L2)
  *   IR  rows by MR            A sliver KC×MR stays in L1
@@ -17,11 +17,12 @@
  * This is BLIS's order for the transposed problem (C^T = B^T·A^T in its
  * column-major terms): the broadcast operand's sliver lives in L1, the
  * vector operand's block in L2.  KC is set so that an A sliver fills half
- * of L1, NC so that a B block fills half of L2, MC so that an A panel fits
- * a share of L3 (capped: this VM reports a 508 MB L3).  MR and NR come from
- * the registers (table `paths` below); a large KC keeps C's traffic low
- * (one read and write of a C tile per KC steps).  Without a believable L3
- * size (1 MB..128 MB) 32 MB is assumed, a Zen 4/5 CCD's.
+ * of L1, NC so that a B block fills half of L2, MC so that an A panel
+ * stays in cache (see tuned_blocking; this VM reports a 508 MB L3, so an
+ * implausible L3 size is replaced by 32 MB).  MR and NR come from the
+ * registers (table `paths` below); a large KC keeps C's traffic low (one
+ * read and write of a C tile per KC steps).  `tkprofile tune` measures
+ * better MC/KC/NC and saves them (tkp_tuned_conf_path).
  *
  * Edges: packing pads A and B slivers with zeros, so the micro-kernel
  * always runs full tiles and writes only the valid part of a partial one;
@@ -32,7 +33,10 @@
  * runs the five loops on its own with its own packing buffers: no barriers
  * and nothing written by two threads.  B blocks are packed once per thread
  * instead of once per team, which costs < 1% at the sizes threads help.
- * The team is created per call and pinned as in threaded.c.
+ * The team is created per call and pinned as in threaded.c
+ * (TKP_TUNED_NOPIN=1 in the environment leaves placement to the
+ * scheduler, to compare); below ~4 Mflop per thread fewer threads run,
+ * since starting one costs tens of microseconds.
  *
  * Packing buffers are kept across calls in one arena (2 MB aligned, huge
  * pages advised) guarded by a mutex: a call that finds it busy (another
@@ -158,7 +162,77 @@ typedef void (*pack_b_fn)(size_t kc, size_t nc, const void *b, size_t ldb, void 
 #undef MR
 #undef NV
 
-/* AVX-512: 32 zmm; MR×NV = 8×3: 24 accumulators + 3 of B + 1 broadcast */
+/*
+ * Transposes for packing A (the broadcast operand): a full sliver is MR
+ * rows of A read along k and written k-major, MR elements per k step.
+ * Scalar, that is one load and one store per element; in 8×8 (f32) or 4×4
+ * (f64) register transposes it is about a fifth of the instructions, which
+ * matters when n is small relative to k (A is packed once per n columns).
+ */
+#define TKP_AVX_ATTR __attribute__((target("avx2,fma")))
+
+/* 8 rows × 8 columns of f32 at a (row stride lda) into out[c·ldo + r]. */
+TKP_AVX_ATTR static inline void tr8x8_ps(const float *a, size_t lda, float *out, size_t ldo)
+{
+	__m256 r0 = _mm256_loadu_ps(a), r1 = _mm256_loadu_ps(a + lda);
+	__m256 r2 = _mm256_loadu_ps(a + 2 * lda), r3 = _mm256_loadu_ps(a + 3 * lda);
+	__m256 r4 = _mm256_loadu_ps(a + 4 * lda), r5 = _mm256_loadu_ps(a + 5 * lda);
+	__m256 r6 = _mm256_loadu_ps(a + 6 * lda), r7 = _mm256_loadu_ps(a + 7 * lda);
+	__m256 t0 = _mm256_unpacklo_ps(r0, r1), t1 = _mm256_unpackhi_ps(r0, r1);
+	__m256 t2 = _mm256_unpacklo_ps(r2, r3), t3 = _mm256_unpackhi_ps(r2, r3);
+	__m256 t4 = _mm256_unpacklo_ps(r4, r5), t5 = _mm256_unpackhi_ps(r4, r5);
+	__m256 t6 = _mm256_unpacklo_ps(r6, r7), t7 = _mm256_unpackhi_ps(r6, r7);
+	__m256 u0 = _mm256_shuffle_ps(t0, t2, 0x44), u1 = _mm256_shuffle_ps(t0, t2, 0xee);
+	__m256 u2 = _mm256_shuffle_ps(t1, t3, 0x44), u3 = _mm256_shuffle_ps(t1, t3, 0xee);
+	__m256 u4 = _mm256_shuffle_ps(t4, t6, 0x44), u5 = _mm256_shuffle_ps(t4, t6, 0xee);
+	__m256 u6 = _mm256_shuffle_ps(t5, t7, 0x44), u7 = _mm256_shuffle_ps(t5, t7, 0xee);
+
+	_mm256_storeu_ps(out + 0 * ldo, _mm256_permute2f128_ps(u0, u4, 0x20));
+	_mm256_storeu_ps(out + 1 * ldo, _mm256_permute2f128_ps(u1, u5, 0x20));
+	_mm256_storeu_ps(out + 2 * ldo, _mm256_permute2f128_ps(u2, u6, 0x20));
+	_mm256_storeu_ps(out + 3 * ldo, _mm256_permute2f128_ps(u3, u7, 0x20));
+	_mm256_storeu_ps(out + 4 * ldo, _mm256_permute2f128_ps(u0, u4, 0x31));
+	_mm256_storeu_ps(out + 5 * ldo, _mm256_permute2f128_ps(u1, u5, 0x31));
+	_mm256_storeu_ps(out + 6 * ldo, _mm256_permute2f128_ps(u2, u6, 0x31));
+	_mm256_storeu_ps(out + 7 * ldo, _mm256_permute2f128_ps(u3, u7, 0x31));
+}
+
+/* 4 rows × 8 columns of f32 into out[c·ldo + r]. */
+TKP_AVX_ATTR static inline void tr4x8_ps(const float *a, size_t lda, float *out, size_t ldo)
+{
+	__m256 r0 = _mm256_loadu_ps(a), r1 = _mm256_loadu_ps(a + lda);
+	__m256 r2 = _mm256_loadu_ps(a + 2 * lda), r3 = _mm256_loadu_ps(a + 3 * lda);
+	__m256 t0 = _mm256_unpacklo_ps(r0, r1), t1 = _mm256_unpackhi_ps(r0, r1);
+	__m256 t2 = _mm256_unpacklo_ps(r2, r3), t3 = _mm256_unpackhi_ps(r2, r3);
+	__m256 u0 = _mm256_shuffle_ps(t0, t2, 0x44), u1 = _mm256_shuffle_ps(t0, t2, 0xee);
+	__m256 u2 = _mm256_shuffle_ps(t1, t3, 0x44), u3 = _mm256_shuffle_ps(t1, t3, 0xee);
+
+	_mm_storeu_ps(out + 0 * ldo, _mm256_castps256_ps128(u0));
+	_mm_storeu_ps(out + 1 * ldo, _mm256_castps256_ps128(u1));
+	_mm_storeu_ps(out + 2 * ldo, _mm256_castps256_ps128(u2));
+	_mm_storeu_ps(out + 3 * ldo, _mm256_castps256_ps128(u3));
+	_mm_storeu_ps(out + 4 * ldo, _mm256_extractf128_ps(u0, 1));
+	_mm_storeu_ps(out + 5 * ldo, _mm256_extractf128_ps(u1, 1));
+	_mm_storeu_ps(out + 6 * ldo, _mm256_extractf128_ps(u2, 1));
+	_mm_storeu_ps(out + 7 * ldo, _mm256_extractf128_ps(u3, 1));
+}
+
+/* 4 rows × 4 columns of f64 into out[c·ldo + r]. */
+TKP_AVX_ATTR static inline void tr4x4_pd(const double *a, size_t lda, double *out, size_t ldo)
+{
+	__m256d r0 = _mm256_loadu_pd(a), r1 = _mm256_loadu_pd(a + lda);
+	__m256d r2 = _mm256_loadu_pd(a + 2 * lda), r3 = _mm256_loadu_pd(a + 3 * lda);
+	__m256d t0 = _mm256_unpacklo_pd(r0, r1), t1 = _mm256_unpackhi_pd(r0, r1);
+	__m256d t2 = _mm256_unpacklo_pd(r2, r3), t3 = _mm256_unpackhi_pd(r2, r3);
+
+	_mm256_storeu_pd(out + 0 * ldo, _mm256_permute2f128_pd(t0, t2, 0x20));
+	_mm256_storeu_pd(out + 1 * ldo, _mm256_permute2f128_pd(t1, t3, 0x20));
+	_mm256_storeu_pd(out + 2 * ldo, _mm256_permute2f128_pd(t0, t2, 0x31));
+	_mm256_storeu_pd(out + 3 * ldo, _mm256_permute2f128_pd(t1, t3, 0x31));
+}
+
+/* AVX-512: 32 zmm; f64 MR×NV = 8×3 (NR 24), f32 12×2 (NR 32): 24
+ * accumulators + NV of B + 1 broadcast either way. */
 #define ATTR __attribute__((target("avx512f,avx512dq,avx512vl,avx512bw,fma")))
 #define MR 8
 #define NV 3
@@ -173,7 +247,12 @@ typedef void (*pack_b_fn)(size_t kc, size_t nc, const void *b, size_t ldb, void 
 #define VADD(a, b) _mm512_add_pd((a), (b))
 #define VZERO() _mm512_setzero_pd()
 #define FN(x) FN1(x, avx512_f64)
+#define PACK_A_COLS 4
+#define PACK_A_BLOCK(a, lda, out)                                                   \
+	(tr4x4_pd((a), (lda), (out), MR), tr4x4_pd((a) + 4 * (lda), (lda), (out) + 4, MR))
 #include "tuned_ukr.h"
+#undef PACK_A_COLS
+#undef PACK_A_BLOCK
 #undef T
 #undef V
 #undef VL
@@ -185,6 +264,10 @@ typedef void (*pack_b_fn)(size_t kc, size_t nc, const void *b, size_t ldb, void 
 #undef VADD
 #undef VZERO
 #undef FN
+#undef MR
+#undef NV
+#define MR 12
+#define NV 2
 #define T float
 #define V __m512
 #define VL 16
@@ -196,7 +279,12 @@ typedef void (*pack_b_fn)(size_t kc, size_t nc, const void *b, size_t ldb, void 
 #define VADD(a, b) _mm512_add_ps((a), (b))
 #define VZERO() _mm512_setzero_ps()
 #define FN(x) FN1(x, avx512_f32)
+#define PACK_A_COLS 8
+#define PACK_A_BLOCK(a, lda, out)                                                   \
+	(tr8x8_ps((a), (lda), (out), MR), tr4x8_ps((a) + 8 * (lda), (lda), (out) + 8, MR))
 #include "tuned_ukr.h"
+#undef PACK_A_COLS
+#undef PACK_A_BLOCK
 #undef T
 #undef V
 #undef VL
@@ -235,7 +323,7 @@ static const struct path paths[] = {
 #ifdef TKP_HAVE_X86_SIMD
 	{TKP_ISA_AVX2, TKP_F32, ukr_avx2_f32, pack_a_avx2_f32, pack_b_avx2_f32, 6, 16},
 	{TKP_ISA_AVX2, TKP_F64, ukr_avx2_f64, pack_a_avx2_f64, pack_b_avx2_f64, 6, 8},
-	{TKP_ISA_AVX512, TKP_F32, ukr_avx512_f32, pack_a_avx512_f32, pack_b_avx512_f32, 8, 48},
+	{TKP_ISA_AVX512, TKP_F32, ukr_avx512_f32, pack_a_avx512_f32, pack_b_avx512_f32, 12, 32},
 	{TKP_ISA_AVX512, TKP_F64, ukr_avx512_f64, pack_a_avx512_f64, pack_b_avx512_f64, 8, 24},
 #endif
 };
@@ -294,6 +382,11 @@ static size_t cache_size(int level, size_t dflt, size_t lo, size_t hi)
 	}
 	/* Outside [lo, hi] is a VM or sysfs making it up. */
 	return v >= (long)lo && (size_t)v <= hi ? (size_t)v : dflt;
+}
+
+static size_t min_sz(size_t x, size_t y)
+{
+	return x < y ? x : y;
 }
 
 static size_t round_down(size_t x, size_t to, size_t min)
@@ -374,11 +467,14 @@ int tkp_tuned_conf_path(char *buf, size_t size)
 
 /*
  * MC/KC/NC for a path: an explicit setting (tkp_tuned_set_blocking, then
- * the environment, then the saved tuning file) or from the caches: the A sliver (KC×MR) half of L1,
- * a B block (KC×NC) half of L2, an A panel (MC×KC) a quarter of L3.
- * Each IC block re-reads (from memory, at large n) and re-packs all of B,
- * so MC is as large as L3 allows: at n = 2048 one f64 IC block covers a
- * thread's rows.
+ * the environment, then the saved tuning file) or from the caches: the
+ * A sliver (KC×MR) half of L1, a B block (KC×NC) half of L2, an A panel
+ * (MC×KC) 1.5 × L2 (at most a quarter of L3).  The A panel is re-read for
+ * every JC block, so it must stay in cache; each IC block re-reads and
+ * re-packs B, so MC should be as large as that allows.  Measured at
+ * n = 3072 f64 on this VM (Zen 5, 1 MB L2, L3 shared with other tenants):
+ * MC = 2728 (a quarter of a nominal 32 MB L3) 41-63 GFLOP/s, MC = 384-512
+ * 70-73, MC = 128 53 (B re-packed too often).
  */
 static void tuned_blocking(const struct path *pa, size_t *mc, size_t *kc, size_t *nc)
 {
@@ -402,7 +498,7 @@ static void tuned_blocking(const struct path *pa, size_t *mc, size_t *kc, size_t
 	*nc = set[2] ? round_down(set[2], pa->nr, pa->nr)
 		     : round_down(sys.l2 / 2 / (*kc * es), pa->nr, pa->nr);
 	*mc = set[0] ? round_down(set[0], pa->mr, pa->mr)
-		     : round_down(sys.l3 / 4 / (*kc * es), pa->mr, pa->mr);
+		     : round_down(min_sz(sys.l2 * 3 / 2, sys.l3 / 4) / (*kc * es), pa->mr, pa->mr);
 }
 
 /* ---- one thread's share: the five loops --------------------------------- */
@@ -412,11 +508,6 @@ struct plan {
 	const struct path *pa;
 	size_t es, mc, kc, nc;
 };
-
-static size_t min_sz(size_t x, size_t y)
-{
-	return x < y ? x : y;
-}
 
 static size_t round_up(size_t x, size_t to)
 {
@@ -604,13 +695,13 @@ int tkp_gemm_tuned_isa(const tkp_gemm *g, tkp_isa isa)
 	pl.es = g->dtype == TKP_F32 ? sizeof(float) : sizeof(double);
 	tuned_blocking(pa, &pl.mc, &pl.kc, &pl.nc);
 
-	/* The grid: rows split in MR units when there are enough of them,
-	 * else columns in NR units; members beyond the work get nothing. */
 	/* A thread costs tens of microseconds to start: below ~4 Mflop each,
 	 * fewer threads finish sooner. */
 	flop = 2.0 * (double)g->m * (double)g->n * (double)g->k;
 	if ((double)nt * 4e6 > flop)
 		nt = flop < 8e6 ? 1 : (int)(flop / 4e6);
+	/* The grid: rows split in MR units when there are enough of them,
+	 * else columns in NR units; members beyond the work get nothing. */
 	rows_u = (g->m + pa->mr - 1) / pa->mr;
 	cols_u = (g->n + pa->nr - 1) / pa->nr;
 	if (rows_u >= (size_t)nt || rows_u >= cols_u) {

@@ -11,6 +11,9 @@
  *   VLOAD(p)   aligned vector load, VLOADU/VSTOREU unaligned load/store,
  *   VSET1(x)   broadcast, VFMA(a,b,c) a·b+c, VADD(a,b), VZERO()
  *
+ * Optional: PACK_A_COLS and PACK_A_BLOCK(a, lda, out), which packs that
+ * many columns of a full MR-row sliver (a vectorised transpose).
+ *
  * Packed layouts (what the micro-kernel reads, both contiguous, 64-byte
  * aligned, zero-padded so the micro-kernel always computes a full tile):
  *   A sliver: kc × MR, element (r, p) at a[p·MR + r]  (broadcast operand)
@@ -113,7 +116,18 @@ ATTR static void FN(pack_a)(size_t mc, size_t kc, const void *av, size_t lda, vo
 			const T *an = ai + MR * lda;
 			size_t nrows = mc - i - MR < MR ? mc - i - MR : MR;
 
-			for (size_t p = 0; p < kc; p++) {
+			size_t p = 0;
+
+#ifdef PACK_A_COLS
+			/* PACK_A_COLS columns at a time, transposed in registers */
+			for (; p + PACK_A_COLS <= kc; p += PACK_A_COLS) {
+				if (p % LINE_ELEMS == 0)
+					for (size_t r = 0; r < nrows; r++)
+						__builtin_prefetch(an + r * lda + p, 0, 3);
+				PACK_A_BLOCK(ai + p, lda, out + p * MR);
+			}
+#endif
+			for (; p < kc; p++) {
 				if (p % LINE_ELEMS == 0)
 					for (size_t r = 0; r < nrows; r++)
 						__builtin_prefetch(an + r * lda + p, 0, 3);
