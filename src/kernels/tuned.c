@@ -8,11 +8,17 @@
  * vectors of B.  The loops, named as in BLIS by the dimension they cut
  * (I: rows of C, J: columns, P: k), outermost first:
  *
+ *   (panels of ≤ PANEL_COLS columns, so the packed B stays bounded)
+ *   PC  k by KC               pack B[KC×panel] into NR-col slivers
  *   IC  rows of C by MC       pack A[MC×KC] into MR-row slivers  (L2/L3)
- *   PC  k by KC
- *   JC  columns by NC         pack B[KC×NC] into NR-col slivers  (L2)
+ *   JC  columns by NC         a KC×NC block of packed B          (L2)
  *   IR  rows by MR            A sliver KC×MR stays in L1
  *   JR  columns by NR         B slivers stream from L2; micro-kernel
+ *
+ * B is packed once per k block and read back, contiguous, by every IC
+ * block: packing it again for each IC block (the first version) read B
+ * from memory m/MC times, which cost 10-15% at n ≥ 3072 and far more when
+ * neighbours compete for memory bandwidth.
  *
  * This is BLIS's order for the transposed problem (C^T = B^T·A^T in its
  * column-major terms): the broadcast operand's sliver lives in L1, the
@@ -514,6 +520,10 @@ static size_t round_up(size_t x, size_t to)
 	return (x + to - 1) / to * to;
 }
 
+/* Columns of B packed at once: a KC × PANEL_COLS panel (12 MB in f64 at
+ * KC 384) is packed once per k block and read back by every IC block. */
+enum { PANEL_COLS = 4096 };
+
 /* C[i0:i1][j0:j1] = A[i0:i1][:]·B[:][j0:j1]; apack/bpack sized by
  * part_bytes. */
 static void gemm_part(const struct plan *pl, size_t i0, size_t i1, size_t j0, size_t j1,
@@ -525,39 +535,47 @@ static void gemm_part(const struct plan *pl, size_t i0, size_t i1, size_t j0, si
 	char *c = g->c;
 	size_t es = pl->es, mr = pa->mr, nr = pa->nr;
 
-	for (size_t ic = i0; ic < i1; ic += pl->mc) { /* IC */
-		size_t mc = min_sz(pl->mc, i1 - ic);
+	for (size_t jp = j0; jp < j1; jp += PANEL_COLS) { /* column panels */
+		size_t np = min_sz(PANEL_COLS, j1 - jp);
 
 		for (size_t pc = 0; pc < g->k; pc += pl->kc) { /* PC */
 			size_t kc = min_sz(pl->kc, g->k - pc);
 
-			pa->pack_a(mc, kc, a + (ic * g->k + pc) * es, g->k, apack);
-			for (size_t jc = j0; jc < j1; jc += pl->nc) { /* JC */
-				size_t nc = min_sz(pl->nc, j1 - jc);
+			/* B[pc:pc+kc][jp:jp+np] once into NR-column slivers,
+			 * contiguous: the JC block at jc starts (jc-jp)·kc in. */
+			pa->pack_b(kc, np, b + (pc * g->n + jp) * es, g->n, bpack);
+			for (size_t ic = i0; ic < i1; ic += pl->mc) { /* IC */
+				size_t mc = min_sz(pl->mc, i1 - ic);
 
-				pa->pack_b(kc, nc, b + (pc * g->n + jc) * es, g->n, bpack);
-				for (size_t ir = 0; ir < mc; ir += mr) { /* IR */
-					const char *as = apack + ir * kc * es;
-					char *crow = c + ((ic + ir) * g->n + jc) * es;
-					size_t mrr = min_sz(mr, mc - ir);
+				pa->pack_a(mc, kc, a + (ic * g->k + pc) * es, g->k, apack);
+				for (size_t jc = jp; jc < jp + np; jc += pl->nc) { /* JC */
+					size_t nc = min_sz(pl->nc, jp + np - jc);
+					const char *bblk = bpack + (jc - jp) * kc * es;
 
-					for (size_t jr = 0; jr < nc; jr += nr) /* JR */
-						pa->ukr(kc, as, bpack + jr * kc * es, crow + jr * es,
-							g->n, pc > 0, mrr, min_sz(nr, nc - jr));
+					for (size_t ir = 0; ir < mc; ir += mr) { /* IR */
+						const char *as = apack + ir * kc * es;
+						char *crow = c + ((ic + ir) * g->n + jc) * es;
+						size_t mrr = min_sz(mr, mc - ir);
+
+						for (size_t jr = 0; jr < nc; jr += nr) /* JR */
+							pa->ukr(kc, as, bblk + jr * kc * es,
+								crow + jr * es, g->n, pc > 0, mrr,
+								min_sz(nr, nc - jr));
+					}
 				}
 			}
 		}
 	}
 }
 
-/* Packing bytes for one thread's rows × cols, each buffer 64-byte rounded. */
+/* Packing bytes for one thread's rows × cols, each buffer page-rounded. */
 static void part_bytes(const struct plan *pl, size_t rows, size_t cols, size_t *abytes,
 		       size_t *bbytes)
 {
 	size_t kc = min_sz(pl->kc, pl->g->k);
 
 	*abytes = round_up(round_up(min_sz(pl->mc, rows), pl->pa->mr) * kc * pl->es, 4096);
-	*bbytes = round_up(round_up(min_sz(pl->nc, cols), pl->pa->nr) * kc * pl->es, 4096);
+	*bbytes = round_up(round_up(min_sz(PANEL_COLS, cols), pl->pa->nr) * kc * pl->es, 4096);
 }
 
 /* ---- packing arena ------------------------------------------------------- */
