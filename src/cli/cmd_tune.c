@@ -278,9 +278,11 @@ int cmd_tune(int argc, char **argv)
 				else if (!strcmp(tok, "f64"))
 					want[1] = 1;
 				else {
+					/* print before freeing: tok points into list */
+					int rc = tkp_cli_usage("tune", "--dtype: '%s' is not f32 or f64",
+							       tok);
 					free(list);
-					return tkp_cli_usage("tune", "--dtype: '%s' is not f32 or f64",
-							     tok);
+					return rc;
 				}
 			}
 			free(list);
