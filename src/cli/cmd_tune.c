@@ -279,10 +279,10 @@ int cmd_tune(int argc, char **argv)
 					want[1] = 1;
 				else {
 					/* print before freeing: tok points into list */
-					int rc = tkp_cli_usage("tune", "--dtype: '%s' is not f32 or f64",
+					int urc = tkp_cli_usage("tune", "--dtype: '%s' is not f32 or f64",
 							       tok);
 					free(list);
-					return rc;
+					return urc;
 				}
 			}
 			free(list);
