@@ -72,7 +72,8 @@ tests_fuzz_replay_groups_CPPFLAGS = $(AM_CPPFLAGS) -DTKP_FUZZ_NAME='"groups"'
 tests_fuzz_replay_groups_LDADD = libtkpcore.la
 TESTS += tests/fuzz_replay_csv tests/fuzz_replay_profile tests/fuzz_replay_groups
 
-EXTRA_DIST += fuzz/run.sh fuzz/nopapi/config.h fuzz/corpus fuzz/regress tests/README.md
+EXTRA_DIST += fuzz/run.sh fuzz/nopapi/config.h fuzz/corpus fuzz/regress tests/README.md \
+	.ci/tsan.supp
 
 # ---- faults: write errors, memory, signals, hostile paths and inputs -------
 TESTS += tests/cli_faults.sh

@@ -335,6 +335,12 @@ static void test_large_shapes(void)
 		{515, 517, 1031},
 	};
 
+	/* TKP_TEST_QUICK (the CI's TSan stage, where these take minutes):
+	 * left to the plain and ASan runs of make check */
+	if (getenv("TKP_TEST_QUICK") && *getenv("TKP_TEST_QUICK")) {
+		skip("TKP_TEST_QUICK is set", "large non-square shapes");
+		return;
+	}
 	for (size_t bi = 0; bi < sizeof big / sizeof big[0]; bi++)
 		for (int dt = TKP_F32; dt <= TKP_F64; dt++) {
 			struct problem p;
