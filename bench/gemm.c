@@ -40,6 +40,7 @@
 #endif
 
 #include "kernels.h"
+#include "pin.h"
 #include "tkprofile.h"
 
 static double now(void)
@@ -120,24 +121,11 @@ struct peak_arg {
 	double flops;
 };
 
-static void pin(int cpu)
-{
-#ifdef HAVE_PTHREAD_SETAFFINITY_NP
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	(void)pthread_setaffinity_np(pthread_self(), sizeof set, &set);
-#else
-	(void)cpu;
-#endif
-}
-
 static void *peak_thread(void *arg)
 {
 	struct peak_arg *p = arg;
 
-	pin(p->cpu);
+	tkp_pin_self(p->cpu);
 	p->flops = peak_one();
 	return NULL;
 }

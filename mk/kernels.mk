@@ -7,6 +7,7 @@ libtkpcore_la_SOURCES += \
 	src/kernels/kernels.h \
 	src/kernels/registry.c \
 	src/kernels/isa.c \
+	src/kernels/pin.c src/kernels/pin.h \
 	src/kernels/naive.c \
 	src/kernels/simd_rows.c src/kernels/simd_rows.h src/kernels/simd_tmpl.h \
 	src/kernels/simd.c \

@@ -76,7 +76,7 @@ typedef struct sweep_state {
 	tkp_config *cfg;
 	size_t ncfg;
 	unsigned char *done;   /* per config: 1 if in sweep.csv already */
-	double *predicted;     /* per config: predicted seconds, NAN unknown */
+	double *predicted;     /* per config: predicted seconds (see repredict) */
 	double *gflops_seen;   /* per config: measured GFLOP/s, NAN until run */
 	int tty, quiet;
 } sweep_state;
@@ -254,6 +254,21 @@ static double predict(const sweep_state *s, size_t i, const tkp_plan *p, int pas
 	if (runs > p->max_reps + 1 + passes)
 		runs = p->max_reps + 1 + passes;
 	return t1 * runs;
+}
+
+/* Refreshes s->predicted for the configurations a new measurement of
+ * `like` can change (same kernel, dtype and threads; all when like is
+ * NULL).  Keeping the predictions makes the ETA a sum, not a re-prediction
+ * of the whole plan after every row (cubic in the plan's size). */
+static void repredict(sweep_state *s, const tkp_config *like, const tkp_plan *p, int passes)
+{
+	for (size_t j = 0; j < s->ncfg; j++) {
+		const tkp_config *c = &s->cfg[j];
+		if (s->done[j] || (like && (c->kernel != like->kernel || c->dtype != like->dtype ||
+					    c->threads != like->threads)))
+			continue;
+		s->predicted[j] = predict(s, j, p, passes);
+	}
 }
 
 static void fmt_duration(char *buf, size_t len, double s)
@@ -712,6 +727,7 @@ int cmd_sweep(int argc, char **argv)
 	{
 		size_t k = 0;
 		int passes = mo.counters ? tkp_counters_passes(ctr) : 0;
+		repredict(&s, NULL, &plan, passes);
 		for (size_t i = 0; i < s.ncfg && !tkp_cli_interrupted; i++) {
 			tkp_config *cf = &s.cfg[i];
 			char label[128], res[160];
@@ -733,16 +749,16 @@ int cmd_sweep(int argc, char **argv)
 				skipped++;
 				continue;
 			}
-			pred = predict(&s, i, &plan, passes);
+			pred = s.predicted[i];
 			for (size_t j = i; j < s.ncfg; j++)
 				if (!s.done[j])
-					eta += predict(&s, j, &plan, passes);
+					eta += s.predicted[j];
 			/* the budget is for measuring: simulation time is not charged */
 			if (plan.budget_s > 0 && tkp_timer_now() - t_start - sim_s + pred > plan.budget_s) {
 				char d[32];
 				fmt_duration(d, sizeof d, pred);
 				tkp_cli_note("%stkprofile: sweep: skipped %s: predicted %s would exceed "
-					     "the %.0f s budget",
+					     "the %g s budget",
 					     s.tty && !s.quiet ? "\r\033[K" : "", label, d, plan.budget_s);
 				skipped++;
 				continue;
@@ -798,6 +814,7 @@ int cmd_sweep(int argc, char **argv)
 			ran++;
 			s.done[i] = 1;
 			s.gflops_seen[i] = r.gflops;
+			repredict(&s, cf, &plan, passes);
 			tkp_fmt(res, sizeof res, "%.3g GFLOP/s, %.3g ms%s%s", r.gflops, r.time_s * 1e3,
 				r.counter_source == TKP_SRC_SIM ? ", simulated" : "",
 				r.verified == 0 ? ", VERIFICATION FAILED" : "");

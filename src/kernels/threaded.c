@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "kernels.h"
+#include "pin.h"
 #include "simd_rows.h"
 
 /* Blocks of C per thread: enough slack to even out uneven progress, few
@@ -46,14 +47,6 @@ struct team {
 	atomic_int stop;    /* set when the team could not be formed */
 };
 
-/* The caller's own affinity, put back when the call returns. */
-struct caller_mask {
-#ifdef HAVE_PTHREAD_SETAFFINITY_NP
-	cpu_set_t set;
-#else
-	int unused;
-#endif
-};
 
 struct worker {
 	struct team *team;
@@ -89,28 +82,11 @@ static void team_work(struct team *t, void *pack)
 	}
 }
 
-/* Pins the calling thread to one CPU; a no-op for cpu < 0 or without
- * pthread_setaffinity_np. */
-static void pin_self(int cpu)
-{
-#ifdef HAVE_PTHREAD_SETAFFINITY_NP
-	cpu_set_t set;
-
-	if (cpu < 0)
-		return;
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	(void)pthread_setaffinity_np(pthread_self(), sizeof set, &set);
-#else
-	(void)cpu;
-#endif
-}
-
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
 
-	pin_self(w->cpu);
+	tkp_pin_self(w->cpu);
 	team_work(w->team, w->pack);
 	return NULL;
 }
@@ -136,49 +112,6 @@ static void team_grid(struct team *t, int nt)
 	t->nblocks = div_up(t->g->m, t->bm) * t->nbn;
 }
 
-/*
- * Plans pinning: the caller's affinity mask goes to *saved, the first CPU
- * in it to *caller_cpu and the next ones to w[i].cpu.  All stay -1 (and
- * *saved unused) when the mask has fewer CPUs than threads, since two
- * pinned threads sharing a CPU would serialise, or the build cannot pin.
- */
-static void team_cpus(struct worker *w, int nworkers, int *caller_cpu, struct caller_mask *saved)
-{
-	*caller_cpu = -1;
-	for (int i = 0; i < nworkers; i++)
-		w[i].cpu = -1;
-#ifdef HAVE_PTHREAD_SETAFFINITY_NP
-	long online = sysconf(_SC_NPROCESSORS_ONLN);
-	int next = -1;
-
-	if (online < nworkers + 1 ||
-	    pthread_getaffinity_np(pthread_self(), sizeof saved->set, &saved->set) != 0 ||
-	    CPU_COUNT(&saved->set) < nworkers + 1)
-		return;
-	for (int cpu = 0; cpu < CPU_SETSIZE && next < nworkers; cpu++) {
-		if (!CPU_ISSET(cpu, &saved->set))
-			continue;
-		if (next < 0)
-			*caller_cpu = cpu;
-		else
-			w[next].cpu = cpu;
-		next++;
-	}
-#else
-	(void)saved;
-#endif
-}
-
-/* Gives the caller back the affinity mask team_cpus saved. */
-static void caller_restore(const struct caller_mask *saved)
-{
-#ifdef HAVE_PTHREAD_SETAFFINITY_NP
-	(void)pthread_setaffinity_np(pthread_self(), sizeof saved->set, &saved->set);
-#else
-	(void)saved;
-#endif
-}
-
 int tkp_gemm_threaded_isa(const tkp_gemm *g, tkp_isa isa)
 {
 	int nt = g->threads > 0 ? g->threads : 1;
@@ -188,7 +121,8 @@ int tkp_gemm_threaded_isa(const tkp_gemm *g, tkp_isa isa)
 		.b = g->block > 0 ? (size_t)g->block : (size_t)tkp_kernel_default_block(g->dtype),
 	};
 	struct worker *w = NULL;
-	struct caller_mask saved;
+	tkp_pin_saved saved = {0};
+	int *cpus = NULL;
 	char *packs = NULL;
 	size_t pack_sz;
 	int made = 0, caller_cpu = -1, err = 0;
@@ -208,11 +142,15 @@ int tkp_gemm_threaded_isa(const tkp_gemm *g, tkp_isa isa)
 	}
 	if (nt > 1) {
 		w = calloc((size_t)nt - 1, sizeof *w);
-		if (!w) {
+		cpus = malloc((size_t)nt * sizeof *cpus);
+		if (!w || !cpus) {
 			err = TKP_ENOMEM;
 			goto fail;
 		}
-		team_cpus(w, nt - 1, &caller_cpu, &saved);
+		tkp_pin_plan(&saved, nt, cpus);
+		caller_cpu = cpus[0];
+		for (int i = 0; i < nt - 1; i++)
+			w[i].cpu = cpus[i + 1];
 	}
 	for (; made < nt - 1; made++) {
 		w[made].team = &t;
@@ -225,14 +163,14 @@ int tkp_gemm_threaded_isa(const tkp_gemm *g, tkp_isa isa)
 			goto fail;
 		}
 	}
-	pin_self(caller_cpu);
+	tkp_pin_self(caller_cpu);
 	team_work(&t, packs);
 
 fail:
 	for (int i = 0; i < made; i++)
 		pthread_join(w[i].tid, NULL);
-	if (caller_cpu >= 0)
-		caller_restore(&saved);
+	tkp_pin_restore(&saved);
+	free(cpus);
 	free(w);
 	free(packs);
 	return err;

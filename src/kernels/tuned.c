@@ -60,6 +60,7 @@
 #include <unistd.h>
 
 #include "kernels.h"
+#include "pin.h"
 
 #ifdef TKP_HAVE_X86_SIMD
 #include <immintrin.h>
@@ -645,54 +646,14 @@ struct member {
 	int cpu; /* CPU to pin to, or -1 */
 };
 
-static void pin_self(int cpu)
-{
-#ifdef HAVE_PTHREAD_SETAFFINITY_NP
-	cpu_set_t set;
-
-	if (cpu < 0)
-		return;
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	(void)pthread_setaffinity_np(pthread_self(), sizeof set, &set);
-#else
-	(void)cpu;
-#endif
-}
-
 static void *member_main(void *arg)
 {
 	struct member *w = arg;
 
-	pin_self(w->cpu);
+	tkp_pin_self(w->cpu);
 	gemm_part(w->pl, w->i0, w->i1, w->j0, w->j1, w->apack, w->bpack);
 	return NULL;
 }
-
-/*
- * CPUs for nt members from the caller's affinity mask (saved in *saved,
- * *have_saved = 1): one each, member 0 (the caller) first; all -1 when the
- * mask has fewer CPUs than members (two pinned threads on one CPU would
- * serialise).  Same policy as threaded.c.
- */
-#ifdef HAVE_PTHREAD_SETAFFINITY_NP
-static void team_cpus(struct member *w, int nt, cpu_set_t *saved, int *have_saved)
-{
-	long online = sysconf(_SC_NPROCESSORS_ONLN);
-	int next = 0;
-
-	*have_saved = 0;
-	for (int i = 0; i < nt; i++)
-		w[i].cpu = -1;
-	if (nt < 2 || online < nt || pthread_getaffinity_np(pthread_self(), sizeof *saved, saved) != 0 ||
-	    CPU_COUNT(saved) < nt)
-		return;
-	*have_saved = 1;
-	for (int cpu = 0; cpu < CPU_SETSIZE && next < nt; cpu++)
-		if (CPU_ISSET(cpu, saved))
-			w[next++].cpu = cpu;
-}
-#endif
 
 int tkp_gemm_tuned_isa(const tkp_gemm *g, tkp_isa isa)
 {
@@ -703,10 +664,7 @@ int tkp_gemm_tuned_isa(const tkp_gemm *g, tkp_isa isa)
 	char *buf = NULL;
 	double flop;
 	int nt = g->threads > 0 ? g->threads : 1, made = 1, mine = 0, err = 0;
-#ifdef HAVE_PTHREAD_SETAFFINITY_NP
-	cpu_set_t saved;
-	int have_saved = 0;
-#endif
+	tkp_pin_saved saved = {0};
 
 	if (!pa || isa > tkp_isa_supported())
 		return TKP_ENOTSUP;
@@ -757,10 +715,15 @@ int tkp_gemm_tuned_isa(const tkp_gemm *g, tkp_isa isa)
 			.cpu = -1,
 		};
 	}
-#ifdef HAVE_PTHREAD_SETAFFINITY_NP
-	if (!getenv("TKP_TUNED_NOPIN"))
-		team_cpus(w, nt, &saved, &have_saved);
-#endif
+	if (nt > 1 && !getenv("TKP_TUNED_NOPIN")) {
+		int *cpus = malloc((size_t)nt * sizeof *cpus);
+		if (cpus) { /* no memory: run unpinned */
+			tkp_pin_plan(&saved, nt, cpus);
+			for (int t = 0; t < nt; t++)
+				w[t].cpu = cpus[t];
+			free(cpus);
+		}
+	}
 	for (; made < nt; made++)
 		if (pthread_create(&w[made].tid, NULL, member_main, &w[made]) != 0) {
 			/* Do the rest here rather than fail half-done: C must be
@@ -770,14 +733,11 @@ int tkp_gemm_tuned_isa(const tkp_gemm *g, tkp_isa isa)
 					  w[t].bpack);
 			break;
 		}
-	pin_self(w[0].cpu);
+	tkp_pin_self(w[0].cpu);
 	gemm_part(&pl, w[0].i0, w[0].i1, w[0].j0, w[0].j1, w[0].apack, w[0].bpack);
 	for (int t = 1; t < made; t++)
 		pthread_join(w[t].tid, NULL);
-#ifdef HAVE_PTHREAD_SETAFFINITY_NP
-	if (have_saved)
-		(void)pthread_setaffinity_np(pthread_self(), sizeof saved, &saved);
-#endif
+	tkp_pin_restore(&saved);
 fail:
 	if (w != &one)
 		free(w);
