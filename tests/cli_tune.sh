@@ -25,15 +25,16 @@ else
 	not_ok "--save wrote the file" "$(cat "$conf")"
 fi
 
-# A hand-written line is what the kernel uses (MC/NC round to MR/NR).
-printf '# comment\n%s f64 64 96 48\ngarbage line\n' "$path" >"$conf"
+# A hand-written line is what the kernel uses (MC/NC round to MR/NR;
+# 72 and 48 are multiples of every path's f64 MR and NR: 4, 6, 8 and 8, 24).
+printf '# comment\n%s f64 72 96 48\ngarbage line\n' "$path" >"$conf"
 expect_exit 0 "tune --show with a file" "$TKP_BIN" tune --show
-grep_out "f64: MC=64 KC=96 NC=48" "tuned reads the saved blocking"
+grep_out "f64: MC=72 KC=96 NC=48" "tuned reads the saved blocking"
 expect_exit 0 "run tuned with the saved blocking" "$TKP_BIN" run --kernel tuned --size 131x77x301 \
 	--counters none --min-time 0.01 --format csv
 grep_out "^tuned,f64,131,77,301,.*,1,[0-9.e-]*$" "and still verifies"
 TKP_TUNED_KC=32 expect_exit 0 "TKP_TUNED_KC overrides the file" "$TKP_BIN" tune --show
-grep_out "f64: MC=64 KC=32 NC=48" "environment wins over the file"
+grep_out "f64: MC=72 KC=32 NC=48" "environment wins over the file"
 
 expect_exit 2 "tune --dtype f16" "$TKP_BIN" tune --dtype f16
 expect_exit 2 "tune --size 3" "$TKP_BIN" tune --size 3

@@ -187,12 +187,18 @@ static int simulate(tkp_sim *s, const char *kname, size_t n, int block, int thre
 	return tkp_sim_run(s, k, TKP_F64, n, n, n, block, threads, 42, r, why, whylen);
 }
 
+/* equal counts, or both not measured */
+static int same_count(double x, double y)
+{
+	return (isnan(x) && isnan(y)) || x == y;
+}
+
 static void test_simulations(void)
 {
 	tkp_sim_opts o = {.exe = tkprofile_bin(), .timeout_s = 300, .parallel = 1};
 	tkp_sim *s = NULL;
 	tkp_result a, b, naive, blocked, simd, t1, t2;
-	char why[1024], simtmp[512], bin[600], cmd[1400];
+	char why[1024], simtmp[512], bin[600], cmd[2600];
 	int rc;
 
 	/* simulate a private copy: a rebuild of the tree's tkprofile during
@@ -216,22 +222,19 @@ static void test_simulations(void)
 	if (rc)
 		return;
 
-	/* Instructions are reproducible to the last count.  Miss counts are
-	 * not quite: between identical runs L1 misses at naive 64 were seen
-	 * to differ by ~2% (1026 vs 1049-1051) on a loaded machine; the cause
-	 * is not found yet (see issue 9), so they are held to 5% here. */
+	/* Single-threaded, every count is reproducible to the last one (it
+	 * was not before issue 9's fixes: OpenBLAS's start-up threads and
+	 * address-space randomisation moved the heap between runs). */
 	rc = simulate(s, "naive", 64, 0, 1, &a, why, sizeof why);
 	ok(rc == 0, "naive 64 simulated (%s)", rc ? why : "ok");
 	rc = simulate(s, "naive", 64, 0, 1, &b, why, sizeof why);
 	ok(rc == 0 && a.counter_source == TKP_SRC_SIM, "again, counter_source sim");
 	ok(a.counters[TKP_M_INSTRUCTIONS] == b.counters[TKP_M_INSTRUCTIONS],
 	   "two runs, exactly the same instructions (%.0f)", a.counters[TKP_M_INSTRUCTIONS]);
-	ok(fabs(a.counters[TKP_M_L1_DCM] - b.counters[TKP_M_L1_DCM]) <= 0.05 * a.counters[TKP_M_L1_DCM] &&
-	       (isnan(a.counters[TKP_M_L2_DCM]) ||
-		fabs(a.counters[TKP_M_L2_DCM] - b.counters[TKP_M_L2_DCM]) <= 0.05 * a.counters[TKP_M_L2_DCM] + 16) &&
-	       (isnan(a.counters[TKP_M_L3_TCM]) ||
-		fabs(a.counters[TKP_M_L3_TCM] - b.counters[TKP_M_L3_TCM]) <= 0.05 * a.counters[TKP_M_L3_TCM] + 16),
-	   "two runs, miss counts within 5%% (l1_dcm %.0f vs %.0f, l2_dcm %.0f vs %.0f, l3_tcm %.0f vs %.0f)",
+	ok(same_count(a.counters[TKP_M_L1_DCM], b.counters[TKP_M_L1_DCM]) &&
+	       same_count(a.counters[TKP_M_L2_DCM], b.counters[TKP_M_L2_DCM]) &&
+	       same_count(a.counters[TKP_M_L3_TCM], b.counters[TKP_M_L3_TCM]),
+	   "two runs, exactly the same misses (l1_dcm %.0f vs %.0f, l2_dcm %.0f vs %.0f, l3_tcm %.0f vs %.0f)",
 	   a.counters[TKP_M_L1_DCM], b.counters[TKP_M_L1_DCM], a.counters[TKP_M_L2_DCM],
 	   b.counters[TKP_M_L2_DCM], a.counters[TKP_M_L3_TCM], b.counters[TKP_M_L3_TCM]);
 	ok(isnan(a.counters[TKP_M_CYCLES]) && isnan(a.counters[TKP_M_FP_OPS]),
@@ -240,16 +243,39 @@ static void test_simulations(void)
 	ok(a.counters[TKP_M_INSTRUCTIONS] > 64.0 * 64 * 64 && a.counters[TKP_M_INSTRUCTIONS] < 64.0 * 64 * 64 * 20,
 	   "instructions scale with the work of one call (%.0f for 64³)", a.counters[TKP_M_INSTRUCTIONS]);
 
-	/* worker threads are collected: the same work on 2 threads counts
-	 * about the same instructions as on 1 */
+	/* Worker threads are collected, and the warm-up's workers are not:
+	 * the same work on 2 threads counts about the same instructions as
+	 * on 1, plus the team's creation (the warm-up's worker costs once
+	 * leaked into the count and nearly doubled it).  Again on 2 threads:
+	 * instructions and misses repeat to within 0.1% and 1% (not exactly:
+	 * valgrind runs one thread at a time and hands over at system calls
+	 * as real time has it, which decides who takes which block). */
 	rc = simulate(s, "threaded", 128, 32, 1, &t1, why, sizeof why);
 	if (!rc)
 		rc = simulate(s, "threaded", 128, 32, 2, &t2, why, sizeof why);
-	ok(rc == 0, "threaded 128 on 1 and 2 threads simulated (%s)", rc ? why : "ok");
+	if (!rc)
+		rc = simulate(s, "threaded", 128, 32, 2, &b, why, sizeof why);
+	ok(rc == 0, "threaded 128 on 1, 2 and 2 threads simulated (%s)", rc ? why : "ok");
 	ok(!rc && fabs(t2.counters[TKP_M_INSTRUCTIONS] / t1.counters[TKP_M_INSTRUCTIONS] - 1) < 0.10 &&
 	       !(t2.counter_flags & TKP_CF_CALLER_ONLY),
-	   "2 threads: the workers' share is counted (%.0f vs %.0f instructions)",
+	   "2 threads: the workers' share is counted once (%.0f vs %.0f instructions)",
 	   t2.counters[TKP_M_INSTRUCTIONS], t1.counters[TKP_M_INSTRUCTIONS]);
+	ok(!rc && fabs(t2.counters[TKP_M_INSTRUCTIONS] - b.counters[TKP_M_INSTRUCTIONS]) <=
+			  0.001 * t2.counters[TKP_M_INSTRUCTIONS] &&
+	       fabs(t2.counters[TKP_M_L1_DCM] - b.counters[TKP_M_L1_DCM]) <= 0.01 * t2.counters[TKP_M_L1_DCM],
+	   "2 threads twice: instructions within 0.1%% (%.0f vs %.0f), L1 misses within 1%% (%.0f vs %.0f)",
+	   t2.counters[TKP_M_INSTRUCTIONS], b.counters[TKP_M_INSTRUCTIONS], t2.counters[TKP_M_L1_DCM],
+	   b.counters[TKP_M_L1_DCM]);
+
+	/* tuned's workers too (n = 200: below ~4 Mflop a thread it runs
+	 * fewer threads) */
+	rc = simulate(s, "tuned", 200, 0, 1, &t1, why, sizeof why);
+	if (!rc)
+		rc = simulate(s, "tuned", 200, 0, 2, &t2, why, sizeof why);
+	ok(rc == 0 && !(t2.counter_flags & TKP_CF_CALLER_ONLY) &&
+	       fabs(t2.counters[TKP_M_INSTRUCTIONS] / t1.counters[TKP_M_INSTRUCTIONS] - 1) < 0.10,
+	   "tuned on 2 threads: the worker's share is counted (%.0f vs %.0f instructions%s%s)",
+	   t2.counters[TKP_M_INSTRUCTIONS], t1.counters[TKP_M_INSTRUCTIONS], rc ? ": " : "", rc ? why : "");
 
 	/* the textbook relations at n = 256 */
 	rc = simulate(s, "naive", 256, 0, 1, &naive, why, sizeof why);
@@ -303,7 +329,13 @@ static void test_simulations(void)
 		   "a failing child: ECOUNTERS and its status (%s)", why);
 		tkp_sim_close(s);
 	}
-	ok(rmdir(simtmp) == 0, "nothing left behind in TMPDIR (%s)", simtmp);
+	if (!ok(rmdir(simtmp) == 0, "nothing left behind in TMPDIR (%s)", simtmp)) {
+		/* name what was left, for the log */
+		char ls[sizeof simtmp + 40];
+		snprintf(ls, sizeof ls, "ls -la '%s' | sed 's/^/# /'", simtmp);
+		if (system(ls)) {
+		}
+	}
 }
 
 int main(void)

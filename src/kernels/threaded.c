@@ -82,6 +82,8 @@ static void team_work(struct team *t, void *pack)
 	}
 }
 
+/* The name is known to simulated counters (src/lib/sim.c), which switch
+ * collection on in worker threads by it; tuned.c's entry has it too. */
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;

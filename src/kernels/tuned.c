@@ -646,7 +646,9 @@ struct member {
 	int cpu; /* CPU to pin to, or -1 */
 };
 
-static void *member_main(void *arg)
+/* Named worker_main like threaded.c's: simulated counters (src/lib/sim.c)
+ * switch collection on in worker threads by that name. */
+static void *worker_main(void *arg)
 {
 	struct member *w = arg;
 
@@ -725,7 +727,7 @@ int tkp_gemm_tuned_isa(const tkp_gemm *g, tkp_isa isa)
 		}
 	}
 	for (; made < nt; made++)
-		if (pthread_create(&w[made].tid, NULL, member_main, &w[made]) != 0) {
+		if (pthread_create(&w[made].tid, NULL, worker_main, &w[made]) != 0) {
 			/* Do the rest here rather than fail half-done: C must be
 			 * complete whatever the machine allows. */
 			for (int t = made; t < nt; t++)

@@ -813,7 +813,13 @@ static void diagnose_cpu(void)
 		tkp_fmt(cpu.fix, sizeof cpu.fix, "install a PAPI built with perf_event support (Debian: libpapi-dev)");
 		return;
 	}
-	if (!ci->disabled) {
+	pmu = core_pmu_present();
+	/* PAPI can enable the component where the kernel has perf_event but
+	 * no CPU PMU (a KVM guest without a virtual PMU: only software,
+	 * tracepoint and breakpoint PMUs are listed); every hardware event
+	 * then fails as "no such event", which reads like a group-file
+	 * problem.  Name the real cause instead. */
+	if (!ci->disabled && pmu != 0) {
 		cpu.enabled = 1;
 		return;
 	}
@@ -828,11 +834,19 @@ static void diagnose_cpu(void)
 		h = strlen(vendor) / 2;
 		if (h && vendor[h] == ' ' && !strncmp(vendor, vendor + h + 1, h))
 			vendor[h] = '\0';
+		/* ... and "KVMKVMKVM" too: a name repeated without spaces */
+		for (size_t p = 1, len = strlen(vendor); p <= len / 2; p++)
+			if (len % p == 0 && !strncmp(vendor, vendor + p, len - p)) {
+				vendor[p] = '\0';
+				break;
+			}
 	}
-	pmu = core_pmu_present();
 	paranoid_fix(pfix, sizeof pfix);
-	tkp_fmt(cpu.reason, sizeof cpu.reason, "PAPI's perf_event component is disabled (\"%s\")",
-		ci->disabled_reason);
+	if (ci->disabled)
+		tkp_fmt(cpu.reason, sizeof cpu.reason, "PAPI's perf_event component is disabled (\"%s\")",
+			ci->disabled_reason);
+	else
+		tkp_fmt(cpu.reason, sizeof cpu.reason, "PAPI's perf_event component is enabled, but has no hardware events");
 	if (ci->disabled == PAPI_EPERM || strstr(ci->disabled_reason, "paranoid") ||
 	    strstr(ci->disabled_reason, "ermission")) {
 		cat(cpu.reason, sizeof cpu.reason, ": the kernel refuses unprivileged counting (kernel.perf_event_paranoid=%d)",
@@ -844,7 +858,10 @@ static void diagnose_cpu(void)
 		cat(cpu.reason, sizeof cpu.reason,
 		    ": the kernel exposes no CPU PMU (no cpu in /sys/bus/event_source/devices) in this virtual machine%s%s%s",
 		    vendor[0] ? " (" : "", vendor, vendor[0] ? ")" : "");
-		tkp_fmt(cpu.fix, sizeof cpu.fix, "no PMU exposed in this virtual machine: run on bare metal or enable the vPMU");
+		tkp_fmt(cpu.fix, sizeof cpu.fix,
+			"no PMU exposed in this virtual machine: run on bare metal or enable the vPMU (KVM/QEMU: "
+			"-cpu host with pmu=on; clouds: an instance type that exposes it); --counters sim "
+			"simulates the cache counts meanwhile");
 	} else if (pmu == 0) {
 		cat(cpu.reason, sizeof cpu.reason, ": the kernel exposes no CPU PMU (no cpu in /sys/bus/event_source/devices)");
 		tkp_fmt(cpu.fix, sizeof cpu.fix,
@@ -1200,6 +1217,10 @@ static int choose(tkp_counters *c, int si, int dtype, char *why, size_t whylen)
 			}
 			s->cidx = PAPI_get_event_component(s->code);
 			ci = PAPI_get_component_info(s->cidx);
+			if (s->cidx == cpu.cidx && !cpu.enabled) {
+				causes_add(cs, tok[i], cpu.reason, cpu.fix);
+				continue;
+			}
 			if (ci && ci->disabled) {
 				if (s->cidx == cpu.cidx) {
 					causes_add(cs, tok[i], cpu.reason, cpu.fix);
@@ -1213,7 +1234,11 @@ static int choose(tkp_counters *c, int si, int dtype, char *why, size_t whylen)
 			if (PAPI_query_event(s->code) != PAPI_OK) {
 				const PAPI_hw_info_t *hw = PAPI_get_hardware_info();
 
-				if (!strncasecmp(tok[i], "PAPI_", 5)) {
+				if (cpu.cidx >= 0 && !cpu.enabled) {
+					/* no CPU counters at all: that is the reason */
+					tkp_strlcpy(w, cpu.reason, sizeof w);
+					tkp_strlcpy(f, cpu.fix, sizeof f);
+				} else if (!strncasecmp(tok[i], "PAPI_", 5)) {
 					tkp_fmt(w, sizeof w, "PAPI has no %s preset for this CPU (%s, family %d model %d)",
 						tok[i], hw ? hw->vendor_string : "?", hw ? hw->cpuid_family : 0,
 						hw ? hw->cpuid_model : 0);

@@ -2,7 +2,7 @@
  * sim.c - simulated cache counters through valgrind's callgrind (see
  * sim.h for what is simulated and its limits).
  *
- * valgrind is run as a program: fork and execv, no shell; stdin and stdout
+ * valgrind is run as a program: fork and execve, no shell; stdin and stdout
  * of the child are /dev/null and its stderr goes to a file in a private
  * temporary directory, whose last lines become the error text when a
  * simulation fails.  Each simulation has a timeout and can be stopped
@@ -21,6 +21,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#ifdef __linux__
+#include <sys/personality.h>
+#endif
 #include <time.h>
 #include <unistd.h>
 
@@ -40,11 +43,12 @@
 #include "timer.h"
 #include "util.h"
 
-/* The threaded kernel's thread entry (a static function of
- * src/kernels/threaded.c).  Collection is per thread and starts off in a
- * new thread, so worker threads are toggled on by this name; if it is
- * renamed, tkp_sim_run sees no costs under it and flags the row as
- * covering the calling thread only, rather than counting less silently. */
+/* The thread entry of our threaded kernels (static functions of that name
+ * in src/kernels/threaded.c and tuned.c).  Collection is per thread and
+ * starts off in a new thread, so worker threads are toggled on by this
+ * name; if one is renamed, tkp_sim_run sees no costs under it and flags
+ * the row as covering the calling thread only, rather than counting less
+ * silently. */
 #define TKP_SIM_WORKER_FN "worker_main"
 
 struct tkp_sim {
@@ -58,6 +62,7 @@ struct tkp_sim {
 	double timeout_s;
 	int parallel;
 	volatile int *stop;
+	char **envp; /* the children's environment (child_env) */
 };
 
 /* ---- geometry ------------------------------------------------------------- */
@@ -322,9 +327,46 @@ static int find_program(const char *name, char *buf, size_t len)
 	return -1;
 }
 
+extern char **environ;
+
+/*
+ * The simulated children's environment: ours, with OpenBLAS held to one
+ * thread at start-up.  Its constructor otherwise starts a thread pool
+ * whose allocations interleave with the main thread's as the CPUs happen
+ * to be shared, so the heap, and with it which cache sets the matrices
+ * fall in, moved between identical runs (naive 64³: 39017 or 38945 L1 read
+ * misses, more often on a loaded machine).  The blas kernel still gets its
+ * threads: it sets the count on every call.  NULL when out of memory.
+ */
+static char **child_env(void)
+{
+	static const char *const set[] = {"OPENBLAS_NUM_THREADS=1", "OMP_NUM_THREADS=1"};
+	size_t n = 0, o = 0;
+	char **env;
+
+	while (environ && environ[n])
+		n++;
+	if (!(env = calloc(n + 3, sizeof *env)))
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		int ours = 0;
+		for (size_t j = 0; j < 2; j++)
+			if (!strncmp(environ[i], set[j], strcspn(set[j], "=") + 1))
+				ours = 1;
+		if (!ours)
+			env[o++] = environ[i];
+	}
+	env[o++] = (char *)set[0];
+	env[o++] = (char *)set[1];
+	env[o] = NULL;
+	return env;
+}
+
 /* Starts argv[0] = prog with stdin, stdout from /dev/null and stderr (and
- * stdout too if out_fd >= 0, stdout alone then) redirected; -1 on failure. */
-static pid_t spawn(const char *prog, char *const argv[], const char *errpath, int out_fd)
+ * stdout too if out_fd >= 0, stdout alone then) redirected, in envp (NULL:
+ * ours); -1 on failure. */
+static pid_t spawn(const char *prog, char *const argv[], char *const envp[], const char *errpath,
+		   int out_fd)
 {
 	static const char msg[] = "tkprofile: cannot execute valgrind\n";
 	pid_t pid;
@@ -332,13 +374,21 @@ static pid_t spawn(const char *prog, char *const argv[], const char *errpath, in
 	pid = fork();
 	if (pid != 0)
 		return pid;
-	/* child: async-signal-safe calls only until execv */
+	/* child: async-signal-safe calls only until execve */
+#ifdef __linux__
+	/* Without address-space randomisation: valgrind lays the guest out
+	 * from where the kernel put valgrind, so under ASLR the heap moves
+	 * between runs, the matrices land in other cache sets and L1 misses
+	 * of the same naive 64³ run varied by 1-2%.  Where personality() is
+	 * refused (seccomp), runs stay correct, only less repeatable. */
+	personality(ADDR_NO_RANDOMIZE);
+#endif
 	{
 		int in = open("/dev/null", O_RDONLY), out = out_fd >= 0 ? out_fd : open("/dev/null", O_WRONLY);
 		int e = errpath ? open(errpath, O_WRONLY | O_CREAT | O_TRUNC, 0600) : open("/dev/null", O_WRONLY);
 		if (in < 0 || out < 0 || e < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(e, 2) < 0)
 			_exit(127);
-		execv(prog, argv);
+		execve(prog, argv, envp ? envp : environ);
 		if (write(2, msg, sizeof msg - 1) < 0) {
 		}
 		_exit(127);
@@ -454,7 +504,7 @@ static int valgrind_version(const char *prog, char *buf, size_t len)
 	buf[0] = '\0';
 	if (pipe(fds) != 0)
 		return -1;
-	pid = spawn(prog, argv, NULL, fds[1]);
+	pid = spawn(prog, argv, NULL, NULL, fds[1]);
 	close(fds[1]);
 	if (pid < 0) {
 		close(fds[0]);
@@ -490,7 +540,8 @@ int tkp_sim_open(tkp_sim **out, const tkp_sim_opts *o, const tkp_sim_geometry *g
 		tkp_fmt(why, whylen, "no tkprofile binary to simulate");
 		return TKP_EINVAL;
 	}
-	if (!(s = calloc(1, sizeof *s))) {
+	if (!(s = calloc(1, sizeof *s)) || !(s->envp = child_env())) {
+		free(s);
 		tkp_fmt(why, whylen, "out of memory");
 		return TKP_ENOMEM;
 	}
@@ -538,13 +589,15 @@ int tkp_sim_open(tkp_sim **out, const tkp_sim_opts *o, const tkp_sim_geometry *g
 	*out = s;
 	return 0;
 fail:
+	free(s->envp);
 	free(s);
 	return rc;
 }
 
 static void remove_runs(const tkp_sim *s)
 {
-	static const char *const names[] = {"l2.cg", "l3.cg", "l2.err", "l3.err"};
+	/* x.cg.1: the warm-up's part, dumped at the marker (--dump-before) */
+	static const char *const names[] = {"l2.cg", "l3.cg", "l2.cg.1", "l3.cg.1", "l2.err", "l3.err"};
 	char p[PATH_MAX + 16];
 
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
@@ -559,6 +612,7 @@ void tkp_sim_close(tkp_sim *s)
 		return;
 	remove_runs(s);
 	rmdir(s->tmpdir);
+	free(s->envp);
 	free(s);
 }
 
@@ -617,13 +671,24 @@ static void build_args(const tkp_sim *s, arglist *a, const tkp_sim_cache *ll, co
 	arg(a, "%s", s->valgrind);
 	arg(a, "--tool=callgrind");
 	arg(a, "-q");
+	/* no gdbserver: its FIFOs in TMPDIR outlive a child killed on timeout */
+	arg(a, "--vgdb=no");
 	arg(a, "--cache-sim=yes");
 	arg(a, "--collect-atstart=no");
 #ifdef TKP_SIM_CLIENT_REQUESTS
 	arg(a, "--instr-atstart=no");
 #endif
+	/* No --fair-sched=yes: it made single-threaded miss counts vary
+	 * between identical runs (naive 64³: 39009 or 39311 L1 misses), and
+	 * threaded ones vary by a few in 10^4 with or without it. */
 	arg(a, "--toggle-collect=tkp_gemm_%s", k->name);
-	arg(a, "--zero-before=tkp_sim_child_mark");
+	/* The warm-up's costs go to a dump of their own (x.cg.1), and the
+	 * file read is the counted call alone.  --zero-before was not enough:
+	 * the costs of the warm-up's worker threads, gone by then, survived
+	 * it and were added to the counted call's (threaded 100³ on 2
+	 * threads: 1.74M instructions instead of 0.875M, or not, depending
+	 * on which thread did the warm-up's blocks). */
+	arg(a, "--dump-before=tkp_sim_child_mark");
 	if (toggle_workers)
 		arg(a, "--toggle-collect=%s", TKP_SIM_WORKER_FN);
 	arg(a, "--separate-threads=no");
@@ -712,7 +777,7 @@ int tkp_sim_run(tkp_sim *s, const tkp_kernel *k, tkp_dtype dt, size_t m, size_t 
 	for (int first = 0; first < nrun; first += s->parallel ? nrun : 1) {
 		int count = s->parallel ? nrun : 1;
 		for (int j = first; j < first + count; j++) {
-			pid[j] = spawn(s->valgrind, args[j].v, errp[j], -1);
+			pid[j] = spawn(s->valgrind, args[j].v, s->envp, errp[j], -1);
 			if (pid[j] < 0) {
 				tkp_fmt(why, whylen, "cannot start valgrind: %s", strerror(errno));
 				if (j > first)
@@ -794,8 +859,8 @@ done:
 
 /* ---- the child ----------------------------------------------------------------- */
 
-/* Entered between the warm-up and the counted call; callgrind zeroes its
- * costs here (--zero-before=tkp_sim_child_mark).  Never inlined, and not
+/* Entered between the warm-up and the counted call; callgrind dumps the
+ * warm-up's costs here (--dump-before=tkp_sim_child_mark).  Never inlined, and not
  * empty, so the entry is seen. */
 __attribute__((noinline)) void tkp_sim_child_mark(void)
 {
@@ -843,7 +908,7 @@ int tkp_sim_child(const tkp_kernel *k, tkp_dtype dt, size_t m, size_t n, size_t 
 	/* A warm-up call first, as measured runs have one: it faults in C and
 	 * the kernel's own buffers and leaves the simulated caches as a
 	 * repeated run finds them.  Its costs are discarded when the marker
-	 * is entered (--zero-before); the second call is the one counted. */
+	 * is entered (--dump-before); the second call is the one counted. */
 	if ((rc = tkp_kernel_run(k, &g)) != 0)
 		goto fail;
 	tkp_sim_child_mark();

@@ -6,7 +6,7 @@
  * child, `valgrind --tool=callgrind --cache-sim=yes --collect-atstart=no
  * --toggle-collect=tkp_gemm_<kernel> ... tkprofile run --sim-child ...`,
  * which allocates and fills A and B as a measured run does (same seed) and
- * calls the kernel twice: a warm-up, whose costs are zeroed, and the call
+ * calls the kernel twice: a warm-up, whose costs are dumped apart, and the call
  * that is counted (no repetitions, no verification; counts are per run, as
  * with hardware counters).  Collection is toggled on for the kernel
  * function (callees included) and,
@@ -31,7 +31,11 @@
  * the caches are modelled as LRU, write-allocate, without prefetchers; and
  * valgrind needs a power-of-two number of sets, so geometries are rounded
  * (tkp_sim_geometry.note says how).  Counts are deterministic: the same
- * configuration gives the same numbers run after run (single-threaded).
+ * configuration gives the same numbers run after run (valgrind is started
+ * without address-space randomisation, so the matrices fall in the same
+ * cache sets).  With threads, instructions repeat exactly and misses to a
+ * few in 10^4: valgrind serialises the threads, and where one blocks in a
+ * system call (creation, join) the hand-over depends on real time.
  */
 #ifndef TKP_SIM_H
 #define TKP_SIM_H
