@@ -102,6 +102,10 @@ int tkp_cli_open_sim(const char *cmd, const char *mode, const tkp_counters *ctr,
 /* Memory a configuration may use: MemAvailable (or 90% of physical memory
  * when /proc/meminfo is absent). */
 unsigned long long tkp_cli_mem_available(void);
+/* The text to add to an "out of memory" for configuration failures: under
+ * an address-space limit (ulimit -v) " (the address-space limit, ulimit
+ * -v, is N MiB)", which is usually the cause; else "".  buf is used. */
+const char *tkp_cli_enomem_hint(char *buf, size_t len);
 /* 0 when the configuration fits; otherwise, if say, prints how much it needs
  * and how much there is, and returns TKP_EXIT_USAGE. */
 int tkp_cli_check_fits(const char *cmd, tkp_dtype dt, size_t m, size_t n, size_t k, int say);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -259,6 +260,17 @@ unsigned long long tkp_cli_mem_available(void)
 	if (pages > 0 && psz > 0)
 		return (unsigned long long)pages * (unsigned long long)psz / 10 * 9;
 	return 1ull << 32;
+}
+
+const char *tkp_cli_enomem_hint(char *buf, size_t len)
+{
+	struct rlimit as;
+
+	if (getrlimit(RLIMIT_AS, &as) != 0 || as.rlim_cur == RLIM_INFINITY)
+		return "";
+	snprintf(buf, len, " (the address-space limit, ulimit -v, is %llu MiB)",
+		 (unsigned long long)as.rlim_cur >> 20);
+	return buf;
 }
 
 int tkp_cli_check_fits(const char *cmd, tkp_dtype dt, size_t m, size_t n, size_t k, int say)

@@ -252,9 +252,12 @@ int cmd_run(int argc, char **argv)
 				    sh.k, why);
 	}
 	if (rc) {
+		char hint[96];
+
 		tkp_counters_close(ctr);
 		tkp_sim_close(sim);
-		return tkp_cli_fail("run", "%s %zux%zux%zu: %s", k->name, sh.m, sh.n, sh.k, tkp_strerror(rc));
+		return tkp_cli_fail("run", "%s %zux%zux%zu: %s%s", k->name, sh.m, sh.n, sh.k, tkp_strerror(rc),
+				    rc == TKP_ENOMEM ? tkp_cli_enomem_hint(hint, sizeof hint) : "");
 	}
 	if (!strcmp(format, "csv")) {
 		tkp_csv_sweep_header(stdout);

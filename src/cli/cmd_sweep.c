@@ -506,6 +506,7 @@ int cmd_sweep(int argc, char **argv)
 	/* options that change the plan, applied in order after the profile */
 	struct { const char *key, *val; } over[32];
 	int nover = 0, resume = 0, no_plots = 0, reprobe = 0, c, rc = 0, exit_rc = 0, probe_failed = 0;
+	int made_out = 0; /* this run created DIR */
 	const char *profile = NULL, *out = NULL;
 	char err[1024], path[PATH_MAX], outbuf[PATH_MAX];
 	tkp_plan plan;
@@ -646,18 +647,22 @@ int cmd_sweep(int argc, char **argv)
 		rc = tkp_cli_usage("sweep", "--resume: %s", err);
 		goto done;
 	}
+	/* A sweep that fails before its first row (a full disk, say) takes
+	 * back the directory it created, so the same --out works next time
+	 * instead of holding an empty, unresumable directory. */
+	made_out = !resume && !tkp_path_exists(out);
 	if (tkp_mkdirs(out)) {
 		rc = tkp_cli_fail("sweep", "--out '%s': %s", out, strerror(errno));
 		goto done;
 	}
 	if (!resume && write_plan(out, &plan, err, sizeof err)) {
 		rc = tkp_cli_fail("sweep", "%s", err);
-		goto done;
+		goto unmake;
 	}
 	s.csv_fd = open(s.csv_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0666);
 	if (s.csv_fd < 0) {
 		rc = tkp_cli_fail("sweep", "%s: %s", s.csv_path, strerror(errno));
-		goto done;
+		goto unmake;
 	}
 	if (lseek(s.csv_fd, 0, SEEK_END) == 0) {
 		char *hdr = NULL;
@@ -669,7 +674,7 @@ int cmd_sweep(int argc, char **argv)
 			free(hdr);
 			if (ftruncate(s.csv_fd, 0)) {
 			}
-			goto done;
+			goto unmake;
 		}
 		free(hdr);
 	}
@@ -767,8 +772,11 @@ int cmd_sweep(int argc, char **argv)
 			rc = tkp_measure_kernel(cf->kernel, cf->dtype, cf->m, cf->n, cf->k, cf->block,
 						cf->threads, &mo, &r);
 			if (rc) {
-				tkp_cli_warn("sweep", "%s%s: %s; recorded as failed, continuing",
-					     s.tty ? "\r\033[K" : "", label, tkp_strerror(rc));
+				char hint[96];
+
+				tkp_cli_warn("sweep", "%s%s: %s%s; recorded as failed, continuing",
+					     s.tty ? "\r\033[K" : "", label, tkp_strerror(rc),
+					     rc == TKP_ENOMEM ? tkp_cli_enomem_hint(hint, sizeof hint) : "");
 				failed++;
 				rc = 0;
 				continue;
@@ -867,6 +875,22 @@ int cmd_sweep(int argc, char **argv)
 	 * files (a write error, say) is not a success */
 	if (!rc && probe_failed)
 		rc = TKP_EXIT_FAIL;
+	goto done;
+unmake:
+	/* nothing measured yet: remove what this run created (only then) */
+	if (made_out) {
+		char p[PATH_MAX];
+
+		if (s.csv_fd >= 0) {
+			close(s.csv_fd);
+			s.csv_fd = -1;
+			unlink(s.csv_path);
+		}
+		if (!tkp_path_join(p, sizeof p, out, "plan.prof"))
+			unlink(p);
+		if (rmdir(out) == 0)
+			tkp_cli_warn("sweep", "removed %s: nothing was measured into it", out);
+	}
 done:
 	if (s.csv_fd >= 0)
 		close(s.csv_fd);

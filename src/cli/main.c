@@ -167,8 +167,11 @@ int main(int argc, char **argv)
 
 	/* Under an address-space limit (ulimit -v) too small for OpenBLAS's
 	 * buffers, its worker threads retry mmap forever, and its exit handler
-	 * joins them: exit() would never return.  Everything is written and
-	 * flushed by now, so leave without the exit handlers. */
+	 * joins them: exit() would never return.  The blas kernel refuses
+	 * such calls now (blas.c); this stays as the second line of defence
+	 * (OpenBLAS called by other code of a program linking us does not
+	 * reach here, but ours might by another path).  Everything is written
+	 * and flushed by now, so leave without the exit handlers. */
 	if (getrlimit(RLIMIT_AS, &as) == 0 && as.rlim_cur != RLIM_INFINITY) {
 		fflush(NULL);
 		_exit(rc);

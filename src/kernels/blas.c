@@ -20,14 +20,56 @@
 
 #ifdef TKP_HAVE_CBLAS
 #include <cblas.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 extern void openblas_set_num_threads(int num_threads) __attribute__((weak));
+
+/*
+ * Under an address-space limit (ulimit -v), OpenBLAS asks for its packing
+ * buffer (128 MiB on x86-64 builds; one for the call, shared by its
+ * threads, and kept for later calls) and, refused, retries mmap forever:
+ * a sweep would hang, not fail.  So the first call is refused here, as
+ * out of memory, when the limit leaves less than that buffer plus the
+ * workers' stacks; without a limit, once a call got its buffer, or where
+ * /proc cannot tell how much is in use, OpenBLAS is called as usual.
+ * Measured here: 512³ on 1 or 2 threads ran at 330 MB (ulimit -v 330000)
+ * with 188 MiB in use before the first call, hung at 300 MB.
+ */
+static atomic_int blas_had_buffer;
+
+static int blas_room(int threads)
+{
+	const unsigned long long buffer = 128ull << 20, stack = 8ull << 20, slack = 16ull << 20;
+	struct rlimit as;
+	unsigned long long pages = 0, used;
+	long psz = sysconf(_SC_PAGESIZE);
+	FILE *f;
+
+	if (atomic_load(&blas_had_buffer) || getrlimit(RLIMIT_AS, &as) != 0 ||
+	    as.rlim_cur == RLIM_INFINITY || psz <= 0)
+		return 1;
+	if (!(f = fopen("/proc/self/statm", "r")))
+		return 1;
+	if (fscanf(f, "%llu", &pages) != 1)
+		pages = 0;
+	fclose(f);
+	if (!pages)
+		return 1;
+	used = pages * (unsigned long long)psz;
+	return used < as.rlim_cur &&
+	       as.rlim_cur - used >= buffer + (unsigned long long)threads * stack + slack;
+}
 
 int tkp_gemm_blas(const tkp_gemm *g)
 {
 	/* CBLAS takes int sizes (LP64 builds); refuse what would wrap. */
 	if (g->m > INT_MAX || g->n > INT_MAX || g->k > INT_MAX)
 		return TKP_ERANGE;
+	if (!blas_room(g->threads > 0 ? g->threads : 1))
+		return TKP_ENOMEM;
 	if (openblas_set_num_threads)
 		openblas_set_num_threads(g->threads > 0 ? g->threads : 1);
 	if (g->dtype == TKP_F32)
@@ -38,6 +80,7 @@ int tkp_gemm_blas(const tkp_gemm *g)
 		cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)g->m, (int)g->n,
 			    (int)g->k, 1.0, g->a, (int)g->k, g->b, (int)g->n, 0.0, g->c,
 			    (int)g->n);
+	atomic_store(&blas_had_buffer, 1);
 	return 0;
 }
 

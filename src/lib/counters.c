@@ -379,6 +379,16 @@ static char *greader(char *str, int num, void *stream)
 		return NULL;
 	}
 	g->line++;
+	{
+		/* getline counts past a NUL byte, which the string functions
+		 * below would silently cut the line at */
+		char *nul = memchr(line, '\0', (size_t)n);
+
+		if (nul) {
+			gerr(g, g->line, "NUL byte at column %td: a group file is text", nul - line + 1);
+			n = nul - line;
+		}
+	}
 	while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
 		line[--n] = '\0';
 	if (num < 3) {
