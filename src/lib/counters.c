@@ -1211,6 +1211,17 @@ static int choose(tkp_counters *c, int si, int dtype, char *why, size_t whylen)
 			int r, unknown;
 
 			cat(s->tried, sizeof s->tried, "%s%s", s->tried[0] ? ", " : "", tok[i]);
+			/* A CPU event where the CPU component has nothing to
+			 * count with is not looked up: the reason is known, and
+			 * PAPI 7.0's native lookup leaks its strdup'd names when
+			 * the kernel then refuses the event (LeakSanitizer, KVM
+			 * guest without a vPMU).  Presets and other components'
+			 * events (COMPONENT:::NAME) are looked up as usual. */
+			if (cpu.cidx >= 0 && !cpu.enabled && strncasecmp(tok[i], "PAPI_", 5) &&
+			    !strstr(tok[i], ":::")) {
+				causes_add(cs, tok[i], cpu.reason, cpu.fix);
+				continue;
+			}
 			r = PAPI_event_name_to_code(tok[i], &s->code);
 			if (r != PAPI_OK) {
 				explain_unresolved(tok[i], r, w, sizeof w, f, sizeof f, &unknown);
