@@ -5,7 +5,7 @@
 # (cmd_compare.c itself is listed in Makefile.am with the other commands.)
 tkprofile_SOURCES += \
 	src/cli/results.c src/cli/results.h \
-	src/cli/gnuplot.c src/cli/gnuplot.h \
+	src/cli/gnuplot.c src/cli/gnuplot.h src/cli/chart.c src/cli/chart.h \
 	src/cli/report.h src/cli/doc.c \
 	src/cli/cmd_report.c
 

@@ -36,6 +36,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "chart.h"
 #include "cli.h"
 #include "csv.h"
 #include "fsutil.h"
@@ -212,6 +213,36 @@ static double gflops_at(const tkp_results *r, const char *kernel, const char *dt
 		}
 	}
 	return best;
+}
+
+/* The largest size at which every machine ran both e and the naive kernel
+ * in e's dtype: where speed-ups are compared.  NAN when there is none, and
+ * for naive itself. */
+static double naive_size(const cctx *c, const kd *e)
+{
+	const kd *nv = NULL;
+	double size = NAN;
+
+	if (!strcmp(e->kernel, "naive"))
+		return NAN;
+	for (int p = 0; p < c->nkd; p++)
+		if (!strcmp(c->kds[p].kernel, "naive") && !strcmp(c->kds[p].dtype, e->dtype))
+			nv = &c->kds[p];
+	for (int x = 0; nv && x < e->nsizes; x++)
+		for (int y = 0; y < nv->nsizes; y++)
+			if (nv->sizes[y] == e->sizes[x])
+				size = e->sizes[x];
+	return size;
+}
+
+/* e's speed-up over naive at size on r (best GFLOP/s of each), NAN unless
+ * both ran there. */
+static double speedup_at(const tkp_results *r, const kd *e, double size)
+{
+	double gk = gflops_at(r, e->kernel, e->dtype, size, NULL),
+	       gn = gflops_at(r, "naive", e->dtype, size, NULL);
+
+	return gk > 0 && gn > 0 ? gk / gn : NAN;
 }
 
 static int kd_cmp(const void *a, const void *b)
@@ -518,17 +549,8 @@ static int build_metrics(cctx *c, mlist *l)
 	}
 	/* speed-up over naive at the largest size all ran both at */
 	for (int q = 0; q < c->nkd; q++) {
-		const kd *e = &c->kds[q], *nv = NULL;
-		double size = NAN;
-		if (!strcmp(e->kernel, "naive"))
-			continue;
-		for (int p = 0; p < c->nkd; p++)
-			if (!strcmp(c->kds[p].kernel, "naive") && !strcmp(c->kds[p].dtype, e->dtype))
-				nv = &c->kds[p];
-		for (int x = 0; nv && x < e->nsizes; x++)
-			for (int y = 0; y < nv->nsizes; y++)
-				if (nv->sizes[y] == e->sizes[x])
-					size = e->sizes[x];
+		const kd *e = &c->kds[q];
+		double size = naive_size(c, e);
 		if (isnan(size))
 			continue;
 		if (!(m = add_metric(l)))
@@ -540,12 +562,8 @@ static int build_metrics(cctx *c, mlist *l)
 		m->unit = "x";
 		m->kind = 2;
 		m->size = size;
-		for (int i = 0; i < c->nm; i++) {
-			double gk = gflops_at(&c->m[i].r, e->kernel, e->dtype, size, NULL),
-			       gn = gflops_at(&c->m[i].r, "naive", e->dtype, size, NULL);
-			if (gk > 0 && gn > 0)
-				m->v[i] = gk / gn;
-		}
+		for (int i = 0; i < c->nm; i++)
+			m->v[i] = speedup_at(&c->m[i].r, e, size);
 	}
 	return 0;
 }
@@ -580,6 +598,24 @@ static void fmt_ratio(const metric *m, int i, char *buf, size_t size)
 
 /* ---- compare.csv ---------------------------------------------------------- */
 
+/* The columns that say which machine a row is of: machine, host,
+ * cpu_model, date, dir, each followed by its separator. */
+static void csv_machine(FILE *fp, const cctx *c, int i)
+{
+	const tkp_results *r = &c->m[i].r;
+
+	tkp_csv_put_str(fp, c->m[i].label);
+	tkp_csv_sep(fp);
+	tkp_csv_put_str(fp, r->host);
+	tkp_csv_sep(fp);
+	tkp_csv_put_str(fp, r->cpu);
+	tkp_csv_sep(fp);
+	tkp_csv_put_str(fp, r->date);
+	tkp_csv_sep(fp);
+	tkp_csv_put_str(fp, r->dir);
+	tkp_csv_sep(fp);
+}
+
 static int write_csv(cctx *c, const mlist *l)
 {
 	static const char *const cols[] = {"machine", "host", "cpu_model", "date", "dir", "metric",
@@ -601,20 +637,10 @@ static int write_csv(cctx *c, const mlist *l)
 	for (int q = 0; q < l->n; q++) {
 		const metric *m = &l->v[q];
 		for (int i = 0; i < c->nm; i++) {
-			const tkp_results *r = &c->m[i].r;
 			double size = isfinite(m->size) ? m->size : m->at[i];
 			if (!isfinite(m->v[i]))
 				continue;
-			tkp_csv_put_str(fp, c->m[i].label);
-			tkp_csv_sep(fp);
-			tkp_csv_put_str(fp, r->host);
-			tkp_csv_sep(fp);
-			tkp_csv_put_str(fp, r->cpu);
-			tkp_csv_sep(fp);
-			tkp_csv_put_str(fp, r->date);
-			tkp_csv_sep(fp);
-			tkp_csv_put_str(fp, r->dir);
-			tkp_csv_sep(fp);
+			csv_machine(fp, c, i);
 			tkp_csv_put_str(fp, m->metric);
 			tkp_csv_sep(fp);
 			tkp_csv_put_str(fp, m->level ? m->level : "");
@@ -644,19 +670,9 @@ static int write_csv(cctx *c, const mlist *l)
 		for (int x = 0; x < e->nsizes; x++) {
 			double g0 = gflops_at(&c->m[0].r, e->kernel, e->dtype, e->sizes[x], NULL);
 			for (int i = 0; i < c->nm; i++) {
-				const tkp_results *r = &c->m[i].r;
 				const tkp_res_row *row = NULL;
-				double g = gflops_at(r, e->kernel, e->dtype, e->sizes[x], &row);
-				tkp_csv_put_str(fp, c->m[i].label);
-				tkp_csv_sep(fp);
-				tkp_csv_put_str(fp, r->host);
-				tkp_csv_sep(fp);
-				tkp_csv_put_str(fp, r->cpu);
-				tkp_csv_sep(fp);
-				tkp_csv_put_str(fp, r->date);
-				tkp_csv_sep(fp);
-				tkp_csv_put_str(fp, r->dir);
-				tkp_csv_sep(fp);
+				double g = gflops_at(&c->m[i].r, e->kernel, e->dtype, e->sizes[x], &row);
+				csv_machine(fp, c, i);
 				tkp_csv_put_str(fp, "gflops");
 				tkp_csv_sep(fp);
 				tkp_csv_sep(fp);
@@ -897,16 +913,7 @@ static int chart_hierarchy(cctx *c, FILE *v, FILE *d)
 	tkp_gp_num_array(v, "mkval", mk, nmk);
 	tkp_gp_num_array(v, "mkm", mkm, nmk);
 	tkp_gp_str_array(v, "mklab", mklab, nmk);
-	tkp_gp_set_num(v, "xmin", lo / 1.15);
-	tkp_gp_set_num(v, "xmax", hi * 1.15);
-	{
-		double tv[64];
-		int m = 0, step = log2(hi / lo) > 10 ? 2 : 1;
-		for (double e = ceil(log2(lo)); e <= floor(log2(hi)) && m < 64; e++)
-			if (((long)e % step) == 0)
-				tv[m++] = pow(2, e);
-		tkp_gp_size_tics(v, "xt", tv, m, lo, hi, 1);
-	}
+	tkp_chart_ws_axis(v, lo, hi);
 	tkp_gp_set_str(v, "note", "one colour per machine; read bandwidth solid at 1 thread, dashed at "
 				  "the most threads; ticks: measured cache sizes");
 	return 0;
@@ -942,8 +949,8 @@ static int chart_roofline(cctx *c, FILE *v, FILE *d)
 					continue;
 				for (size_t q = 0; q < n; q++) {
 					const tkp_res_row *w = &r->rows[p[q].row];
-					int counted = isfinite(w->ai_dram) && w->ai_dram > 0;
-					double x = counted ? w->ai_dram : w->ai_model;
+					int counted;
+					double x = tkp_chart_intensity(w, &counted);
 					if (!(x > 0) || !(w->gflops > 0))
 						continue;
 					fprintf(d, "%.10g %.10g\n", x, w->gflops);
@@ -995,11 +1002,7 @@ static int chart_roofline(cctx *c, FILE *v, FILE *d)
 			top = fmax(top, q->value);
 			nl++;
 		}
-		for (int lv = 0; lv < 4; lv++) {
-			bw[lv] = tkp_res_level_bw(r, lv, tc, NULL);
-			if (isfinite(bw[lv]))
-				bwtop = fmax(bwtop, bw[lv]);
-		}
+		tkp_chart_level_bws(r, tc, bw, &bwtop);
 		mlab[i][0] = '\0';
 		if (!nl && !(bwtop > 0)) {
 			tkp_fmt(mlab[i], sizeof mlab[i], "%s (no ceilings)", c->m[i].label);
@@ -1055,32 +1058,18 @@ static int chart_roofline(cctx *c, FILE *v, FILE *d)
 		ymin = 1;
 		ymax = 100;
 	}
-	if (xmax / xmin < 100) {
-		double mid = sqrt(xmin * xmax);
-		xmin = mid / 10;
-		xmax = mid * 10;
-	}
-	if (ymax / ymin < 100) {
-		double mid = sqrt(ymin * ymax);
-		ymin = fmin(ymin, mid / 10);
-		ymax = fmax(ymax, mid * 10);
-	}
-	xmin = tkp_gp_dec_floor(xmin / 1.5);
-	xmax = tkp_gp_dec_ceil(xmax * 1.5);
-	ymin = tkp_gp_dec_floor(ymin / 1.5);
-	ymax = tkp_gp_dec_ceil(ymax * 2.5);
+	tkp_chart_roof_axes(&xmin, &xmax, &ymin, &ymax);
 	for (int s = 0; s < nseg; s++) {
 		if (sk[s] == 1) { /* compute: from the ridge (or the left edge) to the right */
 			sx1[s] = isfinite(sx1[s]) ? fmax(xmin, sx1[s]) : xmin;
 			sx2[s] = xmax;
-		} else { /* memory: from the bottom edge to the top peak */
-			double x1 = fmax(xmin, ymin / sy1[s]);
-			double x2 = isfinite(sx2[s]) ? fmin(xmax, sx2[s]) : fmin(xmax, ymax / sy1[s]);
-			double bwv = sy1[s];
-			sx1[s] = x1;
-			sy1[s] = bwv * x1;
-			sx2[s] = x2;
-			sy2[s] = bwv * x2;
+		} else { /* memory: from the bottom edge to the top peak (sy2), or the top */
+			double seg[4];
+			tkp_chart_bw_segment(sy1[s], isfinite(sx2[s]) ? sy2[s] : ymax, xmin, xmax, ymin, seg);
+			sx1[s] = seg[0];
+			sy1[s] = seg[1];
+			sx2[s] = seg[2];
+			sy2[s] = seg[3];
 		}
 	}
 	/* kernels in ladder order in the legend */
@@ -1187,25 +1176,14 @@ static int chart_speedup(cctx *c, FILE *v, FILE *d)
 	double ymin = 1, ymax = 1;
 
 	for (int q = 0; q < c->nkd && ng < MAXG; q++) {
-		const kd *e = &c->kds[q], *nv = NULL;
-		double size = NAN;
-		if (!strcmp(e->kernel, "naive"))
-			continue;
-		for (int p = 0; p < c->nkd; p++)
-			if (!strcmp(c->kds[p].kernel, "naive") && !strcmp(c->kds[p].dtype, e->dtype))
-				nv = &c->kds[p];
-		for (int x = 0; nv && x < e->nsizes; x++)
-			for (int y = 0; y < nv->nsizes; y++)
-				if (nv->sizes[y] == e->sizes[x])
-					size = e->sizes[x];
+		const kd *e = &c->kds[q];
+		double size = naive_size(c, e);
 		if (isnan(size))
 			continue;
 		/* group ng: one bar per machine, centred on ng + 1 */
 		for (int i = 0; i < c->nm; i++) {
-			double gk = gflops_at(&c->m[i].r, e->kernel, e->dtype, size, NULL),
-			       gn = gflops_at(&c->m[i].r, "naive", e->dtype, size, NULL);
 			double w = 0.8 / c->nm, x = ng + 1 - 0.4 + w * (i + 0.5);
-			double sp = gk > 0 && gn > 0 ? gk / gn : NAN;
+			double sp = speedup_at(&c->m[i].r, e, size);
 			/* the last column: the machine's colour as 0xRRGGBB (lc rgb variable) */
 			fprintf(d, "%.10g %.10g %.10g %.10g %.10g %.10g %ld\n", x, sp, x - w * 0.45,
 				x + w * 0.45, isfinite(sp) ? fmin(1, sp) : NAN,
@@ -1278,23 +1256,8 @@ static int draw_charts(cctx *c, int *drawn)
 			nfail++;
 			continue;
 		}
-		if ((crc = cchart_fns[ci](c, v, d))) {
-			tkp_gp_abort(v, d);
-			tkp_cli_fail(c->cmd, "%s: %s", compare_charts[ci], tkp_strerror(crc));
-			nfail++;
-			continue;
-		}
-		if (tkp_gp_end(&g, v, d)) {
-			nfail++;
-			continue;
-		}
-		crc = tkp_gp_draw(&g, compare_charts[ci], c->fmts, &nfiles, &nfail);
-		if (crc == TKP_EXIT_INTR) {
-			rc = TKP_EXIT_INTR;
-		} else if (crc == TKP_GP_HUNG) {
-			tkp_cli_warn(c->cmd, "the remaining charts were not drawn");
-			rc = TKP_EXIT_FAIL;
-		}
+		crc = cchart_fns[ci](c, v, d);
+		rc = tkp_gp_finish(&g, compare_charts[ci], crc, v, d, c->fmts, &nfiles, &nfail);
 	}
 	tkp_gp_close(&g);
 	*drawn = nfiles;

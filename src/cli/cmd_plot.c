@@ -12,10 +12,12 @@
  * placed, and a chart without data gets a message saying what to run.
  *
  * Reading and validating the directory is results.c's (shared with compare
- * and report); running gnuplot safely is gnuplot.c's: gnuplot runs without
- * a shell in a private temporary directory inside DIR/plots/, paths never
- * reach its parser, and images are renamed into place only when gnuplot
- * succeeded, so a failed or interrupted run leaves the previous chart.
+ * and report); the digest compare does alike (the roofline's axes and
+ * bandwidth segments, the hierarchy's axis) is chart.c's; running gnuplot
+ * safely is gnuplot.c's: gnuplot runs without a shell in a private
+ * temporary directory inside DIR/plots/, paths never reach its parser, and
+ * images are renamed into place only when gnuplot succeeded, so a failed or
+ * interrupted run leaves the previous chart.
  * Text that comes from the data (kernel names, CPU model, host) is written
  * into gnuplot single-quoted strings, where only '' is special (no backquote
  * or macro expansion happens inside them); control characters become spaces.
@@ -28,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chart.h"
 #include "cli.h"
 #include "fsutil.h"
 #include "gnuplot.h"
@@ -93,6 +96,13 @@ static void series_style(const tkp_results *c, series *s, int k, int dt)
 	s->dt = f32 ? 2 : dt == 0 ? 1 : 1 + dt % 4;
 }
 
+/* The series of kernel k in dtype dt, named "kernel dtype". */
+static void series_kd(const tkp_results *c, series *s, int k, int dt)
+{
+	series_style(c, s, k, dt);
+	tkp_fmt(s->name, sizeof s->name, "%s %s", c->kname[k], c->dtname[dt]);
+}
+
 static void write_series(FILE *fp, const series *s, int n)
 {
 	int m = n > 0 ? n : 1;
@@ -111,6 +121,17 @@ static const char *size_label(const tkp_results *c)
 {
 	return c->nonsquare ? "matrix size (m·n·k)^(1/3), log scale"
 			    : "matrix size n (m = n = k), log scale";
+}
+
+/* The x axis against matrix size: tics at the nsz sizes drawn (sorted and
+ * made distinct in place, so nsz > 0), a little room each side, xlab. */
+static void size_axis(FILE *v, double *sizes, int nsz, const char *xlab)
+{
+	nsz = tkp_res_distinct(sizes, nsz);
+	tkp_gp_set_num(v, "xmin", sizes[0] / 1.25);
+	tkp_gp_set_num(v, "xmax", sizes[nsz - 1] * 1.25);
+	tkp_gp_size_tics(v, "xt", sizes, nsz, sizes[0], sizes[nsz - 1], 0);
+	tkp_gp_set_str(v, "xlab", xlab);
 }
 
 /* Threads list to suggest in messages: 1,2,4,... up to the cores. */
@@ -168,8 +189,7 @@ static int chart_perf(tkp_results *c, FILE *v, FILE *d)
 			size_t n = tkp_res_best_by_size(c, k, dt, 0, p);
 			if (!n)
 				continue;
-			series_style(c, &s[ns], k, dt);
-			tkp_fmt(s[ns].name, sizeof s[ns].name, "%s %s", c->kname[k], c->dtname[dt]);
+			series_kd(c, &s[ns], k, dt);
 			ns++;
 			for (size_t i = 0; i < n; i++) {
 				fprintf(d, "%.10g %.10g\n", p[i].x, p[i].y);
@@ -197,11 +217,7 @@ static int chart_perf(tkp_results *c, FILE *v, FILE *d)
 	fprintf(v, "npk = %d\n", npk);
 	tkp_gp_set_num(v, "ymin", tkp_gp_dec_floor(ymin / 1.3));
 	tkp_gp_set_num(v, "ymax", tkp_gp_dec_ceil(ymax * 1.8));
-	nsz = tkp_res_distinct(sizes, nsz);
-	tkp_gp_set_num(v, "xmin", sizes[0] / 1.25);
-	tkp_gp_set_num(v, "xmax", sizes[nsz - 1] * 1.25);
-	tkp_gp_size_tics(v, "xt", sizes, nsz, sizes[0], sizes[nsz - 1], 0);
-	tkp_gp_set_str(v, "xlab", size_label(c));
+	size_axis(v, sizes, nsz, size_label(c));
 	tkp_gp_set_str(v, "note", npk ? "best GFLOP/s per kernel and size over block sizes and thread counts"
 				  : "best GFLOP/s per kernel and size (no ceilings.csv: peak not drawn)");
 done:
@@ -286,11 +302,7 @@ static int chart_speedup(tkp_results *c, FILE *v, FILE *d)
 	write_series(v, s, ns);
 	tkp_gp_set_num(v, "ymin", tkp_gp_dec_floor(ymin / 1.3));
 	tkp_gp_set_num(v, "ymax", tkp_gp_dec_ceil(ymax * 1.5));
-	nsz = tkp_res_distinct(sizes, nsz);
-	tkp_gp_set_num(v, "xmin", sizes[0] / 1.25);
-	tkp_gp_set_num(v, "xmax", sizes[nsz - 1] * 1.25);
-	tkp_gp_size_tics(v, "xt", sizes, nsz, sizes[0], sizes[nsz - 1], 0);
-	tkp_gp_set_str(v, "xlab", size_label(c));
+	size_axis(v, sizes, nsz, size_label(c));
 done:
 	free(p);
 	free(q);
@@ -670,17 +682,7 @@ static int chart_hierarchy(tkp_results *c, FILE *v, FILE *d)
 	tkp_gp_num_array(v, "mkdt", mkstyle, nmk);
 	tkp_gp_str_array(v, "mklab", mklab, nmk);
 	fprintf(v, "nmk = %d\n", nmk);
-	tkp_gp_set_num(v, "xmin", lo / 1.15);
-	tkp_gp_set_num(v, "xmax", hi * 1.15);
-	{
-		/* tics at powers of 4 (of 2 for a narrow range) */
-		double tv[64];
-		int m = 0, step = log2(hi / lo) > 10 ? 2 : 1;
-		for (double e = ceil(log2(lo)); e <= floor(log2(hi)) && m < 64; e++)
-			if (((long)e % step) == 0)
-				tv[m++] = pow(2, e);
-		tkp_gp_size_tics(v, "xt", tv, m, lo, hi, 1);
-	}
+	tkp_chart_ws_axis(v, lo, hi);
 	return 0;
 }
 
@@ -719,13 +721,10 @@ static int chart_cache(tkp_results *c, FILE *v, FILE *d)
 				n = tkp_res_pt_best(p, n);
 				if (!n)
 					continue;
-				series_style(c, &s[ns], k, dt);
-				if (multi_src)
+				series_kd(c, &s[ns], k, dt);
+				if (multi_src) /* say which counters each series is from */
 					tkp_fmt(s[ns].name, sizeof s[ns].name, "%s %s (%s)", c->kname[k],
 						c->dtname[dt], c->srcname[sr]);
-				else
-					tkp_fmt(s[ns].name, sizeof s[ns].name, "%s %s", c->kname[k],
-						c->dtname[dt]);
 				ns++;
 				for (size_t i = 0; i < n; i++) {
 					const tkp_res_row *r = &c->rows[p[i].row];
@@ -800,11 +799,7 @@ static int chart_cache(tkp_results *c, FILE *v, FILE *d)
 	}
 	tkp_gp_num_array(v, "ylo", ymin, 3);
 	tkp_gp_num_array(v, "yhi", ymax, 3);
-	nsz = tkp_res_distinct(sizes, nsz);
-	tkp_gp_set_num(v, "xmin", sizes[0] / 1.25);
-	tkp_gp_set_num(v, "xmax", sizes[nsz - 1] * 1.25);
-	tkp_gp_size_tics(v, "xt", sizes, nsz, sizes[0], sizes[nsz - 1], 0);
-	tkp_gp_set_str(v, "xlab", c->nonsquare ? "matrix size (m·n·k)^(1/3)" : "matrix size n (m = n = k)");
+	size_axis(v, sizes, nsz, c->nonsquare ? "matrix size (m·n·k)^(1/3)" : "matrix size n (m = n = k)");
 	tkp_gp_set_str(v, "srcs", srcs);
 done:
 	free(p);
@@ -898,13 +893,7 @@ static int chart_roofline(tkp_results *c, FILE *v, FILE *d)
 		pkmax = fmax(pkmax, pk[j].value);
 		pkmin = fmin(pkmin, pk[j].value);
 	}
-	for (int lv = 0; lv < 4; lv++) {
-		bw[lv] = tkp_res_level_bw(c, lv, tc, NULL);
-		if (isfinite(bw[lv])) {
-			nbw++;
-			bwtop = fmax(bwtop, bw[lv]);
-		}
-	}
+	nbw = tkp_chart_level_bws(c, tc, bw, &bwtop);
 	/* points */
 	tkp_res_kernel_order(c, order);
 	for (int ki = 0; ki < c->nk; ki++)
@@ -913,13 +902,12 @@ static int chart_roofline(tkp_results *c, FILE *v, FILE *d)
 			size_t n = tkp_res_best_by_size(c, k, dt, 0, p);
 			if (!n)
 				continue;
-			series_style(c, &s[ns], k, dt);
-			tkp_fmt(s[ns].name, sizeof s[ns].name, "%s %s", c->kname[k], c->dtname[dt]);
+			series_kd(c, &s[ns], k, dt);
 			ns++;
 			for (size_t i = 0; i < n; i++) {
 				const tkp_res_row *r = &c->rows[p[i].row];
-				int counted = isfinite(r->ai_dram) && r->ai_dram > 0;
-				double x = counted ? r->ai_dram : r->ai_model;
+				int counted;
+				double x = tkp_chart_intensity(r, &counted);
 				if (!(x > 0) || !(r->gflops > 0))
 					continue;
 				fprintf(d, "%.10g %.10g %d\n", x, r->gflops, counted);
@@ -948,21 +936,7 @@ static int chart_roofline(tkp_results *c, FILE *v, FILE *d)
 	}
 	if (!npts && nbw && !npk)
 		ymin = fmin(ymin, bwtop * xmin), ymax = fmax(ymax, bwtop * xmax);
-	/* at least two decades each way, so that a log axis has labelled tics */
-	if (xmax / xmin < 100) {
-		double mid = sqrt(xmin * xmax);
-		xmin = mid / 10;
-		xmax = mid * 10;
-	}
-	if (ymax / ymin < 100) {
-		double mid = sqrt(ymin * ymax);
-		ymin = fmin(ymin, mid / 10);
-		ymax = fmax(ymax, mid * 10);
-	}
-	xmin = tkp_gp_dec_floor(xmin / 1.5);
-	xmax = tkp_gp_dec_ceil(xmax * 1.5);
-	ymin = tkp_gp_dec_floor(ymin / 1.5);
-	ymax = tkp_gp_dec_ceil(ymax * 2.5);
+	tkp_chart_roof_axes(&xmin, &xmax, &ymin, &ymax);
 	/* ceiling segments: compute lines from where they meet the top memory
 	 * line; memory lines up to the top compute line */
 	{
@@ -995,22 +969,20 @@ static int chart_roofline(tkp_results *c, FILE *v, FILE *d)
 			}
 		for (int oi = 0; oi < 4; oi++) {
 			int lv = order_lv[oi];
-			double top = npk ? pkmax : ymax, x1, x2;
+			double top = npk ? pkmax : ymax, seg[4];
 			char val[32];
 			if (!isfinite(bw[lv]))
 				continue;
 			shift = prev_bw > 0 && prev_bw / bw[lv] < 1.6 ? shift * 3.5 : 1;
 			prev_bw = bw[lv];
-			x1 = fmax(xmin, ymin / bw[lv]);
-			x2 = fmin(xmax, top / bw[lv]);
-			if (x2 <= x1)
+			if (!tkp_chart_bw_segment(bw[lv], top, xmin, xmax, ymin, seg))
 				continue;
-			sx1[nseg] = x1;
-			sy1[nseg] = bw[lv] * x1;
-			sx2[nseg] = x2;
-			sy2[nseg] = bw[lv] * x2;
+			sx1[nseg] = seg[0];
+			sy1[nseg] = seg[1];
+			sx2[nseg] = seg[2];
+			sy2[nseg] = seg[3];
 			/* label a little right of the start, just above the line */
-			lx[nseg] = fmin(x1 * 1.3 * shift, x2 / 3);
+			lx[nseg] = fmin(seg[0] * 1.3 * shift, seg[2] / 3);
 			ly[nseg] = bw[lv] * lx[nseg];
 			side[nseg] = shift > 1 ? -1 : 1; /* close to the line above: label below */
 			sk[nseg] = 2;
@@ -1115,23 +1087,8 @@ static int plot_dir(const char *cmd, const char *dir, int quiet, int fmts)
 			nfail++;
 			continue;
 		}
-		if ((crc = chart_fns[ci](&c, v, d))) {
-			tkp_gp_abort(v, d);
-			tkp_cli_fail(cmd, "%s: %s", chart_names[ci], tkp_strerror(crc));
-			nfail++;
-			continue;
-		}
-		if (tkp_gp_end(&g, v, d)) {
-			nfail++;
-			continue;
-		}
-		crc = tkp_gp_draw(&g, chart_names[ci], fmts, &nfiles, &nfail);
-		if (crc == TKP_EXIT_INTR) {
-			rc = TKP_EXIT_INTR;
-		} else if (crc == TKP_GP_HUNG) { /* a gnuplot that hangs once hangs every time */
-			tkp_cli_warn(cmd, "the remaining charts were not drawn");
-			rc = TKP_EXIT_FAIL;
-		}
+		crc = chart_fns[ci](&c, v, d);
+		rc = tkp_gp_finish(&g, chart_names[ci], crc, v, d, fmts, &nfiles, &nfail);
 	}
 	if (!rc) {
 		rc = nfail ? TKP_EXIT_FAIL : 0;

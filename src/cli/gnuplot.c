@@ -595,3 +595,28 @@ int tkp_gp_draw(tkp_gp *g, const char *chart, int fmts, int *nfiles, int *nfail)
 	}
 	return worst;
 }
+
+int tkp_gp_finish(tkp_gp *g, const char *chart, int fill_rc, FILE *v, FILE *d, int fmts,
+		  int *nfiles, int *nfail)
+{
+	int rc;
+
+	if (fill_rc) {
+		tkp_gp_abort(v, d);
+		tkp_cli_fail(g->cmd, "%s: %s", chart, tkp_strerror(fill_rc));
+		(*nfail)++;
+		return 0;
+	}
+	if (tkp_gp_end(g, v, d)) {
+		(*nfail)++;
+		return 0;
+	}
+	rc = tkp_gp_draw(g, chart, fmts, nfiles, nfail);
+	if (rc == TKP_EXIT_INTR)
+		return TKP_EXIT_INTR;
+	if (rc == TKP_GP_HUNG) { /* a gnuplot that hangs once hangs every time */
+		tkp_cli_warn(g->cmd, "the remaining charts were not drawn");
+		return TKP_EXIT_FAIL;
+	}
+	return 0;
+}

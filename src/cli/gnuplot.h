@@ -72,6 +72,18 @@ void tkp_gp_abort(FILE *vars, FILE *data);
  */
 int tkp_gp_draw(tkp_gp *g, const char *chart, int fmts, int *nfiles, int *nfail);
 
+/*
+ * The rest of one chart after tkp_gp_begin, once the command has written
+ * its variables and data; fill_rc is what that writing returned.  On a
+ * fill error closes both files and prints why; else ends them and draws
+ * (tkp_gp_end, tkp_gp_draw).  *nfiles and *nfail count as for tkp_gp_draw,
+ * a failure here counting in *nfail.  Returns 0 to go on with the next
+ * chart; TKP_EXIT_INTR when interrupted; TKP_EXIT_FAIL when gnuplot hung
+ * (printed: the caller draws no further chart).
+ */
+int tkp_gp_finish(tkp_gp *g, const char *chart, int fill_rc, FILE *vars, FILE *data, int fmts,
+		  int *nfiles, int *nfail);
+
 /* ---- writing variables -------------------------------------------------- */
 
 /* s as a gnuplot single-quoted string ('' for a quote, control characters
