@@ -35,10 +35,11 @@
  * there is no second, slow code path for sizes that are not multiples.
  *
  * Threads: C is cut into nt disjoint rectangles (rows in MR multiples, or
- * columns in NR multiples when there are too few rows), and each thread
- * runs the five loops on its own with its own packing buffers: no barriers
- * and nothing written by two threads.  B blocks are packed once per thread
- * instead of once per team, which costs < 1% at the sizes threads help.
+ * columns in NR multiples, whichever makes less packing work repeated, see
+ * tkp_gemm_tuned_isa), and each thread runs the five loops on its own with
+ * its own packing buffers: no barriers and nothing written by two threads.
+ * The operand packed by every thread (B when rows are split) costs < 1%
+ * when the other dimension is as large; the split is chosen so it is.
  * The team is created per call and pinned as in threaded.c
  * (TKP_TUNED_NOPIN=1 in the environment leaves placement to the
  * scheduler, to compare); below ~4 Mflop per thread fewer threads run,
@@ -525,6 +526,24 @@ static size_t round_up(size_t x, size_t to)
  * KC 384) is packed once per k block and read back by every IC block. */
 enum { PANEL_COLS = 4096 };
 
+/*
+ * The block to cut total into as many blocks as blk would (ceil(total /
+ * blk)), but of even sizes: a multiple of unit, never above blk when blk
+ * is one.  With the cache-derived KC, k = 1024 went 336+336+336+16 in f64:
+ * the last block paid a whole extra pass of loads and stores of C for 16
+ * steps of k (1-3% of the call); 256 × 4 pays none.
+ */
+static size_t balance(size_t total, size_t blk, size_t unit)
+{
+	size_t nb, b;
+
+	if (total <= blk)
+		return blk;
+	nb = (total + blk - 1) / blk;
+	b = round_up((total + nb - 1) / nb, unit);
+	return b < blk ? b : blk;
+}
+
 /* C[i0:i1][j0:j1] = A[i0:i1][:]·B[:][j0:j1]; apack/bpack sized by
  * part_bytes. */
 static void gemm_part(const struct plan *pl, size_t i0, size_t i1, size_t j0, size_t j1,
@@ -535,22 +554,25 @@ static void gemm_part(const struct plan *pl, size_t i0, size_t i1, size_t j0, si
 	const char *a = g->a, *b = g->b;
 	char *c = g->c;
 	size_t es = pl->es, mr = pa->mr, nr = pa->nr;
+	/* this part's blocks, evened out over its own rows and columns */
+	size_t kcb = balance(g->k, pl->kc, 4), mcb = balance(i1 - i0, pl->mc, mr);
 
 	for (size_t jp = j0; jp < j1; jp += PANEL_COLS) { /* column panels */
 		size_t np = min_sz(PANEL_COLS, j1 - jp);
+		size_t ncb = balance(np, pl->nc, nr);
 
-		for (size_t pc = 0; pc < g->k; pc += pl->kc) { /* PC */
-			size_t kc = min_sz(pl->kc, g->k - pc);
+		for (size_t pc = 0; pc < g->k; pc += kcb) { /* PC */
+			size_t kc = min_sz(kcb, g->k - pc);
 
 			/* B[pc:pc+kc][jp:jp+np] once into NR-column slivers,
 			 * contiguous: the JC block at jc starts (jc-jp)·kc in. */
 			pa->pack_b(kc, np, b + (pc * g->n + jp) * es, g->n, bpack);
-			for (size_t ic = i0; ic < i1; ic += pl->mc) { /* IC */
-				size_t mc = min_sz(pl->mc, i1 - ic);
+			for (size_t ic = i0; ic < i1; ic += mcb) { /* IC */
+				size_t mc = min_sz(mcb, i1 - ic);
 
 				pa->pack_a(mc, kc, a + (ic * g->k + pc) * es, g->k, apack);
-				for (size_t jc = jp; jc < jp + np; jc += pl->nc) { /* JC */
-					size_t nc = min_sz(pl->nc, jp + np - jc);
+				for (size_t jc = jp; jc < jp + np; jc += ncb) { /* JC */
+					size_t nc = min_sz(ncb, jp + np - jc);
 					const char *bblk = bpack + (jc - jp) * kc * es;
 
 					for (size_t ir = 0; ir < mc; ir += mr) { /* IR */
@@ -665,7 +687,7 @@ int tkp_gemm_tuned_isa(const tkp_gemm *g, tkp_isa isa)
 	size_t rows_u, cols_u, tm, tn, abytes, bbytes, per;
 	char *buf = NULL;
 	double flop;
-	int nt = g->threads > 0 ? g->threads : 1, made = 1, mine = 0, err = 0;
+	int nt = g->threads > 0 ? g->threads : 1, made = 1, mine = 0, err = 0, split_rows;
 	tkp_pin_saved saved = {0};
 
 	if (!pa || isa > tkp_isa_supported())
@@ -678,11 +700,23 @@ int tkp_gemm_tuned_isa(const tkp_gemm *g, tkp_isa isa)
 	flop = 2.0 * (double)g->m * (double)g->n * (double)g->k;
 	if ((double)nt * 4e6 > flop)
 		nt = flop < 8e6 ? 1 : (int)(flop / 4e6);
-	/* The grid: rows split in MR units when there are enough of them,
-	 * else columns in NR units; members beyond the work get nothing. */
+	/* The grid: rows split in MR units or columns in NR units, whichever
+	 * packs less twice.  Each member packs all of B when rows are split
+	 * (k·n each), all of A once per column panel when columns are
+	 * (m·k·panels): at 500×4000×2000 f64 the row split had both threads
+	 * pack all 64 MB of B, 0.85-0.93 of OpenBLAS on 2 threads.  Members
+	 * beyond the work get nothing. */
 	rows_u = (g->m + pa->mr - 1) / pa->mr;
 	cols_u = (g->n + pa->nr - 1) / pa->nr;
-	if (rows_u >= (size_t)nt || rows_u >= cols_u) {
+	{
+		size_t panels = ((g->n + (size_t)nt - 1) / (size_t)nt + PANEL_COLS - 1) / PANEL_COLS;
+		int by_cols = (double)g->m * (double)panels < (double)g->n;
+
+		if (by_cols ? cols_u < (size_t)nt && rows_u > cols_u : rows_u < (size_t)nt && cols_u > rows_u)
+			by_cols = !by_cols; /* too few units that way */
+		split_rows = !by_cols;
+	}
+	if (split_rows) {
 		tm = min_sz((size_t)nt, rows_u);
 		tn = 1;
 	} else {
