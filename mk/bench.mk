@@ -12,3 +12,10 @@ bench_gemm_LDADD = libtkpcore.la
 bench: bench-gemm
 bench-gemm: bench/gemm$(EXEEXT)
 	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE ./bench/gemm$(EXEEXT) $(BENCH_GEMM_ARGS)
+
+# bench/clock: the busy core's clock (a dependent-add chain), which
+# bench/ceilings.sh turns into the hardware limits it prints beside the
+# measured ceilings.
+EXTRA_PROGRAMS += bench/clock
+bench_clock_SOURCES = bench/clock.c
+bench: bench/clock$(EXEEXT)

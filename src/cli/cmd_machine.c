@@ -403,6 +403,11 @@ probe:
 	tkp_strlcpy(m.probe_date, m.date, sizeof m.probe_date);
 	if (!p->pinned && !quiet)
 		tkp_cli_warn(cmd, "could not pin the probe's threads to CPUs; figures may be low");
+	if (p->peak_scaling < TKP_PROBE_SCALING_LOW && p->peak_scaling_threads > 1)
+		tkp_cli_warn(cmd, "the %d-thread FLOP/s peak is only %.2f of %d times the 1-thread one, "
+				  "measured again and still low: other work or the hypervisor held a CPU; "
+				  "re-run `tkprofile machine --reprobe` when the machine is quiet",
+			     p->peak_scaling_threads, p->peak_scaling, p->peak_scaling_threads);
 	rc = TKP_EXIT_OK;
 	if ((t = tkp_path_join(path, sizeof path, dir, "machine.json")) || (t = tkp_machine_write_json(&m, path)) ||
 	    (t = tkp_path_join(path, sizeof path, dir, "ceilings.csv")) || (t = tkp_probe_write_ceilings(p, path)) ||

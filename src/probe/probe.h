@@ -208,6 +208,12 @@ typedef struct tkp_probe {
 	int nthreads;
 	int threads[TKP_PROBE_MAX_THREADS];
 	int pinned;                             /* every team was pinned */
+	/* The worst multi-thread peak against threads × the 1-thread peak of
+	 * the same dtype and path after the rechecks (1 when none), and its
+	 * thread count: well below 1, the CPUs were not all free (other
+	 * processes, a hypervisor taking a vCPU away). */
+	double peak_scaling;
+	int peak_scaling_threads;
 	tkp_probe_point *points;
 	size_t npoints, cappoints;
 	tkp_peak_row *peaks;
@@ -227,6 +233,16 @@ void tkp_probe_free(tkp_probe *p);
 /* Copies the measured cache sizes into m->caches (adding levels that were
  * measured but not reported) and the probe's quick/seconds. */
 void tkp_probe_apply(const tkp_probe *p, tkp_machine *m);
+
+/* A multi-thread peak below this share of threads × the 1-thread peak is
+ * measured again, and warned about if it stays there (probe.c). */
+#define TKP_PROBE_SCALING_LOW 0.75
+/* Peak row i against threads × the 1-thread peak of its dtype and path;
+ * NAN for 1-thread rows and rows without a 1-thread partner. */
+double tkp_probe_peak_scaling(const tkp_probe *p, size_t i);
+/* Sets p->peak_scaling and p->peak_scaling_threads from the peak rows: the
+ * lowest tkp_probe_peak_scaling (1 and 0 when there is none). */
+void tkp_probe_worst_scaling(tkp_probe *p);
 
 /* ceilings.csv and hierarchy.csv (DESIGN.md), written atomically. */
 int tkp_probe_write_ceilings(const tkp_probe *p, const char *path);
