@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernels.h"
 #include "profile.h"
 #include "tap.h"
 
@@ -109,6 +110,35 @@ int main(void)
 	ok(ncfg == 4 && cfg[0].m == 64 && cfg[1].m == 128 && cfg[0].threads == 1 && cfg[0].block == 0,
 	   "ascending sizes; single-threaded, blockless naive gets threads 1, block 0");
 	free(cfg);
+
+	/* 'auto' resolves to the kernel's default block per dtype; listed
+	 * beside that very size it is one configuration, not two */
+	{
+		tkp_plan ap;
+		char list[64];
+		int b64 = tkp_kernel_default_block(TKP_F64), b32 = tkp_kernel_default_block(TKP_F32);
+		/* distinct blocks per dtype of {b64, auto, b64 + 16} */
+		size_t want = 2 + 2 + (b32 != b64 && b32 != b64 + 16);
+		int dups = 0;
+
+		err[0] = '\0';
+		tkp_plan_defaults(&ap);
+		snprintf(list, sizeof list, "%d,auto,%d", b64, b64 + 16);
+		ok(tkp_plan_set(&ap, "sweep", "kernels", "blocked", err, sizeof err) == 0 &&
+		       tkp_plan_set(&ap, "sweep", "sizes", "100", err, sizeof err) == 0 &&
+		       tkp_plan_set(&ap, "sweep", "dtype", "f32,f64", err, sizeof err) == 0 &&
+		       tkp_plan_set(&ap, "sweep", "blocks", list, err, sizeof err) == 0 &&
+		       tkp_plan_expand(&ap, &cfg, &ncfg) == 0,
+		   "blocks = %s expands (%s)", list, err[0] ? err : "ok");
+		for (size_t i = 0; i < ncfg; i++)
+			for (size_t j = 0; j < i; j++)
+				dups += cfg[j].dtype == cfg[i].dtype && cfg[j].block == cfg[i].block;
+		ok(ncfg == want && dups == 0,
+		   "auto (f64 %d, f32 %d) beside the same listed size is kept once: %zu configurations "
+		   "(want %zu), %d duplicates",
+		   b64, b32, ncfg, want, dups);
+		free(cfg);
+	}
 
 	/* options override, then plan.prof reloads to the same plan */
 	ok(tkp_plan_set(&p, "sweep", "sizes", "32:128:x2", err, sizeof err) == 0 && p.sizes.n == 3,

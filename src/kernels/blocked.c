@@ -5,7 +5,7 @@
  * loops run over tiles instead (BLIS's JC, PC, IC with NC = KC = MC = b), so
  * a b×b tile of B is loaded once and reused from cache by every row tile
  * of A, and a tile of C stays in cache while the k dimension is swept.  The
- * default b (tkp_kernel_default_block) makes three tiles fit in half of L1;
+ * default b (tkp_kernel_default_block) makes the packed B tile fill L1;
  * the block-size sweep shows what other sizes do.  Sizes need not be
  * multiples of b: edge tiles are just smaller.  Inside a tile the
  * register-blocked update from simd_rows.c does the work (JR/IR loops).

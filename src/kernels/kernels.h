@@ -20,9 +20,9 @@ tkp_isa tkp_isa_current(void);
 /* Best path the CPU supports, ignoring TKP_ISA. */
 tkp_isa tkp_isa_supported(void);
 
-/* Default tile edge for blocked kernels when tkp_gemm.block is 0: three
- * b×b tiles of the dtype fill about half the L1 data cache (sysconf),
- * rounded down to a multiple of 16; 64 when the size is unknown. */
+/* Default tile edge for blocked kernels when tkp_gemm.block is 0: the
+ * largest multiple of 16 whose b×b tile of the dtype fits the L1 data
+ * cache (sysconf); 64 when the size is unknown (isa.c says why). */
 int tkp_kernel_default_block(tkp_dtype dt);
 
 int tkp_gemm_naive(const tkp_gemm *g);

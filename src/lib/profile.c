@@ -842,6 +842,12 @@ static int cmp_shape(const void *a, const void *b)
 	return (vx > vy) - (vx < vy);
 }
 
+/* A plan's block as run: 'auto' (0) is the kernel's default for dt. */
+static int resolved_block(const tkp_kernel *k, tkp_dtype dt, int block)
+{
+	return (k->caps & TKP_CAP_BLOCK) && block == 0 ? tkp_kernel_default_block(dt) : block;
+}
+
 int tkp_plan_expand(const tkp_plan *p, tkp_config **out, size_t *n)
 {
 	tkp_config *v = NULL;
@@ -875,7 +881,15 @@ int tkp_plan_expand(const tkp_plan *p, tkp_config **out, size_t *n)
 			for (int s = 0; s < sizes.n; s++) {
 				if (ko && ko->max_size && shape_max(&sizes.v[s]) > ko->max_size)
 					continue;
-				for (int b = 0; b < blocks->n; b++)
+				for (int b = 0; b < blocks->n; b++) {
+					int rb = resolved_block(k, p->dtypes[d], blocks->v[b]), dup = 0;
+
+					/* 'auto' that comes out as a size also listed
+					 * (blocks = 32,64,auto) is one configuration */
+					for (int b2 = 0; b2 < b; b2++)
+						dup |= resolved_block(k, p->dtypes[d], blocks->v[b2]) == rb;
+					if (dup)
+						continue;
 					for (int t = 0; t < threads->n; t++) {
 						tkp_config *c;
 						if (cnt == cap) {
@@ -894,11 +908,10 @@ int tkp_plan_expand(const tkp_plan *p, tkp_config **out, size_t *n)
 						c->m = sizes.v[s].m;
 						c->n = sizes.v[s].n;
 						c->k = sizes.v[s].k;
-						c->block = blocks->v[b];
-						if ((k->caps & TKP_CAP_BLOCK) && c->block == 0)
-							c->block = tkp_kernel_default_block(c->dtype);
+						c->block = rb;
 						c->threads = threads->v[t];
 					}
+				}
 			}
 		}
 	*out = v;
