@@ -26,6 +26,7 @@
  */
 #include "config.h"
 
+#include <math.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdint.h>
@@ -376,6 +377,20 @@ int main(int argc, char **argv)
 					printf("%-5s %3d %17s  failed\n", dts[d] == TKP_F32 ? "f32" : "f64",
 					       threads[t], dims);
 					continue;
+				}
+				/* A kernel above the peak means the peak's three short
+				 * rounds were all slowed (a shared host taking the CPU
+				 * away: 31.6 instead of ~47 GFLOP/s once): measure it
+				 * again and keep the higher. */
+				if (threads[t] < 9 && pk > 0 && fmax(r.ours_best, r.theirs_best) > pk) {
+					double again = peak_f64(threads[t]) * 1e-9;
+
+					if (again > peak[threads[t]]) {
+						peak[threads[t]] = again;
+						printf("# FMA peak, %d thread(s), measured again: %.1f GFLOP/s f64\n",
+						       threads[t], again);
+					}
+					pk = peak[threads[t]] * (dts[d] == TKP_F32 ? 2 : 1);
 				}
 				printf("%-5s %3d %17s %9.1f %9.1f %7.3f %6.0f%% %6.0f%% %9.3f%s\n",
 				       dts[d] == TKP_F32 ? "f32" : "f64", threads[t], dims, r.ours_best,
