@@ -52,6 +52,17 @@ static void test_parse(void)
 	ok(seen == 1, "fixture: the kernel function is named in it");
 	rc = tkp_sim_parse(fixture, &c, "worker_main", &seen, err, sizeof err);
 	ok(rc == 0 && seen == 0, "fixture: no worker thread function in a naive run");
+	/* a versioned symbol is the function (pthread_create@@GLIBC_2.34);
+	 * a longer name is not (pthread_create_extra) */
+	rc = tkp_sim_parse(write_tmp("ver.cg", "# callgrind format\nevents: Ir Dr Dw I1mr D1mr D1mw ILmr DLmr DLmw\n"
+				     "fn=(1) tkp_gemm_tuned\n1 5\ncfn=(2) pthread_create@@GLIBC_2.34\ncalls=1 0\n1 9\n"
+				     "fn=(3) pthread_create_extra\n1 1\nsummary: 15 0 0 0 0 0 0 0 0\n"),
+			   &c, "pthread_create", &seen, err, sizeof err);
+	ok(rc == 0 && seen == 1, "a versioned callee name (name@@GLIBC_2.34) is seen (%s)", rc ? err : "ok");
+	rc = tkp_sim_parse(write_tmp("ver2.cg", "# callgrind format\nevents: Ir Dr Dw I1mr D1mr D1mw ILmr DLmr DLmw\n"
+				     "fn=(3) pthread_create_extra\n1 1\nsummary: 1 0 0 0 0 0 0 0 0\n"),
+			   &c, "pthread_create", &seen, err, sizeof err);
+	ok(rc == 0 && seen == 0, "a longer name with the same start is not");
 
 	/* callgrind leaves trailing zero events out; totals (after
 	 * --zero-before) win over summary (the whole run) */
@@ -276,6 +287,13 @@ static void test_simulations(void)
 	       fabs(t2.counters[TKP_M_INSTRUCTIONS] / t1.counters[TKP_M_INSTRUCTIONS] - 1) < 0.10,
 	   "tuned on 2 threads: the worker's share is counted (%.0f vs %.0f instructions%s%s)",
 	   t2.counters[TKP_M_INSTRUCTIONS], t1.counters[TKP_M_INSTRUCTIONS], rc ? ": " : "", rc ? why : "");
+
+	/* tuned below ~4 Mflop a thread runs on the calling thread alone:
+	 * complete counts, not "the calling thread only" */
+	rc = simulate(s, "tuned", 64, 0, 2, &t2, why, sizeof why);
+	ok(rc == 0 && !(t2.counter_flags & TKP_CF_CALLER_ONLY),
+	   "tuned 64 asked for 2 threads, started none: not flagged as the caller's share only%s%s",
+	   rc ? ": " : "", rc ? why : "");
 
 	/* the textbook relations at n = 256 */
 	rc = simulate(s, "naive", 256, 0, 1, &naive, why, sizeof why);

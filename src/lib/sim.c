@@ -262,7 +262,9 @@ int tkp_sim_parse(const char *path, tkp_sim_counts *out, const char *fn, int *fn
 			p = line + (line[0] == 'c' ? 4 : 3);
 			if (*p == '(' && (p = strchr(p, ')')))
 				p += 1 + (p[1] == ' ');
-			if (p && !strncmp(p, fn, fnlen) && (p[fnlen] == '\0' || p[fnlen] == '\''))
+			/* name'2: a recursion level; name@@GLIBC_2.34: a version */
+			if (p && !strncmp(p, fn, fnlen) &&
+			    (p[fnlen] == '\0' || p[fnlen] == '\'' || p[fnlen] == '@'))
 				*fn_seen = 1;
 		}
 	}
@@ -822,7 +824,11 @@ int tkp_sim_run(tkp_sim *s, const tkp_kernel *k, tkp_dtype dt, size_t m, size_t 
 				rc = TKP_ECOUNTERS;
 				goto done;
 			}
-			if (!seen)
+			/* No worker's costs: flagged only if the kernel did start
+			 * threads.  tuned runs small products on the calling
+			 * thread alone (below ~4 Mflop a thread), complete. */
+			if (!seen && tkp_sim_parse(out[i], &cnt[i], "pthread_create", &seen, perr,
+						   sizeof perr) == 0 && seen)
 				worker_seen = 0;
 		}
 		if (cnt[i].ir <= 0) {
