@@ -35,8 +35,10 @@ extern void openblas_set_num_threads(int num_threads) __attribute__((weak));
  * out of memory, when the limit leaves less than that buffer plus the
  * workers' stacks; without a limit, once a call got its buffer, or where
  * /proc cannot tell how much is in use, OpenBLAS is called as usual.
- * Measured here: 512³ on 1 or 2 threads ran at 330 MB (ulimit -v 330000)
- * with 188 MiB in use before the first call, hung at 300 MB.
+ * Measured here: with 188 MiB in use before the first call, OpenBLAS ran
+ * 512³ on 1 or 2 threads under ulimit -v 330000 and hung under 300000;
+ * this check, with its stacks and slack, lets calls through from about
+ * 350000.
  */
 static atomic_int blas_had_buffer;
 
