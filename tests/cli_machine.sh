@@ -50,6 +50,16 @@ if [ -s "$out/machine.json" ]; then
 		check "machine.json has \"$key\"" grep -q "\"$key\":" "$out/machine.json"
 	done
 	check "machine.json: a fresh probe" grep -q '"reused": false' "$out/machine.json"
+	# Where nothing can be counted, the status carries the whole reason
+	# and fix that `tkprofile counters` gives (it was once cut at 512
+	# bytes, mid-word)
+	if "$TKP_BIN" counters 2>/dev/null | grep -q '^0 of 6 metrics' &&
+		fix=$("$TKP_BIN" counters 2>/dev/null | sed -n 's/^    fix: //p' | head -n 1) && [ -n "$fix" ]; then
+		tail=$(printf '%s' "$fix" | tail -c 40)
+		check "machine.json: the counters status ends with the whole fix" grep -qF "$tail\"" "$out/machine.json"
+	else
+		skip "machine.json: the counters status ends with the whole fix" "some metric can be counted here, or no fix is given"
+	fi
 fi
 
 # The same directory again: refused, nothing touched.

@@ -44,7 +44,7 @@ typedef struct tkp_machine {
 	char cflags[1024];
 	char papi_version[64];   /* "" when built without PAPI */
 	int counters_available;
-	char counters_status[512];
+	char counters_status[1536]; /* why and the fix: a few sentences */
 	char date[32];           /* ISO 8601 UTC, when described */
 	char topology_source[16];/* "hwloc", "sysfs", "cpuid", "sysconf" */
 
