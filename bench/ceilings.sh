@@ -28,9 +28,10 @@
 # (bench/clock: a dependent-add chain, one add per cycle), assuming two FMA
 # pipes and two vector loads per cycle (Zen 3/4/5, most Intel server
 # cores), and each side as a share of it: on the Zen 3 VMs likwid-bench's
-# peakflops reaches ~89% of the FMA limit and its load kernel ~70% of the
-# L1 limit, where ours reach ~100% and ~96%, so ours/theirs comes out above
-# 1.1 there without ours overstating anything.  Without bench/clock (make
+# peakflops reached 86-98% of the FMA limit and its load kernel 69-72% of
+# the L1 limit in three runs, where ours reached 100-103% and 98-102% (the
+# clock drifts a few per cent on a shared host), so ours/theirs comes out
+# above 1.1 there without ours overstating anything.  Without bench/clock (make
 # bench/clock) those columns are left out.
 #
 # usage: bench/ceilings.sh [path/to/tkprofile]      (default ./tkprofile)

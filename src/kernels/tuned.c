@@ -38,7 +38,7 @@
  * columns in NR multiples, whichever makes less packing work repeated, see
  * tkp_gemm_tuned_isa); no element of C is written by two threads.  With
  * rows split the team packs each B panel once, together, and waits at two
- * spinning barriers per k block (gemm_shared): 2-thread ratios against
+ * spinning barriers per k block (gemm_part): 2-thread ratios against
  * OpenBLAS went from 1.01 to 1.04 on average over ten shapes on Zen 3
  * (1024 f32: 0.99 to 1.03).  With columns split each member runs the five
  * loops alone with its own buffers, packing all of A, which the split
@@ -548,64 +548,6 @@ static size_t balance(size_t total, size_t blk, size_t unit)
 	return b < blk ? b : blk;
 }
 
-/* The IC loop and the three inside it for rows [i0, i1) against the
- * packed B panel bpack (columns jp .. jp+np, k block pc .. pc+kc). */
-static void ic_loops(const struct plan *pl, size_t i0, size_t i1, size_t mcb, size_t jp, size_t np,
-		     size_t ncb, size_t pc, size_t kc, char *apack, const char *bpack)
-{
-	const tkp_gemm *g = pl->g;
-	const struct path *pa = pl->pa;
-	const char *a = g->a;
-	char *c = g->c;
-	size_t es = pl->es, mr = pa->mr, nr = pa->nr;
-
-	for (size_t ic = i0; ic < i1; ic += mcb) { /* IC */
-		size_t mc = min_sz(mcb, i1 - ic);
-
-		pa->pack_a(mc, kc, a + (ic * g->k + pc) * es, g->k, apack);
-		for (size_t jc = jp; jc < jp + np; jc += ncb) { /* JC */
-			size_t nc = min_sz(ncb, jp + np - jc);
-			const char *bblk = bpack + (jc - jp) * kc * es;
-
-			for (size_t ir = 0; ir < mc; ir += mr) { /* IR */
-				const char *as = apack + ir * kc * es;
-				char *crow = c + ((ic + ir) * g->n + jc) * es;
-				size_t mrr = min_sz(mr, mc - ir);
-
-				for (size_t jr = 0; jr < nc; jr += nr) /* JR */
-					pa->ukr(kc, as, bblk + jr * kc * es, crow + jr * es, g->n, pc > 0,
-						mrr, min_sz(nr, nc - jr));
-			}
-		}
-	}
-}
-
-/* C[i0:i1][j0:j1] = A[i0:i1][:]·B[:][j0:j1], alone; apack/bpack sized by
- * part_bytes. */
-static void gemm_part(const struct plan *pl, size_t i0, size_t i1, size_t j0, size_t j1,
-		      char *apack, char *bpack)
-{
-	const tkp_gemm *g = pl->g;
-	const struct path *pa = pl->pa;
-	size_t es = pl->es;
-	/* this part's blocks, evened out over its own rows and columns */
-	size_t kcb = balance(g->k, pl->kc, 4), mcb = balance(i1 - i0, pl->mc, pa->mr);
-
-	for (size_t jp = j0; jp < j1; jp += PANEL_COLS) { /* column panels */
-		size_t np = min_sz(PANEL_COLS, j1 - jp);
-		size_t ncb = balance(np, pl->nc, pa->nr);
-
-		for (size_t pc = 0; pc < g->k; pc += kcb) { /* PC */
-			size_t kc = min_sz(kcb, g->k - pc);
-
-			/* B[pc:pc+kc][jp:jp+np] once into NR-column slivers,
-			 * contiguous: the JC block at jc starts (jc-jp)·kc in. */
-			pa->pack_b(kc, np, (const char *)g->b + (pc * g->n + jp) * es, g->n, bpack);
-			ic_loops(pl, i0, i1, mcb, jp, np, ncb, pc, kc, apack, bpack);
-		}
-	}
-}
-
 /* ---- a team sharing one packed B panel ------------------------------------ */
 
 /*
@@ -650,31 +592,61 @@ static void team_wait(struct shared_b *t)
 	}
 }
 
-/* Member tid's share of C = A·B, rows [i0, i1) and all columns, packing
- * its share of each B panel into t->bpack. */
-static void gemm_shared(const struct plan *pl, struct shared_b *t, int tid, size_t i0, size_t i1,
-			char *apack)
+/*
+ * C[i0:i1][j0:j1] = A[i0:i1][:]·B[:][j0:j1]; apack/bpack sized by
+ * part_bytes.  Alone (t NULL) this packs each B panel itself; member tid
+ * of team t packs its share of the panel's slivers into the team's bpack
+ * and waits for the others around the k block (j0, j1: all columns).
+ */
+static void gemm_part(const struct plan *pl, struct shared_b *t, int tid, size_t i0, size_t i1,
+		      size_t j0, size_t j1, char *apack, char *bpack)
 {
 	const tkp_gemm *g = pl->g;
 	const struct path *pa = pl->pa;
-	size_t es = pl->es, nr = pa->nr;
-	size_t kcb = balance(g->k, pl->kc, 4), mcb = balance(i1 > i0 ? i1 - i0 : 1, pl->mc, pa->mr);
+	const char *a = g->a, *b = g->b;
+	char *c = g->c;
+	size_t es = pl->es, mr = pa->mr, nr = pa->nr;
+	/* this part's blocks, evened out over its own rows and columns */
+	size_t kcb = balance(g->k, pl->kc, 4), mcb = balance(i1 - i0, pl->mc, mr);
 
-	for (size_t jp = 0; jp < g->n; jp += PANEL_COLS) { /* column panels */
-		size_t np = min_sz(PANEL_COLS, g->n - jp), ncb = balance(np, pl->nc, nr);
-		size_t ns = (np + nr - 1) / nr;
-		size_t s0 = ns * (size_t)tid / (size_t)t->nt, s1 = ns * (size_t)(tid + 1) / (size_t)t->nt;
+	for (size_t jp = j0; jp < j1; jp += PANEL_COLS) { /* column panels */
+		size_t np = min_sz(PANEL_COLS, j1 - jp), ncb = balance(np, pl->nc, nr);
+		size_t ns = (np + nr - 1) / nr; /* NR-column slivers */
+		size_t s0 = t ? ns * (size_t)tid / (size_t)t->nt : 0;
+		size_t s1 = t ? ns * (size_t)(tid + 1) / (size_t)t->nt : ns;
 
 		for (size_t pc = 0; pc < g->k; pc += kcb) { /* PC */
 			size_t kc = min_sz(kcb, g->k - pc);
 
-			if (s1 > s0) /* slivers s0 .. s1 of this panel */
-				pa->pack_b(kc, min_sz(s1 * nr, np) - s0 * nr,
-					   (const char *)g->b + (pc * g->n + jp + s0 * nr) * es, g->n,
-					   t->bpack + s0 * nr * kc * es);
-			team_wait(t); /* the panel is whole */
-			ic_loops(pl, i0, i1, mcb, jp, np, ncb, pc, kc, apack, t->bpack);
-			team_wait(t); /* nobody reads it any more */
+			/* B[pc:pc+kc][jp:jp+np] into contiguous NR-column slivers
+			 * (slivers s0 .. s1 of them here): the JC block at jc
+			 * starts (jc-jp)·kc in. */
+			if (s1 > s0)
+				pa->pack_b(kc, min_sz(s1 * nr, np) - s0 * nr, b + (pc * g->n + jp + s0 * nr) * es,
+					   g->n, bpack + s0 * nr * kc * es);
+			if (t)
+				team_wait(t); /* the panel is whole */
+			for (size_t ic = i0; ic < i1; ic += mcb) { /* IC */
+				size_t mc = min_sz(mcb, i1 - ic);
+
+				pa->pack_a(mc, kc, a + (ic * g->k + pc) * es, g->k, apack);
+				for (size_t jc = jp; jc < jp + np; jc += ncb) { /* JC */
+					size_t nc = min_sz(ncb, jp + np - jc);
+					const char *bblk = bpack + (jc - jp) * kc * es;
+
+					for (size_t ir = 0; ir < mc; ir += mr) { /* IR */
+						const char *as = apack + ir * kc * es;
+						char *crow = c + ((ic + ir) * g->n + jc) * es;
+						size_t mrr = min_sz(mr, mc - ir);
+
+						for (size_t jr = 0; jr < nc; jr += nr) /* JR */
+							pa->ukr(kc, as, bblk + jr * kc * es, crow + jr * es,
+								g->n, pc > 0, mrr, min_sz(nr, nc - jr));
+					}
+				}
+			}
+			if (t)
+				team_wait(t); /* nobody reads it any more */
 		}
 	}
 }
@@ -765,15 +737,11 @@ static void *worker_main(void *arg)
 	struct member *w = arg;
 
 	tkp_pin_self(w->cpu);
-	if (!w->sb) {
-		gemm_part(w->pl, w->i0, w->i1, w->j0, w->j1, w->apack, w->bpack);
-		return NULL;
-	}
 	/* a shared panel needs the whole team: start when it is formed */
-	while (atomic_load_explicit(&w->sb->go, memory_order_acquire) == 0)
+	while (w->sb && atomic_load_explicit(&w->sb->go, memory_order_acquire) == 0)
 		sched_yield();
-	if (atomic_load_explicit(&w->sb->go, memory_order_acquire) > 0)
-		gemm_shared(w->pl, w->sb, w->id, w->i0, w->i1, w->apack);
+	if (!w->sb || atomic_load_explicit(&w->sb->go, memory_order_acquire) > 0)
+		gemm_part(w->pl, w->sb, w->id, w->i0, w->i1, w->j0, w->j1, w->apack, w->bpack);
 	return NULL;
 }
 
@@ -879,7 +847,7 @@ int tkp_gemm_tuned_isa(const tkp_gemm *g, tkp_isa isa)
 	tkp_pin_self(w[0].cpu);
 	if (sb && made == nt) {
 		atomic_store_explicit(&sb->go, 1, memory_order_release);
-		gemm_shared(&pl, sb, 0, w[0].i0, w[0].i1, w[0].apack);
+		gemm_part(&pl, sb, 0, w[0].i0, w[0].i1, w[0].j0, w[0].j1, w[0].apack, w[0].bpack);
 	} else {
 		/* Our own part and those of members that could not start: C
 		 * must be complete whatever the machine allows.  A team that
@@ -889,8 +857,8 @@ int tkp_gemm_tuned_isa(const tkp_gemm *g, tkp_isa isa)
 			atomic_store_explicit(&sb->go, -1, memory_order_release);
 		for (int t = 0; t < nt; t++)
 			if (t == 0 || t >= made || sb)
-				gemm_part(&pl, w[t].i0, w[t].i1, w[t].j0, w[t].j1, w[sb ? 0 : t].apack,
-					  w[t].bpack);
+				gemm_part(&pl, NULL, 0, w[t].i0, w[t].i1, w[t].j0, w[t].j1,
+					  w[sb ? 0 : t].apack, w[t].bpack);
 	}
 	for (int t = 1; t < made; t++)
 		pthread_join(w[t].tid, NULL);

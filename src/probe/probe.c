@@ -205,10 +205,9 @@ static int recheck_scaling(tkp_probe *p, const tkp_machine *m, const plan *pl, c
 			}
 			if (!team && (rc = tkp_team_open(&team, q->threads, m->pin_cpus)) != 0)
 				goto done;
-			if ((rc = tkp_probe_peak(team, q->dtype, q->isa, pl->peak_time, pl->peak_samples, &v)) != 0)
+			if ((rc = tkp_probe_peak(team, q->dtype, q->isa, pl->peak_time, pl->peak_samples, &v)) != 0 ||
+			    (rc = put_peak(p, 1, i, q->dtype, q->isa, q->threads, v)) != 0)
 				goto done;
-			if (v > q->gflops)
-				q->gflops = v;
 		}
 	}
 	tkp_probe_worst_scaling(p);
