@@ -65,4 +65,28 @@ if [ -z "$left" ] && [ -z "$(ls -A ro)" ]; then ok "bad input left no files"; el
 mkdir done && echo "kernel" >done/sweep.csv
 bad "sweep: --out holds results" "already holds results; refusing to overwrite" sweep --sizes 8 --kernels naive --out done
 if [ "$(cat done/sweep.csv)" = "kernel" ]; then ok "earlier results untouched"; else not_ok "earlier results untouched"; fi
+bad "machine: --out holds results" "already holds results; refusing to overwrite" machine --quick --out done
+
+# a directory that holds other files is refused too: a mistyped --out must
+# not scatter results among them
+mkdir mine && echo "notes" >mine/notes.txt
+bad "sweep: --out holds other files" "--out 'mine' is not empty \(it holds 'notes.txt'\)" sweep --sizes 8 --kernels naive --out mine
+bad "machine: --out holds other files" "--out 'mine' is not empty" machine --quick --out mine
+if [ "$(ls -A mine)" = "notes.txt" ]; then ok "other files untouched, nothing added"; else not_ok "other files untouched, nothing added" "$(ls -A mine)"; fi
+mkdir empty
+expect_exit 0 "sweep: an empty --out is used" "$TKP_BIN" sweep --sizes 8 --kernels naive --dtype f64 --no-plots --quiet --out empty
+if [ -s empty/sweep.csv ]; then ok "sweep: wrote into the empty --out"; else not_ok "sweep: wrote into the empty --out"; fi
+
+# an --out that cannot be made: usage errors (exit 2) naming --out
+bad "sweep: --out ''" "--out '': expected a directory path" sweep --sizes 8 --kernels naive --out ''
+bad "machine: --out ''" "--out '': expected a directory path" machine --quick --out ''
+bad "sweep: --out under /proc" "--out '/proc/tkp-no': cannot (create it|be created)" sweep --sizes 8 --kernels naive --no-plots --out /proc/tkp-no
+bad "machine: --out under /proc" "--out '/proc/tkp-no': cannot (create it|be created)" machine --quick --out /proc/tkp-no
+
+# tune follows the other commands' option conventions
+bad "tune: unknown option" "tune: unknown option '--bogus'" tune --bogus
+bad "tune: -q is not --quick" "tune: unknown option '-q'" tune -q
+bad "tune: threads absurd" "--threads '5000': expected an integer from 1 to 4096" tune --threads 5000
+bad "tune: size too small" "--size '8': expected an integer from 16 to 16384" tune --size 8
+bad "tune: missing value" "option '--size' needs a value" tune --size
 done_testing

@@ -207,7 +207,7 @@ expect_exit 2 "an unknown chart format" "$TKP_BIN" compare --format gif "$TMP/a"
 # --out that holds results: refused, untouched
 cp "$TMP/cmp/compare.csv" "$TMP/keep.csv"
 expect_exit 2 "--out that holds results" "$TKP_BIN" compare "$TMP/a" "$TMP/b" --out "$TMP/cmp"
-grep_out "already holds files" "--out that holds results: says so"
+grep_out "already holds results; refusing to overwrite" "--out that holds results: says so"
 cmp -s "$TMP/keep.csv" "$TMP/cmp/compare.csv" && ok "--out that holds results: untouched" || not_ok "--out that holds results: untouched"
 expect_exit 2 "--out a results directory being compared" "$TKP_BIN" compare "$TMP/a" "$TMP/b" --out "$TMP/a"
 mkdir "$TMP/emptyout"

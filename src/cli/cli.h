@@ -64,6 +64,25 @@ void tkp_cli_catch_signals(void);
  * "CMD: --OPT: expected ..." and returns -1. */
 int tkp_cli_int_opt(const char *cmd, const char *opt, const char *val, long lo, long hi, int *out);
 
+/*
+ * The --out directory of a command that writes a new results directory
+ * (sweep, machine, compare), checked before anything is measured or
+ * created.  Refused with "tkprofile: CMD: --out 'DIR': why" and
+ * TKP_EXIT_USAGE: an empty or too long path, a file in the way, a parent
+ * that is not a writable directory, and a directory that already holds
+ * files.  A typo'd --out must not scatter results among a user's own
+ * files, nor overwrite an earlier run.  resume_hint, when not NULL, is
+ * added to the refusal of a directory holding one of result_names (sweep
+ * names its --resume there).  Creates nothing; returns 0 when DIR may be
+ * used.
+ */
+int tkp_cli_check_out(const char *cmd, const char *dir, const char *const *result_names,
+		      const char *resume_hint);
+/* Creates the --out directory (and its parents).  On failure prints
+ * "--out 'DIR': cannot create it: why" and returns TKP_EXIT_USAGE (another
+ * --out is the fix), or TKP_EXIT_FAIL for a full disk or an I/O error. */
+int tkp_cli_make_out(const char *cmd, const char *dir);
+
 /* Plot a results directory (cmd_plot.c): used by sweep at its end and by
  * `tkprofile plot`.  Returns an exit code; prints its own messages. */
 int tkp_cli_plot_dir(const char *cmd, const char *dir, int quiet);

@@ -10,11 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "sim.h"
+#include "fsutil.h"
 #include "util.h"
 
 int tkp_cli_quiet;
@@ -292,4 +294,99 @@ int tkp_cli_check_fits(const char *cmd, tkp_dtype dt, size_t m, size_t n, size_t
 				      (double)avail / (1 << 30));
 	}
 	return TKP_EXIT_USAGE;
+}
+
+/* ---- the --out directory ------------------------------------------------------ */
+
+/* The first entry of dir other than . and .., into name; 0 when empty. */
+static int first_entry(const char *dir, char *name, size_t len)
+{
+	DIR *dp = opendir(dir);
+	struct dirent *e;
+	int found = 0;
+
+	if (!dp)
+		return -1;
+	while (!found && (e = readdir(dp)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
+			tkp_strlcpy(name, e->d_name, len);
+			found = 1;
+		}
+	closedir(dp);
+	return found;
+}
+
+int tkp_cli_check_out(const char *cmd, const char *dir, const char *const *result_names,
+		      const char *resume_hint)
+{
+	struct stat st;
+	char parent[PATH_MAX], name[256], *slash;
+	int i, r;
+
+	if (!*dir)
+		return tkp_cli_usage(cmd, "--out '': expected a directory path, got an empty string");
+	if (strlen(dir) >= PATH_MAX - 32)
+		return tkp_cli_usage(cmd, "--out '%.40s...': path too long", dir);
+	if (stat(dir, &st) == 0) {
+		if (!S_ISDIR(st.st_mode))
+			return tkp_cli_usage(cmd, "--out '%s': exists and is not a directory", dir);
+		if (access(dir, W_OK | X_OK) != 0)
+			return tkp_cli_usage(cmd, "--out '%s': not writable: %s", dir, strerror(errno));
+		for (i = 0; result_names && result_names[i]; i++)
+			if (!tkp_path_join(parent, sizeof parent, dir, result_names[i]) &&
+			    tkp_path_exists(parent))
+				return tkp_cli_usage(cmd, "--out '%s' already holds results; refusing to "
+							  "overwrite them (it has %s: %s)",
+						     dir, result_names[i],
+						     resume_hint ? resume_hint : "choose another --out");
+		if ((r = first_entry(dir, name, sizeof name)) < 0)
+			return tkp_cli_usage(cmd, "--out '%s': %s", dir, strerror(errno));
+		if (r > 0)
+			return tkp_cli_usage(cmd, "--out '%s' is not empty (it holds '%s'); results go "
+						  "into a new or empty directory: choose another --out",
+					     dir, name);
+		return 0;
+	}
+	if (errno != ENOENT)
+		return tkp_cli_usage(cmd, "--out '%s': %s", dir, strerror(errno));
+	/* the nearest existing ancestor must be a writable directory */
+	tkp_strlcpy(parent, dir, sizeof parent);
+	for (;;) {
+		size_t n = strlen(parent);
+		while (n > 1 && parent[n - 1] == '/')
+			parent[--n] = '\0';
+		slash = strrchr(parent, '/');
+		if (!slash)
+			tkp_strlcpy(parent, ".", sizeof parent);
+		else if (slash == parent)
+			parent[1] = '\0';
+		else
+			*slash = '\0';
+		if (stat(parent, &st) == 0) {
+			if (!S_ISDIR(st.st_mode))
+				return tkp_cli_usage(cmd, "--out '%s': cannot be created: '%s' is not a directory",
+						     dir, parent);
+			if (access(parent, W_OK | X_OK) != 0)
+				return tkp_cli_usage(cmd, "--out '%s': cannot be created in '%s': %s", dir,
+						     parent, strerror(errno));
+			return 0;
+		}
+		if (errno != ENOENT)
+			return tkp_cli_usage(cmd, "--out '%s': cannot be created: '%s': %s", dir, parent,
+					     strerror(errno));
+		if (!strcmp(parent, ".") || !strcmp(parent, "/"))
+			return 0;
+	}
+}
+
+int tkp_cli_make_out(const char *cmd, const char *dir)
+{
+	int e;
+
+	if (tkp_mkdirs(dir) == 0)
+		return 0;
+	e = errno;
+	if (e == ENOSPC || e == EIO || e == ENOMEM || e == EDQUOT)
+		return tkp_cli_fail(cmd, "--out '%s': cannot create it: %s", dir, strerror(e));
+	return tkp_cli_usage(cmd, "--out '%s': cannot create it: %s", dir, strerror(e));
 }

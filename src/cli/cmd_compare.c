@@ -1461,35 +1461,9 @@ static void recorded_command(const char *dir, char *buf, size_t size)
 
 /* ---- the command ------------------------------------------------------------ */
 
-/* 0 when out may be written into: absent, or an empty directory. */
-static int check_out(const char *cmd, const char *out)
-{
-	struct stat st;
 
-	if (stat(out, &st) != 0) {
-		if (errno == ENOENT)
-			return 0;
-		return tkp_cli_usage(cmd, "--out %s: %s", out, strerror(errno));
-	}
-	if (!S_ISDIR(st.st_mode))
-		return tkp_cli_usage(cmd, "--out %s: exists and is not a directory", out);
-	{
-		DIR *dp = opendir(out);
-		struct dirent *e;
-		int empty = 1;
-		if (!dp)
-			return tkp_cli_usage(cmd, "--out %s: %s", out, strerror(errno));
-		while ((e = readdir(dp)))
-			if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-				empty = 0;
-		closedir(dp);
-		if (!empty)
-			return tkp_cli_usage(cmd, "--out %s already holds files; compare never writes "
-						  "over results: choose another --out (or an empty directory)",
-					     out);
-	}
-	return 0;
-}
+/* What marks a directory as holding a comparison already. */
+static const char *const compare_files[] = {"compare.csv", "compare.txt", "report.md", NULL};
 
 int cmd_compare(int argc, char **argv)
 {
@@ -1514,19 +1488,17 @@ int cmd_compare(int argc, char **argv)
 		} else if (opts && !strcmp(a, "--allow-mixed")) {
 			allow_mixed = 1;
 		} else if (opts && (!strcmp(a, "-o") || !strcmp(a, "--out"))) {
-			if (i + 1 >= argc || !argv[i + 1][0])
-				return tkp_cli_usage("compare", "%s: expected a directory", a);
+			if (i + 1 >= argc)
+				return tkp_cli_usage("compare", "option '%s' needs a value", a);
 			out = argv[++i];
 		} else if (opts && !strncmp(a, "--out=", 6)) {
 			out = a + 6;
-			if (!*out)
-				return tkp_cli_usage("compare", "--out: expected a directory");
 		} else if (opts && !strncmp(a, "--format=", 9)) {
 			if ((rc = tkp_gp_parse_formats("compare", a + 9, &c.fmts)))
 				return rc;
 		} else if (opts && !strcmp(a, "--format")) {
 			if (i + 1 >= argc)
-				return tkp_cli_usage("compare", "--format: expected a list such as png,pdf");
+				return tkp_cli_usage("compare", "option '--format' needs a value");
 			if ((rc = tkp_gp_parse_formats("compare", argv[++i], &c.fmts)))
 				return rc;
 		} else if (opts && a[0] == '-' && a[1]) {
@@ -1549,7 +1521,7 @@ int cmd_compare(int argc, char **argv)
 		tkp_fmt(outbuf, sizeof outbuf, "compare-%s", stamp);
 		out = outbuf;
 	}
-	if ((rc = check_out("compare", out)))
+	if ((rc = tkp_cli_check_out("compare", out, compare_files, NULL)))
 		return rc;
 	if (c.quiet)
 		tkp_cli_quiet = 1;
@@ -1590,13 +1562,11 @@ int cmd_compare(int argc, char **argv)
 
 	/* 2. the new directory and its files */
 	if (tkp_strlcpy(c.out, out, sizeof c.out) >= sizeof c.out - 64) {
-		rc = tkp_cli_usage("compare", "--out %s: path too long", out);
+		rc = tkp_cli_usage("compare", "--out '%.40s...': path too long", out);
 		goto done;
 	}
-	if (tkp_mkdirs(c.out)) {
-		rc = tkp_cli_fail("compare", "%s: %s", c.out, strerror(errno));
+	if ((rc = tkp_cli_make_out("compare", c.out)))
 		goto done;
-	}
 	if (!(mem = open_memstream(&table, &tlen))) {
 		rc = tkp_cli_fail("compare", "out of memory");
 		goto done;

@@ -72,81 +72,6 @@ static const char *const probe_files[] = {"machine.json", "ceilings.csv", "hiera
 
 /* ---- helpers ------------------------------------------------------------------ */
 
-static int holds_results(const char *dir)
-{
-	char p[PATH_MAX];
-	int i;
-
-	for (i = 0; result_files[i]; i++)
-		if (!tkp_path_join(p, sizeof p, dir, result_files[i]) && tkp_path_exists(p))
-			return 1;
-	return 0;
-}
-
-/* Can dir be used (an existing writable directory, or creatable)?  Creates
- * nothing.  why gets the reason when not. */
-static int check_out_dir(const char *dir, char *why, size_t whylen)
-{
-	struct stat st;
-	char parent[PATH_MAX], *slash;
-
-	if (!*dir) {
-		tkp_fmt(why, whylen, "empty path");
-		return -1;
-	}
-	if (strlen(dir) >= PATH_MAX - 32) {
-		tkp_fmt(why, whylen, "path too long");
-		return -1;
-	}
-	if (stat(dir, &st) == 0) {
-		if (!S_ISDIR(st.st_mode)) {
-			tkp_fmt(why, whylen, "exists and is not a directory");
-			return -1;
-		}
-		if (access(dir, W_OK | X_OK) != 0) {
-			tkp_fmt(why, whylen, "not writable: %s", strerror(errno));
-			return -1;
-		}
-		return 0;
-	}
-	if (errno != ENOENT) {
-		tkp_fmt(why, whylen, "%s", strerror(errno));
-		return -1;
-	}
-	/* the nearest existing ancestor must be a writable directory */
-	tkp_strlcpy(parent, dir, sizeof parent);
-	for (;;) {
-		size_t n = strlen(parent);
-		while (n > 1 && parent[n - 1] == '/')
-			parent[--n] = '\0';
-		slash = strrchr(parent, '/');
-		if (!slash)
-			tkp_strlcpy(parent, ".", sizeof parent);
-		else if (slash == parent)
-			parent[1] = '\0';
-		else
-			*slash = '\0';
-		if (stat(parent, &st) == 0) {
-			if (!S_ISDIR(st.st_mode)) {
-				tkp_fmt(why, whylen, "'%s' is not a directory", parent);
-				return -1;
-			}
-			if (access(parent, W_OK | X_OK) != 0) {
-				tkp_fmt(why, whylen, "cannot create it in '%s': %s", parent, strerror(errno));
-				return -1;
-			}
-			return 0;
-		}
-		if (errno != ENOENT) {
-			tkp_fmt(why, whylen, "'%s': %s", parent, strerror(errno));
-			return -1;
-		}
-		if (!strcmp(parent, ".") || !strcmp(parent, "/")) {
-			tkp_fmt(why, whylen, "no existing parent directory");
-			return -1;
-		}
-	}
-}
 
 /* "1,2,4" → sorted, distinct thread counts in [1, max]. */
 static int parse_threads(const char *s, int max, int *out, int *n)
@@ -328,8 +253,8 @@ static int machine_into(const char *cmd, const char *dir, int quick, int reprobe
 	} else {
 		default_threads(&m, threads, &nthreads);
 	}
-	if (tkp_mkdirs(dir) != 0)
-		return tkp_cli_usage(cmd, "--out '%s': %s", dir, strerror(errno));
+	if ((rc = tkp_cli_make_out(cmd, dir)) != 0)
+		return rc;
 
 	/* A recent probe of this host? */
 	if (!reprobe && cache_dir(cdir, sizeof cdir) == 0 &&
@@ -610,7 +535,7 @@ int cmd_machine(int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	const char *out = NULL, *threads_arg = NULL;
-	char outbuf[PATH_MAX], why[512];
+	char outbuf[PATH_MAX];
 	int quick = 0, reprobe = 0, quiet = 0, c, rc, existed;
 	int threads[TKP_PROBE_MAX_THREADS], nthreads = 0;
 
@@ -652,11 +577,8 @@ int cmd_machine(int argc, char **argv)
 		tkp_fmt(outbuf, sizeof outbuf, "results/%s-machine-%s", tkp_hostname(), stamp);
 		out = outbuf;
 	}
-	if (check_out_dir(out, why, sizeof why) != 0)
-		return tkp_cli_usage("machine", "--out '%s': %s", out, why);
-	if (holds_results(out))
-		return tkp_cli_usage("machine", "--out '%s' already holds results; refusing to overwrite "
-						"(choose another --out)", out);
+	if ((rc = tkp_cli_check_out("machine", out, result_files, NULL)))
+		return rc;
 	existed = tkp_path_exists(out);
 	tkp_cli_catch_signals();
 	if ((rc = machine_into("machine", out, quick, reprobe, quiet, threads, nthreads)) != TKP_EXIT_OK) {

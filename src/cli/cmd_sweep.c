@@ -81,62 +81,6 @@ typedef struct sweep_state {
 	int tty, quiet;
 } sweep_state;
 
-/* ---- output directory ------------------------------------------------- */
-
-static int holds_results(const char *dir)
-{
-	char p[PATH_MAX];
-
-	for (int i = 0; result_files[i]; i++)
-		if (!tkp_path_join(p, sizeof p, dir, result_files[i]) && tkp_path_exists(p))
-			return 1;
-	return 0;
-}
-
-/* Checks that dir can be created (or is an empty writable directory)
- * without creating anything yet. */
-static int check_out_dir(const char *dir, char *why, size_t whylen)
-{
-	struct stat st;
-	char parent[PATH_MAX], *slash;
-
-	if (stat(dir, &st) == 0) {
-		if (!S_ISDIR(st.st_mode)) {
-			tkp_fmt(why, whylen, "exists and is not a directory");
-			return -1;
-		}
-		if (access(dir, W_OK | X_OK) != 0) {
-			tkp_fmt(why, whylen, "not writable: %s", strerror(errno));
-			return -1;
-		}
-		return 0;
-	}
-	/* find the nearest existing ancestor and check we can write there */
-	tkp_strlcpy(parent, dir, sizeof parent);
-	for (;;) {
-		slash = strrchr(parent, '/');
-		if (!slash) {
-			tkp_strlcpy(parent, ".", sizeof parent);
-		} else if (slash == parent) {
-			parent[1] = '\0';
-		} else {
-			*slash = '\0';
-		}
-		if (stat(parent, &st) == 0)
-			break;
-		if (!strcmp(parent, ".") || !strcmp(parent, "/"))
-			break;
-	}
-	if (stat(parent, &st) != 0 || !S_ISDIR(st.st_mode)) {
-		tkp_fmt(why, whylen, "cannot be created: '%s' is not a directory", parent);
-		return -1;
-	}
-	if (access(parent, W_OK | X_OK) != 0) {
-		tkp_fmt(why, whylen, "cannot be created: '%s' is not writable", parent);
-		return -1;
-	}
-	return 0;
-}
 
 /* ---- rows -------------------------------------------------------------- */
 
@@ -619,15 +563,10 @@ int cmd_sweep(int argc, char **argv)
 		out = outbuf;
 	}
 	s.dir = out;
-	if (check_out_dir(out, err, sizeof err)) {
-		rc = tkp_cli_usage("sweep", "--out '%s': %s", out, err);
+	/* --resume writes into the sweep's own directory (checked above) */
+	if (!resume && (rc = tkp_cli_check_out("sweep", out, result_files,
+					      "use --resume to continue it, or another --out")))
 		goto done;
-	}
-	if (!resume && holds_results(out)) {
-		rc = tkp_cli_usage("sweep", "--out '%s' already holds results; refusing to overwrite "
-					    "(use --resume to continue it, or another --out)", out);
-		goto done;
-	}
 	if (tkp_path_join(s.csv_path, sizeof s.csv_path, out, "sweep.csv")) {
 		rc = tkp_cli_usage("sweep", "--out '%s': path too long", out);
 		goto done;
@@ -651,10 +590,8 @@ int cmd_sweep(int argc, char **argv)
 	 * back the directory it created, so the same --out works next time
 	 * instead of holding an empty, unresumable directory. */
 	made_out = !resume && !tkp_path_exists(out);
-	if (tkp_mkdirs(out)) {
-		rc = tkp_cli_fail("sweep", "--out '%s': %s", out, strerror(errno));
+	if ((rc = tkp_cli_make_out("sweep", out)))
 		goto done;
-	}
 	if (!resume && write_plan(out, &plan, err, sizeof err)) {
 		rc = tkp_cli_fail("sweep", "%s", err);
 		goto unmake;

@@ -25,22 +25,33 @@
 
 #include "cli.h"
 #include "kernels.h"
+#include "profile.h"
 
 const char cmd_tune_usage[] =
 	"usage: tkprofile tune [--dtype f32,f64] [--size N] [--threads T] [--quick]\n"
 	"                      [--blocked] [--save | --show]\n"
 	"\n"
 	"Sweeps the tuned kernel's cache blocking (KC, then NC, then MC, each around\n"
-	"the best so far) on N x N x N problems (default 2048; --quick: 1024 and\n"
-	"fewer candidates) with T threads (default 1), prints GFLOP/s for each\n"
-	"candidate and the best.  --blocked also sweeps the blocked kernel's tile\n"
-	"edge (printed only).  --save writes the best to the tuning file that the\n"
-	"tuned kernel reads at first use:\n"
-	"  $TKP_TUNED_CONF, else $XDG_CONFIG_HOME/tkprofile/tuned.conf,\n"
-	"  else ~/.config/tkprofile/tuned.conf\n"
-	"--show prints what tuned uses now (and where the file is) and exits.\n"
-	"TKP_TUNED_MC/KC/NC in the environment override the file.  Takes about a\n"
-	"minute per dtype (--quick: ~15 s); run it on a quiet machine.\n";
+	"the best so far) on N x N x N problems, prints GFLOP/s for each candidate\n"
+	"and the best.  Takes about a minute per dtype (--quick: ~15 s); run it on a\n"
+	"quiet machine.\n"
+	"\n"
+	"  -d, --dtype LIST    f32, f64 or both (default both)\n"
+	"  -s, --size N        problem edge, 16 to 16384 (default 2048; --quick 1024)\n"
+	"  -t, --threads T     threads of the tuned kernel (default 1)\n"
+	"      --quick         smaller problems and fewer candidates\n"
+	"      --blocked       also sweep the blocked kernel's tile edge (printed only:\n"
+	"                      pass it as --block or in a profile's blocks list)\n"
+	"      --save          write the best to the tuning file that the tuned kernel\n"
+	"                      reads at first use: $TKP_TUNED_CONF, else\n"
+	"                      $XDG_CONFIG_HOME/tkprofile/tuned.conf, else\n"
+	"                      ~/.config/tkprofile/tuned.conf\n"
+	"      --show          print what tuned uses now, where each value comes from,\n"
+	"                      and exit\n"
+	"  -h, --help          this help\n"
+	"\n"
+	"TKP_TUNED_MC/KC/NC in the environment override the file.  Exit status: 0 ok,\n"
+	"1 runtime failure, 2 bad input, 130 interrupted.\n";
 
 struct bench {
 	tkp_dtype dt;
@@ -245,10 +256,10 @@ static void show(const char *path)
 
 int cmd_tune(int argc, char **argv)
 {
-	enum { O_SAVE = 1000, O_SHOW, O_BLOCKED };
+	enum { O_SAVE = 1000, O_SHOW, O_BLOCKED, O_QUICK };
 	static const struct option opts[] = {
 		{"dtype", required_argument, NULL, 'd'},  {"size", required_argument, NULL, 's'},
-		{"threads", required_argument, NULL, 't'}, {"quick", no_argument, NULL, 'q'},
+		{"threads", required_argument, NULL, 't'}, {"quick", no_argument, NULL, O_QUICK},
 		{"save", no_argument, NULL, O_SAVE},       {"show", no_argument, NULL, O_SHOW},
 		{"blocked", no_argument, NULL, O_BLOCKED}, {"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
@@ -257,7 +268,7 @@ int cmd_tune(int argc, char **argv)
 	int threads = 1, rc = TKP_EXIT_OK, c;
 	long size = 0;
 	size_t best[2][3];
-	char path[4096], *end;
+	char path[4096];
 	const char *why = tkp_kernel_why_unavailable(tkp_kernel_find("tuned"));
 
 	if (tkp_cli_wants_help(argc, argv)) {
@@ -265,7 +276,8 @@ int cmd_tune(int argc, char **argv)
 		return 0;
 	}
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "d:s:t:q", opts, NULL)) != -1) {
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":d:s:t:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd': {
 			char *list = strdup(optarg), *save_ptr = NULL;
@@ -290,25 +302,25 @@ int cmd_tune(int argc, char **argv)
 				return tkp_cli_usage("tune", "--dtype: empty list");
 			break;
 		}
-		case 's':
-			errno = 0;
-			size = strtol(optarg, &end, 10);
-			if (errno || *end || size < 16 || size > 16384)
-				return tkp_cli_usage("tune", "--size: '%s' is not a size in 16..16384",
-						     optarg);
+		case 's': {
+			int v;
+			if (tkp_cli_int_opt("tune", "--size", optarg, 16, 16384, &v))
+				return TKP_EXIT_USAGE;
+			size = v;
 			break;
+		}
 		case 't':
-			errno = 0;
-			threads = (int)strtol(optarg, &end, 10);
-			if (errno || *end || threads < 1 || threads > 1024)
-				return tkp_cli_usage("tune", "--threads: '%s' is not a count in 1..1024",
-						     optarg);
+			if (tkp_cli_int_opt("tune", "--threads", optarg, 1, TKP_MAX_THREADS, &threads))
+				return TKP_EXIT_USAGE;
 			break;
-		case 'q': quick = 1; break;
+		case O_QUICK: quick = 1; break;
 		case O_SAVE: do_save = 1; break;
 		case O_SHOW: do_show = 1; break;
 		case O_BLOCKED: blocked = 1; break;
-		default: return tkp_cli_usage("tune", "see 'tkprofile help tune'");
+		case ':': return tkp_cli_usage("tune", "option '%s' needs a value", argv[optind - 1]);
+		default:
+			return tkp_cli_usage("tune", "unknown option '%s' (see `tkprofile tune --help`)",
+					     argv[optind - 1]);
 		}
 	}
 	if (optind < argc)
