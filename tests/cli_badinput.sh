@@ -83,6 +83,12 @@ bad "machine: --out ''" "--out '': expected a directory path" machine --quick --
 bad "sweep: --out under /proc" "--out '/proc/tkp-no': cannot (create it|be created)" sweep --sizes 8 --kernels naive --no-plots --out /proc/tkp-no
 bad "machine: --out under /proc" "--out '/proc/tkp-no': cannot (create it|be created)" machine --quick --out /proc/tkp-no
 
+# sizes the kernels' max_size leaves out are named, never dropped silently
+bad "sweep: every size above max_size" "every size is above its kernel's max_size \(naive above 1024: 2048\)" sweep --kernels naive --sizes 2048 --out capped
+expect_exit 0 "sweep: some sizes above max_size" "$TKP_BIN" sweep --kernels naive,simd --sizes 8,2048 --dtype f64 --no-plots --out capped2
+grep_out "left out by the kernels' max_size: naive above 1024: 2048; simd above 1024: 2048" "sweep: the sizes left out are named"
+if [ "$(grep -c '^naive\|^simd' capped2/sweep.csv)" = 2 ]; then ok "sweep: the other sizes ran"; else not_ok "sweep: the other sizes ran" "$(cat capped2/sweep.csv)"; fi
+
 # tune follows the other commands' option conventions
 bad "tune: unknown option" "tune: unknown option '--bogus'" tune --bogus
 bad "tune: -q is not --quick" "tune: unknown option '-q'" tune -q

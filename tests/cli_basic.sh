@@ -27,6 +27,19 @@ done
 grep_out "SIMD path on this CPU: (avx512|avx2|generic)" "kernels shows the SIMD path"
 TKP_ISA=generic "$TKP_BIN" kernels >"$TMP/out" 2>&1
 grep_out "SIMD path on this CPU: generic" "TKP_ISA=generic lowers the path"
+grep_out "lowered by TKP_ISA" "and says so"
+TKP_ISA=bogus "$TKP_BIN" kernels >"$TMP/out" 2>&1
+grep_out "TKP_ISA='bogus': expected avx512, avx2 or generic; ignored" "a bad TKP_ISA is named"
+if grep -q "lowered by TKP_ISA" "$TMP/out"; then not_ok "a bad TKP_ISA lowers nothing"; else ok "a bad TKP_ISA lowers nothing"; fi
+TKP_PLOT_TIMEOUT=-1 "$TKP_BIN" kernels >"$TMP/out" 2>&1
+grep_out "TKP_PLOT_TIMEOUT='-1': expected seconds above 0; using 60" "a bad TKP_PLOT_TIMEOUT is named"
+
+# help's own corners
+expect_exit 0 "help help" "$TKP_BIN" help help
+grep_out "usage: tkprofile <command>" "help help is the main help"
+expect_exit 2 "help with two commands" "$TKP_BIN" help run sweep
+grep_out "help: unexpected argument 'sweep'" "names the extra argument"
+expect_exit 2 "--version with an argument" "$TKP_BIN" --version now
 
 # stdout write errors are reported, not swallowed
 if [ -w /dev/full ]; then

@@ -76,12 +76,16 @@ check "reused machine.json says so" grep -q '"reused": true' "$TMP/m2/machine.js
 
 # Bad input: one line, exit 2, nothing written.
 n=0
-for bad in 0 abc 1,,2 -1 "" 99999 1.5; do
+for bad in 0 abc , 1:3:x0 -1 "" 99999 1.5; do
 	n=$((n + 1))
 	expect_exit 2 "--threads '$bad' is refused" "$TKP_BIN" machine --quick --threads "$bad" --out "$TMP/bad$n"
 	grep_out 'threads' "--threads '$bad': the message names the option"
 	check "--threads '$bad': nothing written" test ! -e "$TMP/bad$n"
 done
+# The list takes sweep's forms: a range with ncpu, repeats folded.
+expect_exit 0 "--threads 1:ncpu:+1,1 (a range with ncpu)" "$TKP_BIN" machine --quick --reprobe --quiet --threads 1:ncpu:+1,1 --out "$TMP/m3"
+ncpu=$(getconf _NPROCESSORS_ONLN)
+check "one peak row per thread count, 1 to ncpu" test "$(awk -F, '$1 == "peak" && $2 == "f64" && $7 == "measured" { print $4 }' "$TMP/m3/ceilings.csv" | sort -un | wc -l)" -eq "$ncpu"
 expect_exit 2 "--out under a file is refused" "$TKP_BIN" machine --quick --out /dev/null/x
 grep_out 'out' "--out under a file: says so"
 : >"$TMP/afile"

@@ -30,11 +30,20 @@ fi
 printf '# comment\n%s f64 72 96 48\ngarbage line\n' "$path" >"$conf"
 expect_exit 0 "tune --show with a file" "$TKP_BIN" tune --show
 grep_out "f64: MC=72 KC=96 NC=48" "tuned reads the saved blocking"
+grep_out "tune: tuned kernel settings: .*:3: 'garbage line': expected 'PATH DTYPE MC KC NC'" \
+	"a line it cannot read is named with its line number"
 expect_exit 0 "run tuned with the saved blocking" "$TKP_BIN" run --kernel tuned --size 131x77x301 \
 	--counters none --min-time 0.01 --format csv
 grep_out "^tuned,f64,131,77,301,.*,1,[0-9.e-]*$" "and still verifies"
 TKP_TUNED_KC=32 expect_exit 0 "TKP_TUNED_KC overrides the file" "$TKP_BIN" tune --show
 grep_out "f64: MC=72 KC=32 NC=48" "environment wins over the file"
+
+TKP_TUNED_MC=abc expect_exit 0 "a malformed TKP_TUNED_MC" "$TKP_BIN" tune --show
+grep_out "TKP_TUNED_MC='abc': expected a whole number from 1 to 16777216; ignored" "is named, not silently ignored"
+TKP_TUNED_CONF="$TMP" expect_exit 0 "TKP_TUNED_CONF naming a directory" "$TKP_BIN" tune --show
+grep_out "tuned kernel settings: .*: Is a directory; ignored" "is named"
+TKP_TUNED_CONF="$TMP/none.conf" expect_exit 0 "TKP_TUNED_CONF naming no file" "$TKP_BIN" tune --show
+grep_out "TKP_TUNED_CONF='.*none.conf': No such file or directory; ignored" "is named"
 
 expect_exit 2 "tune --dtype f16" "$TKP_BIN" tune --dtype f16
 expect_exit 2 "tune --size 3" "$TKP_BIN" tune --size 3

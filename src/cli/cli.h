@@ -42,6 +42,14 @@ void tkp_cli_warn(const char *cmd, const char *fmt, ...) __attribute__((format(p
 extern int tkp_cli_quiet;
 void tkp_cli_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Warns (stderr, once per command) about TKP_* settings the program would
+ * ignore: a TKP_ISA that is not a path or is above what the CPU runs, a
+ * TKP_PLOT_TIMEOUT that is not positive seconds, and broken tuned-kernel
+ * settings (tkp_tuned_config_check).  They are not command-line input, so
+ * they do not stop the command; but ignored without a word, a typo looks
+ * like a slow machine. */
+void tkp_cli_check_env(const char *cmd);
+
 /* Prints the usage text of a command to stdout (for --help). */
 void tkp_cli_print_usage(const char *cmd);
 /* 1 if argv has -h or --help before any "--". */

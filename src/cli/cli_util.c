@@ -9,14 +9,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <dirent.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
-#include "sim.h"
 #include "fsutil.h"
+#include "kernels.h"
+#include "sim.h"
 #include "util.h"
 
 int tkp_cli_quiet;
@@ -389,4 +390,33 @@ int tkp_cli_make_out(const char *cmd, const char *dir)
 	if (e == ENOSPC || e == EIO || e == ENOMEM || e == EDQUOT)
 		return tkp_cli_fail(cmd, "--out '%s': cannot create it: %s", dir, strerror(e));
 	return tkp_cli_usage(cmd, "--out '%s': cannot create it: %s", dir, strerror(e));
+}
+
+/* ---- the environment ------------------------------------------------------------ */
+
+void tkp_cli_check_env(const char *cmd)
+{
+	static const char *const isas[] = {"generic", "avx2", "avx512"};
+	const char *e = getenv("TKP_ISA");
+	char why[600];
+	double t;
+
+	if (e && *e) {
+		int want = -1;
+		for (int i = 0; i < 3; i++)
+			if (!strcmp(e, isas[i]))
+				want = i;
+		if (!strcmp(e, "scalar"))
+			want = TKP_ISA_GENERIC;
+		if (want < 0)
+			tkp_cli_warn(cmd, "TKP_ISA='%s': expected avx512, avx2 or generic; ignored", e);
+		else if (want > (int)tkp_isa_supported())
+			tkp_cli_warn(cmd, "TKP_ISA=%s: this CPU runs %s at most; the kernels use that", e,
+				     isas[tkp_isa_supported()]);
+	}
+	e = getenv("TKP_PLOT_TIMEOUT");
+	if (e && *e && (tkp_parse_double(e, &t) != 0 || !(t > 0)))
+		tkp_cli_warn(cmd, "TKP_PLOT_TIMEOUT='%s': expected seconds above 0; using 60", e);
+	if (tkp_tuned_config_check(why, sizeof why))
+		tkp_cli_warn(cmd, "tuned kernel settings: %s; ignored", why);
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "kernels.h"
 
 const char cmd_kernels_usage[] =
 	"usage: tkprofile kernels\n"
@@ -39,6 +40,6 @@ int cmd_kernels(int argc, char **argv)
 			printf("%-10s   why not: %s\n", "", why);
 	}
 	printf("\nSIMD path on this CPU: %s%s\n", tkp_isa_name(),
-	       getenv("TKP_ISA") ? " (lowered by TKP_ISA)" : "");
+	       tkp_isa_current() < tkp_isa_supported() ? " (lowered by TKP_ISA)" : "");
 	return 0;
 }

@@ -29,6 +29,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "profile.h"
 #include "csv.h"
 #include "fsutil.h"
 #include "machine.h"
@@ -51,7 +52,8 @@ const char cmd_machine_usage[] =
 	"                        refused if it already holds results\n"
 	"      --quick           the short probe (about 5 s instead of about 30 s)\n"
 	"      --reprobe         measure again even if this host was probed recently\n"
-	"  -t, --threads LIST    thread counts, e.g. 1,2 (default 1, 2, 4, ... and all\n"
+	"  -t, --threads LIST    thread counts, e.g. 1,2 or 1:ncpu:x2, as for sweep\n"
+	"                        (default 1, 2, 4, ... and all\n"
 	"                        cores); threads are pinned one per core\n"
 	"  -q, --quiet           no progress notes\n"
 	"  -h, --help            this help\n"
@@ -74,34 +76,37 @@ static const char *const probe_files[] = {"machine.json", "ceilings.csv", "hiera
 
 
 /* "1,2,4" → sorted, distinct thread counts in [1, max]. */
-static int parse_threads(const char *s, int max, int *out, int *n)
+/* A --threads list as sweep takes it (counts, ranges 1:8:x2, ncpu), each
+ * from 1 to max, sorted and without repeats; err says what was wrong. */
+static int parse_threads(const char *s, int max, int *out, int *n, char *err, size_t errlen)
 {
-	char buf[1024], *save = NULL, *tok;
+	tkp_int_list l;
 	int i, j;
 
 	*n = 0;
-	if (!s || !*s || strlen(s) >= sizeof buf)
+	if (tkp_parse_ints(s, 1, max, 0, &l, err, errlen) != 0)
 		return -1;
-	tkp_strlcpy(buf, s, sizeof buf);
-	if (buf[strlen(buf) - 1] == ',' || buf[0] == ',' || strstr(buf, ",,"))
-		return -1;
-	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		uint64_t v;
-		if (tkp_parse_u64(tok, (uint64_t)max, 0, &v) != 0 || v < 1)
-			return -1;
-		for (i = 0; i < *n && out[i] != (int)v; i++)
+	for (int k = 0; k < l.n; k++) {
+		int v = l.v[k];
+		for (i = 0; i < *n && out[i] != v; i++)
 			;
 		if (i < *n)
 			continue;
-		if (*n >= TKP_PROBE_MAX_THREADS)
+		if (*n >= TKP_PROBE_MAX_THREADS) {
+			tkp_fmt(err, errlen, "more than %d thread counts", TKP_PROBE_MAX_THREADS);
 			return -1;
+		}
 		/* insertion sort */
-		for (j = *n; j > 0 && out[j - 1] > (int)v; j--)
+		for (j = *n; j > 0 && out[j - 1] > v; j--)
 			out[j] = out[j - 1];
-		out[j] = (int)v;
+		out[j] = v;
 		(*n)++;
 	}
-	return *n > 0 ? 0 : -1;
+	if (*n == 0) {
+		tkp_fmt(err, errlen, "expected at least one thread count");
+		return -1;
+	}
+	return 0;
 }
 
 static void default_threads(const tkp_machine *m, int *out, int *n)
@@ -565,10 +570,11 @@ int cmd_machine(int argc, char **argv)
 		 * anything is measured or created. */
 		tkp_machine m;
 		tkp_machine_describe(&m, NULL);
-		if (parse_threads(threads_arg, m.ncpus_allowed, threads, &nthreads) != 0)
-			return tkp_cli_usage("machine", "--threads '%s': expected a comma-separated list of "
-							"thread counts from 1 to %d (the CPUs this process may use)",
-					     threads_arg, m.ncpus_allowed);
+		char err[256];
+		if (parse_threads(threads_arg, m.ncpus_allowed, threads, &nthreads, err, sizeof err))
+			return tkp_cli_usage("machine", "--threads '%s': %s (this process may use %d "
+							"CPUs)",
+					     threads_arg, err, m.ncpus_allowed);
 	}
 	if (!out) {
 		char stamp[32];

@@ -87,6 +87,49 @@ typedef struct sweep_state {
 /* Largest dimension of a configuration (what sim_max_size caps). */
 #define SHAPE_MAX(c) ((c).m > (c).n ? ((c).m > (c).k ? (c).m : (c).k) : ((c).n > (c).k ? (c).n : (c).k))
 
+/* ---- the plan ---------------------------------------------------------- */
+
+/* What the kernels' max_size leaves out of the plan, as "naive above 1024:
+ * 2048, 4096; simd above 1024: 2048" into buf ("" when nothing): sizes
+ * given on the command line must not vanish without a word. */
+static void capped_sizes(const tkp_plan *p, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (int ki = 0; ki < p->nkernels; ki++)
+		for (int i = 0; i < p->nkopts; i++) {
+			const tkp_plan_kernel *ko = &p->kopts[i];
+			const tkp_size_list *sizes = ko->has_sizes ? &ko->sizes : &p->sizes;
+			int first = 1;
+
+			if (strcmp(ko->name, p->kernels[ki]) || !ko->max_size)
+				continue;
+			for (int s = 0; s < sizes->n && used < len; s++) {
+				const tkp_shape *sh = &sizes->v[s];
+				size_t big = SHAPE_MAX(*sh);
+				char shape[80];
+
+				if (big <= ko->max_size)
+					continue;
+				if (sh->m == sh->n && sh->n == sh->k)
+					tkp_fmt(shape, sizeof shape, "%zu", sh->m);
+				else
+					tkp_fmt(shape, sizeof shape, "%zux%zux%zu", sh->m, sh->n, sh->k);
+				if (first)
+					used += (size_t)snprintf(buf + used, len - used, "%s%s above %zu: %s",
+								 used ? "; " : "", ko->name, ko->max_size,
+								 shape);
+				else
+					used += (size_t)snprintf(buf + used, len - used, ", %s", shape);
+				first = 0;
+			}
+		}
+	if (used >= len && len > 4)
+		memcpy(buf + len - 4, "...", 4);
+}
+
+
 /* Appends one row with a single write(); on a short write the file is cut
  * back to where it was, so no torn row is ever left behind. */
 static int append_row(sweep_state *s, const tkp_result *r)
@@ -532,11 +575,19 @@ int cmd_sweep(int argc, char **argv)
 	}
 	if ((rc = tkp_plan_expand(&plan, &s.cfg, &s.ncfg)))
 		return tkp_cli_fail("sweep", "%s", tkp_strerror(rc));
+	capped_sizes(&plan, err, sizeof err);
 	if (s.ncfg == 0) {
 		free(s.cfg);
+		if (err[0])
+			return tkp_cli_usage("sweep", "the plan has no configurations: every size is above "
+						      "its kernel's max_size (%s); raise max_size in a "
+						      "profile's [kernel.NAME] section",
+					     err);
 		return tkp_cli_usage("sweep", "the plan has no configurations (check kernels, sizes "
-					      "and the kernels' max_size)");
+					      "and dtypes)");
 	}
+	if (err[0])
+		tkp_cli_note("tkprofile: sweep: left out by the kernels' max_size: %s", err);
 	for (size_t i = 0; i < s.ncfg; i++)
 		if (tkp_cli_check_fits("sweep", s.cfg[i].dtype, s.cfg[i].m, s.cfg[i].n, s.cfg[i].k, 1)) {
 			free(s.cfg);

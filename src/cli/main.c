@@ -126,11 +126,20 @@ static int dispatch(int argc, char **argv)
 		return finish(0);
 	}
 	if (!strcmp(argv[1], "-V") || !strcmp(argv[1], "--version")) {
+		if (argc > 2) {
+			fprintf(stderr, "tkprofile: --version: unexpected argument '%s'\n", argv[2]);
+			return TKP_EXIT_USAGE;
+		}
 		print_version();
 		return finish(0);
 	}
 	if (!strcmp(argv[1], "help")) {
-		if (argc < 3) {
+		if (argc > 3) {
+			fprintf(stderr, "tkprofile: help: unexpected argument '%s' (one command at most)\n",
+				argv[3]);
+			return TKP_EXIT_USAGE;
+		}
+		if (argc < 3 || !strcmp(argv[2], "help")) {
 			print_main_help(stdout);
 			return finish(0);
 		}
@@ -157,6 +166,7 @@ static int dispatch(int argc, char **argv)
 		fputs(c->usage, stdout);
 		return finish(0);
 	}
+	tkp_cli_check_env(c->name);
 	return finish(c->fn(argc - 1, argv + 1));
 }
 

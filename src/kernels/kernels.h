@@ -58,6 +58,14 @@ void tkp_tuned_blocking(tkp_dtype dt, tkp_isa isa, size_t out[5]);
  * `tkprofile tune --save` writes it.  TKP_ENOENT without HOME,
  * TKP_ERANGE if buf is too small. */
 int tkp_tuned_conf_path(char *buf, size_t size);
+/* The first thing in the tuned kernel's settings that it would ignore:
+ * a TKP_TUNED_MC/KC/NC that is not a whole number from 1 to 2^24, a
+ * TKP_TUNED_CONF that names no readable file, or a line of the tuning
+ * file that is not "PATH DTYPE MC KC NC".  Returns 1 and says what, and
+ * what was expected, in why ("FILE:LINE: ..." for the file); 0 when all is
+ * well (no settings at all included).  tuned itself goes on without them:
+ * they only ever change its speed, never its results. */
+int tkp_tuned_config_check(char *why, size_t len);
 
 /* C[i0:i1][j0:j1] = A[i0:i1][:]·B[:][j0:j1] by the blocked kernel's loops
  * with tile edge b ≥ 1: the unit of work threaded hands to its threads.

@@ -54,6 +54,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
@@ -415,6 +416,20 @@ static struct {
 	size_t saved[3][2][3];
 } sys = {.once = PTHREAD_ONCE_INIT};
 
+/* 1 when a line of the tuning file parses, into isa/dt/v; blank and '#'
+ * lines are neither (-1). */
+static int parse_saved_line(const char *line, char isa[16], char dt[8], unsigned long v[3])
+{
+	const char *p = line + strspn(line, " \t\r\n");
+
+	if (!*p || *p == '#')
+		return -1;
+	return sscanf(line, "%15s %7s %lu %lu %lu", isa, dt, &v[0], &v[1], &v[2]) == 5 &&
+	       (!strcmp(dt, "f32") || !strcmp(dt, "f64")) && v[0] && v[1] && v[2] &&
+	       v[1] <= (1u << 20) && v[0] <= (1u << 24) && v[2] <= (1u << 24) &&
+	       (!strcmp(isa, "generic") || !strcmp(isa, "avx2") || !strcmp(isa, "avx512"));
+}
+
 /*
  * The tuning file `tkprofile tune --save` writes (tkp_tuned_conf_path):
  * lines "PATH DTYPE MC KC NC", e.g. "avx512 f64 680 384 168"; '#' starts a
@@ -431,19 +446,17 @@ static void read_saved(void)
 	while (fgets(line, sizeof line, f)) {
 		static const char *const isas[3] = {"generic", "avx2", "avx512"};
 		char isa[16], dt[8];
-		unsigned long mc, kc, nc;
+		unsigned long w[3];
 
-		if (sscanf(line, "%15s %7s %lu %lu %lu", isa, dt, &mc, &kc, &nc) != 5 ||
-		    (strcmp(dt, "f32") && strcmp(dt, "f64")) || !mc || !kc || !nc ||
-		    kc > (1u << 20) || mc > (1u << 24) || nc > (1u << 24))
+		if (parse_saved_line(line, isa, dt, w) != 1)
 			continue;
 		for (int i = 0; i < 3; i++)
 			if (!strcmp(isa, isas[i])) {
 				size_t *v = sys.saved[i][!strcmp(dt, "f64")];
 
-				v[0] = mc;
-				v[1] = kc;
-				v[2] = nc;
+				v[0] = w[0];
+				v[1] = w[1];
+				v[2] = w[2];
 			}
 	}
 	fclose(f);
@@ -458,6 +471,52 @@ static void sys_init(void)
 	sys.env[1] = env_size("TKP_TUNED_KC");
 	sys.env[2] = env_size("TKP_TUNED_NC");
 	read_saved();
+}
+
+int tkp_tuned_config_check(char *why, size_t len)
+{
+	static const char *const env[3] = {"TKP_TUNED_MC", "TKP_TUNED_KC", "TKP_TUNED_NC"};
+	char path[4096], line[256];
+	const char *e;
+	FILE *f;
+	int lineno = 0, bad = 0;
+
+	for (int i = 0; i < 3; i++)
+		if ((e = getenv(env[i])) && *e && !env_size(env[i])) {
+			snprintf(why, len, "%s='%s': expected a whole number from 1 to %u", env[i], e,
+				 1u << 24);
+			return 1;
+		}
+	if (tkp_tuned_conf_path(path, sizeof path) != 0)
+		return 0;
+	if (!(f = fopen(path, "r"))) {
+		/* no file is the usual case; a named one must be there */
+		if (getenv("TKP_TUNED_CONF")) {
+			snprintf(why, len, "TKP_TUNED_CONF='%s': %s", path, strerror(errno));
+			return 1;
+		}
+		return 0;
+	}
+	while (!bad && fgets(line, sizeof line, f)) {
+		char isa[16], dt[8];
+		unsigned long v[3];
+
+		lineno++;
+		if (!parse_saved_line(line, isa, dt, v)) {
+			line[strcspn(line, "\r\n")] = '\0';
+			snprintf(why, len, "%s:%d: '%.60s': expected 'PATH DTYPE MC KC NC' (PATH "
+					   "generic, avx2 or avx512; DTYPE f32 or f64; positive sizes)",
+				 path, lineno, line);
+			bad = 1;
+		}
+	}
+	/* a directory opens but does not read */
+	if (!bad && ferror(f)) {
+		snprintf(why, len, "%s: %s", path, strerror(errno ? errno : EIO));
+		bad = 1;
+	}
+	fclose(f);
+	return bad;
 }
 
 int tkp_tuned_conf_path(char *buf, size_t size)
