@@ -83,6 +83,13 @@ bad "machine: --out ''" "--out '': expected a directory path" machine --quick --
 bad "sweep: --out under /proc" "--out '/proc/tkp-no': cannot (create it|be created)" sweep --sizes 8 --kernels naive --no-plots --out /proc/tkp-no
 bad "machine: --out under /proc" "--out '/proc/tkp-no': cannot (create it|be created)" machine --quick --out /proc/tkp-no
 
+# a directory named like a built-in profile does not hide it
+mkdir quick
+expect_exit 0 "sweep: --profile quick beside a directory 'quick'" "$TKP_BIN" sweep --profile quick --kernels naive --sizes 8 --dtype f64 --no-plots --quiet --out qdir
+if grep -q '^sizes *= *8$' qdir/plan.prof && grep -q '^probe *= *quick' qdir/plan.prof; then ok "the built-in quick profile was used"; else not_ok "the built-in quick profile was used" "$(cat qdir/plan.prof)"; fi
+mkdir notaprofile
+bad "sweep: --profile naming a directory" "--profile notaprofile: Is a directory" sweep --profile notaprofile --out np
+
 # sizes the kernels' max_size leaves out are named, never dropped silently
 bad "sweep: every size above max_size" "every size is above its kernel's max_size \(naive above 1024: 2048\)" sweep --kernels naive --sizes 2048 --out capped
 expect_exit 0 "sweep: some sizes above max_size" "$TKP_BIN" sweep --kernels naive,simd --sizes 8,2048 --dtype f64 --no-plots --out capped2

@@ -44,4 +44,12 @@ grep_out '"l1_dcm": null' "json: unmeasured counter is null"
 expect_exit 0 "run table" "$TKP_BIN" run --kernel naive --size 1 --min-time 0.01
 grep_out "verified +yes" "table says verified"
 grep_out "counters +none \(" "table says why counters are missing"
+# settings that measure something other than what was likely meant: said
+expect_exit 0 "a block larger than the problem" "$TKP_BIN" run --kernel blocked --size 8 --block 100 --counters none --min-time 0.01 --format csv
+grep_out "block 100 is larger than the whole problem \(8x8x8\)" "is warned about"
+cpus=$(getconf _NPROCESSORS_ONLN)
+expect_exit 0 "more threads than CPUs" "$TKP_BIN" run --kernel threaded --size 16 --threads $((cpus + 1)) --counters none --min-time 0.01 --format csv
+grep_out "threads $((cpus + 1)) is more than the $cpus online CPUs" "is warned about"
+expect_exit 0 "as many threads as CPUs" "$TKP_BIN" run --kernel threaded --size 16 --threads "$cpus" --counters none --min-time 0.01 --format csv
+if grep -q "more than the" "$TMP/out"; then not_ok "as many threads as CPUs: no warning"; else ok "as many threads as CPUs: no warning"; fi
 done_testing

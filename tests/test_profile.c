@@ -197,8 +197,13 @@ int main(void)
 	}
 	ok(load_fails("thr.prof", "[sweep]\nthreads = 0\n", "thr.prof:2: threads = 0:"), "threads 0");
 	ok(load_fails("bud.prof", "[sweep]\nbudget = soon\n", "expected seconds"), "bad budget");
-	ok(load_fails("cnt.prof", "[sweep]\ncounters = lots\n", "expected auto, papi, sim or none"),
+	ok(load_fails("cnt.prof", "[sweep]\ncounters = lots\n", "expected auto, papi, sim, auto,sim or none"),
 	   "bad counters mode");
+	ok(load_fails("rng.prof", "[sweep]\nsizes = 8x16x4:64x16x4:x2\n",
+		      "rng.prof:2: sizes = 8x16x4:64x16x4:x2: '8x16x4:64x16x4:x2': ranges take square sizes only"),
+	   "a range of non-square shapes is named as such");
+	ok(load_fails("shp.prof", "[sweep]\nsizes = 64, 8x0x8\n", "'8x0x8': '0': sizes must be at least 1"),
+	   "a bad dimension is reported with its whole shape");
 	{
 		tkp_plan pp;
 		tkp_plan_defaults(&pp);

@@ -833,9 +833,8 @@ static int chart_hierarchy(cctx *c, FILE *v, FILE *d)
 				n += (size_t)snprintf(who + n, sizeof who - n, "%s%s", n ? ", " : "",
 						      c->m[i].label);
 		tkp_gp_message(v, "No memory-hierarchy measurements (hierarchy.csv) for %s.\n"
-				  "To fill this chart run on that machine:\n"
-				  "  tkprofile machine --out <its results directory>\n"
-				  "and compare again.",
+				  "To fill this chart, sweep on that machine with the machine probe\n"
+				  "(profile key probe = quick or full, not none) and compare again.",
 			       who);
 		return 0;
 	}
@@ -1243,7 +1242,7 @@ static int draw_charts(cctx *c, int *drawn)
 	if ((rc = tkp_gp_open(&g, c->cmd, plots)) == TKP_GP_ABSENT) {
 		tkp_cli_warn(c->cmd, "gnuplot not found on PATH: charts not drawn (compare.csv is "
 				     "written); install it (Debian: apt-get install gnuplot-nox) and "
-				     "compare again");
+				     "compare again into a new --out");
 		return 0;
 	}
 	if (rc)

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "csv.h"
@@ -233,6 +234,18 @@ int cmd_run(int argc, char **argv)
 		return rc ? tkp_cli_fail("run", "--sim-child %s %zux%zux%zu: %s", k->name, sh.m, sh.n,
 					 sh.k, tkp_strerror(rc))
 			  : 0;
+	}
+	/* Allowed, since they are honest measurements, but rarely meant. */
+	if (block && (size_t)block > sh.m && (size_t)block > sh.n && (size_t)block > sh.k)
+		tkp_cli_warn("run", "--block %d is larger than the whole problem (%zux%zux%zu): the "
+				    "kernel works on it as one tile",
+			     block, sh.m, sh.n, sh.k);
+	{
+		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+		if (cpus > 0 && threads > cpus)
+			tkp_cli_warn("run", "--threads %d is more than the %ld online CPUs: the threads "
+					    "take turns on them, and the time shows it",
+				     threads, cpus);
 	}
 	if ((rc = tkp_cli_open_counters("run", counters, &ctr)))
 		return rc;

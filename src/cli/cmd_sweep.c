@@ -54,7 +54,8 @@ const char cmd_sweep_usage[] =
 	"  -b, --blocks LIST        tile edges for kernels that take them, or auto\n"
 	"  -t, --threads LIST       thread counts for kernels that take them (ncpu = all)\n"
 	"  -d, --dtype LIST         f32, f64 or both\n"
-	"      --budget SECONDS     skip configurations predicted to exceed it (0 = none)\n"
+	"      --budget SECONDS     limit on the whole sweep's measuring: skip\n"
+	"                           configurations predicted to overrun it (0: no limit)\n"
 	"      --min-time SECONDS   timed seconds per configuration (default 0.2)\n"
 	"      --reprobe            probe the machine again even if a recent probe exists\n"
 	"      --no-plots           do not draw charts (draw later: tkprofile plot DIR)\n"
@@ -445,15 +446,26 @@ static int write_summary(const sweep_state *s, int partial, size_t skipped, size
 /* ---- the command ------------------------------------------------------- */
 
 /* Finds a profile by name (profiles/NAME.prof) or path. */
+/* --profile: a path (it has a '/' or ends in .prof), a file of that name
+ * here, or a built-in profile's name.  A directory that happens to share a
+ * built-in's name (a results folder called "quick") does not hide it. */
 static int resolve_profile(const char *arg, char *path, size_t len)
 {
-	if (strchr(arg, '/') || (strlen(arg) > 5 && !strcmp(arg + strlen(arg) - 5, ".prof")) ||
-	    tkp_path_exists(arg)) {
+	struct stat st;
+	int is_file = stat(arg, &st) == 0 && !S_ISDIR(st.st_mode);
+
+	if (strchr(arg, '/') || (strlen(arg) > 5 && !strcmp(arg + strlen(arg) - 5, ".prof")) || is_file) {
 		tkp_strlcpy(path, arg, len);
 		return 0;
 	}
 	tkp_fmt(path, len, "%s/profiles/%s.prof", tkp_cli_datadir(), arg);
-	return tkp_path_exists(path) ? 0 : -1;
+	if (tkp_path_exists(path))
+		return 0;
+	if (tkp_path_exists(arg)) { /* a directory, and no built-in: say so when loading */
+		tkp_strlcpy(path, arg, len);
+		return 0;
+	}
+	return -1;
 }
 
 static int write_plan(const char *dir, const tkp_plan *p, char *err, size_t errlen)

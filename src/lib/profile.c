@@ -111,8 +111,13 @@ int tkp_parse_shape(const char *s, tkp_shape *out, char *err, size_t errlen)
 	}
 	*x2++ = '\0';
 	if ((rc = parse_dim(trim(buf), &m, err, errlen)) || (rc = parse_dim(trim(x1), &n, err, errlen)) ||
-	    (rc = parse_dim(trim(x2), &k, err, errlen)))
+	    (rc = parse_dim(trim(x2), &k, err, errlen))) {
+		/* name the whole shape, not only the bad part of it */
+		char part[256];
+		tkp_strlcpy(part, err, sizeof part);
+		tkp_fmt(err, errlen, "'%s': %s", s, part);
 		return rc;
+	}
 	*out = (tkp_shape){m, n, k};
 	return 0;
 }
@@ -245,6 +250,11 @@ static int size_item(void *ud, char *t)
 		}
 		e->out->v[e->out->n++] = sh;
 		return 0;
+	}
+	if (strchr(a, 'x') || strchr(b, 'x')) {
+		tkp_fmt(e->err, e->errlen, "'%s': ranges take square sizes only (e.g. 64:1024:x2); "
+					   "list MxNxK shapes one by one", orig);
+		return TKP_EINVAL;
 	}
 	if ((rc = parse_dim(a, &lo, e->err, e->errlen)) || (rc = parse_dim(b, &hi, e->err, e->errlen)))
 		return rc;
@@ -541,7 +551,7 @@ int tkp_plan_set(tkp_plan *p, const char *section, const char *key, const char *
 			tkp_strlcpy(p->counters, value, sizeof p->counters);
 			return 0;
 		bad_counters:
-			tkp_fmt(err, errlen, "'%s': expected auto, papi, sim or none", value);
+			tkp_fmt(err, errlen, "'%s': expected auto, papi, sim, auto,sim or none", value);
 			return TKP_EINVAL;
 		}
 		if (!strcmp(key, "sim_max_size")) {
