@@ -102,4 +102,10 @@ bad "tune: -q is not --quick" "tune: unknown option '-q'" tune -q
 bad "tune: threads absurd" "--threads '5000': expected an integer from 1 to 4096" tune --threads 5000
 bad "tune: size too small" "--size '8': expected an integer from 16 to 16384" tune --size 8
 bad "tune: missing value" "option '--size' needs a value" tune --size
+bad "tune: --dtype f16" "--dtype 'f16': expected f32, f64 or both" tune --dtype f16
+
+# a value given to an option that takes none is said as such
+bad "machine --quick=yes" "option '--quick' takes no value" machine --quick=yes
+bad "sweep --resume=1" "option '--resume' takes no value" sweep --resume=1
+bad "tune --save=1" "option '--save' takes no value" tune --save=1
 done_testing

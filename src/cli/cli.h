@@ -50,6 +50,14 @@ void tkp_cli_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * like a slow machine. */
 void tkp_cli_check_env(const char *cmd);
 
+/* The message and exit code (TKP_EXIT_USAGE) for what getopt_long returned
+ * as c, ':' or '?', at argv[optind - 1]: a missing value, a value given to
+ * an option that takes none ("--quick=yes"), or an unknown option.  opts
+ * is the command's option table. */
+struct option;
+int tkp_cli_bad_option(const char *cmd, int c, char **argv, int optind,
+		       const struct option *opts);
+
 /* Prints the usage text of a command to stdout (for --help). */
 void tkp_cli_print_usage(const char *cmd);
 /* 1 if argv has -h or --help before any "--". */

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -419,4 +420,22 @@ void tkp_cli_check_env(const char *cmd)
 		tkp_cli_warn(cmd, "TKP_PLOT_TIMEOUT='%s': expected seconds above 0; using 60", e);
 	if (tkp_tuned_config_check(why, sizeof why))
 		tkp_cli_warn(cmd, "tuned kernel settings: %s; ignored", why);
+}
+
+/* ---- option errors -------------------------------------------------------------- */
+
+int tkp_cli_bad_option(const char *cmd, int c, char **argv, int optind, const struct option *opts)
+{
+	const char *a = argv[optind - 1], *eq;
+
+	if (c == ':')
+		return tkp_cli_usage(cmd, "option '%s' needs a value", a);
+	if (a[0] == '-' && a[1] == '-' && (eq = strchr(a, '='))) {
+		size_t n = (size_t)(eq - a - 2);
+		for (int i = 0; opts[i].name; i++)
+			if (strlen(opts[i].name) == n && !strncmp(opts[i].name, a + 2, n) &&
+			    opts[i].has_arg == no_argument)
+				return tkp_cli_usage(cmd, "option '--%s' takes no value", opts[i].name);
+	}
+	return tkp_cli_usage(cmd, "unknown option '%s' (see `tkprofile %s --help`)", a, cmd);
 }

@@ -29,7 +29,10 @@ const char cmd_counters_usage[] =
 	"                  (default: the data directory's profiles/groups)\n"
 	"  --events LIST   check these events instead of the groups: comma-separated\n"
 	"                  PAPI presets or native names (PAPI_TOT_CYC,PAPI_L1_DCM)\n"
-	"  -v, --verbose   also show each metric's description and the events tried\n";
+	"  -v, --verbose   also show each metric's description and the events tried\n"
+	"  -h, --help      this help\n"
+	"\n"
+	"Exit status: 0 (whatever can be counted), 1 runtime failure, 2 bad input.\n";
 
 #define CMD "counters"
 

@@ -557,10 +557,7 @@ int cmd_machine(int argc, char **argv)
 		case 't': threads_arg = optarg; break;
 		case 'q': quiet = 1; break;
 		case 'h': tkp_cli_print_usage("machine"); return TKP_EXIT_OK;
-		case ':': return tkp_cli_usage("machine", "option '%s' needs a value", argv[optind - 1]);
-		default:
-			return tkp_cli_usage("machine", "unknown option '%s' (see tkprofile machine --help)",
-					     argv[optind - 1]);
+		default: return tkp_cli_bad_option("machine", c, argv, optind, opts);
 		}
 	}
 	if (optind < argc)

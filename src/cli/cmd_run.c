@@ -198,10 +198,7 @@ int cmd_run(int argc, char **argv)
 		}
 		case 'h': tkp_cli_print_usage("run"); return 0;
 		case O_SIM_CHILD: sim_child = 1; break;
-		case ':': return tkp_cli_usage("run", "option '%s' needs a value", argv[optind - 1]);
-		default:
-			return tkp_cli_usage("run", "unknown option '%s' (see `tkprofile run --help`)",
-					     argv[optind - 1]);
+		default: return tkp_cli_bad_option("run", c, argv, optind, opts);
 		}
 	}
 	if (optind < argc)

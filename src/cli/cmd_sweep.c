@@ -541,10 +541,7 @@ int cmd_sweep(int argc, char **argv)
 		case O_REPROBE: reprobe = 1; break;
 		case 'q': tkp_cli_quiet = s.quiet = 1; break;
 		case 'h': tkp_cli_print_usage("sweep"); return 0;
-		case ':': return tkp_cli_usage("sweep", "option '%s' needs a value", argv[optind - 1]);
-		default:
-			return tkp_cli_usage("sweep", "unknown option '%s' (see `tkprofile sweep --help`)",
-					     argv[optind - 1]);
+		default: return tkp_cli_bad_option("sweep", c, argv, optind, opts);
 		}
 		if (key) {
 			if (nover == 32)

@@ -285,13 +285,15 @@ int cmd_tune(int argc, char **argv)
 			want[0] = want[1] = 0;
 			for (char *tok = list ? strtok_r(list, ",", &save_ptr) : NULL; tok;
 			     tok = strtok_r(NULL, ",", &save_ptr)) {
-				if (!strcmp(tok, "f32"))
-					want[0] = 1;
-				else if (!strcmp(tok, "f64"))
-					want[1] = 1;
+				tkp_dtype dt;
+
+				if (!strcmp(tok, "both"))
+					want[0] = want[1] = 1;
+				else if (tkp_dtype_parse(tok, &dt) == 0)
+					want[dt == TKP_F64] = 1;
 				else {
 					/* print before freeing: tok points into list */
-					int urc = tkp_cli_usage("tune", "--dtype: '%s' is not f32 or f64",
+					int urc = tkp_cli_usage("tune", "--dtype '%s': expected f32, f64 or both",
 							       tok);
 					free(list);
 					return urc;
@@ -317,10 +319,7 @@ int cmd_tune(int argc, char **argv)
 		case O_SAVE: do_save = 1; break;
 		case O_SHOW: do_show = 1; break;
 		case O_BLOCKED: blocked = 1; break;
-		case ':': return tkp_cli_usage("tune", "option '%s' needs a value", argv[optind - 1]);
-		default:
-			return tkp_cli_usage("tune", "unknown option '%s' (see `tkprofile tune --help`)",
-					     argv[optind - 1]);
+		default: return tkp_cli_bad_option("tune", c, argv, optind, opts);
 		}
 	}
 	if (optind < argc)
