@@ -597,6 +597,17 @@ int cmd_sweep(int argc, char **argv)
 	}
 	if (err[0])
 		tkp_cli_note("tkprofile: sweep: left out by the kernels' max_size: %s", err);
+	{
+		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+		int most = 1;
+		for (size_t i = 0; i < s.ncfg; i++)
+			if (s.cfg[i].threads > most)
+				most = s.cfg[i].threads;
+		if (cpus > 0 && most > cpus)
+			tkp_cli_warn("sweep", "up to %d threads on %ld online CPUs: those threads take "
+					      "turns on the CPUs, and their times show it",
+				     most, cpus);
+	}
 	for (size_t i = 0; i < s.ncfg; i++)
 		if (tkp_cli_check_fits("sweep", s.cfg[i].dtype, s.cfg[i].m, s.cfg[i].n, s.cfg[i].k, 1)) {
 			free(s.cfg);
