@@ -52,4 +52,14 @@ expect_exit 0 "more threads than CPUs" "$TKP_BIN" run --kernel threaded --size 1
 grep_out "threads $((cpus + 1)) is more than the $cpus online CPUs" "is warned about"
 expect_exit 0 "as many threads as CPUs" "$TKP_BIN" run --kernel threaded --size 16 --threads "$cpus" --counters none --min-time 0.01 --format csv
 if grep -q "more than the" "$TMP/out"; then not_ok "as many threads as CPUs: no warning"; else ok "as many threads as CPUs: no warning"; fi
+# Without counters the table gives the reason in brief and points at
+# `tkprofile counters` for the fix (the whole fix made a 600-character cell)
+"$TKP_BIN" run --kernel naive --size 8 --min-time 0.01 >"$TMP/out" 2>&1 || true
+if grep -Eq "counters +none \(" "$TMP/out" && "$TKP_BIN" counters 2>/dev/null | grep -q '^    fix: '; then
+	grep_out "counters +none \(.*; \`tkprofile counters\` says how to fix it\)" "no counters: the reason, and where the fix is"
+	if grep -q "; fix: " "$TMP/out"; then not_ok "no counters: the fix itself is left to tkprofile counters"; else ok "no counters: the fix itself is left to tkprofile counters"; fi
+else
+	skip "no counters: the reason, and where the fix is" "counters work here, or need no fix"
+	skip "no counters: the fix itself is left to tkprofile counters" "counters work here, or need no fix"
+fi
 done_testing

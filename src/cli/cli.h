@@ -122,6 +122,12 @@ int tkp_cli_machine_into(const char *cmd, const char *dir, int quick, int reprob
  * an exit code on failure, 0 on success. */
 int tkp_cli_open_counters(const char *cmd, const char *mode, tkp_counters **out);
 
+/* Why ctr counts nothing, in brief for a progress line or a table cell:
+ * the reason without its fix (tkp_counters_why's text up to "; fix:"),
+ * and a pointer to `tkprofile counters`, which gives the fix.  The full
+ * text stays in machine.json and the report.  buf is used. */
+const char *tkp_cli_counters_brief(const tkp_counters *ctr, char *buf, size_t len);
+
 /* Seconds one simulation (valgrind) may take before it is killed. */
 #define TKP_CLI_SIM_TIMEOUT_S 600
 

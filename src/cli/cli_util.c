@@ -439,3 +439,18 @@ int tkp_cli_bad_option(const char *cmd, int c, char **argv, int optind, const st
 	}
 	return tkp_cli_usage(cmd, "unknown option '%s' (see `tkprofile %s --help`)", a, cmd);
 }
+
+const char *tkp_cli_counters_brief(const tkp_counters *ctr, char *buf, size_t len)
+{
+	const char *why = ctr ? tkp_counters_why(ctr) : "", *fix;
+	int n;
+
+	if (!*why)
+		return "";
+	if (!strncmp(why, "no counters: ", 13))
+		why += 13;
+	fix = strstr(why, "; fix: ");
+	n = fix ? (int)(fix - why) : (int)strlen(why);
+	tkp_fmt(buf, len, "%.*s%s", n, why, fix ? "; `tkprofile counters` says how to fix it" : "");
+	return buf;
+}

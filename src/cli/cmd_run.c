@@ -118,8 +118,10 @@ static void print_table(const tkp_result *r, const tkp_counters *ctr, const tkp_
 	    r->counters[TKP_M_CYCLES] > 0)
 		print_cell("IPC", r->counters[TKP_M_INSTRUCTIONS] / r->counters[TKP_M_CYCLES], "%.2f", "");
 	printf("  %-16s %s", "counters", tkp_counter_source_name(r->counter_source));
-	if (r->counter_source == TKP_SRC_NONE && ctr && tkp_counters_why(ctr)[0])
-		printf(" (%s)", tkp_counters_why(ctr));
+	if (r->counter_source == TKP_SRC_NONE && ctr && tkp_counters_why(ctr)[0]) {
+		char brief[1024];
+		printf(" (%s)", tkp_cli_counters_brief(ctr, brief, sizeof brief));
+	}
 	if (r->counter_source == TKP_SRC_SIM && sim) {
 		char c1[64], c2[64], c3[64];
 		const tkp_sim_geometry *g = tkp_sim_geometry_of(sim);

@@ -709,8 +709,9 @@ int cmd_sweep(int argc, char **argv)
 		if (g->note[0])
 			tkp_cli_note("tkprofile: sweep: simulated caches: %s", g->note);
 	} else if (!ctr || tkp_counters_passes(ctr) == 0) {
+		char brief[1024];
 		tkp_cli_note("tkprofile: sweep: counters: none (%s); timing and model FLOPs/bytes only",
-			     ctr ? tkp_counters_why(ctr) : "--counters none");
+			     ctr ? tkp_cli_counters_brief(ctr, brief, sizeof brief) : "--counters none");
 	}
 
 	/* ---- machine description and ceilings (unless the plan says none) */
