@@ -418,7 +418,7 @@ static int write_summary(const sweep_state *s, int partial, size_t skipped, size
 		for (size_t i = 0; i < t->nrows; i++)
 			if (!tkp_csv_sweep_parse(t, i, &r, err, errlen) && r.verified == 0)
 				bad++;
-		fprintf(mem, "\n%zu rows in sweep.csv", t->nrows);
+		fprintf(mem, "\n%zu row%s in sweep.csv", t->nrows, t->nrows == 1 ? "" : "s");
 		if (bad)
 			fprintf(mem, ", %zu FAILED verification", bad);
 		if (skipped)
@@ -691,7 +691,7 @@ int cmd_sweep(int argc, char **argv)
 
 	for (size_t i = 0; i < s.ncfg; i++)
 		todo += !s.done[i];
-	tkp_cli_note("tkprofile: sweep: %zu configurations%s into %s", todo,
+	tkp_cli_note("tkprofile: sweep: %zu configuration%s%s into %s", todo, todo == 1 ? "" : "s",
 		     resume ? " left to run" : "", out);
 	if (sim) {
 		const tkp_sim_geometry *g = tkp_sim_geometry_of(sim);
