@@ -147,7 +147,8 @@ typedef struct tkp_result {
 	double gflops;      /* flops_model / time_s / 1e9 */
 	double counters[TKP_M_COUNT]; /* per repetition; NAN = not measured */
 	double flops_model, bytes_model, ai_model, ai_dram;
-	double cpu_util;     /* (user+sys) / wall / threads, 0..1 */
+	double cpu_util;     /* CPU / wall / threads, 0..1: the calling thread's
+	                      * CPU time on 1 thread, the process's on more */
 	double rss_delta_mb; /* growth of the peak RSS over the run */
 	tkp_counter_source counter_source;
 	int verified;        /* 1 passed, 0 failed, -1 not checked */

@@ -17,10 +17,12 @@ libtkpcore_la_SOURCES += \
 	src/kernels/blas.c
 
 # Every registered kernel against naive on awkward shapes, every ISA path.
-check_PROGRAMS += tests/test_kernels
+check_PROGRAMS += tests/test_kernels tests/test_measure
 tests_test_kernels_SOURCES = tests/test_kernels.c
 tests_test_kernels_LDADD = libtkpcore.la
-TESTS += tests/test_kernels
+tests_test_measure_SOURCES = tests/test_measure.c
+tests_test_measure_LDADD = libtkpcore.la
+TESTS += tests/test_kernels tests/test_measure
 
 # `tkprofile tune`: sweeps the tuned kernel's MC/KC/NC and saves the best.
 tkprofile_SOURCES += src/cli/cmd_tune.c

@@ -65,7 +65,8 @@ if [ -z "$left" ] && [ -z "$(ls -A ro)" ]; then ok "bad input left no files"; el
 mkdir done && echo "kernel" >done/sweep.csv
 bad "sweep: --out holds results" "already holds results; refusing to overwrite" sweep --sizes 8 --kernels naive --out done
 if [ "$(cat done/sweep.csv)" = "kernel" ]; then ok "earlier results untouched"; else not_ok "earlier results untouched"; fi
-bad "machine: --out holds results" "already holds results; refusing to overwrite" machine --quick --out done
+mkdir probed && echo "{}" >probed/machine.json
+bad "machine: --out holds results" "already holds results; refusing to overwrite" machine --quick --out probed
 
 # a directory that holds other files is refused too: a mistyped --out must
 # not scatter results among them

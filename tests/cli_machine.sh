@@ -82,6 +82,20 @@ for bad in 0 abc , 1:3:x0 -1 "" 99999 1.5; do
 	grep_out 'threads' "--threads '$bad': the message names the option"
 	check "--threads '$bad': nothing written" test ! -e "$TMP/bad$n"
 done
+# A sweep's results directory without a probe takes one (how its roofline
+# gets drawn later); one that has a probe is refused, untouched.
+printf '[sweep]\nkernels = naive\nsizes = 16\ndtype = f64\nprobe = none\n' >"$TMP/np.prof"
+expect_exit 0 "a sweep with probe = none" "$TKP_BIN" sweep --profile "$TMP/np.prof" --no-plots --quiet --out "$TMP/np"
+check "it has no probe" test ! -e "$TMP/np/ceilings.csv"
+expect_exit 0 "machine --out into that sweep's directory" "$TKP_BIN" machine --quick --out "$TMP/np"
+grep_out "added to the sweep in" "says it added the probe"
+check "the probe's files are there" test -s "$TMP/np/machine.json" -a -s "$TMP/np/ceilings.csv" -a -s "$TMP/np/hierarchy.csv"
+check "the sweep's rows are untouched" test "$(grep -c '^naive,' "$TMP/np/sweep.csv")" -eq 1
+sum_np=$(cat "$TMP/np/ceilings.csv" | cksum)
+expect_exit 2 "machine --out into it again" "$TKP_BIN" machine --quick --out "$TMP/np"
+grep_out "already holds results; refusing to overwrite them \(it has machine.json" "names the probe it has"
+check "the first probe is untouched" test "$(cat "$TMP/np/ceilings.csv" | cksum)" = "$sum_np"
+
 # The list takes sweep's forms: a range with ncpu, repeats folded.
 expect_exit 0 "--threads 1:ncpu:+1,1 (a range with ncpu)" "$TKP_BIN" machine --quick --reprobe --quiet --threads 1:ncpu:+1,1 --out "$TMP/m3"
 ncpu=$(getconf _NPROCESSORS_ONLN)

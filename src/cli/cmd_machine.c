@@ -48,8 +48,9 @@ const char cmd_machine_usage[] =
 	"of the latency curve.  Writes DIR/machine.json, DIR/ceilings.csv and\n"
 	"DIR/hierarchy.csv and prints a summary.\n"
 	"\n"
-	"  -o, --out DIR         results directory (default results/<host>-machine-<date>);\n"
-	"                        refused if it already holds results\n"
+	"  -o, --out DIR         results directory (default results/<host>-machine-<date>):\n"
+	"                        new or empty, or a sweep's results directory that has\n"
+	"                        no probe yet (its roofline and staircase then draw)\n"
 	"      --quick           the short probe (about 5 s instead of about 30 s)\n"
 	"      --reprobe         measure again even if this host was probed recently\n"
 	"  -t, --threads LIST    thread counts, e.g. 1,2 or 1:ncpu:x2, as for sweep\n"
@@ -71,6 +72,8 @@ const char cmd_machine_usage[] =
 static const char *const result_files[] = {"sweep.csv", "plan.prof", "summary.txt", "machine.json",
 					    "ceilings.csv", "hierarchy.csv", NULL};
 static const char *const probe_files[] = {"machine.json", "ceilings.csv", "hierarchy.csv"};
+/* the same, NULL-terminated, for tkp_cli_check_out */
+static const char *const probe_files_z[] = {"machine.json", "ceilings.csv", "hierarchy.csv", NULL};
 
 /* ---- helpers ------------------------------------------------------------------ */
 
@@ -540,8 +543,8 @@ int cmd_machine(int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	const char *out = NULL, *threads_arg = NULL;
-	char outbuf[PATH_MAX];
-	int quick = 0, reprobe = 0, quiet = 0, c, rc, existed;
+	char outbuf[PATH_MAX], outbuf2[PATH_MAX];
+	int quick = 0, reprobe = 0, quiet = 0, c, rc, existed, into_sweep = 0;
 	int threads[TKP_PROBE_MAX_THREADS], nthreads = 0;
 
 	if (tkp_cli_wants_help(argc, argv)) {
@@ -580,8 +583,23 @@ int cmd_machine(int argc, char **argv)
 		tkp_fmt(outbuf, sizeof outbuf, "results/%s-machine-%s", tkp_hostname(), stamp);
 		out = outbuf;
 	}
-	if ((rc = tkp_cli_check_out("machine", out, result_files, NULL)))
+	/* A sweep's results directory without a probe (a profile with probe =
+	 * none, or a probe that failed) takes one: that is how its roofline
+	 * and staircase get drawn later.  Anywhere else, a new or empty
+	 * directory. */
+	if (!tkp_path_join(outbuf2, sizeof outbuf2, out, "sweep.csv") && tkp_path_exists(outbuf2)) {
+		for (size_t i = 0; probe_files_z[i]; i++)
+			if (!tkp_path_join(outbuf2, sizeof outbuf2, out, probe_files_z[i]) &&
+			    tkp_path_exists(outbuf2))
+				return tkp_cli_usage("machine", "--out '%s' already holds results; refusing to "
+								"overwrite them (it has %s: choose another --out)",
+						     out, probe_files_z[i]);
+		if (access(out, W_OK | X_OK) != 0)
+			return tkp_cli_usage("machine", "--out '%s': not writable: %s", out, strerror(errno));
+		into_sweep = 1;
+	} else if ((rc = tkp_cli_check_out("machine", out, result_files, NULL))) {
 		return rc;
+	}
 	existed = tkp_path_exists(out);
 	tkp_cli_catch_signals();
 	if ((rc = machine_into("machine", out, quick, reprobe, quiet, threads, nthreads)) != TKP_EXIT_OK) {
@@ -589,5 +607,9 @@ int cmd_machine(int argc, char **argv)
 			rmdir(out); /* only if still empty: leave no trace of a failed probe */
 		return rc;
 	}
+	if (into_sweep && !quiet)
+		tkp_cli_note("tkprofile: machine: added to the sweep in %s; `tkprofile plot %s` and "
+			     "`tkprofile report %s` draw its roofline and staircase",
+			     out, out, out);
 	return print_summary("machine", out);
 }

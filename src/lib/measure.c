@@ -146,6 +146,7 @@ int tkp_measure_kernel(const tkp_kernel *k, tkp_dtype dt, size_t m, size_t n, si
 	size_t es = tkp_dtype_size(dt);
 	uint64_t rss0;
 	double cpu0, wall0, wall_sum = 0;
+	int one;
 	int rc = 0, reps = 0, cap;
 	tkp_rng rng;
 	tkp_gemm g;
@@ -199,7 +200,12 @@ int tkp_measure_kernel(const tkp_kernel *k, tkp_dtype dt, size_t m, size_t n, si
 		if ((rc = k->fn(&g)) != 0)
 			goto fail;
 
-	cpu0 = tkp_cpu_time();
+	/* One thread: that thread's own CPU time, since other threads of the
+	 * process are not the kernel's (OpenBLAS's pool spins for a while after
+	 * each call and at start-up: single-threaded rows read ~2.0 with the
+	 * process's time).  More: the process's, which holds the workers. */
+	one = r->threads == 1;
+	cpu0 = one ? tkp_thread_cpu_time() : tkp_cpu_time();
 	wall0 = tkp_timer_now();
 	while (reps < cap) {
 		double t0, t1;
@@ -222,10 +228,11 @@ int tkp_measure_kernel(const tkp_kernel *k, tkp_dtype dt, size_t m, size_t n, si
 			break;
 	}
 	{
-		double wall = tkp_timer_now() - wall0, cpu = tkp_cpu_time() - cpu0;
-		/* getrusage advances in scheduler ticks on many kernels: below
-		 * ~20 ms of wall time the ratio is noise (values of 20+ seen) */
-		r->cpu_util = wall >= 0.02 ? cpu / wall / r->threads : NAN;
+		double wall = tkp_timer_now() - wall0;
+		double cpu = (one ? tkp_thread_cpu_time() : tkp_cpu_time()) - cpu0;
+		/* the clocks count nanoseconds, but a run of a few microseconds
+		 * is mostly the clock reads themselves */
+		r->cpu_util = wall >= 1e-3 && isfinite(cpu) ? cpu / wall / r->threads : NAN;
 	}
 	r->reps = reps;
 	r->time_s = tkp_stats_median(times, (size_t)reps);

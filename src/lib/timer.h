@@ -14,6 +14,8 @@ int tkp_tsc_available(void);
 uint64_t tkp_tsc_read(void);
 /* Process CPU time, user + system, in seconds (all threads). */
 double tkp_cpu_time(void);
+/* CPU time of the calling thread alone, in seconds. */
+double tkp_thread_cpu_time(void);
 /* Resident set size now, in bytes (0 if unknown). */
 uint64_t tkp_rss_bytes(void);
 
