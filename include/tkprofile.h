@@ -55,10 +55,12 @@ const char *tkp_version(void);
 
 typedef enum tkp_dtype { TKP_F32 = 0, TKP_F64 = 1 } tkp_dtype;
 
-/* "f32"/"f64"; sizeof one element. */
+/* "f32"/"f64", and sizeof one element; "?" and 0 for a value that is no
+ * tkp_dtype. */
 const char *tkp_dtype_name(tkp_dtype t);
 size_t tkp_dtype_size(tkp_dtype t);
-/* Parses "f32"/"f64" (also "float"/"double"); TKP_EINVAL otherwise. */
+/* Parses "f32"/"f64" (also "float"/"double"); TKP_EINVAL otherwise, or
+ * when s or out is NULL. */
 int tkp_dtype_parse(const char *s, tkp_dtype *out);
 
 /*
@@ -101,10 +103,14 @@ size_t tkp_kernel_count(void);
 const tkp_kernel *tkp_kernel_at(size_t i);
 /* NULL if there is no kernel of that name. */
 const tkp_kernel *tkp_kernel_find(const char *name);
-/* NULL when the kernel can run on this machine and build, else why not. */
+/* NULL when the kernel can run on this machine and build, else why not
+ * (k NULL: "no kernel given"). */
 const char *tkp_kernel_why_unavailable(const tkp_kernel *k);
 /* Runs k on g after checking arguments; returns the kernel's result. */
 int tkp_kernel_run(const tkp_kernel *k, const tkp_gemm *g);
+/* The tile edge a blocked kernel uses when asked for block 0: the largest
+ * multiple of 16 whose b×b tile of the dtype fits the L1 data cache. */
+int tkp_kernel_default_block(tkp_dtype dt);
 
 /* The instruction-set path SIMD kernels take on this CPU: "avx512",
  * "avx2" or "generic"; TKP_ISA in the environment overrides (downwards
@@ -164,7 +170,8 @@ enum {
 				     * thread pool started before the counters) */
 };
 
-/* Fills the model columns (flops, bytes, ai) of r from dtype, m, n, k. */
+/* Fills the model columns (flops, bytes, ai) of r from dtype, m, n, k
+ * (nothing for NULL). */
 void tkp_result_model(tkp_result *r);
 
 /* ---- measuring a registered kernel ------------------------------------ */
@@ -180,7 +187,7 @@ typedef struct tkp_measure_opts {
 	volatile int *stop;            /* if set and non-zero, stop repeating */
 } tkp_measure_opts;
 
-/* The defaults above. */
+/* The defaults above (nothing for NULL). */
 void tkp_measure_opts_init(tkp_measure_opts *o);
 
 /*
@@ -197,7 +204,11 @@ size_t tkp_measure_bytes(tkp_dtype dt, size_t m, size_t n, size_t k);
  * repetitions end after the current one (at least one timed run is always
  * made) and no counting runs follow.  Returns 0, TKP_EINVAL, TKP_ENOMEM,
  * TKP_ENOTSUP (kernel unavailable) or the kernel's or counters' error.
- * A failed verification is not an error: r->verified says it.
+ * A failed verification is not an error: r->verified says it.  block 0 is
+ * the kernel's default tile edge (recorded in r->block); a block for a
+ * kernel that takes none, or threads above 1 for a single-threaded one, is
+ * TKP_EINVAL, as is a dtype that is neither TKP_F32 nor TKP_F64.  o NULL:
+ * the defaults.
  */
 int tkp_measure_kernel(const tkp_kernel *k, tkp_dtype dt, size_t m, size_t n,
 		       size_t kk, int block, int threads,
@@ -237,8 +248,10 @@ int tkp_counters_stop(tkp_counters *c, int pass, double *values);
 
 typedef struct tkp_session tkp_session;
 
+#define TKP_REGION_NAME_MAX 64 /* a region's name, its NUL included */
+
 typedef struct tkp_region_stats {
-	const char *name;
+	char name[TKP_REGION_NAME_MAX]; /* a copy: valid after the session changes */
 	long calls;
 	double time_s;   /* total wall time inside the region */
 	double counters[TKP_M_COUNT]; /* totals; NAN = not measured */
@@ -246,11 +259,19 @@ typedef struct tkp_region_stats {
 } tkp_region_stats;
 
 /* Opens a session; counters may be NULL (timer only).  The session does not
- * own the counters. */
+ * own the counters.  A session belongs to the thread that opened it: begin
+ * and end from another thread are refused (TKP_EINVAL), since counters
+ * count per thread and the region table is not locked; give each thread
+ * its own session (and counters).  Closing twice is a double free, as
+ * with free(). */
 int tkp_session_open(tkp_session **out, tkp_counters *counters);
 void tkp_session_close(tkp_session *s);
-/* Regions nest by name but not recursively; begin/end must pair on the
- * calling thread.  Counters are read for the first pass only. */
+/* Regions nest by name but not recursively (TKP_EINVAL for a region begun
+ * again before it ends); names are 1 to TKP_REGION_NAME_MAX - 1 bytes
+ * (TKP_EINVAL otherwise).  Counters (the first pass of the set) count the
+ * outermost active region only: one event set cannot run twice at once,
+ * so regions nested inside it report NAN counters.  end of a region never
+ * begun: TKP_ENOENT; of one not active: TKP_EINVAL. */
 int tkp_region_begin(tkp_session *s, const char *name);
 int tkp_region_end(tkp_session *s, const char *name);
 /* Results: number of regions, and region i's totals. */

@@ -8,6 +8,7 @@
  * As a test it also checks that the figures add up.
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,14 @@
 #include "tkprofile.h"
 
 #define N 200000
+
+static int other_rc;
+
+static void *other_thread(void *arg)
+{
+	other_rc = tkp_region_begin(arg, "elsewhere");
+	return NULL;
+}
 
 static double saxpy_sum(const double *x, double *y, double a)
 {
@@ -74,6 +83,30 @@ int main(void)
 	CHECK(tkp_region_begin(s, "r") == 0 && tkp_region_begin(s, "r") == TKP_EINVAL &&
 	      tkp_region_end(s, "r") == 0, "a recursive begin is refused");
 	CHECK(tkp_session_nregions(s) == 3, "three regions recorded");
+	{
+		/* the stats are a copy: they outlive the region table's growth */
+		tkp_region_stats first;
+		char nm[16];
+		int grown = 1;
+
+		tkp_session_region(s, 0, &first);
+		for (int i = 0; i < 40; i++) {
+			snprintf(nm, sizeof nm, "r%d", i);
+			grown &= tkp_region_begin(s, nm) == 0 && tkp_region_end(s, nm) == 0;
+		}
+		CHECK(grown && tkp_session_nregions(s) == 43 && !strcmp(first.name, "saxpy"),
+		      "region stats keep their name after 40 more regions");
+	}
+	{
+		/* a session belongs to the thread that opened it */
+		pthread_t th;
+		int rc = -1;
+		if (pthread_create(&th, NULL, other_thread, s) == 0 && pthread_join(th, NULL) == 0)
+			rc = other_rc;
+		CHECK(rc == TKP_EINVAL, "another thread's begin is refused (TKP_EINVAL)");
+	}
+	CHECK(tkp_region_begin(s, NULL) == TKP_EINVAL && tkp_region_end(s, NULL) == TKP_EINVAL,
+	      "a NULL name is TKP_EINVAL for begin and end alike");
 	printf("1..%d\n", n);
 	tkp_session_close(s);
 	tkp_counters_close(ctr);

@@ -9,6 +9,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "tap.h"
@@ -79,6 +80,31 @@ int main(void)
 			   r.cpu_util, proc);
 	}
 
+	{
+		const tkp_kernel *blocked = tkp_kernel_find("blocked");
+		tkp_measure_opts q;
+		tkp_dtype d = TKP_F32;
+
+		tkp_measure_opts_init(&q);
+		q.min_time_s = 0.01;
+		ok(tkp_measure_kernel(naive, (tkp_dtype)7, 8, 8, 8, 0, 1, &q, &r) == TKP_EINVAL,
+		   "a dtype that is neither f32 nor f64 is TKP_EINVAL");
+		ok(tkp_measure_kernel(naive, TKP_F64, 8, 8, 8, 16, 1, &q, &r) == TKP_EINVAL,
+		   "a block for a kernel that takes none is TKP_EINVAL");
+		ok(tkp_measure_kernel(naive, TKP_F64, 8, 8, 8, 0, 8, &q, &r) == TKP_EINVAL,
+		   "threads above 1 for a single-threaded kernel is TKP_EINVAL");
+		ok(blocked && tkp_measure_kernel(blocked, TKP_F64, 8, 8, 8, 0, 1, &q, &r) == 0 &&
+		   r.block == tkp_kernel_default_block(TKP_F64) && r.block > 0,
+		   "block 0 records the default tile edge (%d)", r.block);
+		ok(tkp_dtype_parse("f64", NULL) == TKP_EINVAL && tkp_dtype_parse(NULL, &d) == TKP_EINVAL,
+		   "tkp_dtype_parse refuses NULL");
+		tkp_measure_opts_init(NULL);
+		tkp_result_model(NULL);
+		ok(tkp_dtype_size((tkp_dtype)7) == 0 && !strcmp(tkp_dtype_name((tkp_dtype)7), "?") &&
+		   tkp_measure_bytes((tkp_dtype)7, 4, 4, 4) == 0,
+		   "no size, name or byte count for a value that is no dtype; NULL options survive");
+		ok(tkp_kernel_why_unavailable(NULL) != NULL, "a NULL kernel is not 'runnable'");
+	}
 	ok(tkp_measure_kernel(naive, TKP_F64, 0, 4, 4, 0, 1, &o, &r) == TKP_EINVAL, "m = 0 is TKP_EINVAL");
 	ok(tkp_measure_kernel(NULL, TKP_F64, 4, 4, 4, 0, 1, &o, &r) == TKP_EINVAL, "no kernel is TKP_EINVAL");
 	o.max_reps = 0;

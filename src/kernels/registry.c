@@ -46,7 +46,9 @@ const tkp_kernel *tkp_kernel_find(const char *name)
 
 const char *tkp_kernel_why_unavailable(const tkp_kernel *k)
 {
-	return k && k->unavailable ? k->unavailable() : NULL;
+	if (!k)
+		return "no kernel given";
+	return k->unavailable ? k->unavailable() : NULL;
 }
 
 int tkp_kernel_run(const tkp_kernel *k, const tkp_gemm *g)

@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "counters.h"
+#include "kernels.h"
 #include "stats.h"
 #include "timer.h"
 #include "util.h"
@@ -29,6 +30,8 @@
 
 void tkp_measure_opts_init(tkp_measure_opts *o)
 {
+	if (!o)
+		return;
 	memset(o, 0, sizeof *o);
 	o->min_time_s = 0.2;
 	o->min_reps = 3;
@@ -40,8 +43,12 @@ void tkp_measure_opts_init(tkp_measure_opts *o)
 
 void tkp_result_model(tkp_result *r)
 {
-	double m = (double)r->m, n = (double)r->n, k = (double)r->k;
-	double es = (double)tkp_dtype_size(r->dtype);
+	double m, n, k, es;
+
+	if (!r)
+		return;
+	m = (double)r->m, n = (double)r->n, k = (double)r->k;
+	es = (double)tkp_dtype_size(r->dtype);
 
 	r->flops_model = 2.0 * m * n * k;
 	r->bytes_model = (m * k + k * n + 2.0 * m * n) * es;
@@ -156,8 +163,15 @@ int tkp_measure_kernel(const tkp_kernel *k, tkp_dtype dt, size_t m, size_t n, si
 		o = &defaults;
 	}
 	if (!k || !r || m == 0 || n == 0 || kk == 0 || block < 0 || threads < 0 || o->min_reps < 1 ||
-	    o->max_reps < o->min_reps)
+	    o->max_reps < o->min_reps || o->warmup < 0 || !(o->min_time_s >= 0) ||
+	    (dt != TKP_F32 && dt != TKP_F64))
 		return TKP_EINVAL;
+	/* What the row records is what ran: no block or thread count for a
+	 * kernel that takes none, and the default block by its value. */
+	if ((block && !(k->caps & TKP_CAP_BLOCK)) || (threads > 1 && !(k->caps & TKP_CAP_THREADS)))
+		return TKP_EINVAL;
+	if (!block && (k->caps & TKP_CAP_BLOCK))
+		block = tkp_kernel_default_block(dt);
 	if (tkp_kernel_why_unavailable(k))
 		return TKP_ENOTSUP;
 	if (tkp_measure_bytes(dt, m, n, kk) == 0)

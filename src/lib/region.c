@@ -3,7 +3,8 @@
  * spirit of LIKWID's marker API: begin/end pairs accumulate time (and
  * counters, when the session has them) per region name.
  *
- * Limits: a session is used from one thread (regions are not locked);
+ * Limits: a session is used from the thread that opened it (regions are
+ * not locked, and counters count per thread; other threads are refused);
  * counters count only the outermost active region, because one PAPI event
  * set cannot be started twice; regions are found by linear search, which is
  * cheaper than hashing for the handful of regions a program marks.
@@ -11,6 +12,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,7 +20,7 @@
 #include "timer.h"
 #include "util.h"
 
-#define REGION_NAME_MAX 64
+#define REGION_NAME_MAX TKP_REGION_NAME_MAX
 
 typedef struct region {
 	char name[REGION_NAME_MAX];
@@ -36,6 +38,7 @@ struct tkp_session {
 	region *r;
 	size_t n, cap;
 	int counting; /* some region holds the counters */
+	pthread_t owner; /* the thread that opened it */
 };
 
 int tkp_session_open(tkp_session **out, tkp_counters *counters)
@@ -47,6 +50,7 @@ int tkp_session_open(tkp_session **out, tkp_counters *counters)
 	if (!(s = calloc(1, sizeof *s)))
 		return TKP_ENOMEM;
 	s->ctr = counters && tkp_counters_passes(counters) > 0 ? counters : NULL;
+	s->owner = pthread_self();
 	*out = s;
 	return 0;
 }
@@ -75,7 +79,8 @@ int tkp_region_begin(tkp_session *s, const char *name)
 {
 	region *r;
 
-	if (!s || !name || !*name || strlen(name) >= REGION_NAME_MAX)
+	if (!s || !name || !*name || strlen(name) >= REGION_NAME_MAX ||
+	    !pthread_equal(pthread_self(), s->owner))
 		return TKP_EINVAL;
 	if (!(r = find(s, name))) {
 		if (s->n == s->cap) {
@@ -113,7 +118,9 @@ int tkp_region_end(tkp_session *s, const char *name)
 	double t1 = tkp_timer_now();
 	region *r;
 
-	if (!s || !name || !(r = find(s, name)))
+	if (!s || !name || !pthread_equal(pthread_self(), s->owner))
+		return TKP_EINVAL;
+	if (!(r = find(s, name)))
 		return TKP_ENOENT;
 	if (!r->active)
 		return TKP_EINVAL;
@@ -146,7 +153,7 @@ int tkp_session_region(const tkp_session *s, size_t i, tkp_region_stats *out)
 {
 	if (!s || !out || i >= s->n)
 		return TKP_EINVAL;
-	out->name = s->r[i].name;
+	tkp_strlcpy(out->name, s->r[i].name, sizeof out->name);
 	out->calls = s->r[i].calls;
 	out->time_s = s->r[i].time_s;
 	memcpy(out->counters, s->r[i].counters, sizeof out->counters);

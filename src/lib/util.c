@@ -39,17 +39,17 @@ const char *tkp_version(void)
 
 const char *tkp_dtype_name(tkp_dtype t)
 {
-	return t == TKP_F32 ? "f32" : "f64";
+	return t == TKP_F32 ? "f32" : t == TKP_F64 ? "f64" : "?";
 }
 
 size_t tkp_dtype_size(tkp_dtype t)
 {
-	return t == TKP_F32 ? sizeof(float) : sizeof(double);
+	return t == TKP_F32 ? sizeof(float) : t == TKP_F64 ? sizeof(double) : 0;
 }
 
 int tkp_dtype_parse(const char *s, tkp_dtype *out)
 {
-	if (!s)
+	if (!s || !out)
 		return TKP_EINVAL;
 	if (!strcmp(s, "f32") || !strcmp(s, "float")) {
 		*out = TKP_F32;
