@@ -6,7 +6,8 @@
 # (fp_ops over L3 misses × 64 B) rather than modelled are ringed when both
 # kinds are on the chart; the x label says which.
 # Data (roofline.dat): one block per series, columns AI, GFLOP/s, counted.
-# Variables: segments segx1/segy1/segx2/segy2/segkind (1 compute, 2 memory)
+# Variables: segments segx1/segy1/segx2/segy2/segkind (1 compute, 2 memory,
+# 3 a 1-thread compute roof under multi-thread ceilings, dashed)
 # with labels lab at labx/laby; ranges xmin..ymax; xlab; ringed.
 
 # (a macro: defined outside the if block, whose macros expand on entry)
@@ -40,11 +41,14 @@ if (exists('message')) {
 	set bmargin at screen 0.25
 	set key at screen 0.5, 0.152 center top horizontal maxrows 3 width 1 samplen 1
 	do for [i=1:nseg] {
-		if (segkind[i] == 1) {
-			set arrow 100+i from segx1[i], segy1[i] to segx2[i], segy2[i] nohead lw 2.6 lc rgb '#303030' back
-			set y2tics add (lab[i] segy1[i])
-		} else {
+		if (segkind[i] == 2) {
 			set arrow 100+i from segx1[i], segy1[i] to segx2[i], segy2[i] nohead lw 2 lc rgb '#8c8c8c' back
+		} else {
+			set arrow 100+i from segx1[i], segy1[i] to segx2[i], segy2[i] nohead lw 2.6 lc rgb '#303030' back
+			if (segkind[i] == 3) {
+				set arrow 100+i dt 2 lw 2
+			}
+			set y2tics add (lab[i] segy1[i])
 		}
 	}
 	# A first pass into a scratch file finds the plot area, so that the
@@ -54,7 +58,7 @@ if (exists('message')) {
 	slope = ((GPVAL_TERM_YMAX - GPVAL_TERM_YMIN) / log10(ymax / ymin)) / ((GPVAL_TERM_XMAX - GPVAL_TERM_XMIN) / log10(xmax / xmin))
 	angle = atan(slope) * 180 / pi
 	do for [i=1:nseg] {
-		if (segkind[i] != 1) {
+		if (segkind[i] == 2) {
 			# beside the line: above it, or below when another line is close above
 			set label 100+i lab[i] at labx[i], laby[i] left rotate by angle offset character -0.8*labside[i]*sin(angle*pi/180), 0.8*labside[i]*cos(angle*pi/180) font ',12' textcolor rgb '#606060' front
 		}

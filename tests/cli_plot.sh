@@ -195,4 +195,20 @@ else
 	not_ok "gnuplot hangs: gives up at once, leaves nothing" "took ${took}s; $(ls -A "$TMP/res4/plots")"
 fi
 
+# The roofline of multi-thread ceilings also draws each dtype's best
+# 1-thread peak (dashed, labelled), the roof most rungs run under.
+if [ "$have_gnuplot" = yes ]; then
+	copy "$FIXTURE" "$TMP/roof1"
+	TKP_PLOT_KEEP=1 expect_exit 0 "plot with the inputs kept" "$TKP_BIN" plot --format png "$TMP/roof1"
+	vars=$(ls -d "$TMP/roof1/plots"/.tmp-plot-*/roofline.vars.gp 2>/dev/null | head -n 1)
+	f64_1t=$(awk -F, '$1 == "peak" && $2 == "f64" && $4 == 1 && $7 == "measured" && $5 + 0 > b { b = $5 + 0 } END { print b }' "$TMP/roof1/ceilings.csv")
+	if [ -n "$vars" ] && grep -q "GFLOP/s  f64 [a-z0-9]*, 1 thread'" "$vars" && grep -q '^segkind\[[0-9]*\] = 3$' "$vars"; then
+		ok "roofline: the best 1-thread f64 peak ($f64_1t) is a dashed roof of its own"
+	else
+		not_ok "roofline: the best 1-thread f64 peak ($f64_1t) is a dashed roof of its own" "$(grep -E '^(lab|segkind)' "$vars" 2>/dev/null)"
+	fi
+	rm -rf "$TMP/roof1"
+else
+	skip "roofline: the best 1-thread f64 peak is a dashed roof of its own" "gnuplot not installed"
+fi
 done_testing

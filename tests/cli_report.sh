@@ -22,12 +22,29 @@ have_gnuplot=yes
 command -v gnuplot >/dev/null 2>&1 || have_gnuplot=no
 NOGP="gnuplot not installed (apt-get install gnuplot-nox)"
 
+# ---- a sweep whose rows have no counters says so, and its cache chart's
+# caption says it is only a notice -------------------------------------------
+copy "$FIXTURE" "$TMP/noctr"
+awk -F, 'BEGIN { OFS = "," } NR > 1 { $25 = "none"; for (i = 13; i <= 18; i++) $i = ""; $22 = "" } { print }' \
+	"$FIXTURE/sweep.csv" >"$TMP/noctr/sweep.csv"
+expect_exit 0 "report on rows without counters" "$TKP_BIN" report "$TMP/noctr"
+if grep -qF 'No row has counters (counter\_source=none): cycles, instructions' "$TMP/noctr/report.md"; then
+	ok "the summary names the empty counter columns"
+else
+	not_ok "the summary names the empty counter columns" "$(sed -n '/^## Summary/,/^## Machine/p' "$TMP/noctr/report.md" | tail -3)"
+fi
+if [ "$have_gnuplot" = no ]; then skip "the cache chart's caption says it only explains" "$NOGP"
+elif grep -q "^No row of this sweep has counters" "$TMP/noctr/report.md"; then ok "the cache chart's caption says it only explains"
+else not_ok "the cache chart's caption says it only explains" "$(grep -A3 'Cache behaviour' "$TMP/noctr/report.md")"; fi
+
 # ---- the fixture: every section -----------------------------------------
 copy "$FIXTURE" "$TMP/res"
 expect_exit 0 "report on the fixture" "$TKP_BIN" report "$TMP/res"
 if [ -s "$TMP/res/report.md" ] && [ -s "$TMP/res/report.html" ]; then ok "report.md and report.html written"
 else not_ok "report.md and report.html written" "$(ls -la "$TMP/res")"; fi
 md="$TMP/res/report.md"
+if grep -q "No row has counters" "$md"; then not_ok "rows with counters: no 'No row has counters'"
+else ok "rows with counters: no 'No row has counters'"; fi
 html="$TMP/res/report.html"
 missing=""
 for h in "## Summary" "## Machine" "## Ceilings" "## Charts" "## How to reproduce" "### Versions"; do

@@ -753,15 +753,23 @@ static int chart_cache(tkp_results *c, FILE *v, FILE *d)
 							  : c->srcname[sr]);
 	}
 	if (!ns) {
-		char st[600];
+		char st[1200];
 		if (!c->nrows) {
 			msg_no_rows(c, v);
 			goto done;
 		}
-		if (c->status[0])
-			tkp_fmt(st, sizeof st, "Counter status (machine.json): %s", c->status);
-		else
+		if (c->status[0]) {
+			/* the reason; its fix (long, and about the machine that
+			 * measured, not this one) is what `tkprofile counters` gives */
+			const char *why = c->status, *fix;
+			if (!strncmp(why, "no counters: ", 13))
+				why += 13;
+			fix = strstr(why, "; fix: ");
+			tkp_fmt(st, sizeof st, "Why (machine.json): %.*s", fix ? (int)(fix - why) : (int)strlen(why),
+				why);
+		} else {
 			tkp_fmt(st, sizeof st, "(no counter status recorded in machine.json)");
+		}
 		if (c->counters_known && c->counters_avail) {
 			tkp_gp_message(v,
 				   "No cache-miss counts: this sweep ran without counters (every row of\n"
@@ -775,17 +783,14 @@ static int chart_cache(tkp_results *c, FILE *v, FILE *d)
 			goto done;
 		}
 		tkp_gp_message(v,
-			   "No cache-miss counts: this machine exposes no hardware counters to\n"
-			   "tkprofile (every row of sweep.csv has counter_source=none).\n"
+			   "No cache-miss counts: the machine that ran this sweep exposed no\n"
+			   "hardware counters to tkprofile (every row of sweep.csv has\n"
+			   "counter_source=none).\n"
 			   "%s\n"
 			   " \n"
 			   "To get them:\n"
-			   "  tkprofile counters    says what this machine can count, and why not\n"
-			   "  on bare metal or a VM with a virtual PMU: build with PAPI\n"
-			   "    (apt-get install libpapi-dev; ./configure --with-papi),\n"
-			   "    allow counting (sysctl kernel.perf_event_paranoid=1),\n"
-			   "    then run tkprofile sweep --counters papi\n"
-			   "  without a PMU: simulated counts, tkprofile sweep --counters sim (valgrind)",
+			   "  tkprofile counters    on that machine: what it can count, and the fix\n"
+			   "  tkprofile sweep --counters sim    simulated counts (valgrind), on any machine",
 			   st);
 		goto done;
 	}
@@ -814,6 +819,7 @@ typedef struct roof {
 	char label[200];
 	const char *dt[8], *isa[8];
 	int n;
+	int threads;
 } roof;
 
 /* "f64/f32 scalar", "f64 avx512, f32 avx2": dtypes grouped by ISA. */
@@ -863,19 +869,31 @@ static int chart_roofline(tkp_results *c, FILE *v, FILE *d)
 		free(p);
 		return 0;
 	}
-	/* compute ceilings at tc threads, for the dtypes measured */
-	for (size_t i = 0; i < c->nceil && npk < 64; i++) {
+	/* compute ceilings at tc threads, for the dtypes measured; and, when
+	 * tc > 1, the best 1-thread peak of each dtype, since most rungs of the
+	 * ladder run on one thread and are judged against that roof */
+	for (size_t i = 0; i < c->nceil && npk < 60; i++) {
 		const tkp_res_ceil *r = &c->ceils[i];
-		int j;
-		if (!r->peak || r->threads != tc || !tkp_res_ceil_usable(c, r) ||
+		int j, best1 = 0;
+		if (tc > 1 && r->peak && r->threads == 1 && tkp_res_ceil_usable(c, r)) {
+			best1 = 1;
+			for (size_t i2 = 0; i2 < c->nceil; i2++) {
+				const tkp_res_ceil *o = &c->ceils[i2];
+				if (o->peak && o->threads == 1 && !strcmp(o->dtype, r->dtype) &&
+				    tkp_res_ceil_usable(c, o) && o->value > r->value)
+					best1 = 0;
+			}
+		}
+		if (!r->peak || (r->threads != tc && !best1) || !tkp_res_ceil_usable(c, r) ||
 		    (c->nrows && !tkp_res_has_dtype(c, r->dtype)))
 			continue;
 		for (j = 0; j < npk; j++)
-			if (fabs(pk[j].value - r->value) <= 0.04 * pk[j].value)
+			if (pk[j].threads == r->threads && fabs(pk[j].value - r->value) <= 0.04 * pk[j].value)
 				break;
 		if (j == npk) {
 			pk[npk].value = r->value;
 			pk[npk].n = 0;
+			pk[npk].threads = r->threads;
 			npk++;
 		}
 		if (pk[j].n < 8) {
@@ -888,7 +906,8 @@ static int chart_roofline(tkp_results *c, FILE *v, FILE *d)
 		char val[32], tmp[200];
 		roof_label(&pk[j]);
 		tkp_gp_fmt_val(val, sizeof val, pk[j].value);
-		tkp_fmt(tmp, sizeof tmp, "%s GFLOP/s  %s", val, pk[j].label);
+		tkp_fmt(tmp, sizeof tmp, "%s GFLOP/s  %s%s", val, pk[j].label,
+			pk[j].threads == 1 && tc > 1 ? ", 1 thread" : "");
 		memcpy(pk[j].label, tmp, sizeof tmp);
 		pkmax = fmax(pkmax, pk[j].value);
 		pkmin = fmin(pkmin, pk[j].value);
@@ -949,7 +968,7 @@ static int chart_roofline(tkp_results *c, FILE *v, FILE *d)
 			sx2[nseg] = xmax;
 			lx[nseg] = xmax / 1.1;
 			ly[nseg] = pk[j].value * 1.22;
-			sk[nseg] = 1;
+			sk[nseg] = pk[j].threads == tc ? 1 : 3; /* 3: a 1-thread roof, dashed */
 			side[nseg] = 1;
 			memcpy(lab[nseg], pk[j].label, sizeof lab[nseg]);
 			nseg++;
@@ -1029,10 +1048,13 @@ static int chart_roofline(tkp_results *c, FILE *v, FILE *d)
 		else if (!c->nrows)
 			tkp_fmt(note, sizeof note, "ceilings with %d thread%s; no sweep.csv: no kernel points",
 				tc, tc == 1 ? "" : "s");
+		else if (tc > 1)
+			tkp_fmt(note, sizeof note, "ceilings measured with %d threads (dashed: the "
+						   "1-thread peak); points: best GFLOP/s per kernel and size",
+				tc);
 		else
-			tkp_fmt(note, sizeof note, "ceilings measured with %d thread%s; points: best "
-						   "GFLOP/s per kernel and size",
-				tc, tc == 1 ? "" : "s");
+			tkp_fmt(note, sizeof note, "ceilings measured with 1 thread; points: best "
+						   "GFLOP/s per kernel and size");
 		tkp_gp_set_str(v, "note", note);
 	}
 	free(p);

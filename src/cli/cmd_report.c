@@ -477,14 +477,23 @@ void tkp_report_summary(tkp_doc *d, const tkp_results *r, int level)
 		tkp_doc_table_end(d);
 	}
 	{
-		char buf[256] = "";
+		char buf[256] = "", ctr[400] = "";
+		size_t nrows = r->sweep ? r->sweep->nrows : 0;
 		if (r->unverified)
 			tkp_fmt(buf, sizeof buf, "  %zu row%s FAILED verification and %s left out.",
 				r->unverified, r->unverified == 1 ? "" : "s",
 				r->unverified == 1 ? "is" : "are");
-		tkp_doc_para(d, "%zu rows in sweep.csv; \"of peak\" is against the compute ceiling of the "
-				"same dtype at the thread count of the best run.%s",
-			     r->sweep ? r->sweep->nrows : 0, buf);
+		if (nrows && !r->nsrc)
+			tkp_fmt(ctr, sizeof ctr, "  No row has counters (counter_source=none): cycles, "
+						 "instructions, l1_dcm, l2_dcm, l3_tcm, fp_ops and ai_dram "
+						 "are empty throughout; the machine's counters row below "
+						 "says why.");
+		tkp_doc_para(d, "%zu row%s in sweep.csv.  \"best GFLOP/s\" is each kernel's best over "
+				"every size, block and thread count it ran; the speed-up compares the "
+				"kernels at the one size in its column's header, so the two columns can be "
+				"at different sizes.  \"of peak\" is against the compute ceiling of the "
+				"same dtype at the thread count of the best run.%s%s",
+			     nrows, nrows == 1 ? "" : "s", buf, ctr);
 	}
 }
 
@@ -615,6 +624,16 @@ static int report_dir(const char *cmd, const char *dir, const char *command, int
 					   " (needs gnuplot), then " TKP_DOC_CODE "tkprofile report %s" TKP_DOC_END,
 			q, q);
 		tkp_doc_heading(&d, 3, "%s", charts[i].title);
+		if (!strcmp(charts[i].name, "cache") && r.nrows && !r.nsrc) {
+			/* the chart is only a notice then: say so instead of captioning
+			 * it as if it showed misses */
+			shown += tkp_doc_image(&d, rel, charts[i].title,
+					       "No row of this sweep has counters (counter_source=none), so "
+					       "there are no misses to draw: the chart says why, and how to "
+					       "get hardware or simulated counts.",
+					       hint);
+			continue;
+		}
 		shown += tkp_doc_image(&d, rel, charts[i].title, charts[i].caption, hint);
 	}
 

@@ -73,7 +73,7 @@ typedef struct tkp_results {
 	char when[128];         /* its date, "YYYY-mm-dd HH:MM:SSZ", or "undated" */
 	char host[256], cpu[256], date[64], version[64];
 	int schema;             /* machine.json "schema"; 0 absent */
-	char status[512];       /* counter status */
+	char status[2048];      /* counter status: the whole reason and fix */
 	int counters_known, counters_avail, cores;
 	double cache_rep[3], cache_meas[3]; /* L1d, L2, L3 bytes; NAN unknown */
 } tkp_results;
