@@ -17,6 +17,5 @@ if (exists('message')) {
 	set ylabel 'speed-up over naive (same size and dtype), log scale'
 	set arrow 101 from graph 0, first 1 to graph 1, first 1 nohead lw 2 lc rgb '#5a5a5a' dt 2 back
 	set label 101 'naive = 1×' at graph 0.985, first 1.25 right font ',12' textcolor rgb '#404040' front
-	set label 903 'speed-up = naive time / kernel time at the same size (best block size and thread count)' at screen 0.5, 0.914 center font ',12' textcolor rgb '#404040' front
 	plot for [i=1:ns] datafile index i-1 using 1:2 with linespoints lw 2.2 pt spt[i] ps 1.4 lc rgb scolor[i] dt sdt[i] title sname[i]
 }

@@ -207,8 +207,15 @@ if [ "$have_gnuplot" = yes ]; then
 	else
 		not_ok "roofline: the best 1-thread f64 peak ($f64_1t) is a dashed roof of its own" "$(grep -E '^(lab|segkind)' "$vars" 2>/dev/null)"
 	fi
+	# the fixture's naive stops at 1024; the others ran 2048 too
+	if grep -q "^note = '.*naive did not run n = 2048, not shown'" "$(dirname "$vars")/speedup.vars.gp"; then
+		ok "speedup: the sizes naive did not run are named as not shown"
+	else
+		not_ok "speedup: the sizes naive did not run are named as not shown" "$(grep '^note' "$(dirname "$vars")/speedup.vars.gp")"
+	fi
 	rm -rf "$TMP/roof1"
 else
+	skip "speedup: the sizes naive did not run are named as not shown" "gnuplot not installed"
 	skip "roofline: the best 1-thread f64 peak is a dashed roof of its own" "gnuplot not installed"
 fi
 done_testing

@@ -405,7 +405,7 @@ static int print_summary(const char *cmd, const char *dir)
 	char path[PATH_MAX], err[512], a[32], b[32];
 	tkp_machine m;
 	tkp_csv *t = NULL, *h = NULL;
-	int i, k, d, rc;
+	int i, k, d, rc, differ = 0;
 	size_t r;
 
 	tkp_path_join(path, sizeof path, dir, "machine.json");
@@ -465,10 +465,16 @@ static int print_summary(const char *cmd, const char *dir)
 			else
 				printf(" %10s", "-");
 		}
-		if (isfinite(meas) && isfinite(rep) && (rep / meas > 2 || meas / rep > 2))
-			printf("  (reported size off by %.0fx)", rep > meas ? rep / meas : meas / rep);
+		if (isfinite(meas) && isfinite(rep) && (rep / meas > 2 || meas / rep > 2)) {
+			printf("  (measured and reported differ %.0fx)", rep > meas ? rep / meas : meas / rep);
+			differ = 1;
+		}
 		printf("\n");
 	}
+	if (differ)
+		printf("(a measured size is where load latency rises; it can sit far from the reported\n"
+		       " size on a VM that reports a made-up cache, where other tenants share the L3,\n"
+		       " or where the TLB's reach ends first)\n");
 
 	/* triad at the largest working set */
 	tkp_path_join(path, sizeof path, dir, "hierarchy.csv");

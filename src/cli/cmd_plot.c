@@ -232,7 +232,8 @@ nomem:
 
 static int chart_speedup(tkp_results *c, FILE *v, FILE *d)
 {
-	int order[MAXNAMES], ns = 0, naive = -1, nsz = 0;
+	int order[MAXNAMES], ns = 0, naive = -1, nsz = 0, ndropped = 0;
+	double dropped[16];
 	series s[MAXNAMES * MAXNAMES];
 	tkp_res_pt *p = malloc((c->nrows + 1) * sizeof *p), *q = malloc((c->nrows + 1) * sizeof *q);
 	double *sizes = malloc((c->nrows + 1) * sizeof *sizes);
@@ -266,6 +267,8 @@ static int chart_speedup(tkp_results *c, FILE *v, FILE *d)
 				if (j < nn && q[j].x == p[i].x && q[j].y > 0) {
 					p[w] = p[i];
 					p[w++].y = p[i].y / q[j].y;
+				} else if (ndropped < 16) {
+					dropped[ndropped++] = p[i].x; /* naive did not run there */
 				}
 			}
 			if (!w)
@@ -303,6 +306,22 @@ static int chart_speedup(tkp_results *c, FILE *v, FILE *d)
 	tkp_gp_set_num(v, "ymin", tkp_gp_dec_floor(ymin / 1.3));
 	tkp_gp_set_num(v, "ymax", tkp_gp_dec_ceil(ymax * 1.5));
 	size_axis(v, sizes, nsz, size_label(c));
+	{
+		/* sizes some kernel ran but naive did not (its max_size): not on
+		 * the chart, and the chart says so */
+		char note[300], list[160] = "";
+		size_t n = 0;
+		int nd = tkp_res_distinct(dropped, ndropped);
+		for (int i = 0; i < nd && n < sizeof list; i++) {
+			char v1[32];
+			tkp_gp_fmt_val(v1, sizeof v1, dropped[i]);
+			n += (size_t)snprintf(list + n, sizeof list - n, "%s%s", i ? ", " : "", v1);
+		}
+		tkp_fmt(note, sizeof note, "speed-up = naive time / kernel time at the same size (best "
+					   "block size and thread count)%s%s%s",
+			nd ? "; naive did not run n = " : "", list, nd ? ", not shown" : "");
+		tkp_gp_set_str(v, "note", note);
+	}
 done:
 	free(p);
 	free(q);
@@ -455,14 +474,17 @@ static int chart_blocksize(tkp_results *c, FILE *v, FILE *d)
 		tkp_gp_size_tics(v, "xt", blocks, n, lo, hi, 0);
 	}
 	tkp_gp_set_num(v, "ymax", ymax * 1.15);
-	if (note[0]) {
+	{
+		/* the line styles only where both dtypes are drawn */
+		const char *styles = c->ndt > 1 ? "; solid f64, dashed f32" : "";
 		char tmp[400];
-		tkp_fmt(tmp, sizeof tmp, "colour: matrix size; solid f64, dashed f32; marks: 3 b×b tiles "
-					 "fill the cache (%s)", note);
+		if (note[0])
+			tkp_fmt(tmp, sizeof tmp, "colour: matrix size%s; marks: 3 b×b tiles fill the cache (%s)",
+				styles, note);
+		else
+			tkp_fmt(tmp, sizeof tmp, "colour: matrix size%s (no cache sizes in machine.json: cache "
+						 "fits not marked)", styles);
 		tkp_gp_set_str(v, "note", tmp);
-	} else {
-		tkp_gp_set_str(v, "note", "colour: matrix size; solid f64, dashed f32 (no cache sizes in "
-				      "machine.json: cache fits not marked)");
 	}
 done:
 	free(blocks);

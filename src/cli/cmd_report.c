@@ -188,6 +188,12 @@ void tkp_report_machine(tkp_doc *d, const tkp_results *r)
 			if (!(rep > 0) && !(meas > 0))
 				tkp_strlcpy(buf, "size unknown", sizeof buf);
 			n = strlen(buf);
+			if (rep > 0 && meas > 0 && (rep / meas > 2 || meas / rep > 2))
+				n += (size_t)snprintf(buf + n, sizeof buf - n,
+						      " — %.0fx apart: a VM's made-up size, a cache "
+						      "shared with other tenants or the TLB's reach can "
+						      "each move the knee",
+						      rep > meas ? rep / meas : meas / rep);
 			if (line > 0)
 				n += (size_t)snprintf(buf + n, sizeof buf - n, "; %.0f B lines", line);
 			if (assoc > 0 && n < sizeof buf)
