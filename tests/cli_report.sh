@@ -43,6 +43,17 @@ expect_exit 0 "report on the fixture" "$TKP_BIN" report "$TMP/res"
 if [ -s "$TMP/res/report.md" ] && [ -s "$TMP/res/report.html" ]; then ok "report.md and report.html written"
 else not_ok "report.md and report.html written" "$(ls -la "$TMP/res")"; fi
 md="$TMP/res/report.md"
+# GFLOP/s by size: each cell the best over blocks and threads in sweep.csv
+row_want=$(awk -F, 'NR > 1 && $1 == "blocked" && $2 == "f64" && $3 == $4 && $4 == $5 && $26 == 1 {
+		if (!($3 in b) || $12 + 0 > b[$3]) b[$3] = $12 + 0; seen[$3] = 1 }
+	END { n = 0; for (s in seen) sz[++n] = s + 0
+		for (i = 2; i <= n; i++) for (j = i; j > 1 && sz[j - 1] > sz[j]; j--) { t = sz[j]; sz[j] = sz[j - 1]; sz[j - 1] = t }
+		line = "| blocked |"; for (i = 1; i <= n; i++) line = line sprintf(" %.2f |", b[sz[i]]); print line }' "$FIXTURE/sweep.csv")
+got=$(sed -n '/^## GFLOP\/s by size/,/^## Machine/p' "$md" | sed -n '/^### f64/,/^### /p' | grep '^| blocked |' | head -n 1)
+case $got in
+"$row_want"*) ok "GFLOP/s by size: blocked f64 is the best per size in sweep.csv" ;;
+*) not_ok "GFLOP/s by size: blocked f64 is the best per size in sweep.csv" "want $row_want; got $got" ;;
+esac
 if grep -q "No row has counters" "$md"; then not_ok "rows with counters: no 'No row has counters'"
 else ok "rows with counters: no 'No row has counters'"; fi
 html="$TMP/res/report.html"

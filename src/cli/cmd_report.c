@@ -423,6 +423,99 @@ static double gflops_at(const tkp_results *r, int k, int dt, const tkp_res_row *
 	return best;
 }
 
+/* Orders shapes by FLOPs, then m, n, k. */
+static int shape_cmp(const void *a, const void *b)
+{
+	const tkp_res_row *x = *(const tkp_res_row *const *)a, *y = *(const tkp_res_row *const *)b;
+
+	if (x->flops != y->flops)
+		return x->flops < y->flops ? -1 : 1;
+	if (x->m != y->m)
+		return x->m < y->m ? -1 : 1;
+	if (x->n != y->n)
+		return x->n < y->n ? -1 : 1;
+	return x->k < y->k ? -1 : x->k > y->k;
+}
+
+/* Per dtype, GFLOP/s of every kernel at every shape it ran (best over
+ * blocks and threads): the numbers a write-up quotes, which the summary's
+ * one best per kernel does not give. */
+static void report_by_size(tkp_doc *d, const tkp_results *r, int level)
+{
+	enum { MAXCOLS = 12 };
+	int order[TKP_RES_MAXNAMES];
+	const tkp_res_row **shapes = malloc((r->nrows + 1) * sizeof *shapes);
+
+	if (!shapes || !r->nrows) {
+		free(shapes);
+		return;
+	}
+	tkp_res_kernel_order(r, order);
+	for (int dt = 0; dt < r->ndt; dt++) {
+		size_t ns = 0, shown;
+		char head_s[MAXCOLS + 1][48];
+		const char *head[MAXCOLS + 1];
+		char align[MAXCOLS + 2];
+
+		for (size_t i = 0; i < r->nrows; i++) {
+			const tkp_res_row *w = &r->rows[i];
+			size_t j;
+			if (w->dt != dt)
+				continue;
+			for (j = 0; j < ns; j++)
+				if (shapes[j]->m == w->m && shapes[j]->n == w->n && shapes[j]->k == w->k)
+					break;
+			if (j == ns)
+				shapes[ns++] = w;
+		}
+		if (!ns)
+			continue;
+		qsort(shapes, ns, sizeof *shapes, shape_cmp);
+		shown = ns < MAXCOLS ? ns : MAXCOLS;
+		tkp_doc_heading(d, level, "%s", r->dtname[dt]);
+		tkp_strlcpy(head_s[0], "kernel", sizeof head_s[0]);
+		align[0] = 'l';
+		for (size_t j = 0; j < shown; j++) {
+			const tkp_res_row *w = shapes[j];
+			if (w->m == w->n && w->n == w->k)
+				tkp_fmt(head_s[j + 1], sizeof head_s[j + 1], "%zu", w->m);
+			else
+				tkp_fmt(head_s[j + 1], sizeof head_s[j + 1], "%zux%zux%zu", w->m, w->n, w->k);
+			align[j + 1] = 'r';
+		}
+		align[shown + 1] = '\0';
+		for (size_t j = 0; j <= shown; j++)
+			head[j] = head_s[j];
+		tkp_doc_table(d, (int)shown + 1, head, align);
+		for (int ki = 0; ki < r->nk; ki++) {
+			int k = order[ki], any = 0;
+			char cell_s[MAXCOLS + 1][32];
+			const char *cells[MAXCOLS + 1];
+			tkp_strlcpy(cell_s[0], r->kname[k], sizeof cell_s[0]);
+			for (size_t j = 0; j < shown; j++) {
+				double g = gflops_at(r, k, dt, shapes[j]);
+				if (g > 0) {
+					tkp_fmt(cell_s[j + 1], sizeof cell_s[j + 1], "%.2f", g);
+					any = 1;
+				} else {
+					tkp_strlcpy(cell_s[j + 1], "-", sizeof cell_s[j + 1]);
+				}
+			}
+			for (size_t j = 0; j <= shown; j++)
+				cells[j] = cell_s[j];
+			if (any)
+				tkp_doc_row(d, cells);
+		}
+		tkp_doc_table_end(d);
+		if (shown < ns)
+			tkp_doc_para(d, "The first %zu of %zu shapes; sweep.csv has every one.", shown, ns);
+	}
+	tkp_doc_para(d, "GFLOP/s, the best over block sizes and thread counts at each size (median "
+			"time of its repetitions); \"-\": not run (a kernel's max_size, or not in the "
+			"plan).");
+	free(shapes);
+}
+
 void tkp_report_summary(tkp_doc *d, const tkp_results *r, int level)
 {
 	int order[TKP_RES_MAXNAMES], naive = tkp_res_kernel_index(r, "naive");
@@ -616,6 +709,8 @@ static int report_dir(const char *cmd, const char *dir, const char *command, int
 
 	tkp_doc_heading(&d, 2, "Summary");
 	tkp_report_summary(&d, &r, 3);
+	tkp_doc_heading(&d, 2, "GFLOP/s by size");
+	report_by_size(&d, &r, 3);
 	tkp_doc_heading(&d, 2, "Machine");
 	tkp_report_machine(&d, &r);
 	tkp_doc_heading(&d, 2, "Ceilings");
