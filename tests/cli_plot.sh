@@ -213,8 +213,14 @@ if [ "$have_gnuplot" = yes ]; then
 	else
 		not_ok "speedup: the sizes naive did not run are named as not shown" "$(grep '^note' "$(dirname "$vars")/speedup.vars.gp")"
 	fi
+	# perf: each point carries its spread, median time ± MAD, around it
+	bad=$(awk 'NF && $1 !~ /^#/ { if (NF != 4 || !($3 <= $2 && $2 <= $4 && $3 > 0)) { print NR ": " $0; exit } }' "$(dirname "$vars")/perf.dat")
+	spread=$(awk 'NF == 4 && $4 > $3 { n++ } END { print n + 0 }' "$(dirname "$vars")/perf.dat")
+	if [ -z "$bad" ] && [ "$spread" -gt 0 ]; then ok "perf: every point has its bar (low <= GFLOP/s <= high; $spread with a spread)"
+	else not_ok "perf: every point has its bar" "${bad:-no point has a spread}"; fi
 	rm -rf "$TMP/roof1"
 else
+	skip "perf: every point has its bar" "gnuplot not installed"
 	skip "speedup: the sizes naive did not run are named as not shown" "gnuplot not installed"
 	skip "roofline: the best 1-thread f64 peak is a dashed roof of its own" "gnuplot not installed"
 fi

@@ -192,9 +192,10 @@ static int chart_perf(tkp_results *c, FILE *v, FILE *d)
 			series_kd(c, &s[ns], k, dt);
 			ns++;
 			for (size_t i = 0; i < n; i++) {
-				fprintf(d, "%.10g %.10g\n", p[i].x, p[i].y);
-				ymin = fmin(ymin, p[i].y);
-				ymax = fmax(ymax, p[i].y);
+				const tkp_res_row *w = &c->rows[p[i].row];
+				fprintf(d, "%.10g %.10g %.10g %.10g\n", p[i].x, p[i].y, w->gflops_lo, w->gflops_hi);
+				ymin = fmin(ymin, w->gflops_lo);
+				ymax = fmax(ymax, w->gflops_hi);
 				sizes[nsz++] = p[i].x;
 			}
 			tkp_gp_end_block(d);
@@ -218,8 +219,10 @@ static int chart_perf(tkp_results *c, FILE *v, FILE *d)
 	tkp_gp_set_num(v, "ymin", tkp_gp_dec_floor(ymin / 1.3));
 	tkp_gp_set_num(v, "ymax", tkp_gp_dec_ceil(ymax * 1.8));
 	size_axis(v, sizes, nsz, size_label(c));
-	tkp_gp_set_str(v, "note", npk ? "best GFLOP/s per kernel and size over block sizes and thread counts"
-				  : "best GFLOP/s per kernel and size (no ceilings.csv: peak not drawn)");
+	tkp_gp_set_str(v, "note", npk ? "best GFLOP/s per kernel and size over block sizes and thread "
+					"counts; bars: median time ± its MAD"
+				  : "best GFLOP/s per kernel and size; bars: median time ± its MAD (no "
+				    "ceilings.csv: peak not drawn)");
 done:
 	free(p);
 	free(sizes);

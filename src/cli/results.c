@@ -403,6 +403,22 @@ static int parse_sweep(tkp_results *c)
 		if (w->src < 0)
 			for (int lv = 0; lv < 3; lv++)
 				w->miss[lv] = NAN;
+		{
+			/* the spread of the run times, as GFLOP/s; read leniently:
+			 * charts draw what they can, and a file without these
+			 * columns (compare --allow-mixed) just has no spread */
+			double ts = NAN, mad = NAN, tmin = NAN;
+			if (tkp_csv_num(t, r, tkp_csv_col(t, "time_s"), &ts) || tkp_csv_num(t, r, tkp_csv_col(t, "time_s_mad"), &mad) ||
+			    tkp_csv_num(t, r, tkp_csv_col(t, "time_s_min"), &tmin))
+				ts = NAN;
+			w->gflops_lo = w->gflops_hi = w->gflops;
+			if (isfinite(ts) && isfinite(mad) && isfinite(tmin) && ts > 0 && mad >= 0 && tmin > 0 &&
+			    tmin <= ts) {
+				double fast = ts - mad > tmin ? ts - mad : tmin;
+				w->gflops_lo = w->gflops * ts / (ts + mad);
+				w->gflops_hi = w->gflops * ts / fast;
+			}
+		}
 		w->block = isfinite(blk) ? (int)blk : 0;
 		w->threads = isfinite(thr) && thr >= 1 ? (int)thr : 1;
 		w->m = (size_t)m;
