@@ -52,10 +52,12 @@ static const struct {
 } charts[] = {
 	{"roofline", "Roofline",
 	 "Attainable GFLOP/s against arithmetic intensity: each kernel's best point per size under "
-	 "this machine's compute peaks (horizontal) and memory bandwidths (diagonal)."},
+	 "this machine's compute peaks (horizontal; dashed, the 1-thread peak) and memory "
+	 "bandwidths (diagonal)."},
 	{"perf", "Performance against size",
 	 "GFLOP/s against matrix size for every kernel (best over block sizes and thread counts), "
-	 "with the compute peak dashed."},
+	 "with the compute peak dashed; each bar spans the median run time ± its median absolute "
+	 "deviation."},
 	{"speedup", "Speed-up over naive",
 	 "How many times faster each kernel is than the naive triple loop at the same size and "
 	 "dtype."},
