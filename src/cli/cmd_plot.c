@@ -843,11 +843,13 @@ typedef struct roof {
 	double value;
 	char label[200];
 	const char *dt[8], *isa[8];
+	int one[8]; /* this member is a 1-thread peak under multi-thread ceilings */
 	int n;
-	int threads;
+	int all_one; /* every member is: the line is drawn dashed */
 } roof;
 
-/* "f64/f32 scalar", "f64 avx512, f32 avx2": dtypes grouped by ISA. */
+/* "f64/f32 scalar", "f64 avx512, f32 avx2 1T": dtypes grouped by ISA and
+ * thread count (1T: the 1-thread peak under multi-thread ceilings). */
 static void roof_label(roof *r)
 {
 	size_t n = 0;
@@ -859,12 +861,13 @@ static void roof_label(roof *r)
 			continue;
 		n += (size_t)snprintf(r->label + n, sizeof r->label - n, "%s%s", n ? ", " : "", r->dt[i]);
 		for (int j = i + 1; j < r->n && n < sizeof r->label; j++)
-			if (!done[j] && !strcmp(r->isa[j], r->isa[i])) {
+			if (!done[j] && !strcmp(r->isa[j], r->isa[i]) && r->one[j] == r->one[i]) {
 				n += (size_t)snprintf(r->label + n, sizeof r->label - n, "/%s", r->dt[j]);
 				done[j] = 1;
 			}
 		if (n < sizeof r->label)
-			n += (size_t)snprintf(r->label + n, sizeof r->label - n, " %s", r->isa[i]);
+			n += (size_t)snprintf(r->label + n, sizeof r->label - n, " %s%s", r->isa[i],
+					      r->one[i] ? " 1T" : "");
 		if (n >= sizeof r->label)
 			break;
 	}
@@ -912,18 +915,22 @@ static int chart_roofline(tkp_results *c, FILE *v, FILE *d)
 		if (!r->peak || (r->threads != tc && !best1) || !tkp_res_ceil_usable(c, r) ||
 		    (c->nrows && !tkp_res_has_dtype(c, r->dtype)))
 			continue;
+		/* roofs within 4% share a line and a label, whatever their
+		 * thread counts: two labels there would print over each other */
 		for (j = 0; j < npk; j++)
-			if (pk[j].threads == r->threads && fabs(pk[j].value - r->value) <= 0.04 * pk[j].value)
+			if (fabs(pk[j].value - r->value) <= 0.04 * pk[j].value)
 				break;
 		if (j == npk) {
 			pk[npk].value = r->value;
 			pk[npk].n = 0;
-			pk[npk].threads = r->threads;
+			pk[npk].all_one = 1;
 			npk++;
 		}
 		if (pk[j].n < 8) {
 			pk[j].dt[pk[j].n] = r->dtype;
+			pk[j].one[pk[j].n] = r->threads != tc;
 			pk[j].isa[pk[j].n++] = r->isa;
+			pk[j].all_one &= r->threads != tc;
 		}
 	}
 	qsort(pk, (size_t)npk, sizeof *pk, roof_cmp);
@@ -931,8 +938,7 @@ static int chart_roofline(tkp_results *c, FILE *v, FILE *d)
 		char val[32], tmp[200];
 		roof_label(&pk[j]);
 		tkp_gp_fmt_val(val, sizeof val, pk[j].value);
-		tkp_fmt(tmp, sizeof tmp, "%s GFLOP/s  %s%s", val, pk[j].label,
-			pk[j].threads == 1 && tc > 1 ? ", 1 thread" : "");
+		tkp_fmt(tmp, sizeof tmp, "%s GFLOP/s  %s", val, pk[j].label);
 		memcpy(pk[j].label, tmp, sizeof tmp);
 		pkmax = fmax(pkmax, pk[j].value);
 		pkmin = fmin(pkmin, pk[j].value);
@@ -993,7 +999,7 @@ static int chart_roofline(tkp_results *c, FILE *v, FILE *d)
 			sx2[nseg] = xmax;
 			lx[nseg] = xmax / 1.1;
 			ly[nseg] = pk[j].value * 1.22;
-			sk[nseg] = pk[j].threads == tc ? 1 : 3; /* 3: a 1-thread roof, dashed */
+			sk[nseg] = pk[j].all_one ? 3 : 1; /* 3: only 1-thread roofs, dashed */
 			side[nseg] = 1;
 			memcpy(lab[nseg], pk[j].label, sizeof lab[nseg]);
 			nseg++;
@@ -1074,8 +1080,9 @@ static int chart_roofline(tkp_results *c, FILE *v, FILE *d)
 			tkp_fmt(note, sizeof note, "ceilings with %d thread%s; no sweep.csv: no kernel points",
 				tc, tc == 1 ? "" : "s");
 		else if (tc > 1)
-			tkp_fmt(note, sizeof note, "ceilings measured with %d threads (dashed: the "
-						   "1-thread peak); points: best GFLOP/s per kernel and size",
+			tkp_fmt(note, sizeof note, "ceilings measured with %d threads, and 1T: the "
+						   "1-thread peak (dashed); points: best GFLOP/s per kernel "
+						   "and size",
 				tc);
 		else
 			tkp_fmt(note, sizeof note, "ceilings measured with 1 thread; points: best "
