@@ -2,7 +2,8 @@
 # access, pointer chase) and bandwidth (bottom, GB/s, read and triad per
 # thread count) vs working-set size, log2 x.  Cache sizes are marked:
 # measured (solid, named in the top panel) and as reported by the system
-# (dashed, named in the bottom panel) when they differ.
+# (dotted, named in the bottom panel) when they differ: dashed lines are
+# the multi-thread series.
 # Data (hierarchy.dat): one block per series, columns bytes, value; spanel
 # says which panel (1 latency, 2 bandwidth).  Variables: mkval/mkdt/mklab
 # (marks), xmin/xmax, xtv/xtl (tics), note.
@@ -27,7 +28,7 @@ if (exists('message')) {
 	unset xlabel
 	set ylabel 'latency (ns per load), log'
 	do for [i=1:nmk] {
-		mdt = (mkdt[i] == 1) ? 1 : 2
+		mdt = (mkdt[i] == 1) ? 1 : 3
 		set arrow 100+i from first mkval[i], graph 0 to first mkval[i], graph 1 nohead lw 1.5 lc rgb '#707070' dt mdt back
 		if (mkdt[i] == 1) {
 			set label 100+i mklab[i] at first mkval[i], graph 0.96 right rotate by 90 offset character -0.7, 0 font ',11' textcolor rgb '#404040' front

@@ -665,7 +665,7 @@ static int chart_hierarchy(tkp_results *c, FILE *v, FILE *d)
 	fprintf(v, "array spanel[%d]\n", ns);
 	for (int j = 0; j < ns; j++)
 		fprintf(v, "spanel[%d] = %d\n", j + 1, panel[j]);
-	/* cache sizes: measured (solid) and reported (dashed) */
+	/* cache sizes: measured (solid) and reported (dotted) */
 	for (int lv = 0; lv < 3; lv++) {
 		double m = c->cache_meas[lv], r = c->cache_rep[lv];
 		char ms[32], rs[32];
@@ -699,7 +699,7 @@ static int chart_hierarchy(tkp_results *c, FILE *v, FILE *d)
 		for (int i = 0; i < nmk; i++)
 			nrep += mkstyle[i] == 2;
 		tkp_fmt(tmp, sizeof tmp, "cache sizes: solid as measured (latency knees)%s%s%s%s",
-			nrep ? "; dashed as reported by the system" : "", off[0] ? " (reported, off scale: " : "",
+			nrep ? "; dotted as reported by the system" : "", off[0] ? " (reported, off scale: " : "",
 			off, off[0] ? ")" : "");
 		tkp_gp_set_str(v, "note", tmp);
 	}

@@ -69,7 +69,7 @@ static const struct {
 	 "size run with several thread counts."},
 	{"hierarchy", "Memory hierarchy",
 	 "Load latency (top) and bandwidth (bottom) against working-set size: each step is a cache "
-	 "level; measured cache sizes solid, reported ones dashed."},
+	 "level; measured cache sizes solid, reported ones dotted; dashed series: several threads."},
 	{"cache", "Cache behaviour",
 	 "Cache misses per 1000 FLOP against matrix size for L1, L2 and L3 (needs hardware or "
 	 "simulated counters)."},
