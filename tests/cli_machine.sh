@@ -110,4 +110,21 @@ expect_exit 2 "a stray argument is refused" "$TKP_BIN" machine stray
 expect_exit 0 "machine --help" "$TKP_BIN" machine --help
 grep_out '^usage: tkprofile machine' "--help prints the usage"
 
+# A reused probe whose multi-thread peak did not scale is flagged in the
+# summary (it was warned about only when it ran): the cached f64 2-thread
+# peaks are set to 1.1x the 1-thread ones, then the probe is reused.
+cached=$(ls -d "$XDG_CACHE_HOME"/tkprofile/*/ceilings.csv 2>/dev/null | head -n 1)
+if [ -n "$cached" ] && awk -F, '$1 == "peak" && $4 == 2' "$cached" | grep -q .; then
+	awk -F, 'BEGIN { OFS = "," } $1 == "peak" && $4 == 1 { one[$2 "," $3] = $5 }
+		$1 == "peak" && $4 == 2 && $2 == "f64" && (($2 "," $3) in one) { $5 = one[$2 "," $3] * 1.1 } { print }' \
+		"$cached" >"$cached.new" && mv "$cached.new" "$cached"
+	expect_exit 0 "machine reuses a probe that did not scale" "$TKP_BIN" machine --quick --threads 1,2 --out "$TMP/lowscale"
+	grep_out "low scaling: f64 [a-z0-9]* on 2 threads is 1.10x its 1-thread peak" "the summary flags it"
+	grep_out "tkprofile machine --reprobe" "and says how to measure again"
+else
+	skip "machine reuses a probe that did not scale" "no 2-thread probe cached here (one CPU?)"
+	skip "the summary flags it" "no 2-thread probe cached here"
+	skip "and says how to measure again" "no 2-thread probe cached here"
+fi
+
 done_testing

@@ -405,7 +405,8 @@ static int print_summary(const char *cmd, const char *dir)
 	char path[PATH_MAX], err[512], a[32], b[32];
 	tkp_machine m;
 	tkp_csv *t = NULL, *h = NULL;
-	int i, k, d, rc, differ = 0;
+	int i, k, d, rc, differ = 0, nlow = 0;
+	char low[4][96];
 	size_t r;
 
 	tkp_path_join(path, sizeof path, dir, "machine.json");
@@ -471,10 +472,6 @@ static int print_summary(const char *cmd, const char *dir)
 		}
 		printf("\n");
 	}
-	if (differ)
-		printf("(a measured size is where load latency rises; it can sit far from the reported\n"
-		       " size on a VM that reports a made-up cache, where other tenants share the L3,\n"
-		       " or where the TLB's reach ends first)\n");
 
 	/* triad at the largest working set */
 	tkp_path_join(path, sizeof path, dir, "hierarchy.csv");
@@ -502,6 +499,10 @@ static int print_summary(const char *cmd, const char *dir)
 		}
 		tkp_csv_free(h);
 	}
+	if (differ)
+		printf("(a measured size is where load latency rises; it can sit far from the reported\n"
+		       " size on a VM that reports a made-up cache, where other tenants share the L3,\n"
+		       " or where the TLB's reach ends first)\n");
 
 	/* peaks */
 	printf("\n%-14s", "peak GFLOP/s");
@@ -523,13 +524,28 @@ static int print_summary(const char *cmd, const char *dir)
 			printf("%-14s", label);
 			for (k = 0; k < m.probe_nthreads; k++) {
 				double v = ceiling(t, "peak", d ? "f64" : "f32", isas[i], m.probe_threads[k], "GFLOP/s", "measured");
+				double v1 = ceiling(t, "peak", d ? "f64" : "f32", isas[i], 1, "GFLOP/s", "measured");
 				if (isfinite(v))
 					printf(" %10.1f", v);
 				else
 					printf(" %10s", "-");
+				/* a probe reused from the cache was warned about only
+				 * when it ran: say it again wherever it is shown */
+				if (isfinite(v) && isfinite(v1) && v1 > 0 && m.probe_threads[k] > 1 &&
+				    v < TKP_PROBE_SCALING_LOW * m.probe_threads[k] * v1 && nlow < 4) {
+					tkp_fmt(low[nlow], sizeof low[nlow], "%s %s on %d threads is %.2fx its "
+									   "1-thread peak",
+						d ? "f64" : "f32", isas[i], m.probe_threads[k], v / v1);
+					nlow++;
+				}
 			}
 			printf("\n");
 		}
+	for (i = 0; i < nlow; i++)
+		printf("%s%s", i ? ";\n " : "(low scaling: ", low[i]);
+	if (nlow)
+		printf(":\n other work held a CPU while the probe ran; `tkprofile machine --reprobe`\n"
+		       " on a quiet machine measures again)\n");
 	tkp_csv_free(t);
 	printf("\nwrote %s/machine.json, ceilings.csv, hierarchy.csv\n", dir);
 	return TKP_EXIT_OK;
