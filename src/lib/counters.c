@@ -1701,10 +1701,10 @@ int tkp_counters_open_opts(tkp_counters **out, const tkp_counters_opts *o, char 
 		int i;
 
 		for (i = 0; i < c->nslots; i++) {
-			tkp_strlcpy(c->slot[i].why, "counters disabled (--counters none)", sizeof c->slot[i].why);
+			tkp_strlcpy(c->slot[i].why, "counters disabled (mode none)", sizeof c->slot[i].why);
 			c->slot[i].fix[0] = '\0';
 		}
-		tkp_strlcpy(c->why, "counters disabled (--counters none)", sizeof c->why);
+		tkp_strlcpy(c->why, "counters disabled (mode none)", sizeof c->why);
 	} else {
 		if ((rc = open_papi(c, o, why, whylen)))
 			goto fail;
