@@ -77,6 +77,9 @@ static const char *const probe_files_z[] = {"machine.json", "ceilings.csv", "hie
 
 /* ---- helpers ------------------------------------------------------------------ */
 
+struct tkp_csv;
+static int low_scaling(const struct tkp_csv *t, const int *threads, int nthreads, char *buf, size_t len);
+
 
 /* "1,2,4" → sorted, distinct thread counts in [1, max]. */
 /* A --threads list as sweep takes it (counts, ranges 1:8:x2, ncpu), each
@@ -307,6 +310,21 @@ static int machine_into(const char *cmd, const char *dir, int quick, int reprobe
 			tkp_cli_note("tkprofile: %s: reusing the %sprobe of %s from %s (%s ago, cached in %s); "
 				     "--reprobe measures again",
 				     cmd, c.probe_quick ? "quick " : "", m.host, m.probe_date, agebuf, cdir);
+		{
+			/* it was warned about when it ran, not since: its ceilings
+			 * go into every chart of the next 24 hours */
+			tkp_csv *ct = NULL;
+			char low[400], err[256];
+			if (strcmp(cmd, "machine") && /* machine's summary says it */
+			    !tkp_path_join(path, sizeof path, dir, "ceilings.csv") &&
+			    tkp_csv_read(path, &ct, err, sizeof err) == 0 &&
+			    low_scaling(ct, m.probe_threads, m.probe_nthreads, low, sizeof low))
+				tkp_cli_warn(cmd, "the reused probe's %s: other work held a CPU while it ran; "
+						  "--reprobe on a quiet machine measures again",
+					     low);
+			if (ct)
+				tkp_csv_free(ct);
+		}
 		return TKP_EXIT_OK;
 	}
 
@@ -397,6 +415,34 @@ static double ceiling(const tkp_csv *t, const char *name, const char *dtype, con
 	return NAN;
 }
 
+/* The multi-thread peaks of ceilings.csv below TKP_PROBE_SCALING_LOW of
+ * linear scaling, as "f32 avx2 on 2 threads is 1.24x its 1-thread peak;
+ * ..." into buf; returns how many. */
+static int low_scaling(const tkp_csv *t, const int *threads, int nthreads, char *buf, size_t len)
+{
+	static const char *const isas[] = {"scalar", "avx2", "avx512"};
+	size_t used = 0;
+	int n = 0;
+
+	buf[0] = '\0';
+	for (int d = 0; d < 2; d++)
+		for (int i = 0; i < 3; i++) {
+			const char *dt = d ? "f64" : "f32";
+			double v1 = ceiling(t, "peak", dt, isas[i], 1, "GFLOP/s", "measured");
+			for (int k = 0; k < nthreads && isfinite(v1) && v1 > 0; k++) {
+				double v = ceiling(t, "peak", dt, isas[i], threads[k], "GFLOP/s", "measured");
+				if (threads[k] < 2 || !isfinite(v) || v >= TKP_PROBE_SCALING_LOW * threads[k] * v1 ||
+				    used >= len)
+					continue;
+				used += (size_t)snprintf(buf + used, len - used, "%s%s %s on %d threads is %.2fx "
+									  "its 1-thread peak",
+							 n ? ";\n " : "", dt, isas[i], threads[k], v / v1);
+				n++;
+			}
+		}
+	return n;
+}
+
 static int print_summary(const char *cmd, const char *dir)
 {
 	static const char *const cols[] = {"ceiling", "dtype", "isa", "threads", "value", "unit", "source", NULL};
@@ -405,8 +451,8 @@ static int print_summary(const char *cmd, const char *dir)
 	char path[PATH_MAX], err[512], a[32], b[32];
 	tkp_machine m;
 	tkp_csv *t = NULL, *h = NULL;
-	int i, k, d, rc, differ = 0, nlow = 0;
-	char low[4][96];
+	int i, k, d, rc, differ = 0;
+	char low[400];
 	size_t r;
 
 	tkp_path_join(path, sizeof path, dir, "machine.json");
@@ -524,28 +570,19 @@ static int print_summary(const char *cmd, const char *dir)
 			printf("%-14s", label);
 			for (k = 0; k < m.probe_nthreads; k++) {
 				double v = ceiling(t, "peak", d ? "f64" : "f32", isas[i], m.probe_threads[k], "GFLOP/s", "measured");
-				double v1 = ceiling(t, "peak", d ? "f64" : "f32", isas[i], 1, "GFLOP/s", "measured");
 				if (isfinite(v))
 					printf(" %10.1f", v);
 				else
 					printf(" %10s", "-");
-				/* a probe reused from the cache was warned about only
-				 * when it ran: say it again wherever it is shown */
-				if (isfinite(v) && isfinite(v1) && v1 > 0 && m.probe_threads[k] > 1 &&
-				    v < TKP_PROBE_SCALING_LOW * m.probe_threads[k] * v1 && nlow < 4) {
-					tkp_fmt(low[nlow], sizeof low[nlow], "%s %s on %d threads is %.2fx its "
-									   "1-thread peak",
-						d ? "f64" : "f32", isas[i], m.probe_threads[k], v / v1);
-					nlow++;
-				}
 			}
 			printf("\n");
 		}
-	for (i = 0; i < nlow; i++)
-		printf("%s%s", i ? ";\n " : "(low scaling: ", low[i]);
-	if (nlow)
-		printf(":\n other work held a CPU while the probe ran; `tkprofile machine --reprobe`\n"
-		       " on a quiet machine measures again)\n");
+	/* a probe reused from the cache was warned about only when it ran:
+	 * say it again wherever it is shown */
+	if (low_scaling(t, m.probe_threads, m.probe_nthreads, low, sizeof low))
+		printf("(low scaling: %s:\n other work held a CPU while the probe ran; `tkprofile machine "
+		       "--reprobe`\n on a quiet machine measures again)\n",
+		       low);
 	tkp_csv_free(t);
 	printf("\nwrote %s/machine.json, ceilings.csv, hierarchy.csv\n", dir);
 	return TKP_EXIT_OK;
