@@ -638,6 +638,10 @@ int cmd_sweep(int argc, char **argv)
 	if (!resume && (rc = tkp_cli_check_out("sweep", out, result_files,
 					      "use --resume to continue it, or another --out")))
 		goto done;
+	if (resume && access(out, W_OK | X_OK) != 0) {
+		rc = tkp_cli_usage("sweep", "--out '%s': not writable: %s", out, strerror(errno));
+		goto done;
+	}
 	if (tkp_path_join(s.csv_path, sizeof s.csv_path, out, "sweep.csv")) {
 		rc = tkp_cli_usage("sweep", "--out '%s': path too long", out);
 		goto done;
