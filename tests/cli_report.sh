@@ -37,6 +37,19 @@ if [ "$have_gnuplot" = no ]; then skip "the cache chart's caption says it only e
 elif grep -q "^No row of this sweep has counters" "$TMP/noctr/report.md"; then ok "the cache chart's caption says it only explains"
 else not_ok "the cache chart's caption says it only explains" "$(grep -A3 'Cache behaviour' "$TMP/noctr/report.md")"; fi
 
+# ---- rows that asked for 2 threads but kept one CPU busy are named --------
+copy "$FIXTURE" "$TMP/fewthr"
+awk -F, 'BEGIN { OFS = "," } NR > 1 && $7 == 2 && !done { $23 = 0.5; done = 1; print $1 " " $2 " " $3 "x" $4 "x" $5 >"/dev/stderr" } { print }' \
+	"$FIXTURE/sweep.csv" >"$TMP/fewthr/sweep.csv" 2>"$TMP/fewthr.row"
+set -- $(cat "$TMP/fewthr.row")
+expect_exit 0 "report on a row that kept one of 2 threads busy" "$TKP_BIN" report --no-plots "$TMP/fewthr"
+if grep -q "asked for several threads but kept about one CPU busy.*$1 $2 $3 on 2 threads (1.00 CPUs busy)" "$TMP/fewthr/report.md"; then
+	ok "the report names it ($1 $2 $3)"
+else
+	not_ok "the report names it ($1 $2 $3)" "$(grep 'several threads' "$TMP/fewthr/report.md")"
+fi
+set --
+
 # ---- the fixture: every section -----------------------------------------
 copy "$FIXTURE" "$TMP/res"
 expect_exit 0 "report on the fixture" "$TKP_BIN" report "$TMP/res"

@@ -515,6 +515,32 @@ static void report_by_size(tkp_doc *d, const tkp_results *r, int level)
 	tkp_doc_para(d, "GFLOP/s, the best over block sizes and thread counts at each size (median "
 			"time of its repetitions); \"-\": not run (a kernel's max_size, or not in the "
 			"plan).");
+	{
+		/* rows that asked for several threads but kept about one busy
+		 * (cpu_util is per thread): a library or kernel that does not
+		 * split a small problem, or CPUs taken by other work */
+		char list[600];
+		size_t n = 0;
+		int nrows = 0;
+		list[0] = '\0';
+		for (size_t i = 0; i < r->nrows; i++) {
+			const tkp_res_row *w = &r->rows[i];
+			if (w->threads < 2 || !(w->cpu_util * w->threads < 1.2))
+				continue;
+			nrows++;
+			if (n < sizeof list - 80)
+				n += (size_t)snprintf(list + n, sizeof list - n, "%s%s %s %zux%zux%zu on %d "
+										 "threads (%.2f CPUs busy)",
+						      n ? ", " : "", r->kname[w->kern], r->dtname[w->dt], w->m,
+						      w->n, w->k, w->threads, w->cpu_util * w->threads);
+		}
+		if (nrows)
+			tkp_doc_para(d, "%d row%s asked for several threads but kept about one CPU busy "
+					"(cpu_util × threads below 1.2): %s%s.  The kernel or its library "
+					"ran them on fewer threads (small problems are often not split), "
+					"or other work held the CPUs.",
+				     nrows, nrows == 1 ? "" : "s", list, n >= sizeof list - 80 ? ", ..." : "");
+	}
 	free(shapes);
 }
 

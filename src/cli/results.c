@@ -411,6 +411,8 @@ static int parse_sweep(tkp_results *c)
 			if (tkp_csv_num(t, r, tkp_csv_col(t, "time_s"), &ts) || tkp_csv_num(t, r, tkp_csv_col(t, "time_s_mad"), &mad) ||
 			    tkp_csv_num(t, r, tkp_csv_col(t, "time_s_min"), &tmin))
 				ts = NAN;
+			if (tkp_csv_num(t, r, tkp_csv_col(t, "cpu_util"), &w->cpu_util) || !(w->cpu_util >= 0))
+				w->cpu_util = NAN;
 			w->gflops_lo = w->gflops_hi = w->gflops;
 			if (isfinite(ts) && isfinite(mad) && isfinite(tmin) && ts > 0 && mad >= 0 && tmin > 0 &&
 			    tmin <= ts) {

@@ -29,6 +29,7 @@ typedef struct tkp_res_row {
 	double size;       /* n when m = n = k, else (m·n·k)^(1/3) */
 	int block, threads;
 	double gflops, flops, ai_model, ai_dram; /* ai_dram NAN when not counted */
+	double cpu_util;                         /* NAN when not recorded */
 	double gflops_lo, gflops_hi;             /* at the median time ± its MAD (the
 						  * fastest run at most); gflops when
 						  * unknown */
