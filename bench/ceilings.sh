@@ -122,20 +122,17 @@ triad_ours() {
 		}' "$1"
 }
 
-# best of REPS likwid-bench runs: test, working set (kB, decimal), threads, field
+# REPS likwid-bench runs into likwid's best for row KEY: key, test, working
+# set (kB, decimal), threads, field
 likwid() {
-	t10=$(likwid-bench -i 10 -t "$1" -W "N:${2}kB:$3" 2>/dev/null | awk '$1 == "Time:" { print $2; exit }')
+	t10=$(likwid-bench -i 10 -t "$2" -W "N:${3}kB:$4" 2>/dev/null | awk '$1 == "Time:" { print $2; exit }')
 	iters=$(awk -v t="${t10:-0}" -v w="$LWS" 'BEGIN { i = (t > 0) ? int(10 * w / t) : 10; if (i < 1) i = 1; print i }')
-	best=""
 	r=0
 	while [ "$r" -lt "$REPS" ]; do
-		v=$(likwid-bench -i "$iters" -t "$1" -W "N:${2}kB:$3" 2>/dev/null | awk -v f="$4" '$1 == f":" { print $2 / 1000; exit }')
-		if [ -n "$v" ]; then
-			best=$(awk -v a="$best" -v b="$v" 'BEGIN { print ((a == "" || b + 0 > a + 0) ? b : a) }')
-		fi
+		keep_best "$tmp/t.$1" "$(likwid-bench -i "$iters" -t "$2" -W "N:${3}kB:$4" 2>/dev/null |
+			awk -v f="$5" '$1 == f":" { print $2 / 1000; exit }')"
 		r=$((r + 1))
 	done
-	echo "$best"
 }
 
 kb() { awk -v b="$1" 'BEGIN { v = int(b / 1000); if (v < 4) v = 4; print v }'; }
@@ -182,16 +179,16 @@ while [ "$round" -le "$ROUNDS" ]; do
 	keep_best "$tmp/o.triadn" "$(triad_ours "$hier" "$threads")"
 	probe_s=$(awk '/"seconds"/ { gsub(/[,]/, ""); print $2; exit }' "$out/machine.json")
 
-	keep_best "$tmp/t.pf64" "$(likwid "$lk_peak" 32 1 MFlops/s)"
-	keep_best "$tmp/t.pf32" "$(likwid "$lk_peak_sp" 32 1 MFlops/s)"
-	[ "$threads" -gt 1 ] && keep_best "$tmp/t.pf64n" "$(likwid "$lk_peak" $((32 * threads)) "$threads" MFlops/s)"
-	keep_best "$tmp/t.l1" "$(likwid "$lk_load" "$ws_l1" 1 MByte/s)"
-	keep_best "$tmp/t.l2" "$(likwid "$lk_load" "$ws_l2" 1 MByte/s)"
-	keep_best "$tmp/t.l3" "$(likwid "$lk_load" "$ws_l3" 1 MByte/s)"
-	keep_best "$tmp/t.dram" "$(likwid "$lk_load" 1000000 1 MByte/s)"
-	[ "$threads" -gt 1 ] && keep_best "$tmp/t.dramn" "$(likwid "$lk_load" 1000000 "$threads" MByte/s)"
-	keep_best "$tmp/t.triad" "$(likwid "$lk_stream" 1000000 1 MByte/s)"
-	[ "$threads" -gt 1 ] && keep_best "$tmp/t.triadn" "$(likwid "$lk_stream" 1000000 "$threads" MByte/s)"
+	likwid pf64 "$lk_peak" 32 1 MFlops/s
+	likwid pf32 "$lk_peak_sp" 32 1 MFlops/s
+	[ "$threads" -gt 1 ] && likwid pf64n "$lk_peak" $((32 * threads)) "$threads" MFlops/s
+	likwid l1 "$lk_load" "$ws_l1" 1 MByte/s
+	likwid l2 "$lk_load" "$ws_l2" 1 MByte/s
+	likwid l3 "$lk_load" "$ws_l3" 1 MByte/s
+	likwid dram "$lk_load" 1000000 1 MByte/s
+	[ "$threads" -gt 1 ] && likwid dramn "$lk_load" 1000000 "$threads" MByte/s
+	likwid triad "$lk_stream" 1000000 1 MByte/s
+	[ "$threads" -gt 1 ] && likwid triadn "$lk_stream" 1000000 "$threads" MByte/s
 	clock_read
 	echo "# round $round of $ROUNDS done; load average $(cut -d' ' -f1 /proc/loadavg)" >&2
 	round=$((round + 1))

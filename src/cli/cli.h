@@ -81,19 +81,21 @@ void tkp_cli_catch_signals(void);
 int tkp_cli_int_opt(const char *cmd, const char *opt, const char *val, long lo, long hi, int *out);
 
 /*
- * The --out directory of a command that writes a new results directory
- * (sweep, machine, compare), checked before anything is measured or
- * created.  Refused with "tkprofile: CMD: --out 'DIR': why" and
- * TKP_EXIT_USAGE: an empty or too long path, a file in the way, a parent
- * that is not a writable directory, and a directory that already holds
- * files.  A typo'd --out must not scatter results among a user's own
- * files, nor overwrite an earlier run.  resume_hint, when not NULL, is
- * added to the refusal of a directory holding one of result_names (sweep
- * names its --resume there).  Creates nothing; returns 0 when DIR may be
- * used.
+ * The --out directory of a command that writes results (sweep, machine,
+ * compare), checked before anything is measured or created.  Refused with
+ * "tkprofile: CMD: --out 'DIR': why" and TKP_EXIT_USAGE: an empty or too
+ * long path, a file in the way, a parent that is not a writable directory,
+ * an existing directory that is not writable or holds one of result_names
+ * (NULL-terminated, or NULL), and, unless others_ok, one that holds any
+ * file: a typo'd --out must not scatter results among a user's own files,
+ * nor overwrite an earlier run.  others_ok is for writing into results
+ * that are there already (sweep --resume; machine into a sweep without a
+ * probe).  resume_hint, when not NULL, is added to the refusal of a
+ * directory holding one of result_names.  Creates nothing; returns 0 when
+ * DIR may be used.
  */
 int tkp_cli_check_out(const char *cmd, const char *dir, const char *const *result_names,
-		      const char *resume_hint);
+		      const char *resume_hint, int others_ok);
 /* Creates the --out directory (and its parents).  On failure prints
  * "--out 'DIR': cannot create it: why" and returns TKP_EXIT_USAGE (another
  * --out is the fix), or TKP_EXIT_FAIL for a full disk or an I/O error. */
@@ -127,6 +129,11 @@ int tkp_cli_open_counters(const char *cmd, const char *mode, tkp_counters **out)
  * and a pointer to `tkprofile counters`, which gives the fix.  The full
  * text stays in machine.json and the report.  buf is used. */
 const char *tkp_cli_counters_brief(const tkp_counters *ctr, char *buf, size_t len);
+/* The reason alone in a counters status text (tkp_counters_why's, or
+ * machine.json's): without its "no counters: " and its "; fix: ..." tail.
+ * Returns where it starts; *len is its length, *has_fix whether a fix
+ * followed. */
+const char *tkp_cli_counters_reason(const char *why, int *len, int *has_fix);
 
 /* Seconds one simulation (valgrind) may take before it is killed. */
 #define TKP_CLI_SIM_TIMEOUT_S 600
@@ -139,6 +146,11 @@ const char *tkp_cli_counters_brief(const tkp_counters *ctr, char *buf, size_t le
 struct tkp_sim;
 int tkp_cli_open_sim(const char *cmd, const char *mode, const tkp_counters *ctr,
 		     volatile int *stop, struct tkp_sim **out);
+
+/* Warns when threads is above the online CPUs: the threads then take
+ * turns on them, and the times show it.  Allowed (an honest measurement),
+ * but rarely meant. */
+void tkp_cli_warn_oversubscribed(const char *cmd, int threads);
 
 /* Memory a configuration may use: MemAvailable (or 90% of physical memory
  * when /proc/meminfo is absent). */

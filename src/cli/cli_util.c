@@ -319,7 +319,7 @@ static int first_entry(const char *dir, char *name, size_t len)
 }
 
 int tkp_cli_check_out(const char *cmd, const char *dir, const char *const *result_names,
-		      const char *resume_hint)
+		      const char *resume_hint, int others_ok)
 {
 	struct stat st;
 	char parent[PATH_MAX], name[256], *slash;
@@ -341,6 +341,8 @@ int tkp_cli_check_out(const char *cmd, const char *dir, const char *const *resul
 							  "overwrite them (it has %s: %s)",
 						     dir, result_names[i],
 						     resume_hint ? resume_hint : "choose another --out");
+		if (others_ok)
+			return 0;
 		if ((r = first_entry(dir, name, sizeof name)) < 0)
 			return tkp_cli_usage(cmd, "--out '%s': %s", dir, strerror(errno));
 		if (r > 0)
@@ -440,17 +442,36 @@ int tkp_cli_bad_option(const char *cmd, int c, char **argv, int optind, const st
 	return tkp_cli_usage(cmd, "unknown option '%s' (see `tkprofile %s --help`)", a, cmd);
 }
 
-const char *tkp_cli_counters_brief(const tkp_counters *ctr, char *buf, size_t len)
+const char *tkp_cli_counters_reason(const char *why, int *len, int *has_fix)
 {
-	const char *why = ctr ? tkp_counters_why(ctr) : "", *fix;
-	int n;
+	const char *fix;
 
-	if (!*why)
-		return "";
 	if (!strncmp(why, "no counters: ", 13))
 		why += 13;
 	fix = strstr(why, "; fix: ");
-	n = fix ? (int)(fix - why) : (int)strlen(why);
+	*len = fix ? (int)(fix - why) : (int)strlen(why);
+	*has_fix = fix != NULL;
+	return why;
+}
+
+const char *tkp_cli_counters_brief(const tkp_counters *ctr, char *buf, size_t len)
+{
+	const char *why = ctr ? tkp_counters_why(ctr) : "";
+	int n, fix;
+
+	if (!*why)
+		return "";
+	why = tkp_cli_counters_reason(why, &n, &fix);
 	tkp_fmt(buf, len, "%.*s%s", n, why, fix ? "; `tkprofile counters` says how to fix it" : "");
 	return buf;
+}
+
+void tkp_cli_warn_oversubscribed(const char *cmd, int threads)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (cpus > 0 && threads > cpus)
+		tkp_cli_warn(cmd, "--threads %d is more than the %ld online CPUs: the threads take turns "
+				  "on them, and the time shows it",
+			     threads, cpus);
 }

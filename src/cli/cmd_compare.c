@@ -1520,7 +1520,7 @@ int cmd_compare(int argc, char **argv)
 		tkp_fmt(outbuf, sizeof outbuf, "compare-%s", stamp);
 		out = outbuf;
 	}
-	if ((rc = tkp_cli_check_out("compare", out, compare_files, NULL)))
+	if ((rc = tkp_cli_check_out("compare", out, compare_files, NULL, 0)))
 		return rc;
 	if (c.quiet)
 		tkp_cli_quiet = 1;

@@ -71,9 +71,7 @@ const char cmd_machine_usage[] =
 
 static const char *const result_files[] = {"sweep.csv", "plan.prof", "summary.txt", "machine.json",
 					    "ceilings.csv", "hierarchy.csv", NULL};
-static const char *const probe_files[] = {"machine.json", "ceilings.csv", "hierarchy.csv"};
-/* the same, NULL-terminated, for tkp_cli_check_out */
-static const char *const probe_files_z[] = {"machine.json", "ceilings.csv", "hierarchy.csv", NULL};
+static const char *const probe_files[] = {"machine.json", "ceilings.csv", "hierarchy.csv", NULL};
 
 /* ---- helpers ------------------------------------------------------------------ */
 
@@ -192,7 +190,7 @@ static int cache_usable(const char *cdir, const tkp_machine *m, int quick, const
 	size_t i;
 	int t;
 
-	for (i = 0; i < sizeof probe_files / sizeof *probe_files; i++)
+	for (i = 0; probe_files[i]; i++)
 		if (tkp_path_join(path, sizeof path, cdir, probe_files[i]) || !tkp_path_exists(path)) {
 			tkp_fmt(why, whylen, "no earlier probe");
 			return 0;
@@ -273,7 +271,7 @@ static int machine_into(const char *cmd, const char *dir, int quick, int reprobe
 		long long age = (long long)time(NULL) - tkp_machine_date_epoch(c.probe_date[0] ? c.probe_date : c.date);
 		char agebuf[32];
 		int k;
-		for (i = 1; i < sizeof probe_files / sizeof *probe_files; i++) {
+		for (i = 1; probe_files[i]; i++) {
 			if (tkp_path_join(from, sizeof from, cdir, probe_files[i]) ||
 			    tkp_path_join(path, sizeof path, dir, probe_files[i]) || copy_file(from, path) != 0)
 				goto probe; /* unreadable cache: measure instead */
@@ -369,7 +367,7 @@ probe:
 	/* Keep a copy for the next sweep (best effort). */
 	if (cache_dir(cdir, sizeof cdir) == 0) {
 		int bad = tkp_mkdirs(cdir) != 0;
-		for (i = 0; i < sizeof probe_files / sizeof *probe_files && !bad; i++)
+		for (i = 0; probe_files[i] && !bad; i++)
 			bad = tkp_path_join(from, sizeof from, dir, probe_files[i]) ||
 			      tkp_path_join(path, sizeof path, cdir, probe_files[i]) || copy_file(from, path) != 0;
 		if (bad && !quiet)
@@ -646,19 +644,10 @@ int cmd_machine(int argc, char **argv)
 	 * none, or a probe that failed) takes one: that is how its roofline
 	 * and staircase get drawn later.  Anywhere else, a new or empty
 	 * directory. */
-	if (!tkp_path_join(outbuf2, sizeof outbuf2, out, "sweep.csv") && tkp_path_exists(outbuf2)) {
-		for (size_t i = 0; probe_files_z[i]; i++)
-			if (!tkp_path_join(outbuf2, sizeof outbuf2, out, probe_files_z[i]) &&
-			    tkp_path_exists(outbuf2))
-				return tkp_cli_usage("machine", "--out '%s' already holds results; refusing to "
-								"overwrite them (it has %s: choose another --out)",
-						     out, probe_files_z[i]);
-		if (access(out, W_OK | X_OK) != 0)
-			return tkp_cli_usage("machine", "--out '%s': not writable: %s", out, strerror(errno));
-		into_sweep = 1;
-	} else if ((rc = tkp_cli_check_out("machine", out, result_files, NULL))) {
+	into_sweep = !tkp_path_join(outbuf2, sizeof outbuf2, out, "sweep.csv") && tkp_path_exists(outbuf2);
+	if ((rc = tkp_cli_check_out("machine", out, into_sweep ? probe_files : result_files, NULL,
+				    into_sweep)))
 		return rc;
-	}
 	existed = tkp_path_exists(out);
 	tkp_cli_catch_signals();
 	if ((rc = machine_into("machine", out, quick, reprobe, quiet, threads, nthreads)) != TKP_EXIT_OK) {

@@ -786,12 +786,9 @@ static int chart_cache(tkp_results *c, FILE *v, FILE *d)
 		if (c->status[0]) {
 			/* the reason; its fix (long, and about the machine that
 			 * measured, not this one) is what `tkprofile counters` gives */
-			const char *why = c->status, *fix;
-			if (!strncmp(why, "no counters: ", 13))
-				why += 13;
-			fix = strstr(why, "; fix: ");
-			tkp_fmt(st, sizeof st, "Why (machine.json): %.*s", fix ? (int)(fix - why) : (int)strlen(why),
-				why);
+			int n, fix;
+			const char *why = tkp_cli_counters_reason(c->status, &n, &fix);
+			tkp_fmt(st, sizeof st, "Why (machine.json): %.*s", n, why);
 		} else {
 			tkp_fmt(st, sizeof st, "(no counter status recorded in machine.json)");
 		}
@@ -882,7 +879,7 @@ static int roof_cmp(const void *a, const void *b)
 
 static int chart_roofline(tkp_results *c, FILE *v, FILE *d)
 {
-	int order[MAXNAMES], ns = 0, npk = 0, nbw = 0, tmax = tkp_res_max_threads(c);
+	int order[MAXNAMES], ns = 0, npk = 0, nbw = 0, any_one = 0, tmax = tkp_res_max_threads(c);
 	int tc = tkp_res_ceil_threads(c, c->nrows ? tmax : 1 << 30), ncounted = 0, npts = 0;
 	series s[MAXNAMES * MAXNAMES];
 	roof pk[64];
@@ -934,6 +931,9 @@ static int chart_roofline(tkp_results *c, FILE *v, FILE *d)
 		}
 	}
 	qsort(pk, (size_t)npk, sizeof *pk, roof_cmp);
+	for (int j = 0; j < npk; j++)
+		for (int m = 0; m < pk[j].n; m++)
+			any_one |= pk[j].one[m];
 	for (int j = 0; j < npk; j++) {
 		char val[32], tmp[200];
 		roof_label(&pk[j]);
@@ -1079,14 +1079,15 @@ static int chart_roofline(tkp_results *c, FILE *v, FILE *d)
 		else if (!c->nrows)
 			tkp_fmt(note, sizeof note, "ceilings with %d thread%s; no sweep.csv: no kernel points",
 				tc, tc == 1 ? "" : "s");
-		else if (tc > 1)
-			tkp_fmt(note, sizeof note, "ceilings measured with %d threads, and 1T: the "
-						   "1-thread peak (dashed); points: best GFLOP/s per kernel "
+		else if (tc > 1 && any_one)
+			tkp_fmt(note, sizeof note, "ceilings measured with %d threads; 1T: a 1-thread "
+						   "peak (dashed when alone); points: best GFLOP/s per kernel "
 						   "and size",
 				tc);
 		else
-			tkp_fmt(note, sizeof note, "ceilings measured with 1 thread; points: best "
-						   "GFLOP/s per kernel and size");
+			tkp_fmt(note, sizeof note, "ceilings measured with %d thread%s; points: best "
+						   "GFLOP/s per kernel and size",
+				tc, tc == 1 ? "" : "s");
 		tkp_gp_set_str(v, "note", note);
 	}
 	free(p);

@@ -52,7 +52,7 @@ static const struct {
 } charts[] = {
 	{"roofline", "Roofline",
 	 "Attainable GFLOP/s against arithmetic intensity: each kernel's best point per size under "
-	 "this machine's compute peaks (horizontal; dashed, the 1-thread peak) and memory "
+	 "this machine's compute peaks (horizontal; 1T: a 1-thread peak) and memory "
 	 "bandwidths (diagonal)."},
 	{"perf", "Performance against size",
 	 "GFLOP/s against matrix size for every kernel (best over block sizes and thread counts), "

@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "csv.h"
@@ -239,13 +238,7 @@ int cmd_run(int argc, char **argv)
 		tkp_cli_warn("run", "--block %d is larger than the whole problem (%zux%zux%zu): the "
 				    "kernel works on it as one tile",
 			     block, sh.m, sh.n, sh.k);
-	{
-		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-		if (cpus > 0 && threads > cpus)
-			tkp_cli_warn("run", "--threads %d is more than the %ld online CPUs: the threads "
-					    "take turns on them, and the time shows it",
-				     threads, cpus);
-	}
+	tkp_cli_warn_oversubscribed("run", threads);
 	if ((rc = tkp_cli_open_counters("run", counters, &ctr)))
 		return rc;
 	if ((rc = tkp_cli_open_sim("run", counters, ctr, NULL, &sim))) {

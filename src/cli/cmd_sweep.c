@@ -104,14 +104,13 @@ static void capped_sizes(const tkp_plan *p, char *buf, size_t len)
 			const tkp_size_list *sizes = ko->has_sizes ? &ko->sizes : &p->sizes;
 			int first = 1;
 
-			if (strcmp(ko->name, p->kernels[ki]) || !ko->max_size)
+			if (strcmp(ko->name, p->kernels[ki]))
 				continue;
 			for (int s = 0; s < sizes->n && used < len; s++) {
 				const tkp_shape *sh = &sizes->v[s];
-				size_t big = SHAPE_MAX(*sh);
 				char shape[80];
 
-				if (big <= ko->max_size)
+				if (!tkp_plan_capped(ko, sh))
 					continue;
 				if (sh->m == sh->n && sh->n == sh->k)
 					tkp_fmt(shape, sizeof shape, "%zu", sh->m);
@@ -598,15 +597,11 @@ int cmd_sweep(int argc, char **argv)
 	if (err[0])
 		tkp_cli_note("tkprofile: sweep: left out by the kernels' max_size: %s", err);
 	{
-		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 		int most = 1;
 		for (size_t i = 0; i < s.ncfg; i++)
 			if (s.cfg[i].threads > most)
 				most = s.cfg[i].threads;
-		if (cpus > 0 && most > cpus)
-			tkp_cli_warn("sweep", "up to %d threads on %ld online CPUs: those threads take "
-					      "turns on the CPUs, and their times show it",
-				     most, cpus);
+		tkp_cli_warn_oversubscribed("sweep", most);
 	}
 	for (size_t i = 0; i < s.ncfg; i++)
 		if (tkp_cli_check_fits("sweep", s.cfg[i].dtype, s.cfg[i].m, s.cfg[i].n, s.cfg[i].k, 1)) {
@@ -634,14 +629,12 @@ int cmd_sweep(int argc, char **argv)
 		out = outbuf;
 	}
 	s.dir = out;
-	/* --resume writes into the sweep's own directory (checked above) */
-	if (!resume && (rc = tkp_cli_check_out("sweep", out, result_files,
-					      "use --resume to continue it, or another --out")))
+	/* --resume writes into the sweep's own directory (its plan.prof was
+	 * checked above) */
+	if ((rc = resume ? tkp_cli_check_out("sweep", out, NULL, NULL, 1)
+			 : tkp_cli_check_out("sweep", out, result_files,
+					     "use --resume to continue it, or another --out", 0)))
 		goto done;
-	if (resume && access(out, W_OK | X_OK) != 0) {
-		rc = tkp_cli_usage("sweep", "--out '%s': not writable: %s", out, strerror(errno));
-		goto done;
-	}
 	if (tkp_path_join(s.csv_path, sizeof s.csv_path, out, "sweep.csv")) {
 		rc = tkp_cli_usage("sweep", "--out '%s': path too long", out);
 		goto done;

@@ -843,6 +843,11 @@ static size_t shape_max(const tkp_shape *s)
 	return m > s->k ? m : s->k;
 }
 
+int tkp_plan_capped(const tkp_plan_kernel *ko, const tkp_shape *s)
+{
+	return ko && ko->max_size && shape_max(s) > ko->max_size;
+}
+
 static int cmp_shape(const void *a, const void *b)
 {
 	const tkp_shape *x = a, *y = b;
@@ -889,7 +894,7 @@ int tkp_plan_expand(const tkp_plan *p, tkp_config **out, size_t *n)
 				threads = &one;
 			qsort(sizes.v, (size_t)sizes.n, sizeof sizes.v[0], cmp_shape);
 			for (int s = 0; s < sizes.n; s++) {
-				if (ko && ko->max_size && shape_max(&sizes.v[s]) > ko->max_size)
+				if (tkp_plan_capped(ko, &sizes.v[s]))
 					continue;
 				for (int b = 0; b < blocks->n; b++) {
 					int rb = resolved_block(k, p->dtypes[d], blocks->v[b]), dup = 0;

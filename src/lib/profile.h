@@ -115,6 +115,10 @@ int tkp_parse_shape(const char *s, tkp_shape *out, char *err, size_t errlen);
 int tkp_parse_ints(const char *s, int lo, int hi, int allow_auto, tkp_int_list *out,
 		   char *err, size_t errlen);
 
+/* 1 when kernel options ko (NULL: none) leave shape s out of the plan:
+ * its largest dimension is above ko's max_size. */
+int tkp_plan_capped(const tkp_plan_kernel *ko, const tkp_shape *s);
+
 /* Expands the plan into configurations in run order: dtype, kernel, then
  * size ascending (so a kernel's small sizes predict its large ones), then
  * block and threads.  Caller frees *out. */
