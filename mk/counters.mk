@@ -35,3 +35,10 @@ bench_overhead_LDADD = libtkpcore.la $(bench_sde_libs)
 bench: bench-overhead
 bench-overhead: bench/overhead$(EXEEXT)
 	./bench/overhead$(EXEEXT)
+
+# Every native event in the group files against libpfm4's tables, each CPU
+# model forced in turn (LIBPFM_FORCE_PMU); skips without libpfm4-dev.
+check_PROGRAMS += tests/test_groups_pfm
+tests_test_groups_pfm_SOURCES = tests/test_groups_pfm.c
+tests_test_groups_pfm_LDADD = $(INIH_LIBS) $(PFM_LIBS)
+TESTS += tests/test_groups_pfm
