@@ -75,6 +75,13 @@ typedef struct tkp_gemm {
 	void *c;
 	int block;   /* tile edge for kernels that take one; 0 = default */
 	int threads; /* worker threads for kernels that take them; 0 = 1 */
+	/* The tuned kernel's cache blocking in elements (MC rows of A, KC
+	 * of k, NC columns of B; MC and NC are rounded down to the
+	 * micro-kernel's MR and NR); 0 = derive from the cache sizes.
+	 * tkp_measure_kernel fills them from the resolved tuning (a
+	 * profile's tuned_mc/kc/nc, the `tkprofile tune --save` file,
+	 * TKP_TUNED_MC/KC/NC); other kernels ignore them. */
+	size_t mc, kc, nc;
 } tkp_gemm;
 
 /* Capability bits of a kernel. */

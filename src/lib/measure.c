@@ -25,6 +25,7 @@
 #include "kernels.h"
 #include "stats.h"
 #include "timer.h"
+#include "tuning.h"
 #include "util.h"
 #include "verify.h"
 
@@ -170,8 +171,7 @@ int tkp_measure_kernel(const tkp_kernel *k, tkp_dtype dt, size_t m, size_t n, si
 	 * kernel that takes none, and the default block by its value. */
 	if ((block && !(k->caps & TKP_CAP_BLOCK)) || (threads > 1 && !(k->caps & TKP_CAP_THREADS)))
 		return TKP_EINVAL;
-	if (!block && (k->caps & TKP_CAP_BLOCK))
-		block = tkp_kernel_default_block(dt);
+	block = tkp_kernel_block_for(k->caps, dt, block);
 	if (tkp_kernel_why_unavailable(k))
 		return TKP_ENOTSUP;
 	if (tkp_measure_bytes(dt, m, n, kk) == 0)
@@ -210,6 +210,7 @@ int tkp_measure_kernel(const tkp_kernel *k, tkp_dtype dt, size_t m, size_t n, si
 
 	g = (tkp_gemm){.dtype = dt, .m = m, .n = n, .k = kk, .a = a, .b = b, .c = c,
 		       .block = block, .threads = threads};
+	tkp_tuning_apply(&g);
 	for (int w = 0; w < o->warmup; w++)
 		if ((rc = k->fn(&g)) != 0)
 			goto fail;
