@@ -457,10 +457,10 @@ static void test_arguments(void)
 
 	for (size_t i = 0; i < tkp_kernel_count(); i++) {
 		const tkp_kernel *k = tkp_kernel_at(i);
-		tkp_gemm g[9];
+		tkp_gemm g[10];
 		int all = 1;
 
-		for (int j = 0; j < 9; j++)
+		for (int j = 0; j < 10; j++)
 			g[j] = good;
 		g[0].m = 0;
 		g[1].n = 0;
@@ -471,11 +471,12 @@ static void test_arguments(void)
 		g[6].block = -1;
 		g[7].threads = -1;
 		g[8].dtype = (tkp_dtype)7;
-		for (int j = 0; j < 9; j++)
+		g[9].size = sizeof g[9] - 1;
+		for (int j = 0; j < 10; j++)
 			if (tkp_kernel_run(k, &g[j]) != TKP_EINVAL)
 				all = 0;
-		ok(all, "%s: zero sizes, NULL matrices, negative block or threads and bad dtype "
-			"give TKP_EINVAL", k->name);
+		ok(all, "%s: zero sizes, NULL matrices, negative block or threads, bad dtype and a "
+			"struct size it does not know give TKP_EINVAL", k->name);
 		if (tkp_kernel_why_unavailable(k))
 			ok(tkp_kernel_run(k, &good) == TKP_ENOTSUP, "%s: unavailable gives TKP_ENOTSUP",
 			   k->name);

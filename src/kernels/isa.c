@@ -8,8 +8,9 @@
  * can run, because that would crash with SIGILL.
  *
  * The default tile edge of the blocked kernels is here too, beside the
- * other facts about the CPU the kernels depend on, with the one resolver
- * every layer asks for the block a kernel runs (tkp_kernel_block_for).
+ * other facts about the CPU the kernels depend on; kernels.h's
+ * tkp_kernel_block_for is the one resolver every layer asks for the block
+ * a kernel runs.
  */
 #include "config.h"
 
@@ -88,11 +89,4 @@ int tkp_kernel_default_block(tkp_dtype dt)
 	while ((size_t)(b + 16) * (b + 16) * es <= (size_t)l1)
 		b += 16;
 	return b;
-}
-
-int tkp_kernel_block_for(unsigned caps, tkp_dtype dt, int block)
-{
-	if (!(caps & TKP_CAP_BLOCK) || block > 0)
-		return block;
-	return tkp_kernel_default_block(dt);
 }

@@ -29,8 +29,13 @@ int tkp_kernel_default_block(tkp_dtype dt);
  * (TKP_CAP_BLOCK) run block when it is above 0, else the default for dt
  * (tkp_kernel_default_block); for the others block is returned as it is.
  * The library, the CLI, the plan and the kernels all ask this, so a row
- * records the block that ran and the simulated child runs the parent's. */
-int tkp_kernel_block_for(unsigned caps, tkp_dtype dt, int block);
+ * records the block that ran and the simulated child runs the parent's.
+ * Inline: inside the blocked kernels it is what the kernel's own test was,
+ * and adds no call to the instructions a simulation counts there. */
+static inline int tkp_kernel_block_for(unsigned caps, tkp_dtype dt, int block)
+{
+	return (caps & TKP_CAP_BLOCK) && block <= 0 ? tkp_kernel_default_block(dt) : block;
+}
 
 int tkp_gemm_naive(const tkp_gemm *g);
 int tkp_gemm_simd(const tkp_gemm *g);
