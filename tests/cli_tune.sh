@@ -79,6 +79,12 @@ if [ "$got" = "tuned_mc = 48 tuned_kc = 64 tuned_nc = 48 " ]; then
 else
 	not_ok "--resume keeps the recorded blocking" "$got"
 fi
+# The simulated child is handed the parent's blocking (hidden option).
+expect_exit 0 "run --sim-child --sim-tuned 48,64,48" "$TKP_BIN" run --kernel tuned --size 40x24x56 \
+	--sim-child --sim-tuned 48,64,48
+expect_exit 2 "run --sim-child --sim-tuned 48,64" "$TKP_BIN" run --kernel tuned --size 8 \
+	--sim-child --sim-tuned 48,64
+grep_out "run: --sim-tuned '48,64': expected MC,KC,NC" "is refused, named"
 printf 'tuned_nc = f16:8\n' >>"$TMP/t.prof"
 expect_exit 2 "a profile with tuned_nc = f16:8" "$TKP_BIN" sweep --profile "$TMP/t.prof" --out "$TMP/s4"
 grep_out "tuned_nc = f16:8: 'f16:8': expected a whole number from 1 to 16777216, or f32:N,f64:N" \
