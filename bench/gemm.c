@@ -43,6 +43,7 @@
 #include "kernels.h"
 #include "pin.h"
 #include "tkprofile.h"
+#include "tuning.h"
 
 static double now(void)
 {
@@ -219,6 +220,9 @@ static int compare(const tkp_kernel *ours, const tkp_kernel *theirs, tkp_dtype d
 	double t_ours[64], t_theirs[64], spent = 0, flops = 2.0 * s.m * s.n * s.k;
 	int reps = 0, rc = -1;
 
+	/* the blocking a run or sweep would pass (tuning file, TKP_TUNED_*) */
+	tkp_tuning_apply(&g);
+
 	if (!a || !b || !c1 || !c2)
 		goto out;
 	/* Warm-up: page in, size the packing arena, start OpenBLAS's pool. */
@@ -346,9 +350,10 @@ int main(int argc, char **argv)
 	getloadavg(load, 3);
 	printf("# tuned vs OpenBLAS, path %s, load average %.2f before\n", tkp_isa_name(), load[0]);
 	for (int d = 0; d < ndts; d++) {
-		size_t bl[5];
+		size_t want[3], bl[5];
 
-		tkp_tuned_blocking((tkp_dtype)dts[d], tkp_isa_current(), bl);
+		tkp_tuning_get((tkp_dtype)dts[d], want);
+		tkp_tuned_blocking((tkp_dtype)dts[d], tkp_isa_current(), want, bl);
 		printf("# tuned %s: MC=%zu KC=%zu NC=%zu MR=%zu NR=%zu\n",
 		       dts[d] == TKP_F32 ? "f32" : "f64", bl[0], bl[1], bl[2], bl[3], bl[4]);
 	}

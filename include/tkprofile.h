@@ -15,6 +15,38 @@
  * code; tkp_strerror() turns a code into text.  The library never prints
  * and never exits.  Values that were not measured are NAN (use isnan()),
  * never 0.
+ *
+ * ABI promise (libtkprofile.so.1).  The library exports exactly the
+ * functions declared here, nothing else (the build makes its export list
+ * from this file).  Within one soname these stay as they are: every
+ * function's name, arguments and meaning, every enum value, and the fields
+ * of every struct here in their order.  Structs grow only at the end:
+ *
+ *   - Structs you fill and hand in (tkp_gemm, tkp_measure_opts) end with
+ *     `size`: 0, or sizeof as tkp_measure_opts_init sets it, both mean
+ *     this header's layout.  Fields added later go after `size`, and the
+ *     library reads only the fields your `size` says you have (0 being
+ *     this layout), so a program built now keeps working with later
+ *     libraries of this soname; zero-initialise (designated initialisers,
+ *     or the init function) so that `size` is never garbage.  A size the
+ *     library does not know (a program built against a newer header) is
+ *     TKP_EINVAL.
+ *   - Structs the library fills (tkp_result, tkp_region_stats) are sized
+ *     by your compiler: tkp_measure_kernel and tkp_session_region are
+ *     macros passing sizeof *out to the exported *_sized function, which
+ *     writes no more than that.
+ *   - Structs the library owns (tkp_kernel, returned by pointer) and the
+ *     opaque handles (tkp_counters, tkp_session) may grow at any time:
+ *     never allocate or copy them yourself.
+ *   - The metric arrays (counters[TKP_M_COUNT], the values of
+ *     tkp_counters_stop) keep TKP_M_COUNT = 6 cells: metrics added later
+ *     come as fields at the end, not as longer arrays.
+ *
+ * Versions follow libtool's -version-info CURRENT:REVISION:AGE rule: a
+ * release that only adds (a function, a field at the end, an enum value)
+ * raises CURRENT and AGE, and the soname stays; one that removes or
+ * changes anything above raises CURRENT and sets AGE to 0, which changes
+ * the soname.  TKP_VERSION_STRING is the package's version, not the ABI's.
  */
 #ifndef TKPROFILE_H
 #define TKPROFILE_H
@@ -75,6 +107,14 @@ typedef struct tkp_gemm {
 	void *c;
 	int block;   /* tile edge for kernels that take one; 0 = default */
 	int threads; /* worker threads for kernels that take them; 0 = 1 */
+	/* The tuned kernel's cache blocking in elements (MC rows of A, KC
+	 * of k, NC columns of B; MC and NC are rounded down to the
+	 * micro-kernel's MR and NR); 0 = derive from the cache sizes.
+	 * tkp_measure_kernel fills them from the resolved tuning (a
+	 * profile's tuned_mc/kc/nc, the `tkprofile tune --save` file,
+	 * TKP_TUNED_MC/KC/NC); other kernels ignore them. */
+	size_t mc, kc, nc;
+	size_t size; /* 0 or sizeof(tkp_gemm): the layout above (see the top) */
 } tkp_gemm;
 
 /* Capability bits of a kernel. */
@@ -106,7 +146,8 @@ const tkp_kernel *tkp_kernel_find(const char *name);
 /* NULL when the kernel can run on this machine and build, else why not
  * (k NULL: "no kernel given"). */
 const char *tkp_kernel_why_unavailable(const tkp_kernel *k);
-/* Runs k on g after checking arguments; returns the kernel's result. */
+/* Runs k on g after checking arguments (g->size included); returns the
+ * kernel's result.  Kernels receive a tkp_gemm of this header's layout. */
 int tkp_kernel_run(const tkp_kernel *k, const tkp_gemm *g);
 /* The tile edge a blocked kernel uses when asked for block 0: the largest
  * multiple of 16 whose b×b tile of the dtype fits the L1 data cache. */
@@ -161,6 +202,7 @@ typedef struct tkp_result {
 	double max_rel_err;  /* NAN when not checked */
 	double tsc_cycles;   /* median TSC ticks per repetition; NAN without TSC */
 	int counter_flags;   /* TKP_CF_* */
+	/* Fields added later go here (see the ABI promise at the top). */
 } tkp_result;
 
 /* counter_flags bits */
@@ -185,9 +227,11 @@ typedef struct tkp_measure_opts {
 	uint64_t seed;     /* for the input matrices and the check vectors */
 	struct tkp_counters *counters; /* NULL: no counters */
 	volatile int *stop;            /* if set and non-zero, stop repeating */
+	size_t size; /* sizeof(tkp_measure_opts), set by the init function; 0 = the
+		      * layout above (see the ABI promise at the top) */
 } tkp_measure_opts;
 
-/* The defaults above (nothing for NULL). */
+/* The defaults above, size included (nothing for NULL). */
 void tkp_measure_opts_init(tkp_measure_opts *o);
 
 /*
@@ -208,11 +252,16 @@ size_t tkp_measure_bytes(tkp_dtype dt, size_t m, size_t n, size_t k);
  * the kernel's default tile edge (recorded in r->block); a block for a
  * kernel that takes none, or threads above 1 for a single-threaded one, is
  * TKP_EINVAL, as is a dtype that is neither TKP_F32 nor TKP_F64.  o NULL:
- * the defaults.
+ * the defaults; a size of *o or *r the library does not know is
+ * TKP_EINVAL.  A macro, so that the library learns sizeof *r (the ABI
+ * promise at the top): call it as a function.
  */
-int tkp_measure_kernel(const tkp_kernel *k, tkp_dtype dt, size_t m, size_t n,
-		       size_t kk, int block, int threads,
-		       const tkp_measure_opts *o, tkp_result *r);
+#define tkp_measure_kernel(k, dt, m, n, kk, block, threads, o, r)                      \
+	tkp_measure_kernel_sized((k), (dt), (m), (n), (kk), (block), (threads), (o), (r), \
+				 sizeof *(r))
+int tkp_measure_kernel_sized(const tkp_kernel *k, tkp_dtype dt, size_t m, size_t n,
+			     size_t kk, int block, int threads,
+			     const tkp_measure_opts *o, tkp_result *r, size_t rsize);
 
 /* ---- counters --------------------------------------------------------- */
 
@@ -256,6 +305,7 @@ typedef struct tkp_region_stats {
 	double time_s;   /* total wall time inside the region */
 	double counters[TKP_M_COUNT]; /* totals; NAN = not measured */
 	tkp_counter_source counter_source;
+	/* Fields added later go here (see the ABI promise at the top). */
 } tkp_region_stats;
 
 /* Opens a session; counters may be NULL (timer only).  The session does not
@@ -274,9 +324,13 @@ void tkp_session_close(tkp_session *s);
  * begun: TKP_ENOENT; of one not active: TKP_EINVAL. */
 int tkp_region_begin(tkp_session *s, const char *name);
 int tkp_region_end(tkp_session *s, const char *name);
-/* Results: number of regions, and region i's totals. */
+/* Results: number of regions, and region i's totals.  tkp_session_region
+ * is a macro passing sizeof *out (the ABI promise at the top); a size the
+ * library does not know is TKP_EINVAL. */
 size_t tkp_session_nregions(const tkp_session *s);
-int tkp_session_region(const tkp_session *s, size_t i, tkp_region_stats *out);
+#define tkp_session_region(s, i, out) tkp_session_region_sized((s), (i), (out), sizeof *(out))
+int tkp_session_region_sized(const tkp_session *s, size_t i, tkp_region_stats *out,
+			     size_t outsize);
 
 /* ---- timer ------------------------------------------------------------ */
 

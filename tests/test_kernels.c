@@ -234,6 +234,10 @@ static void test_registry_kernels(void)
 	}
 }
 
+/* The tuned kernel's blocking check_fn passes ({MC, KC, NC}; 0 = from the
+ * cache sizes). */
+static size_t tuned_blk[3];
+
 /* Runs one kernel function on every shape in both dtypes; what names it. */
 static void check_fn(int (*fn)(const tkp_gemm *, tkp_isa), tkp_isa isa, const char *what)
 {
@@ -254,7 +258,8 @@ static void check_fn(int (*fn)(const tkp_gemm *, tkp_isa), tkp_isa isa, const ch
 			poison(&p);
 			g = (tkp_gemm){.dtype = (tkp_dtype)dt, .m = s->m, .n = s->n, .k = s->k,
 				       .a = p.a, .b = p.b, .c = p.c, .block = s->block,
-				       .threads = s->threads};
+				       .threads = s->threads, .mc = tuned_blk[0], .kc = tuned_blk[1],
+				       .nc = tuned_blk[2]};
 			err = fn(&g, isa) == 0 ? check(&p) : INFINITY;
 			if (!(err <= 1.0)) {
 				diag("%s %s m=%zu n=%zu k=%zu block=%d threads=%d: error %.3g of bound",
@@ -305,16 +310,27 @@ static void test_isa_paths(void)
 	/* tuned with tiny cache blocks, so that the small shapes cross every
 	 * MC, KC and NC boundary and hit partial panels in all five loops. */
 	for (int isa = TKP_ISA_GENERIC; isa <= (int)tkp_isa_supported(); isa++) {
-		for (int dt = TKP_F32; dt <= TKP_F64; dt++)
-			tkp_tuned_set_blocking((tkp_dtype)dt, 1, 5, 1);
+		size_t eff[5];
+
+		tuned_blk[0] = 1;
+		tuned_blk[1] = 5;
+		tuned_blk[2] = 1;
+		tkp_tuned_blocking(TKP_F64, (tkp_isa)isa, tuned_blk, eff);
+		ok(eff[0] == eff[3] && eff[1] == 5 && eff[2] == eff[4],
+		   "tuned on the %s path takes MC=1 KC=5 NC=1 as MR=%zu KC=%zu NR=%zu", isa_names[isa],
+		   eff[0], eff[1], eff[2]);
 		snprintf(what, sizeof what, "tuned on the %s path, MC=MR KC=5 NC=NR",
 			 isa_names[isa]);
 		check_fn(tkp_gemm_tuned_isa, (tkp_isa)isa, what);
-		for (int dt = TKP_F32; dt <= TKP_F64; dt++)
-			tkp_tuned_set_blocking((tkp_dtype)dt, 0, 0, 0);
+		memset(tuned_blk, 0, sizeof tuned_blk);
 	}
-	ok(tkp_tuned_set_blocking((tkp_dtype)7, 1, 1, 1) == TKP_EINVAL,
-	   "tkp_tuned_set_blocking refuses a bad dtype");
+	{
+		size_t eff[5] = {1, 1, 1, 1, 1};
+
+		tkp_tuned_blocking((tkp_dtype)7, TKP_ISA_GENERIC, NULL, eff);
+		ok(!eff[0] && !eff[1] && !eff[2] && !eff[3] && !eff[4],
+		   "tkp_tuned_blocking gives zeros for a bad dtype");
+	}
 }
 
 /*
@@ -441,10 +457,10 @@ static void test_arguments(void)
 
 	for (size_t i = 0; i < tkp_kernel_count(); i++) {
 		const tkp_kernel *k = tkp_kernel_at(i);
-		tkp_gemm g[9];
+		tkp_gemm g[10];
 		int all = 1;
 
-		for (int j = 0; j < 9; j++)
+		for (int j = 0; j < 10; j++)
 			g[j] = good;
 		g[0].m = 0;
 		g[1].n = 0;
@@ -455,11 +471,12 @@ static void test_arguments(void)
 		g[6].block = -1;
 		g[7].threads = -1;
 		g[8].dtype = (tkp_dtype)7;
-		for (int j = 0; j < 9; j++)
+		g[9].size = sizeof g[9] - 1;
+		for (int j = 0; j < 10; j++)
 			if (tkp_kernel_run(k, &g[j]) != TKP_EINVAL)
 				all = 0;
-		ok(all, "%s: zero sizes, NULL matrices, negative block or threads and bad dtype "
-			"give TKP_EINVAL", k->name);
+		ok(all, "%s: zero sizes, NULL matrices, negative block or threads, bad dtype and a "
+			"struct size it does not know give TKP_EINVAL", k->name);
 		if (tkp_kernel_why_unavailable(k))
 			ok(tkp_kernel_run(k, &good) == TKP_ENOTSUP, "%s: unavailable gives TKP_ENOTSUP",
 			   k->name);

@@ -110,5 +110,24 @@ int main(void)
 	o.max_reps = 0;
 	ok(tkp_measure_kernel(naive, TKP_F64, 4, 4, 4, 0, 1, &o, &r) == TKP_EINVAL,
 	   "max_reps below min_reps is TKP_EINVAL");
+	{
+		/* the ABI promise: sizes this library does not know are refused,
+		 * 0 is this header's layout */
+		tkp_measure_opts q;
+
+		tkp_measure_opts_init(&q);
+		q.min_time_s = 0;
+		ok(q.size == sizeof q, "tkp_measure_opts_init sets size");
+		ok(tkp_measure_kernel_sized(naive, TKP_F64, 4, 4, 4, 0, 1, &q, &r, sizeof r - 8) ==
+			   TKP_EINVAL && tkp_measure_kernel_sized(naive, TKP_F64, 4, 4, 4, 0, 1, &q, &r,
+							      sizeof r + 8) == TKP_EINVAL,
+		   "a tkp_result of another size is TKP_EINVAL");
+		q.size = sizeof q + 8;
+		ok(tkp_measure_kernel(naive, TKP_F64, 4, 4, 4, 0, 1, &q, &r) == TKP_EINVAL,
+		   "tkp_measure_opts of another size is TKP_EINVAL");
+		q.size = 0;
+		ok(tkp_measure_kernel(naive, TKP_F64, 4, 4, 4, 0, 1, &q, &r) == 0 && r.verified == 1,
+		   "size 0 is this header's layout");
+	}
 	return tap_done();
 }

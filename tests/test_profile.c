@@ -1,5 +1,7 @@
 /* test_profile.c - size lists and ranges, profile files (good and bad, with
- * file:line), options over profiles, plan.prof round trips, expansion. */
+ * file:line), options over profiles, plan.prof round trips, expansion, and
+ * the tuned kernel's blocking keys: resolved over the environment and
+ * recorded in plan.prof. */
 #include "config.h"
 
 #include <stdio.h>
@@ -9,6 +11,7 @@
 #include "kernels.h"
 #include "profile.h"
 #include "tap.h"
+#include "tuning.h"
 
 static char dir[] = "/tmp/tkp-prof.XXXXXX";
 
@@ -50,6 +53,72 @@ static int sizes_fail(const char *s, const char *want)
 		return 0;
 	}
 	return 1;
+}
+
+/* tuned_mc/kc/nc: parsed per dtype, resolved before TKP_TUNED_*, handed
+ * to the kernel's tkp_gemm, recorded in plan.prof and read back. */
+static void test_tuned_keys(void)
+{
+	char err[256], path[256];
+	size_t want[3], eff[5];
+	tkp_plan p, q;
+	tkp_gemm g = {.dtype = TKP_F64};
+	FILE *fp;
+	int rc;
+
+	tkp_plan_defaults(&p);
+	ok(tkp_plan_set(&p, "sweep", "tuned_kc", "64", err, sizeof err) == 0 &&
+	   tkp_plan_set(&p, "sweep", "tuned_mc", "f32:24, f64:48", err, sizeof err) == 0 &&
+	   p.tuned[0][1] == 64 && p.tuned[1][1] == 64 && p.tuned[0][0] == 24 && p.tuned[1][0] == 48 &&
+	   p.tuned[0][2] == 0, "tuned_kc = 64 sets both dtypes, tuned_mc = f32:24,f64:48 each");
+	ok(tkp_plan_set(&p, "sweep", "tuned_nc", "0", err, sizeof err) == TKP_EINVAL &&
+	   strstr(err, "expected a whole number from 1 to 16777216"), "tuned_nc = 0 is refused (%s)", err);
+	ok(tkp_plan_set(&p, "sweep", "tuned_nc", "f16:8", err, sizeof err) == TKP_EINVAL &&
+	   tkp_plan_set(&p, "sweep", "tuned_nc", "8,f64:8", err, sizeof err) == TKP_EINVAL &&
+	   tkp_plan_set(&p, "sweep", "tuned_nc", "16777217", err, sizeof err) == TKP_EINVAL &&
+	   p.tuned[1][2] == 0, "an unknown dtype, a plain number in a list, 2^24+1 are refused");
+
+	/* the plan's key beats the environment; the others come from it */
+	setenv("TKP_TUNED_KC", "32", 1);
+	setenv("TKP_TUNED_NC", "48", 1);
+	unsetenv("TKP_TUNED_MC");
+	setenv("TKP_TUNED_CONF", "/nonexistent/tuned.conf", 1);
+	snprintf(p.kernels[0], sizeof p.kernels[0], "tuned");
+	p.nkernels = 1;
+	rc = tkp_tuning_plan(&p, err, sizeof err);
+	ok(rc == 1 && !strcmp(err, "TKP_TUNED_KC=32 is ignored: the plan sets tuned_kc = 64"),
+	   "a variable the plan overrides is named (%s)", err);
+	tkp_tuning_apply(&g);
+	tkp_tuned_blocking(TKP_F64, tkp_isa_current(), (const size_t[3]){48, 64, 48}, eff);
+	ok(g.mc == eff[0] && g.kc == 64 && g.nc == eff[2] && g.nc == 48,
+	   "the kernel gets the plan's MC 48 and KC 64 and the environment's NC 48: %zu %zu %zu",
+	   g.mc, g.kc, g.nc);
+	ok(p.tuned[1][0] == g.mc && p.tuned[1][1] == 64 && p.tuned[1][2] == 48,
+	   "the effective f64 values are written back into the plan");
+
+	/* recorded in plan.prof, they load back as keys and resolve to themselves */
+	snprintf(path, sizeof path, "%s/tuned.prof", dir);
+	fp = fopen(path, "w");
+	tkp_plan_write(&p, fp);
+	fclose(fp);
+	tkp_plan_defaults(&q);
+	ok(tkp_plan_load(&q, path, err, sizeof err) == 0 && q.tuned[1][0] == p.tuned[1][0] &&
+	   q.tuned[1][1] == 64 && q.tuned[1][2] == 48, "plan.prof records tuned_mc/kc/nc (%s)", err);
+	unsetenv("TKP_TUNED_KC");
+	unsetenv("TKP_TUNED_NC");
+	tkp_tuning_plan(&q, err, sizeof err);
+	tkp_tuning_get(TKP_F64, want);
+	ok(want[0] == p.tuned[1][0] && want[1] == 64 && want[2] == 48,
+	   "and resolve to the same blocking without the environment");
+
+	/* no keys: the environment, as before profiles had them */
+	setenv("TKP_TUNED_KC", "96", 1);
+	tkp_tuning_resolve(NULL, NULL);
+	tkp_tuning_get(TKP_F32, want);
+	ok(want[1] == 96, "without keys TKP_TUNED_KC applies (%zu)", want[1]);
+	unsetenv("TKP_TUNED_KC");
+	unsetenv("TKP_TUNED_CONF");
+	tkp_tuning_resolve(NULL, NULL);
 }
 
 int main(void)
@@ -173,6 +242,8 @@ int main(void)
 		ok(tkp_plan_load(&q, path, err, sizeof err) == 0 && q.sizes.n == 200 && q.sizes.v[199].m == 1600,
 		   "a long plan.prof wraps its sizes and loads back (%s)", err);
 	}
+
+	test_tuned_keys();
 
 	/* bad profiles: file:line and what was expected */
 	ok(load_fails("k.prof", "[sweep]\nkernels = naiv\n", "k.prof:2: kernels = naiv: unknown kernel 'naiv' (did you mean 'naive'?)"),

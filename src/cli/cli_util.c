@@ -19,6 +19,7 @@
 #include "fsutil.h"
 #include "kernels.h"
 #include "sim.h"
+#include "tuning.h"
 #include "util.h"
 
 int tkp_cli_quiet;

@@ -16,6 +16,7 @@
 #include "kernels.h"
 #include "profile.h"
 #include "sim.h"
+#include "tuning.h"
 #include "util.h"
 #include "verify.h"
 
@@ -140,16 +141,18 @@ static void print_table(const tkp_result *r, const tkp_counters *ctr, const tkp_
 int cmd_run(int argc, char **argv)
 {
 	/* --sim-child (hidden): the child of a simulation (sim.c) runs the
-	 * kernel once under valgrind, prints nothing and exits 0 */
-	enum { O_SIM_CHILD = 256 };
+	 * kernel once under valgrind, prints nothing and exits 0; with
+	 * --sim-tuned MC,KC,NC (hidden) the parent's tuned blocking */
+	enum { O_SIM_CHILD = 256, O_SIM_TUNED };
 	static const struct option opts[] = {
 		{"kernel", required_argument, NULL, 'k'}, {"size", required_argument, NULL, 's'},
 		{"block", required_argument, NULL, 'b'},  {"threads", required_argument, NULL, 't'},
 		{"dtype", required_argument, NULL, 'd'},  {"counters", required_argument, NULL, 'c'},
 		{"format", required_argument, NULL, 'f'}, {"min-time", required_argument, NULL, 'T'},
 		{"seed", required_argument, NULL, 'S'},   {"help", no_argument, NULL, 'h'},
-		{"sim-child", no_argument, NULL, O_SIM_CHILD}, {NULL, 0, NULL, 0}};
-	const char *kname = NULL, *size = NULL, *counters = "auto", *format = "table";
+		{"sim-child", no_argument, NULL, O_SIM_CHILD},
+		{"sim-tuned", required_argument, NULL, O_SIM_TUNED}, {NULL, 0, NULL, 0}};
+	const char *kname = NULL, *size = NULL, *counters = "auto", *format = "table", *sim_tuned = NULL;
 	int block = 0, threads = 0, c, rc, sim_child = 0;
 	tkp_dtype dt = TKP_F64;
 	tkp_measure_opts mo;
@@ -199,6 +202,7 @@ int cmd_run(int argc, char **argv)
 		}
 		case 'h': tkp_cli_print_usage("run"); return 0;
 		case O_SIM_CHILD: sim_child = 1; break;
+		case O_SIM_TUNED: sim_tuned = optarg; break;
 		default: return tkp_cli_bad_option("run", c, argv, optind, opts);
 		}
 	}
@@ -227,6 +231,8 @@ int cmd_run(int argc, char **argv)
 				    tkp_kernel_why_unavailable(k));
 	if ((rc = tkp_cli_check_fits("run", dt, sh.m, sh.n, sh.k, 1)))
 		return rc;
+	if (sim_tuned && tkp_tuning_set(dt, sim_tuned))
+		return tkp_cli_usage("run", "--sim-tuned '%s': expected MC,KC,NC", sim_tuned);
 	if (sim_child) {
 		rc = tkp_sim_child(k, dt, sh.m, sh.n, sh.k, block, threads, mo.seed);
 		return rc ? tkp_cli_fail("run", "--sim-child %s %zux%zux%zu: %s", k->name, sh.m, sh.n,
@@ -245,8 +251,7 @@ int cmd_run(int argc, char **argv)
 		tkp_counters_close(ctr);
 		return rc;
 	}
-	if ((k->caps & TKP_CAP_BLOCK) && !block)
-		block = tkp_kernel_default_block(dt);
+	block = tkp_kernel_block_for(k->caps, dt, block);
 	/* simulated counters replace PAPI's: the measured run counts nothing */
 	mo.counters = sim ? NULL : ctr;
 	rc = tkp_measure_kernel(k, dt, sh.m, sh.n, sh.k, block, threads, &mo, &r);

@@ -31,6 +31,7 @@
 #include "kernels.h"
 #include "profile.h"
 #include "sim.h"
+#include "tuning.h"
 #include "util.h"
 
 const char cmd_sweep_usage[] =
@@ -581,6 +582,9 @@ int cmd_sweep(int argc, char **argv)
 						     strcmp(over[i].key, "min_time") ? over[i].key : "min-time",
 						     err);
 	}
+	/* the tuned kernel's blocking, resolved once; plan.prof records it */
+	if (tkp_tuning_plan(&plan, err, sizeof err))
+		tkp_cli_warn("sweep", "%s", err);
 	if ((rc = tkp_plan_expand(&plan, &s.cfg, &s.ncfg)))
 		return tkp_cli_fail("sweep", "%s", tkp_strerror(rc));
 	capped_sizes(&plan, err, sizeof err);

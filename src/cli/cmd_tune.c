@@ -12,7 +12,9 @@
  * --block or in a profile's blocks list).
  *
  * --save writes tkp_tuned_conf_path() ("PATH DTYPE MC KC NC" per line,
- * other paths' lines kept), which tuned reads at its first call.
+ * other paths' lines kept), which src/lib/tuning.c reads when it resolves
+ * the blocking that runs and sweeps pass to the kernel.  The candidates
+ * are passed to the kernel the same way, in tkp_gemm's mc, kc, nc.
  */
 #include "config.h"
 
@@ -26,6 +28,7 @@
 #include "cli.h"
 #include "kernels.h"
 #include "profile.h"
+#include "tuning.h"
 
 const char cmd_tune_usage[] =
 	"usage: tkprofile tune [--dtype f32,f64] [--size N] [--threads T] [--quick]\n"
@@ -61,13 +64,15 @@ struct bench {
 	int reps;
 };
 
-/* Best GFLOP/s of kernel k over b->reps runs (after one warm-up); < 0 if
- * it fails or is interrupted. */
-static double time_kernel(const struct bench *b, const char *name, int block)
+/* Best GFLOP/s of kernel k over b->reps runs (after one warm-up), with
+ * tile edge block or tuned's blocking blk ({MC, KC, NC}; NULL: none); < 0
+ * if it fails or is interrupted. */
+static double time_kernel(const struct bench *b, const char *name, int block, const size_t *blk)
 {
 	const tkp_kernel *k = tkp_kernel_find(name);
 	tkp_gemm g = {.dtype = b->dt, .m = b->n, .n = b->n, .k = b->n, .a = b->a, .b = b->b,
-		      .c = b->c, .block = block, .threads = b->threads};
+		      .c = b->c, .block = block, .threads = b->threads,
+		      .mc = blk ? blk[0] : 0, .kc = blk ? blk[1] : 0, .nc = blk ? blk[2] : 0};
 	double best = 0;
 
 	if (!k || tkp_kernel_run(k, &g) != 0)
@@ -94,8 +99,7 @@ static double try_blocking(const struct bench *b, const size_t v[3])
 {
 	double gf;
 
-	tkp_tuned_set_blocking(b->dt, v[0], v[1], v[2]);
-	gf = time_kernel(b, "tuned", 0);
+	gf = time_kernel(b, "tuned", 0, v);
 	if (gf >= 0)
 		printf("%-5s %6zu %6zu %6zu %9.1f\n", dt_name(b->dt), v[0], v[1], v[2], gf);
 	fflush(stdout);
@@ -138,11 +142,12 @@ static int tune_dtype(struct bench *b, int quick, size_t best[3])
 	static const size_t nc_quick[] = {4, 6, 8, 12, 16, 0};
 	static const size_t mc_full[] = {16, 32, 48, 64, 96, 128, 256, 0};
 	static const size_t mc_quick[] = {32, 64, 128, 256, 0};
-	size_t cur[5];
+	size_t cur[5], want[3];
 	double gf;
 
-	tkp_tuned_set_blocking(b->dt, 0, 0, 0);
-	tkp_tuned_blocking(b->dt, tkp_isa_current(), cur);
+	/* where the search starts: the blocking runs and sweeps resolve */
+	tkp_tuning_get(b->dt, want);
+	tkp_tuned_blocking(b->dt, tkp_isa_current(), want, cur);
 	best[0] = cur[0];
 	best[1] = cur[1];
 	best[2] = cur[2];
@@ -167,7 +172,7 @@ static int tune_blocked(const struct bench *b)
 	double best_gf = 0;
 
 	for (const int *bl = blocks; *bl; bl++) {
-		double gf = time_kernel(b, "blocked", *bl);
+		double gf = time_kernel(b, "blocked", *bl, NULL);
 
 		if (gf < 0)
 			return -1;
@@ -245,9 +250,10 @@ fail:
 static void show(const char *path)
 {
 	for (int dt = TKP_F32; dt <= TKP_F64; dt++) {
-		size_t v[5];
+		size_t want[3], v[5];
 
-		tkp_tuned_blocking((tkp_dtype)dt, tkp_isa_current(), v);
+		tkp_tuning_get((tkp_dtype)dt, want);
+		tkp_tuned_blocking((tkp_dtype)dt, tkp_isa_current(), want, v);
 		printf("%s %s: MC=%zu KC=%zu NC=%zu MR=%zu NR=%zu\n", tkp_isa_name(),
 		       dt_name((tkp_dtype)dt), v[0], v[1], v[2], v[3], v[4]);
 	}
@@ -361,9 +367,6 @@ int cmd_tune(int argc, char **argv)
 						 : tkp_cli_fail("tune", "a kernel run failed");
 		else
 			done[d] = 1;
-		/* Leave tuned as the file (or the caches) say, not at the last
-		 * candidate. */
-		tkp_tuned_set_blocking(b.dt, 0, 0, 0);
 		free(b.a);
 		free(b.b);
 		free(b.c);

@@ -63,7 +63,7 @@ void tkp_blocked_part(const tkp_gemm *g, tkp_isa isa, size_t b, size_t i0, size_
 
 int tkp_gemm_blocked_isa(const tkp_gemm *g, tkp_isa isa)
 {
-	size_t b = g->block > 0 ? (size_t)g->block : (size_t)tkp_kernel_default_block(g->dtype);
+	size_t b = (size_t)tkp_kernel_block_for(TKP_CAP_BLOCK, g->dtype, g->block);
 	void *pack;
 
 	if (!tkp_simd_isa_ok(isa))

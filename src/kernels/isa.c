@@ -6,6 +6,11 @@
  * (__builtin_cpu_supports).  TKP_ISA=avx512|avx2|generic lowers the choice,
  * e.g. to compare paths on one machine; it never raises it above what the CPU
  * can run, because that would crash with SIGILL.
+ *
+ * The default tile edge of the blocked kernels is here too, beside the
+ * other facts about the CPU the kernels depend on; kernels.h's
+ * tkp_kernel_block_for is the one resolver every layer asks for the block
+ * a kernel runs.
  */
 #include "config.h"
 

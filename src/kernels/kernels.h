@@ -24,6 +24,18 @@ tkp_isa tkp_isa_supported(void);
  * largest multiple of 16 whose b×b tile of the dtype fits the L1 data
  * cache (sysconf); 64 when the size is unknown (isa.c says why). */
 int tkp_kernel_default_block(tkp_dtype dt);
+/* The one default-block resolver: the tile edge a kernel with capability
+ * bits caps runs with when asked for block.  Kernels that take a block
+ * (TKP_CAP_BLOCK) run block when it is above 0, else the default for dt
+ * (tkp_kernel_default_block); for the others block is returned as it is.
+ * The library, the CLI, the plan and the kernels all ask this, so a row
+ * records the block that ran and the simulated child runs the parent's.
+ * Inline: inside the blocked kernels it is what the kernel's own test was,
+ * and adds no call to the instructions a simulation counts there. */
+static inline int tkp_kernel_block_for(unsigned caps, tkp_dtype dt, int block)
+{
+	return (caps & TKP_CAP_BLOCK) && block <= 0 ? tkp_kernel_default_block(dt) : block;
+}
 
 int tkp_gemm_naive(const tkp_gemm *g);
 int tkp_gemm_simd(const tkp_gemm *g);
@@ -43,29 +55,14 @@ int tkp_gemm_blocked_isa(const tkp_gemm *g, tkp_isa isa);
 int tkp_gemm_threaded_isa(const tkp_gemm *g, tkp_isa isa);
 int tkp_gemm_tuned_isa(const tkp_gemm *g, tkp_isa isa);
 
-/* The tuned kernel's cache blocking for a dtype (all paths): MC, KC, NC
- * element counts, 0 = derive from the cache sizes (the default).  Later
- * calls use them; TKP_TUNED_MC/KC/NC in the environment apply to those
- * left 0.  MC and NC are rounded down to multiples of MR and NR.
- * TKP_EINVAL for a bad dtype. */
-int tkp_tuned_set_blocking(tkp_dtype dt, size_t mc, size_t kc, size_t nc);
-/* What tuned would use now on path isa: {MC, KC, NC, MR, NR}; zeros for a
- * path this build lacks. */
-void tkp_tuned_blocking(tkp_dtype dt, tkp_isa isa, size_t out[5]);
-/* Where saved tuning lives: $TKP_TUNED_CONF, else
- * $XDG_CONFIG_HOME/tkprofile/tuned.conf, else ~/.config/tkprofile/tuned.conf.
- * tuned reads it once, at its first call (below the two settings above);
- * `tkprofile tune --save` writes it.  TKP_ENOENT without HOME,
- * TKP_ERANGE if buf is too small. */
-int tkp_tuned_conf_path(char *buf, size_t size);
-/* The first thing in the tuned kernel's settings that it would ignore:
- * a TKP_TUNED_MC/KC/NC that is not a whole number from 1 to 2^24, a
- * TKP_TUNED_CONF that names no readable file, or a line of the tuning
- * file that is not "PATH DTYPE MC KC NC".  Returns 1 and says what, and
- * what was expected, in why ("FILE:LINE: ..." for the file); 0 when all is
- * well (no settings at all included).  tuned itself goes on without them:
- * they only ever change its speed, never its results. */
-int tkp_tuned_config_check(char *why, size_t len);
+/* The tuned kernel's cache blocking on path isa for the blocking asked
+ * for, want = {MC, KC, NC} (tkp_gemm's mc, kc, nc; NULL or a 0 = derive
+ * that one from the cache sizes): out = {MC, KC, NC, MR, NR} as the
+ * kernel runs them, MC and NC rounded down to multiples of MR and NR.
+ * Zeros for a dtype or path this build lacks.  A pure function of its
+ * arguments and the cache sizes: where the blocking comes from (a
+ * profile, the tuning file, the environment) is src/lib/tuning.c's. */
+void tkp_tuned_blocking(tkp_dtype dt, tkp_isa isa, const size_t want[3], size_t out[5]);
 
 /* C[i0:i1][j0:j1] = A[i0:i1][:]·B[:][j0:j1] by the blocked kernel's loops
  * with tile edge b ≥ 1: the unit of work threaded hands to its threads.

@@ -54,7 +54,8 @@ const char *tkp_kernel_why_unavailable(const tkp_kernel *k)
 int tkp_kernel_run(const tkp_kernel *k, const tkp_gemm *g)
 {
 	if (!k || !g || !g->a || !g->b || !g->c || g->m == 0 || g->n == 0 || g->k == 0 ||
-	    (g->dtype != TKP_F32 && g->dtype != TKP_F64) || g->block < 0 || g->threads < 0)
+	    (g->dtype != TKP_F32 && g->dtype != TKP_F64) || g->block < 0 || g->threads < 0 ||
+	    (g->size && g->size != sizeof *g))
 		return TKP_EINVAL;
 	if (tkp_kernel_why_unavailable(k))
 		return TKP_ENOTSUP;

@@ -120,7 +120,7 @@ int tkp_gemm_threaded_isa(const tkp_gemm *g, tkp_isa isa)
 	struct team t = {
 		.g = g,
 		.isa = isa,
-		.b = g->block > 0 ? (size_t)g->block : (size_t)tkp_kernel_default_block(g->dtype),
+		.b = (size_t)tkp_kernel_block_for(TKP_CAP_BLOCK, g->dtype, g->block),
 	};
 	struct worker *w = NULL;
 	tkp_pin_saved saved = {0};

@@ -27,8 +27,11 @@
  * stays in cache (see tuned_blocking; this VM reports a 508 MB L3, so an
  * implausible L3 size is replaced by 32 MB).  MR and NR come from the
  * registers (table `paths` below); a large KC keeps C's traffic low (one
- * read and write of a C tile per KC steps).  `tkprofile tune` measures
- * better MC/KC/NC and saves them (tkp_tuned_conf_path).
+ * read and write of a C tile per KC steps).  The caller may ask for other
+ * MC/KC/NC (tkp_gemm's mc, kc, nc): `tkprofile tune` measures better ones
+ * and saves them, and src/lib/tuning.c resolves them (profile, tuning
+ * file, environment) outside the kernel, which reads no settings of its
+ * own but the two placement switches below.
  *
  * Edges: packing pads A and B slivers with zeros, so the micro-kernel
  * always runs full tiles and writes only the valid part of a partial one;
@@ -54,12 +57,10 @@
  */
 #include "config.h"
 
-#include <errno.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -317,9 +318,9 @@ TKP_AVX_ATTR static inline void tr4x4_pd(const double *a, size_t lda, double *ou
 /* ---- the table: one row per path and dtype ------------------------------ */
 
 /*
- * MR/NR are fixed by the micro-kernel; MC/KC/NC of 0 mean "from the cache
- * sizes" (tuned_blocking), and tkp_tuned_set_blocking or TKP_TUNED_MC/KC/NC
- * in the environment replace them.
+ * MR/NR are fixed by the micro-kernel; MC/KC/NC come from the call
+ * (tkp_gemm's mc, kc, nc), 0 meaning "from the cache sizes"
+ * (tuned_blocking).
  */
 struct path {
 	tkp_isa isa;
@@ -349,38 +350,6 @@ static const struct path *path_for(tkp_isa isa, tkp_dtype dt)
 	return NULL;
 }
 
-/* Explicit blocking per dtype (0 = derive); set by tkp_tuned_set_blocking. */
-static struct {
-	pthread_mutex_t lock;
-	size_t mc[2], kc[2], nc[2];
-} overrides = {PTHREAD_MUTEX_INITIALIZER, {0, 0}, {0, 0}, {0, 0}};
-
-int tkp_tuned_set_blocking(tkp_dtype dt, size_t mc, size_t kc, size_t nc)
-{
-	int d = dt == TKP_F32 ? 0 : 1;
-
-	if (dt != TKP_F32 && dt != TKP_F64)
-		return TKP_EINVAL;
-	pthread_mutex_lock(&overrides.lock);
-	overrides.mc[d] = mc;
-	overrides.kc[d] = kc;
-	overrides.nc[d] = nc;
-	pthread_mutex_unlock(&overrides.lock);
-	return 0;
-}
-
-static size_t env_size(const char *name)
-{
-	const char *e = getenv(name);
-	char *end;
-	unsigned long long v;
-
-	if (!e || !*e)
-		return 0;
-	v = strtoull(e, &end, 10);
-	return *end || v > (1u << 24) ? 0 : (size_t)v;
-}
-
 static size_t cache_size(int level, size_t dflt, size_t lo, size_t hi)
 {
 	long v = -1;
@@ -408,168 +377,40 @@ static size_t round_down(size_t x, size_t to, size_t min)
 	return x < min ? min : x;
 }
 
-/* Cache sizes, TKP_TUNED_* from the environment and the saved tuning
- * file, read once: saved[isa][dtype] = {MC, KC, NC}, 0 = not saved. */
+/* Cache sizes, read once. */
 static struct {
 	pthread_once_t once;
-	size_t l1, l2, l3, env[3];
-	size_t saved[3][2][3];
+	size_t l1, l2, l3;
 } sys = {.once = PTHREAD_ONCE_INIT};
-
-/* 1 when a line of the tuning file parses, into isa/dt/v; blank and '#'
- * lines are neither (-1). */
-static int parse_saved_line(const char *line, char isa[16], char dt[8], unsigned long v[3])
-{
-	const char *p = line + strspn(line, " \t\r\n");
-
-	if (!*p || *p == '#')
-		return -1;
-	return sscanf(line, "%15s %7s %lu %lu %lu", isa, dt, &v[0], &v[1], &v[2]) == 5 &&
-	       (!strcmp(dt, "f32") || !strcmp(dt, "f64")) && v[0] && v[1] && v[2] &&
-	       v[1] <= (1u << 20) && v[0] <= (1u << 24) && v[2] <= (1u << 24) &&
-	       (!strcmp(isa, "generic") || !strcmp(isa, "avx2") || !strcmp(isa, "avx512"));
-}
-
-/*
- * The tuning file `tkprofile tune --save` writes (tkp_tuned_conf_path):
- * lines "PATH DTYPE MC KC NC", e.g. "avx512 f64 680 384 168"; '#' starts a
- * comment; lines that do not parse are ignored (it only ever changes
- * speed, never results).
- */
-static void read_saved(void)
-{
-	char path[4096], line[256];
-	FILE *f;
-
-	if (tkp_tuned_conf_path(path, sizeof path) != 0 || !(f = fopen(path, "r")))
-		return;
-	while (fgets(line, sizeof line, f)) {
-		static const char *const isas[3] = {"generic", "avx2", "avx512"};
-		char isa[16], dt[8];
-		unsigned long w[3];
-
-		if (parse_saved_line(line, isa, dt, w) != 1)
-			continue;
-		for (int i = 0; i < 3; i++)
-			if (!strcmp(isa, isas[i])) {
-				size_t *v = sys.saved[i][!strcmp(dt, "f64")];
-
-				v[0] = w[0];
-				v[1] = w[1];
-				v[2] = w[2];
-			}
-	}
-	fclose(f);
-}
 
 static void sys_init(void)
 {
 	sys.l1 = cache_size(1, 32 << 10, 8 << 10, 1 << 20);
 	sys.l2 = cache_size(2, 512 << 10, 64 << 10, 16 << 20);
 	sys.l3 = cache_size(3, 32 << 20, 1 << 20, 128 << 20);
-	sys.env[0] = env_size("TKP_TUNED_MC");
-	sys.env[1] = env_size("TKP_TUNED_KC");
-	sys.env[2] = env_size("TKP_TUNED_NC");
-	read_saved();
-}
-
-int tkp_tuned_config_check(char *why, size_t len)
-{
-	static const char *const env[3] = {"TKP_TUNED_MC", "TKP_TUNED_KC", "TKP_TUNED_NC"};
-	char path[4096], line[256];
-	const char *e;
-	FILE *f;
-	int lineno = 0, bad = 0;
-
-	for (int i = 0; i < 3; i++)
-		if ((e = getenv(env[i])) && *e && !env_size(env[i])) {
-			snprintf(why, len, "%s='%s': expected a whole number from 1 to %u", env[i], e,
-				 1u << 24);
-			return 1;
-		}
-	if (tkp_tuned_conf_path(path, sizeof path) != 0)
-		return 0;
-	if (!(f = fopen(path, "r"))) {
-		/* no file is the usual case; a named one must be there */
-		if (getenv("TKP_TUNED_CONF")) {
-			snprintf(why, len, "TKP_TUNED_CONF='%s': %s", path, strerror(errno));
-			return 1;
-		}
-		return 0;
-	}
-	while (!bad && fgets(line, sizeof line, f)) {
-		char isa[16], dt[8];
-		unsigned long v[3];
-
-		lineno++;
-		if (!parse_saved_line(line, isa, dt, v)) {
-			line[strcspn(line, "\r\n")] = '\0';
-			snprintf(why, len, "%s:%d: '%.60s': expected 'PATH DTYPE MC KC NC' (PATH "
-					   "generic, avx2 or avx512; DTYPE f32 or f64; positive sizes)",
-				 path, lineno, line);
-			bad = 1;
-		}
-	}
-	/* a directory opens but does not read */
-	if (!bad && ferror(f)) {
-		snprintf(why, len, "%s: %s", path, strerror(errno ? errno : EIO));
-		bad = 1;
-	}
-	fclose(f);
-	return bad;
-}
-
-int tkp_tuned_conf_path(char *buf, size_t size)
-{
-	const char *e = getenv("TKP_TUNED_CONF"), *dir = getenv("XDG_CONFIG_HOME");
-	const char *home = getenv("HOME");
-	int n;
-
-	if (e)
-		n = snprintf(buf, size, "%s", e);
-	else if (dir && *dir)
-		n = snprintf(buf, size, "%s/tkprofile/tuned.conf", dir);
-	else if (home && *home)
-		n = snprintf(buf, size, "%s/.config/tkprofile/tuned.conf", home);
-	else
-		return TKP_ENOENT;
-	return n > 0 && (size_t)n < size ? 0 : TKP_ERANGE;
 }
 
 /*
- * MC/KC/NC for a path: an explicit setting (tkp_tuned_set_blocking, then
- * the environment, then the saved tuning file) or from the caches: the
- * A sliver (KC×MR) half of L1, a B block (KC×NC) half of L2, an A panel
- * (MC×KC) 1.5 × L2 (at most a quarter of L3).  The A panel is re-read for
- * every JC block, so it must stay in cache; each IC block re-reads and
- * re-packs B, so MC should be as large as that allows.  Measured at
- * n = 3072 f64 on this VM (Zen 5, 1 MB L2, L3 shared with other tenants):
- * MC = 2728 (a quarter of a nominal 32 MB L3) 41-63 GFLOP/s, MC = 384-512
- * 70-73, MC = 128 53 (B re-packed too often).
+ * MC/KC/NC for a path: those asked for (want, 0 = derive) or from the
+ * caches: the A sliver (KC×MR) half of L1, a B block (KC×NC) half of L2,
+ * an A panel (MC×KC) 1.5 × L2 (at most a quarter of L3).  The A panel is
+ * re-read for every JC block, so it must stay in cache; each IC block
+ * re-reads and re-packs B, so MC should be as large as that allows.
+ * Measured at n = 3072 f64 on this VM (Zen 5, 1 MB L2, L3 shared with
+ * other tenants): MC = 2728 (a quarter of a nominal 32 MB L3) 41-63
+ * GFLOP/s, MC = 384-512 70-73, MC = 128 53 (B re-packed too often).
  */
-static void tuned_blocking(const struct path *pa, size_t *mc, size_t *kc, size_t *nc)
+static void tuned_blocking(const struct path *pa, const size_t want[3], size_t *mc, size_t *kc,
+			   size_t *nc)
 {
 	size_t es = pa->dt == TKP_F32 ? sizeof(float) : sizeof(double);
-	size_t set[3];
-	int d = pa->dt == TKP_F32 ? 0 : 1;
 
 	pthread_once(&sys.once, sys_init);
-	pthread_mutex_lock(&overrides.lock);
-	set[0] = overrides.mc[d];
-	set[1] = overrides.kc[d];
-	set[2] = overrides.nc[d];
-	pthread_mutex_unlock(&overrides.lock);
-	for (int i = 0; i < 3; i++) {
-		if (!set[i])
-			set[i] = sys.env[i];
-		if (!set[i])
-			set[i] = sys.saved[pa->isa][d][i];
-	}
-	*kc = set[1] ? set[1] : round_down(sys.l1 / 2 / (pa->mr * es), 16, 16);
-	*nc = set[2] ? round_down(set[2], pa->nr, pa->nr)
-		     : round_down(sys.l2 / 2 / (*kc * es), pa->nr, pa->nr);
-	*mc = set[0] ? round_down(set[0], pa->mr, pa->mr)
-		     : round_down(min_sz(sys.l2 * 3 / 2, sys.l3 / 4) / (*kc * es), pa->mr, pa->mr);
+	*kc = want[1] ? want[1] : round_down(sys.l1 / 2 / (pa->mr * es), 16, 16);
+	*nc = want[2] ? round_down(want[2], pa->nr, pa->nr)
+		      : round_down(sys.l2 / 2 / (*kc * es), pa->nr, pa->nr);
+	*mc = want[0] ? round_down(want[0], pa->mr, pa->mr)
+		      : round_down(min_sz(sys.l2 * 3 / 2, sys.l3 / 4) / (*kc * es), pa->mr, pa->mr);
 }
 
 /* ---- one thread's share: the five loops --------------------------------- */
@@ -819,7 +660,7 @@ int tkp_gemm_tuned_isa(const tkp_gemm *g, tkp_isa isa)
 	if (!pa || isa > tkp_isa_supported())
 		return TKP_ENOTSUP;
 	pl.es = g->dtype == TKP_F32 ? sizeof(float) : sizeof(double);
-	tuned_blocking(pa, &pl.mc, &pl.kc, &pl.nc);
+	tuned_blocking(pa, (const size_t[3]){g->mc, g->kc, g->nc}, &pl.mc, &pl.kc, &pl.nc);
 
 	/* A thread costs tens of microseconds to start: below ~4 Mflop each,
 	 * fewer threads finish sooner. */
@@ -934,15 +775,16 @@ int tkp_gemm_tuned(const tkp_gemm *g)
 	return tkp_gemm_tuned_isa(g, tkp_isa_current());
 }
 
-void tkp_tuned_blocking(tkp_dtype dt, tkp_isa isa, size_t out[5])
+void tkp_tuned_blocking(tkp_dtype dt, tkp_isa isa, const size_t want[3], size_t out[5])
 {
+	static const size_t none[3] = {0, 0, 0};
 	const struct path *pa = path_for(isa, dt);
 
 	if (!pa) {
 		memset(out, 0, 5 * sizeof *out);
 		return;
 	}
-	tuned_blocking(pa, &out[0], &out[1], &out[2]);
+	tuned_blocking(pa, want ? want : none, &out[0], &out[1], &out[2]);
 	out[3] = pa->mr;
 	out[4] = pa->nr;
 }

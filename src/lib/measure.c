@@ -25,6 +25,7 @@
 #include "kernels.h"
 #include "stats.h"
 #include "timer.h"
+#include "tuning.h"
 #include "util.h"
 #include "verify.h"
 
@@ -39,6 +40,7 @@ void tkp_measure_opts_init(tkp_measure_opts *o)
 	o->warmup = 1;
 	o->verify = 1;
 	o->seed = 42;
+	o->size = sizeof *o;
 }
 
 void tkp_result_model(tkp_result *r)
@@ -143,8 +145,9 @@ static int count_passes(const tkp_kernel *k, const tkp_gemm *g, tkp_counters *ct
 	return 0;
 }
 
-int tkp_measure_kernel(const tkp_kernel *k, tkp_dtype dt, size_t m, size_t n, size_t kk,
-		       int block, int threads, const tkp_measure_opts *opts, tkp_result *r)
+int tkp_measure_kernel_sized(const tkp_kernel *k, tkp_dtype dt, size_t m, size_t n, size_t kk,
+			     int block, int threads, const tkp_measure_opts *opts, tkp_result *r,
+			     size_t rsize)
 {
 	tkp_measure_opts defaults;
 	const tkp_measure_opts *o = opts;
@@ -162,6 +165,10 @@ int tkp_measure_kernel(const tkp_kernel *k, tkp_dtype dt, size_t m, size_t n, si
 		tkp_measure_opts_init(&defaults);
 		o = &defaults;
 	}
+	/* one layout so far (include/tkprofile.h's ABI promise): a later one
+	 * would measure into a whole tkp_result and copy rsize bytes out */
+	if (rsize != sizeof *r || (o->size && o->size != sizeof *o))
+		return TKP_EINVAL;
 	if (!k || !r || m == 0 || n == 0 || kk == 0 || block < 0 || threads < 0 || o->min_reps < 1 ||
 	    o->max_reps < o->min_reps || o->warmup < 0 || !(o->min_time_s >= 0) ||
 	    (dt != TKP_F32 && dt != TKP_F64))
@@ -170,8 +177,7 @@ int tkp_measure_kernel(const tkp_kernel *k, tkp_dtype dt, size_t m, size_t n, si
 	 * kernel that takes none, and the default block by its value. */
 	if ((block && !(k->caps & TKP_CAP_BLOCK)) || (threads > 1 && !(k->caps & TKP_CAP_THREADS)))
 		return TKP_EINVAL;
-	if (!block && (k->caps & TKP_CAP_BLOCK))
-		block = tkp_kernel_default_block(dt);
+	block = tkp_kernel_block_for(k->caps, dt, block);
 	if (tkp_kernel_why_unavailable(k))
 		return TKP_ENOTSUP;
 	if (tkp_measure_bytes(dt, m, n, kk) == 0)
@@ -210,6 +216,7 @@ int tkp_measure_kernel(const tkp_kernel *k, tkp_dtype dt, size_t m, size_t n, si
 
 	g = (tkp_gemm){.dtype = dt, .m = m, .n = n, .k = kk, .a = a, .b = b, .c = c,
 		       .block = block, .threads = threads};
+	tkp_tuning_apply(&g);
 	for (int w = 0; w < o->warmup; w++)
 		if ((rc = k->fn(&g)) != 0)
 			goto fail;

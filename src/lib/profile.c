@@ -502,6 +502,48 @@ static int parse_one_int(const char *v, int lo, int hi, int *out, char *err, siz
 	return 0;
 }
 
+/*
+ * tuned_mc/kc/nc = N (every dtype) or f32:N,f64:N (per dtype), N from 1 to
+ * 2^24, as TKP_TUNED_MC/KC/NC take: component i of tuned[dtype].
+ */
+static int parse_tuned(const char *value, size_t tuned[2][3], int i, char *err, size_t errlen)
+{
+	char buf[64], *save = NULL, *t;
+	size_t v[2] = {0, 0};
+	int items = 0, plain = 0;
+
+	if (tkp_strlcpy(buf, value, sizeof buf) >= sizeof buf)
+		goto bad;
+	for (t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		char *colon = strchr(t = trim(t), ':');
+		uint64_t n;
+		tkp_dtype dt;
+
+		if (colon)
+			*colon = '\0';
+		if ((colon && tkp_dtype_parse(trim(t), &dt)) ||
+		    tkp_parse_u64(trim(colon ? colon + 1 : t), 1u << 24, 0, &n) || n == 0)
+			goto bad;
+		items++;
+		plain |= !colon;
+		if (colon)
+			v[dt == TKP_F64] = n;
+		else
+			v[0] = v[1] = n;
+	}
+	/* one number alone, or dtype:number items */
+	if (!items || (plain && items > 1))
+		goto bad;
+	for (int d = 0; d < 2; d++)
+		if (v[d])
+			tuned[d][i] = v[d];
+	return 0;
+bad:
+	tkp_fmt(err, errlen, "'%s': expected a whole number from 1 to %u, or f32:N,f64:N", value,
+		1u << 24);
+	return TKP_EINVAL;
+}
+
 int tkp_plan_set(tkp_plan *p, const char *section, const char *key, const char *value, char *err,
 		 size_t errlen)
 {
@@ -579,8 +621,13 @@ int tkp_plan_set(tkp_plan *p, const char *section, const char *key, const char *
 			p->seed = s;
 			return 0;
 		}
+		if (!strncmp(key, "tuned_", 6))
+			for (int i = 0; i < 3; i++)
+				if (!strcmp(key + 6, (const char *const[3]){"mc", "kc", "nc"}[i]))
+					return parse_tuned(value, p->tuned, i, err, errlen);
 		tkp_fmt(err, errlen, "unknown key '%s' in [sweep] (expected kernels, sizes, blocks, threads, "
-			"dtype, budget, counters, sim_max_size, min_time, min_reps, max_reps, probe, seed)", key);
+			"dtype, budget, counters, sim_max_size, min_time, min_reps, max_reps, probe, seed, "
+			"tuned_mc, tuned_kc, tuned_nc)", key);
 		return TKP_EINVAL;
 	}
 	if (!strncmp(section, "kernel.", 7)) {
@@ -788,6 +835,37 @@ static const char *num(char *buf, size_t len, double v)
 	return buf;
 }
 
+/* The tuned kernel's blocking for the plan's dtypes, where set: one value
+ * when they agree, else f32:N,f64:N. */
+static void write_tuned(FILE *fp, const tkp_plan *p)
+{
+	static const char *const keys[3] = {"tuned_mc", "tuned_kc", "tuned_nc"};
+
+	for (int i = 0; i < 3; i++) {
+		size_t first = p->tuned[p->dtypes[0] == TKP_F64][i];
+		int same = 1, any = 0;
+
+		for (int d = 0; d < p->ndtypes; d++) {
+			size_t v = p->tuned[p->dtypes[d] == TKP_F64][i];
+			same &= v == first;
+			any |= v != 0;
+		}
+		if (!any)
+			continue;
+		fprintf(fp, "%s = ", keys[i]);
+		if (same)
+			fprintf(fp, "%zu\n", first);
+		else
+			for (int d = 0, o = 0; d < p->ndtypes; d++) {
+				size_t v = p->tuned[p->dtypes[d] == TKP_F64][i];
+				if (v)
+					fprintf(fp, "%s%s:%zu", o++ ? "," : "", tkp_dtype_name(p->dtypes[d]), v);
+				if (d == p->ndtypes - 1)
+					fputc('\n', fp);
+			}
+	}
+}
+
 int tkp_plan_write(const tkp_plan *p, FILE *fp)
 {
 	char b1[32], b2[32];
@@ -810,6 +888,7 @@ int tkp_plan_write(const tkp_plan *p, FILE *fp)
 		    "max_reps = %d\nprobe = %s\nseed = %llu\n",
 		num(b1, sizeof b1, p->budget_s), p->counters, p->sim_max_size, num(b2, sizeof b2, p->min_time_s), p->min_reps, p->max_reps, p->probe,
 		(unsigned long long)p->seed);
+	write_tuned(fp, p);
 	for (int i = 0; i < p->nkopts; i++) {
 		const tkp_plan_kernel *k = &p->kopts[i];
 		fprintf(fp, "\n[kernel.%s]\n", k->name);
@@ -857,12 +936,6 @@ static int cmp_shape(const void *a, const void *b)
 	return (vx > vy) - (vx < vy);
 }
 
-/* A plan's block as run: 'auto' (0) is the kernel's default for dt. */
-static int resolved_block(const tkp_kernel *k, tkp_dtype dt, int block)
-{
-	return (k->caps & TKP_CAP_BLOCK) && block == 0 ? tkp_kernel_default_block(dt) : block;
-}
-
 int tkp_plan_expand(const tkp_plan *p, tkp_config **out, size_t *n)
 {
 	tkp_config *v = NULL;
@@ -897,12 +970,12 @@ int tkp_plan_expand(const tkp_plan *p, tkp_config **out, size_t *n)
 				if (tkp_plan_capped(ko, &sizes.v[s]))
 					continue;
 				for (int b = 0; b < blocks->n; b++) {
-					int rb = resolved_block(k, p->dtypes[d], blocks->v[b]), dup = 0;
+					int rb = tkp_kernel_block_for(k->caps, p->dtypes[d], blocks->v[b]), dup = 0;
 
 					/* 'auto' that comes out as a size also listed
 					 * (blocks = 32,64,auto) is one configuration */
 					for (int b2 = 0; b2 < b; b2++)
-						dup |= resolved_block(k, p->dtypes[d], blocks->v[b2]) == rb;
+						dup |= tkp_kernel_block_for(k->caps, p->dtypes[d], blocks->v[b2]) == rb;
 					if (dup)
 						continue;
 					for (int t = 0; t < threads->n; t++) {

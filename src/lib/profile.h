@@ -17,6 +17,8 @@
  *   max_reps = 1000
  *   probe    = quick                         # machine probe: quick|full|none
  *   seed     = 42
+ *   tuned_mc = 96                            # the tuned kernel's MC, KC, NC:
+ *   tuned_kc = f32:512,f64:256               # one for every dtype, or per dtype
  *
  *   [kernel.naive]                           # per-kernel overrides
  *   max_size = 512                           # skip larger max(m,n,k)
@@ -79,6 +81,9 @@ typedef struct tkp_plan {
 	int min_reps, max_reps;
 	char probe[16];
 	uint64_t seed;
+	/* the tuned kernel's blocking, [dtype][MC, KC, NC], 0 = not set
+	 * (src/lib/tuning.c resolves it; plan.prof records what ran) */
+	size_t tuned[2][3];
 	int nkopts;
 	tkp_plan_kernel kopts[TKP_PLAN_MAX_KERNELS];
 } tkp_plan;

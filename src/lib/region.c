@@ -149,9 +149,11 @@ size_t tkp_session_nregions(const tkp_session *s)
 	return s ? s->n : 0;
 }
 
-int tkp_session_region(const tkp_session *s, size_t i, tkp_region_stats *out)
+int tkp_session_region_sized(const tkp_session *s, size_t i, tkp_region_stats *out,
+			     size_t outsize)
 {
-	if (!s || !out || i >= s->n)
+	/* one layout so far (include/tkprofile.h's ABI promise) */
+	if (!s || !out || i >= s->n || outsize != sizeof *out)
 		return TKP_EINVAL;
 	tkp_strlcpy(out->name, s->r[i].name, sizeof out->name);
 	out->calls = s->r[i].calls;

@@ -41,6 +41,7 @@
 #include "kernels.h"
 #include "sim.h"
 #include "timer.h"
+#include "tuning.h"
 #include "util.h"
 
 /* The thread entry of our threaded kernels (static functions of that name
@@ -717,6 +718,14 @@ static void build_args(const tkp_sim *s, arglist *a, const tkp_sim_cache *ll, co
 	}
 	arg(a, "--seed");
 	arg(a, "%llu", (unsigned long long)seed);
+	/* the parent's blocking: the child's own would come from valgrind's
+	 * made-up caches, and the child has no plan */
+	if (k->fn == tkp_gemm_tuned) {
+		size_t t[3];
+		tkp_tuning_get(dt, t);
+		arg(a, "--sim-tuned");
+		arg(a, "%zu,%zu,%zu", t[0], t[1], t[2]);
+	}
 }
 
 int tkp_sim_run(tkp_sim *s, const tkp_kernel *k, tkp_dtype dt, size_t m, size_t n, size_t kk,
@@ -738,8 +747,7 @@ int tkp_sim_run(tkp_sim *s, const tkp_kernel *k, tkp_dtype dt, size_t m, size_t 
 		return TKP_EINVAL;
 	/* the child must use the parent's block: its own default would come
 	 * from valgrind's made-up cpuid caches */
-	if ((k->caps & TKP_CAP_BLOCK) && block == 0)
-		block = tkp_kernel_default_block(dt);
+	block = tkp_kernel_block_for(k->caps, dt, block);
 	if (s->geo.l2.size > 0) {
 		lls[nrun] = &s->geo.l2;
 		llname[nrun++] = "L2";
@@ -911,6 +919,7 @@ int tkp_sim_child(const tkp_kernel *k, tkp_dtype dt, size_t m, size_t n, size_t 
 	memset(c, 0, nc * es);
 	g = (tkp_gemm){.dtype = dt, .m = m, .n = n, .k = kk, .a = a, .b = b, .c = c,
 		       .block = block, .threads = threads};
+	tkp_tuning_apply(&g);
 	/* A warm-up call first, as measured runs have one: it faults in C and
 	 * the kernel's own buffers and leaves the simulated caches as a
 	 * repeated run finds them.  Its costs are discarded when the marker
