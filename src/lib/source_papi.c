@@ -14,6 +14,8 @@
  */
 #include "config.h"
 
+#ifdef TKP_HAVE_PAPI /* else the registry says why this source is absent */
+
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -645,3 +647,5 @@ const tkp_source_ops tkp_source_papi = {
 	.component = papi_component,
 	.machine_status = papi_machine_status,
 };
+
+#endif /* TKP_HAVE_PAPI */
