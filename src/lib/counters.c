@@ -56,9 +56,9 @@ const tkp_source_ops *tkp_source_find(const char *name, const char **why, const 
 			return sources[i].ops;
 		}
 	if (why)
-		*why = "no such counter source";
+		*why = NULL;
 	if (fix)
-		*fix = "";
+		*fix = NULL;
 	return NULL;
 }
 
@@ -284,7 +284,7 @@ static int pick_source(const char *name, const tkp_source_ops **ops, char *why, 
 
 	if ((*ops = tkp_source_find(name, &w, NULL)))
 		return 0;
-	if (strcmp(w, "no such counter source")) {
+	if (w) {
 		*ops = &tkp_source_none;
 		return 0;
 	}

@@ -110,8 +110,8 @@ extern const tkp_source_ops tkp_source_none;
 
 /*
  * The registry: the source of that name, or NULL when unknown or absent
- * from this build; for an absent one, *why and *fix (when not NULL) say
- * why and how to get it.
+ * from this build.  *why and *fix (when not NULL) get, for an absent one,
+ * why and how to get it; NULL for an unknown name; "" for a present one.
  */
 const tkp_source_ops *tkp_source_find(const char *name, const char **why, const char **fix);
 

@@ -31,7 +31,10 @@ static int none_plan(tkp_counters *c, const tkp_counters_opts *o, char *why, siz
 		tkp_strlcpy(c->why, OFF_WHY, sizeof c->why);
 		return 0;
 	}
+	/* the source asked for is absent from this build: say why */
 	tkp_source_find(o->source ? o->source : "papi", &w, &f);
+	if (!w || !f)
+		w = f = "";
 	tkp_ctr_slots_all_why(c, w, f);
 	tkp_ctr_summarise(c, w, f);
 	return 0;
