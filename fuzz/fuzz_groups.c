@@ -1,6 +1,7 @@
 /*
  * fuzz_groups.c - libFuzzer harness for the counter group-file parser
- * (src/lib/counters.c): the input is the one group file (fuzz.ini) of a
+ * (src/lib/groups.c, through the counter interface
+ * of src/lib/counters.c): the input is the one group file (fuzz.ini) of a
  * groups directory opened with tkp_counters_open_opts in mode AUTO, as
  * `tkprofile counters --groups DIR` does; then the same bytes as an
  * explicit event list (tkp_counters_open_events, `counters --events`).

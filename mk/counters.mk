@@ -1,7 +1,14 @@
-# mk/counters.mk - hardware counters through PAPI (src/lib/counters.c), the
-# counter group files, `tkprofile counters`, their tests, and the overhead
-# benchmark (make bench).
-libtkpcore_la_SOURCES += src/lib/counters.c src/lib/counters.h
+# mk/counters.mk - the counter layer of src/lib: one interface
+# (counters.c) over the counter sources (source_papi.c, source_sim.c in
+# mk/sim.mk, source_none.c), group files (groups.c), name suggestions
+# (suggest.c) and the CPU's diagnosis (pmu.c); the counter group files,
+# `tkprofile counters`, their tests, and the overhead benchmark (make bench).
+libtkpcore_la_SOURCES += src/lib/counters.c src/lib/counters.h src/lib/source.h \
+	src/lib/groups.c src/lib/groups.h src/lib/suggest.c src/lib/suggest.h \
+	src/lib/pmu.c src/lib/pmu.h src/lib/source_none.c
+if HAVE_PAPI
+libtkpcore_la_SOURCES += src/lib/source_papi.c
+endif
 tkprofile_SOURCES += src/cli/cmd_counters.c
 dist_groups_DATA += profiles/groups/core.ini profiles/groups/cache.ini profiles/groups/flops.ini
 

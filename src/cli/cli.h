@@ -119,14 +119,21 @@ int tkp_cli_machine_into(const char *cmd, const char *dir, int quick, int reprob
 
 #endif
 
-/* Opens counters for a --counters value ("auto", "papi", "none", "sim",
- * "auto,sim"; PAPI's part: none for "sim").  Prints the error and returns
- * an exit code on failure, 0 on success. */
-int tkp_cli_open_counters(const char *cmd, const char *mode, tkp_counters **out);
+/* Opens the counter source for a --counters value ("auto", "papi", "none",
+ * "sim", "auto,sim"): the same calls then count with any of them
+ * (counters.h).  stop, when raised, kills a configuration being counted
+ * apart (a simulation); max_size: the largest dimension such a source
+ * counts (0: any).  Children that count apart are this program
+ * (/proc/self/exe).  A source that cannot work here (valgrind missing):
+ * the message with the install line, TKP_EXIT_USAGE.  Prints its errors;
+ * returns an exit code, 0 on success. */
+int tkp_cli_open_counters(const char *cmd, const char *mode, volatile int *stop, size_t max_size,
+			  tkp_counters **out);
 
 /* Why ctr counts nothing, in brief for a progress line or a table cell:
  * the reason without its fix (tkp_counters_why's text up to "; fix:"),
- * and a pointer to `tkprofile counters`, which gives the fix.  The full
+ * and a pointer to `tkprofile counters`, which gives the fix; "" when
+ * counting was turned off (--counters none).  The full
  * text stays in machine.json and the report.  buf is used. */
 const char *tkp_cli_counters_brief(const tkp_counters *ctr, char *buf, size_t len);
 /* The reason alone in a counters status text (tkp_counters_why's, or
@@ -137,15 +144,6 @@ const char *tkp_cli_counters_reason(const char *why, int *len, int *has_fix);
 
 /* Seconds one simulation (valgrind) may take before it is killed. */
 #define TKP_CLI_SIM_TIMEOUT_S 600
-
-/* Opens simulated counters (sim.h) when the --counters value asks for them:
- * "sim", or "auto,sim" when ctr counts nothing.  *out stays NULL otherwise.
- * Children are this program (/proc/self/exe); stop, when raised, kills a
- * running simulation.  valgrind missing: the message with the install line,
- * TKP_EXIT_USAGE.  Prints its errors; returns an exit code or 0. */
-struct tkp_sim;
-int tkp_cli_open_sim(const char *cmd, const char *mode, const tkp_counters *ctr,
-		     volatile int *stop, struct tkp_sim **out);
 
 /* Warns when threads is above the online CPUs: the threads then take
  * turns on them, and the times show it.  Allowed (an honest measurement),

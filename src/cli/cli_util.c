@@ -18,7 +18,7 @@
 #include "cli.h"
 #include "fsutil.h"
 #include "kernels.h"
-#include "sim.h"
+#include "counters.h"
 #include "tuning.h"
 #include "util.h"
 
@@ -157,10 +157,10 @@ int tkp_cli_int_opt(const char *cmd, const char *opt, const char *val, long lo, 
 	return 0;
 }
 
-/* Parses a --counters value: the PAPI mode it asks for and whether
- * simulation is wanted (1: sim alone, 2: sim where PAPI counts nothing).
- * -1 when the value is not one of auto, papi, none, sim, auto,sim. */
-static int counters_mode(const char *mode, tkp_counter_mode *m, int *sim)
+/* Sets the mode and source of a --counters value: auto (papi where it
+ * counts, else none, saying why), papi (papi or an error), sim, auto,sim
+ * (papi where it counts, else sim), none.  -1 when it is none of them. */
+static int counters_opts(const char *mode, tkp_counters_opts *o)
 {
 	char buf[64], *save = NULL, *t;
 	int has_auto = 0, has_papi = 0, has_sim = 0, n = 0;
@@ -182,67 +182,50 @@ static int counters_mode(const char *mode, tkp_counter_mode *m, int *sim)
 		else
 			return -1;
 	}
-	*sim = 0;
 	if (n == 1) {
-		*m = has_auto ? TKP_COUNTERS_AUTO : has_papi ? TKP_COUNTERS_PAPI : TKP_COUNTERS_NONE;
-		*sim = has_sim;
+		o->mode = has_auto || has_sim ? TKP_COUNTERS_AUTO
+			  : has_papi	      ? TKP_COUNTERS_PAPI
+					      : TKP_COUNTERS_NONE;
+		o->source = has_sim ? "sim" : NULL;
 		return 0;
 	}
 	if (n == 2 && has_auto && has_sim) {
-		*m = TKP_COUNTERS_AUTO;
-		*sim = 2;
+		o->mode = TKP_COUNTERS_AUTO;
+		o->fallback = "sim";
 		return 0;
 	}
 	return -1;
 }
 
-int tkp_cli_open_counters(const char *cmd, const char *mode, tkp_counters **out)
+int tkp_cli_open_counters(const char *cmd, const char *mode, volatile int *stop, size_t max_size,
+			  tkp_counters **out)
 {
-	char why[4096], groups[PATH_MAX];
-	tkp_counter_mode m;
-	int rc, sim;
+	char why[4096], groups[PATH_MAX], exe[PATH_MAX];
+	tkp_counters_opts o;
+	ssize_t n;
+	int rc;
 
 	*out = NULL;
-	if (counters_mode(mode, &m, &sim))
+	tkp_counters_opts_init(&o);
+	if (counters_opts(mode, &o))
 		return tkp_cli_usage(cmd, "--counters '%s': expected auto, papi, sim, auto,sim or none", mode);
-	if (m == TKP_COUNTERS_NONE)
-		return 0;
 	tkp_fmt(groups, sizeof groups, "%s/profiles/groups", tkp_cli_datadir());
-	rc = tkp_counters_open(out, m, groups, why, sizeof why);
+	o.groups_dir = groups;
+	/* a source that counts apart replays configurations in this program */
+	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	exe[n > 0 ? n : 0] = '\0';
+	o.sim.exe = exe;
+	o.sim.timeout_s = TKP_CLI_SIM_TIMEOUT_S;
+	o.sim.parallel = sysconf(_SC_NPROCESSORS_ONLN) >= 2;
+	o.sim.stop = stop;
+	o.max_size = max_size;
+	rc = tkp_counters_open_opts(out, &o, why, sizeof why);
 	if (rc == TKP_EPARSE || rc == TKP_ENOENT || rc == TKP_EINVAL)
 		return tkp_cli_usage(cmd, "%s", why);
-	if (rc)
-		return tkp_cli_fail(cmd, "counters: %s", why[0] ? why : tkp_strerror(rc));
-	return 0;
-}
-
-int tkp_cli_open_sim(const char *cmd, const char *mode, const tkp_counters *ctr,
-		     volatile int *stop, tkp_sim **out)
-{
-	char why[1024], exe[PATH_MAX];
-	tkp_counter_mode m;
-	tkp_sim_opts so;
-	ssize_t n;
-	int sim, rc;
-
-	*out = NULL;
-	if (counters_mode(mode, &m, &sim) || !sim)
-		return 0;
-	if (sim == 2 && ctr && tkp_counters_passes(ctr) > 0)
-		return 0; /* auto,sim: PAPI counts here */
-	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	if (n <= 0)
-		return tkp_cli_fail(cmd, "--counters %s: cannot find this program (/proc/self/exe): %s",
-				    mode, strerror(errno));
-	exe[n] = '\0';
-	memset(&so, 0, sizeof so);
-	so.exe = exe;
-	so.timeout_s = TKP_CLI_SIM_TIMEOUT_S;
-	so.parallel = sysconf(_SC_NPROCESSORS_ONLN) >= 2;
-	so.stop = stop;
-	rc = tkp_sim_open(out, &so, NULL, why, sizeof why);
-	if (rc == TKP_ENOTSUP || rc == TKP_EINVAL)
+	if (rc == TKP_ENOTSUP) /* the source cannot work here (valgrind missing) */
 		return tkp_cli_usage(cmd, "--counters %s: %s", mode, why);
+	if (rc == TKP_ECOUNTERS)
+		return tkp_cli_fail(cmd, "counters: %s", why[0] ? why : tkp_strerror(rc));
 	if (rc)
 		return tkp_cli_fail(cmd, "--counters %s: %s", mode, why[0] ? why : tkp_strerror(rc));
 	return 0;
@@ -458,7 +441,12 @@ const char *tkp_cli_counters_reason(const char *why, int *len, int *has_fix)
 const char *tkp_cli_counters_brief(const tkp_counters *ctr, char *buf, size_t len)
 {
 	const char *why = ctr ? tkp_counters_why(ctr) : "";
+	tkp_counters_about a;
 	int n, fix;
+
+	tkp_counters_about_get(ctr, &a);
+	if (a.off) /* turned off on request: nothing to explain */
+		return "";
 
 	if (!*why)
 		return "";

@@ -15,6 +15,7 @@
 #include "csv.h"
 #include "kernels.h"
 #include "profile.h"
+#include "counters.h"
 #include "sim.h"
 #include "tuning.h"
 #include "util.h"
@@ -98,8 +99,10 @@ static void print_cell(const char *label, double v, const char *fmt, const char 
 	}
 }
 
-static void print_table(const tkp_result *r, const tkp_counters *ctr, const tkp_sim *sim)
+static void print_table(const tkp_result *r, const tkp_counters *ctr)
 {
+	tkp_counters_about a;
+
 	printf("%s %s %zux%zux%zu", r->kernel, tkp_dtype_name(r->dtype), r->m, r->n, r->k);
 	if (r->block > 0)
 		printf(" block %d", r->block);
@@ -118,19 +121,16 @@ static void print_table(const tkp_result *r, const tkp_counters *ctr, const tkp_
 	    r->counters[TKP_M_CYCLES] > 0)
 		print_cell("IPC", r->counters[TKP_M_INSTRUCTIONS] / r->counters[TKP_M_CYCLES], "%.2f", "");
 	printf("  %-16s %s", "counters", tkp_counter_source_name(r->counter_source));
-	if (r->counter_source == TKP_SRC_NONE && ctr && tkp_counters_why(ctr)[0]) {
+	tkp_counters_about_get(ctr, &a);
+	if (r->counter_source == TKP_SRC_NONE && !a.off && tkp_counters_why(ctr)[0]) {
 		char brief[1024];
 		printf(" (%s)", tkp_cli_counters_brief(ctr, brief, sizeof brief));
 	}
-	if (r->counter_source == TKP_SRC_SIM && sim) {
-		char c1[64], c2[64], c3[64];
-		const tkp_sim_geometry *g = tkp_sim_geometry_of(sim);
-		tkp_sim_cache_text(&g->d1, c1, sizeof c1);
-		tkp_sim_cache_text(&g->l2, c2, sizeof c2);
-		tkp_sim_cache_text(&g->l3, c3, sizeof c3);
-		printf(" (%s callgrind, one run: L1d %s, L2 %s, L3 %s)", tkp_sim_version(sim), c1, c2, c3);
-		if (g->note[0])
-			printf("\n  %-16s %s", "", g->note);
+	/* counted apart: what counted it */
+	if (r->counter_source != TKP_SRC_NONE && a.apart) {
+		printf(" (%s, one run: %s)", a.tool, a.model);
+		if (a.note[0])
+			printf("\n  %-16s %s", "", a.note);
 	}
 	putchar('\n');
 	printf("  %-16s %s (max rel. error %.2g, tolerance %.2g)\n", "verified",
@@ -157,7 +157,8 @@ int cmd_run(int argc, char **argv)
 	tkp_dtype dt = TKP_F64;
 	tkp_measure_opts mo;
 	tkp_counters *ctr = NULL;
-	tkp_sim *sim = NULL;
+	tkp_counters_about about;
+	tkp_counters_job job;
 	const tkp_kernel *k;
 	tkp_shape sh;
 	tkp_result r;
@@ -245,28 +246,23 @@ int cmd_run(int argc, char **argv)
 				    "kernel works on it as one tile",
 			     block, sh.m, sh.n, sh.k);
 	tkp_cli_warn_oversubscribed("run", threads);
-	if ((rc = tkp_cli_open_counters("run", counters, &ctr)))
+	if ((rc = tkp_cli_open_counters("run", counters, NULL, 0, &ctr)))
 		return rc;
-	if ((rc = tkp_cli_open_sim("run", counters, ctr, NULL, &sim))) {
-		tkp_counters_close(ctr);
-		return rc;
-	}
+	tkp_counters_about_get(ctr, &about);
 	block = tkp_kernel_block_for(k->caps, dt, block);
-	/* simulated counters replace PAPI's: the measured run counts nothing */
-	mo.counters = sim ? NULL : ctr;
+	/* counted in the timed runs' passes, or apart after them */
+	mo.counters = ctr;
 	rc = tkp_measure_kernel(k, dt, sh.m, sh.n, sh.k, block, threads, &mo, &r);
-	if (!rc && sim && (rc = tkp_sim_run(sim, k, dt, sh.m, sh.n, sh.k, block, threads, mo.seed, &r,
-					    why, sizeof why))) {
+	job = (tkp_counters_job){k, dt, sh.m, sh.n, sh.k, block, threads, mo.seed};
+	if (!rc && (rc = tkp_counters_count(ctr, &job, &r, why, sizeof why))) {
 		tkp_counters_close(ctr);
-		tkp_sim_close(sim);
-		return tkp_cli_fail("run", "%s %zux%zux%zu: simulated counters: %s", k->name, sh.m, sh.n,
-				    sh.k, why);
+		return tkp_cli_fail("run", "%s %zux%zux%zu: %s counters: %s", k->name, sh.m, sh.n, sh.k,
+				    about.adjective, why);
 	}
 	if (rc) {
 		char hint[96];
 
 		tkp_counters_close(ctr);
-		tkp_sim_close(sim);
 		return tkp_cli_fail("run", "%s %zux%zux%zu: %s%s", k->name, sh.m, sh.n, sh.k, tkp_strerror(rc),
 				    rc == TKP_ENOMEM ? tkp_cli_enomem_hint(hint, sizeof hint) : "");
 	}
@@ -276,11 +272,11 @@ int cmd_run(int argc, char **argv)
 	} else if (!strcmp(format, "json")) {
 		print_json(&r);
 	} else {
-		print_table(&r, ctr, sim);
+		print_table(&r, ctr);
 	}
-	if (sim && (r.counter_flags & TKP_CF_CALLER_ONLY))
-		tkp_cli_warn("run", "simulated counts cover the calling thread only (the workers' share is missing)");
+	if (about.apart && (r.counter_flags & TKP_CF_CALLER_ONLY))
+		tkp_cli_warn("run", "%s counts cover the calling thread only (the workers' share is missing)",
+			     about.adjective);
 	tkp_counters_close(ctr);
-	tkp_sim_close(sim);
 	return 0;
 }

@@ -30,7 +30,8 @@
 #include "fsutil.h"
 #include "kernels.h"
 #include "profile.h"
-#include "sim.h"
+#include "sweep.h"
+#include "counters.h"
 #include "tuning.h"
 #include "util.h"
 
@@ -81,13 +82,41 @@ typedef struct sweep_state {
 	double *predicted;     /* per config: predicted seconds (see repredict) */
 	double *gflops_seen;   /* per config: measured GFLOP/s, NAN until run */
 	int tty, quiet;
+	/* the plan and its counters */
+	tkp_plan plan;
+	tkp_counters *ctr;
+	tkp_counters_about about;
+	tkp_measure_opts mo;
+	int passes;            /* counter passes per configuration (in process) */
+	/* the run */
+	char outbuf[PATH_MAX];
+	int made_out;          /* this run created dir */
+	int exit_rc, probe_failed;
+	size_t skipped, failed, ran, todo;
+	unsigned char noted[TKP_PLAN_MAX_KERNELS]; /* unavailable kernel told */
+	double t_start;
+	/* counting apart (a simulation per configuration, after its timed runs) */
+	size_t napart, counted_apart;
+	double apart_s;        /* seconds spent counting apart: not charged to the budget */
+	tkp_result *apartr;    /* per config: its counts, for repeats */
 } sweep_state;
+
+/* The command line: the profile, the results directory and the options
+ * that change the plan (applied in order after the profile). */
+typedef struct sweep_args {
+	const char *profile, *out;
+	struct { const char *key, *val; } over[32];
+	int nover, resume, no_plots, reprobe;
+} sweep_args;
 
 
 /* ---- rows -------------------------------------------------------------- */
 
-/* Largest dimension of a configuration (what sim_max_size caps). */
-#define SHAPE_MAX(c) ((c).m > (c).n ? ((c).m > (c).k ? (c).m : (c).k) : ((c).n > (c).k ? (c).n : (c).k))
+/* A configuration as the counter interface sees it. */
+static tkp_counters_job job_of(const tkp_config *c, const tkp_plan *p)
+{
+	return (tkp_counters_job){c->kernel, c->dtype, c->m, c->n, c->k, c->block, c->threads, p->seed};
+}
 
 /* ---- the plan ---------------------------------------------------------- */
 
@@ -308,141 +337,6 @@ static void progress(const sweep_state *s, size_t done, size_t total, const char
 	fflush(stderr);
 }
 
-/* ---- summary ----------------------------------------------------------- */
-
-typedef struct best_row {
-	char kernel[32];
-	tkp_dtype dtype;
-	double best;
-	tkp_result at;
-} best_row;
-
-/* Builds the summary from sweep.csv (so resumed rows count) into a memory
- * buffer; prints it and writes summary.txt. */
-static int write_summary(const sweep_state *s, int partial, size_t skipped, size_t failed, char *err,
-			 size_t errlen)
-{
-	tkp_csv *t = NULL;
-	char *buf = NULL, path[PATH_MAX];
-	size_t len = 0;
-	FILE *mem;
-	int rc;
-
-	if ((rc = tkp_csv_read(s->csv_path, &t, err, errlen)))
-		return rc;
-	if (!(mem = open_memstream(&buf, &len))) {
-		tkp_csv_free(t);
-		return TKP_ENOMEM;
-	}
-	fprintf(mem, "tkprofile %s sweep summary: %s\n", PACKAGE_VERSION, s->dir);
-	if (partial)
-		fprintf(mem, "PARTIAL: the sweep was interrupted; resume with "
-			     "`tkprofile sweep --out DIR --resume`\n");
-	for (int d = 0; d < 2; d++) {
-		tkp_dtype dt = d ? TKP_F64 : TKP_F32;
-		best_row rows[TKP_PLAN_MAX_KERNELS];
-		int nrows = 0;
-		size_t common = 0; /* largest max-dim size that naive and others share */
-		tkp_result r;
-
-		for (size_t i = 0; i < t->nrows; i++) {
-			int j;
-			if (tkp_csv_sweep_parse(t, i, &r, err, errlen) || r.dtype != dt)
-				continue;
-			for (j = 0; j < nrows && strcmp(rows[j].kernel, r.kernel); j++)
-				;
-			if (j == nrows) {
-				if (nrows == TKP_PLAN_MAX_KERNELS)
-					continue;
-				memset(&rows[j], 0, sizeof rows[j]);
-				tkp_strlcpy(rows[j].kernel, r.kernel, sizeof rows[j].kernel);
-				rows[j].best = -1;
-				nrows++;
-			}
-			if (r.gflops > rows[j].best) {
-				rows[j].best = r.gflops;
-				rows[j].at = r;
-			}
-		}
-		if (!nrows)
-			continue;
-		/* the largest size naive ran at (square or not, by FLOPs) */
-		{
-			double bestf = -1;
-			for (size_t i = 0; i < t->nrows; i++) {
-				if (tkp_csv_sweep_parse(t, i, &r, err, errlen) || r.dtype != dt ||
-				    strcmp(r.kernel, "naive"))
-					continue;
-				if (r.flops_model > bestf) {
-					bestf = r.flops_model;
-					common = i + 1;
-				}
-			}
-		}
-		fprintf(mem, "\n%s: best GFLOP/s per kernel", tkp_dtype_name(dt));
-		if (common) {
-			tkp_result nr;
-			tkp_csv_sweep_parse(t, common - 1, &nr, err, errlen);
-			fprintf(mem, "; speed-up over naive at %zux%zux%zu\n", nr.m, nr.n, nr.k);
-		} else {
-			fprintf(mem, " (naive not run: no speed-ups)\n");
-		}
-		fprintf(mem, "  %-10s %10s  %-24s %10s\n", "kernel", "GFLOP/s", "at (size block threads)",
-			"speed-up");
-		for (int j = 0; j < nrows; j++) {
-			char at[64], sp[32] = "-";
-			const tkp_result *a = &rows[j].at;
-			tkp_fmt(at, sizeof at, "%zux%zux%zu %s t%d", a->m, a->n, a->k,
-				a->block > 0 ? "" : "-", a->threads);
-			if (a->block > 0)
-				tkp_fmt(at, sizeof at, "%zux%zux%zu b%d t%d", a->m, a->n, a->k, a->block,
-					a->threads);
-			if (common) {
-				tkp_result nr, kr;
-				double tk = INFINITY;
-				tkp_csv_sweep_parse(t, common - 1, &nr, err, errlen);
-				for (size_t i = 0; i < t->nrows; i++)
-					if (!tkp_csv_sweep_parse(t, i, &kr, err, errlen) && kr.dtype == dt &&
-					    !strcmp(kr.kernel, rows[j].kernel) && kr.m == nr.m &&
-					    kr.n == nr.n && kr.k == nr.k && kr.time_s < tk)
-						tk = kr.time_s;
-				if (isfinite(tk) && tk > 0)
-					tkp_fmt(sp, sizeof sp, "%.1fx", nr.time_s / tk);
-			}
-			fprintf(mem, "  %-10s %10.2f  %-24s %10s\n", rows[j].kernel, rows[j].best, at, sp);
-		}
-	}
-	{
-		size_t bad = 0;
-		tkp_result r;
-		for (size_t i = 0; i < t->nrows; i++)
-			if (!tkp_csv_sweep_parse(t, i, &r, err, errlen) && r.verified == 0)
-				bad++;
-		fprintf(mem, "\n%zu row%s in sweep.csv", t->nrows, t->nrows == 1 ? "" : "s");
-		if (bad)
-			fprintf(mem, ", %zu FAILED verification", bad);
-		if (skipped)
-			fprintf(mem, ", %zu configurations skipped (see above)", skipped);
-		if (failed)
-			fprintf(mem, ", %zu configurations FAILED to run (not in sweep.csv; "
-				     "`--resume` tries them again)", failed);
-		fprintf(mem, ".\n");
-	}
-	tkp_csv_free(t);
-	if (fclose(mem)) {
-		free(buf);
-		return TKP_ENOMEM;
-	}
-	fputs(buf, stdout);
-	rc = tkp_path_join(path, sizeof path, s->dir, "summary.txt");
-	if (!rc && tkp_write_file(path, buf, len)) {
-		tkp_fmt(err, errlen, "%s: %s", path, strerror(errno));
-		rc = TKP_EIO;
-	}
-	free(buf);
-	return rc;
-}
-
 /* ---- the command ------------------------------------------------------- */
 
 /* Finds a profile by name (profiles/NAME.prof) or path. */
@@ -489,7 +383,11 @@ static int write_plan(const char *dir, const tkp_plan *p, char *err, size_t errl
 	return 0;
 }
 
-int cmd_sweep(int argc, char **argv)
+/* ---- the command line --------------------------------------------------- */
+
+/* Parses argv into *a.  Returns 0, an exit code, or -1 when --help was
+ * printed. */
+static int parse_args(int argc, char **argv, sweep_args *a, int *quiet)
 {
 	enum { O_BUDGET = 256, O_NOPLOTS, O_REPROBE, O_MINTIME };
 	static const struct option opts[] = {
@@ -502,33 +400,17 @@ int cmd_sweep(int argc, char **argv)
 		{"no-plots", no_argument, NULL, O_NOPLOTS}, {"reprobe", no_argument, NULL, O_REPROBE},
 		{"quiet", no_argument, NULL, 'q'},         {"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0}};
-	/* options that change the plan, applied in order after the profile */
-	struct { const char *key, *val; } over[32];
-	int nover = 0, resume = 0, no_plots = 0, reprobe = 0, c, rc = 0, exit_rc = 0, probe_failed = 0;
-	int made_out = 0; /* this run created DIR */
-	const char *profile = NULL, *out = NULL;
-	char err[1024], path[PATH_MAX], outbuf[PATH_MAX];
-	tkp_plan plan;
-	tkp_counters *ctr = NULL;
-	tkp_sim *sim = NULL;
-	sweep_state s;
-	size_t skipped = 0, failed = 0, ran = 0, todo = 0;
-	unsigned char noted[TKP_PLAN_MAX_KERNELS] = {0}; /* unavailable kernel told */
-	tkp_measure_opts mo;
-	double t_start, sim_s = 0;
-	size_t nsim = 0, simulated = 0;
-	tkp_result *simr = NULL; /* per config: its simulated counts, for repeats */
+	int c;
 
-	memset(&s, 0, sizeof s);
-	s.csv_fd = -1;
+	memset(a, 0, sizeof *a);
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, ":p:o:rc:k:s:b:t:d:qh", opts, NULL)) != -1) {
 		const char *key = NULL;
 		switch (c) {
-		case 'p': profile = optarg; break;
-		case 'o': out = optarg; break;
-		case 'r': resume = 1; break;
+		case 'p': a->profile = optarg; break;
+		case 'o': a->out = optarg; break;
+		case 'r': a->resume = 1; break;
 		case 'c': key = "counters"; break;
 		case 'k': key = "kernels"; break;
 		case 's': key = "sizes"; break;
@@ -537,59 +419,82 @@ int cmd_sweep(int argc, char **argv)
 		case 'd': key = "dtype"; break;
 		case O_BUDGET: key = "budget"; break;
 		case O_MINTIME: key = "min_time"; break;
-		case O_NOPLOTS: no_plots = 1; break;
-		case O_REPROBE: reprobe = 1; break;
-		case 'q': tkp_cli_quiet = s.quiet = 1; break;
-		case 'h': tkp_cli_print_usage("sweep"); return 0;
+		case O_NOPLOTS: a->no_plots = 1; break;
+		case O_REPROBE: a->reprobe = 1; break;
+		case 'q': tkp_cli_quiet = *quiet = 1; break;
+		case 'h': tkp_cli_print_usage("sweep"); return -1;
 		default: return tkp_cli_bad_option("sweep", c, argv, optind, opts);
 		}
 		if (key) {
-			if (nover == 32)
+			if (a->nover == 32)
 				return tkp_cli_usage("sweep", "too many options");
-			over[nover].key = key;
-			over[nover++].val = optarg;
+			a->over[a->nover].key = key;
+			a->over[a->nover++].val = optarg;
 		}
 	}
 	if (optind < argc)
 		return tkp_cli_usage("sweep", "unexpected argument '%s' (options start with --)",
 				     argv[optind]);
+	return 0;
+}
 
-	/* ---- the plan: defaults, profile or saved plan, then options */
-	tkp_plan_defaults(&plan);
-	if (resume) {
-		if (!out)
+/* ---- the plan --------------------------------------------------------------- */
+
+/* The plan: defaults, then the profile and the options, or (--resume) the
+ * plan saved in DIR/plan.prof.  Returns 0 or an exit code. */
+static int load_plan(const sweep_args *a, tkp_plan *plan)
+{
+	char err[1024], path[PATH_MAX];
+	int rc;
+
+	tkp_plan_defaults(plan);
+	if (a->resume) {
+		if (!a->out)
 			return tkp_cli_usage("sweep", "--resume needs --out DIR (the sweep to continue)");
-		if (profile || nover)
+		if (a->profile || a->nover)
 			return tkp_cli_usage("sweep", "--resume continues the plan saved in %s/plan.prof; "
-						      "it takes no --profile or plan options", out);
-		if (tkp_path_join(path, sizeof path, out, "plan.prof") || !tkp_path_exists(path))
+						      "it takes no --profile or plan options", a->out);
+		if (tkp_path_join(path, sizeof path, a->out, "plan.prof") || !tkp_path_exists(path))
 			return tkp_cli_usage("sweep", "--resume: '%s' holds no plan.prof: not a sweep's "
-						      "results directory", out);
-		if ((rc = tkp_plan_load(&plan, path, err, sizeof err)))
+						      "results directory", a->out);
+		if ((rc = tkp_plan_load(plan, path, err, sizeof err)))
 			return tkp_cli_usage("sweep", "%s", err);
-	} else {
-		if (!profile)
-			profile = "default";
-		if (resolve_profile(profile, path, sizeof path))
-			return tkp_cli_usage("sweep", "--profile '%s': no such profile (expected quick, "
-						      "default, full or a .prof file)", profile);
-		if ((rc = tkp_plan_load(&plan, path, err, sizeof err)))
-			return rc == TKP_EIO ? tkp_cli_usage("sweep", "--profile %s", err)
-					     : tkp_cli_usage("sweep", "%s", err);
-		for (int i = 0; i < nover; i++)
-			if (tkp_plan_set(&plan, "sweep", over[i].key, over[i].val, err, sizeof err))
-				return tkp_cli_usage("sweep", "--%s: %s",
-						     strcmp(over[i].key, "min_time") ? over[i].key : "min-time",
-						     err);
+		return 0;
 	}
+	if (resolve_profile(a->profile ? a->profile : "default", path, sizeof path))
+		return tkp_cli_usage("sweep", "--profile '%s': no such profile (expected quick, "
+					      "default, full or a .prof file)", a->profile ? a->profile : "default");
+	if ((rc = tkp_plan_load(plan, path, err, sizeof err)))
+		return rc == TKP_EIO ? tkp_cli_usage("sweep", "--profile %s", err)
+				     : tkp_cli_usage("sweep", "%s", err);
+	for (int i = 0; i < a->nover; i++)
+		if (tkp_plan_set(plan, "sweep", a->over[i].key, a->over[i].val, err, sizeof err))
+			return tkp_cli_usage("sweep", "--%s: %s",
+					     strcmp(a->over[i].key, "min_time") ? a->over[i].key : "min-time",
+					     err);
+	return 0;
+}
+
+/*
+ * The plan, its configurations and its counters, checked before anything
+ * is created: bad input ends here with exit 2 and no files.  Returns 0 or
+ * an exit code.
+ */
+static int sweep_plan(const sweep_args *a, sweep_state *s)
+{
+	tkp_plan *plan = &s->plan;
+	char err[1024];
+	int rc, most = 1;
+
+	if ((rc = load_plan(a, plan)))
+		return rc;
 	/* the tuned kernel's blocking, resolved once; plan.prof records it */
-	if (tkp_tuning_plan(&plan, err, sizeof err))
+	if (tkp_tuning_plan(plan, err, sizeof err))
 		tkp_cli_warn("sweep", "%s", err);
-	if ((rc = tkp_plan_expand(&plan, &s.cfg, &s.ncfg)))
+	if ((rc = tkp_plan_expand(plan, &s->cfg, &s->ncfg)))
 		return tkp_cli_fail("sweep", "%s", tkp_strerror(rc));
-	capped_sizes(&plan, err, sizeof err);
-	if (s.ncfg == 0) {
-		free(s.cfg);
+	capped_sizes(plan, err, sizeof err);
+	if (s->ncfg == 0) {
 		if (err[0])
 			return tkp_cli_usage("sweep", "the plan has no configurations: every size is above "
 						      "its kernel's max_size (%s); raise max_size in a "
@@ -600,316 +505,421 @@ int cmd_sweep(int argc, char **argv)
 	}
 	if (err[0])
 		tkp_cli_note("tkprofile: sweep: left out by the kernels' max_size: %s", err);
-	{
-		int most = 1;
-		for (size_t i = 0; i < s.ncfg; i++)
-			if (s.cfg[i].threads > most)
-				most = s.cfg[i].threads;
-		tkp_cli_warn_oversubscribed("sweep", most);
-	}
-	for (size_t i = 0; i < s.ncfg; i++)
-		if (tkp_cli_check_fits("sweep", s.cfg[i].dtype, s.cfg[i].m, s.cfg[i].n, s.cfg[i].k, 1)) {
-			free(s.cfg);
+	for (size_t i = 0; i < s->ncfg; i++)
+		if (s->cfg[i].threads > most)
+			most = s->cfg[i].threads;
+	tkp_cli_warn_oversubscribed("sweep", most);
+	for (size_t i = 0; i < s->ncfg; i++)
+		if (tkp_cli_check_fits("sweep", s->cfg[i].dtype, s->cfg[i].m, s->cfg[i].n, s->cfg[i].k, 1))
 			return TKP_EXIT_USAGE;
-		}
-	/* counters: validated before anything is created */
-	if ((rc = tkp_cli_open_counters("sweep", plan.counters, &ctr))) {
-		free(s.cfg);
+	if ((rc = tkp_cli_open_counters("sweep", plan->counters, (volatile int *)&tkp_cli_interrupted,
+					plan->sim_max_size, &s->ctr)))
 		return rc;
-	}
-	if ((rc = tkp_cli_open_sim("sweep", plan.counters, ctr, (volatile int *)&tkp_cli_interrupted,
-				   &sim))) {
-		tkp_counters_close(ctr);
-		free(s.cfg);
-		return rc;
-	}
+	tkp_counters_about_get(s->ctr, &s->about);
+	s->passes = tkp_counters_passes(s->ctr);
+	return 0;
+}
 
-	/* ---- the results directory */
-	if (!out) {
+/* ---- the results directory ---------------------------------------------------- */
+
+/* Opens sweep.csv for appending and writes its header when it is new.
+ * Returns 0 or an exit code (the message printed). */
+static int open_csv(sweep_state *s)
+{
+	char *hdr = NULL;
+	size_t hl = 0;
+	FILE *mem;
+
+	s->csv_fd = open(s->csv_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0666);
+	if (s->csv_fd < 0)
+		return tkp_cli_fail("sweep", "%s: %s", s->csv_path, strerror(errno));
+	if (lseek(s->csv_fd, 0, SEEK_END) != 0)
+		return 0;
+	mem = open_memstream(&hdr, &hl);
+	if (!mem || tkp_csv_sweep_header(mem) || fclose(mem) || write(s->csv_fd, hdr, hl) != (ssize_t)hl) {
+		int rc = tkp_cli_fail("sweep", "%s: %s", s->csv_path, strerror(errno ? errno : EIO));
+
+		free(hdr);
+		if (ftruncate(s->csv_fd, 0)) {
+		}
+		return rc;
+	}
+	free(hdr);
+	return 0;
+}
+
+/* Nothing measured yet: removes what this run created (only then), so the
+ * same --out works next time instead of holding an empty, unresumable
+ * directory. */
+static void unmake_out(sweep_state *s)
+{
+	char p[PATH_MAX];
+
+	if (!s->made_out)
+		return;
+	if (s->csv_fd >= 0) {
+		close(s->csv_fd);
+		s->csv_fd = -1;
+		unlink(s->csv_path);
+	}
+	if (!tkp_path_join(p, sizeof p, s->dir, "plan.prof"))
+		unlink(p);
+	if (rmdir(s->dir) == 0)
+		tkp_cli_warn("sweep", "removed %s: nothing was measured into it", s->dir);
+}
+
+/* The per-configuration bookkeeping, and the rows already done (--resume). */
+static int sweep_tables(const sweep_args *a, sweep_state *s)
+{
+	char err[1024];
+
+	s->done = calloc(s->ncfg, 1);
+	s->predicted = malloc(s->ncfg * sizeof *s->predicted);
+	s->gflops_seen = malloc(s->ncfg * sizeof *s->gflops_seen);
+	if (s->about.apart)
+		s->apartr = calloc(s->ncfg, sizeof *s->apartr);
+	if (!s->done || !s->predicted || !s->gflops_seen || (s->about.apart && !s->apartr))
+		return tkp_cli_fail("sweep", "out of memory");
+	for (size_t i = 0; i < s->ncfg; i++)
+		s->gflops_seen[i] = NAN;
+	if (a->resume && tkp_path_exists(s->csv_path) && load_done(s, err, sizeof err))
+		return tkp_cli_usage("sweep", "--resume: %s", err);
+	return 0;
+}
+
+/*
+ * The results directory: checked (a directory holding results is never
+ * written into without --resume), created, plan.prof saved and sweep.csv
+ * opened.  Returns 0 or an exit code.
+ */
+static int sweep_outdir(const sweep_args *a, sweep_state *s)
+{
+	char err[1024];
+	int rc;
+
+	if (a->out) {
+		s->dir = a->out;
+	} else {
 		char stamp[32];
 		time_t now = time(NULL);
 		strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", localtime(&now));
-		tkp_fmt(outbuf, sizeof outbuf, "results/%s-%s", tkp_hostname(), stamp);
-		out = outbuf;
+		tkp_fmt(s->outbuf, sizeof s->outbuf, "results/%s-%s", tkp_hostname(), stamp);
+		s->dir = s->outbuf;
 	}
-	s.dir = out;
 	/* --resume writes into the sweep's own directory (its plan.prof was
-	 * checked above) */
-	if ((rc = resume ? tkp_cli_check_out("sweep", out, NULL, NULL, 1)
-			 : tkp_cli_check_out("sweep", out, result_files,
-					     "use --resume to continue it, or another --out", 0)))
-		goto done;
-	if (tkp_path_join(s.csv_path, sizeof s.csv_path, out, "sweep.csv")) {
-		rc = tkp_cli_usage("sweep", "--out '%s': path too long", out);
-		goto done;
-	}
-	s.done = calloc(s.ncfg, 1);
-	s.predicted = malloc(s.ncfg * sizeof *s.predicted);
-	s.gflops_seen = malloc(s.ncfg * sizeof *s.gflops_seen);
-	if (sim)
-		simr = calloc(s.ncfg, sizeof *simr);
-	if (!s.done || !s.predicted || !s.gflops_seen || (sim && !simr)) {
-		rc = tkp_cli_fail("sweep", "out of memory");
-		goto done;
-	}
-	for (size_t i = 0; i < s.ncfg; i++)
-		s.gflops_seen[i] = NAN;
-	if (resume && tkp_path_exists(s.csv_path) && (rc = load_done(&s, err, sizeof err))) {
-		rc = tkp_cli_usage("sweep", "--resume: %s", err);
-		goto done;
-	}
+	 * checked with the plan) */
+	if ((rc = a->resume ? tkp_cli_check_out("sweep", s->dir, NULL, NULL, 1)
+			    : tkp_cli_check_out("sweep", s->dir, result_files,
+						"use --resume to continue it, or another --out", 0)))
+		return rc;
+	if (tkp_path_join(s->csv_path, sizeof s->csv_path, s->dir, "sweep.csv"))
+		return tkp_cli_usage("sweep", "--out '%s': path too long", s->dir);
+	if ((rc = sweep_tables(a, s)))
+		return rc;
 	/* A sweep that fails before its first row (a full disk, say) takes
-	 * back the directory it created, so the same --out works next time
-	 * instead of holding an empty, unresumable directory. */
-	made_out = !resume && !tkp_path_exists(out);
-	if ((rc = tkp_cli_make_out("sweep", out)))
-		goto done;
-	if (!resume && write_plan(out, &plan, err, sizeof err)) {
+	 * back the directory it created. */
+	s->made_out = !a->resume && !tkp_path_exists(s->dir);
+	if ((rc = tkp_cli_make_out("sweep", s->dir)))
+		return rc;
+	if (!a->resume && write_plan(s->dir, &s->plan, err, sizeof err))
 		rc = tkp_cli_fail("sweep", "%s", err);
-		goto unmake;
-	}
-	s.csv_fd = open(s.csv_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0666);
-	if (s.csv_fd < 0) {
-		rc = tkp_cli_fail("sweep", "%s: %s", s.csv_path, strerror(errno));
-		goto unmake;
-	}
-	if (lseek(s.csv_fd, 0, SEEK_END) == 0) {
-		char *hdr = NULL;
-		size_t hl = 0;
-		FILE *mem = open_memstream(&hdr, &hl);
-		if (!mem || tkp_csv_sweep_header(mem) || fclose(mem) ||
-		    write(s.csv_fd, hdr, hl) != (ssize_t)hl) {
-			rc = tkp_cli_fail("sweep", "%s: %s", s.csv_path, strerror(errno ? errno : EIO));
-			free(hdr);
-			if (ftruncate(s.csv_fd, 0)) {
-			}
-			goto unmake;
-		}
-		free(hdr);
-	}
-	s.tty = isatty(STDERR_FILENO);
-	tkp_cli_catch_signals();
+	else
+		rc = open_csv(s);
+	if (rc)
+		unmake_out(s);
+	return rc;
+}
 
-	for (size_t i = 0; i < s.ncfg; i++)
-		todo += !s.done[i];
-	tkp_cli_note("tkprofile: sweep: %zu configuration%s%s into %s", todo, todo == 1 ? "" : "s",
-		     resume ? " left to run" : "", out);
-	if (sim) {
-		const tkp_sim_geometry *g = tkp_sim_geometry_of(sim);
-		char c1[64], c2[64], c3[64];
-		for (size_t i = 0; i < s.ncfg; i++)
-			nsim += !s.done[i] && !tkp_kernel_why_unavailable(s.cfg[i].kernel) &&
-				SHAPE_MAX(s.cfg[i]) <= plan.sim_max_size;
-		tkp_sim_cache_text(&g->d1, c1, sizeof c1);
-		tkp_sim_cache_text(&g->l2, c2, sizeof c2);
-		tkp_sim_cache_text(&g->l3, c3, sizeof c3);
-		tkp_cli_note("tkprofile: sweep: counters: simulated (%s callgrind: L1d %s, L2 %s, L3 %s); "
-			     "simulating sizes <= %zu (%zu configuration%s, one valgrind run each after "
-			     "the timed runs); larger rows have no counters",
-			     tkp_sim_version(sim), c1, c2, c3, plan.sim_max_size, nsim, nsim == 1 ? "" : "s");
-		if (g->note[0])
-			tkp_cli_note("tkprofile: sweep: simulated caches: %s", g->note);
-	} else if (!ctr || tkp_counters_passes(ctr) == 0) {
+/* ---- before the runs: what will be done, and the machine ----------------------- */
+
+/* The opening lines: how many configurations, and what counts them. */
+static void sweep_header(const sweep_args *a, sweep_state *s)
+{
+	const tkp_counters_about *ab = &s->about;
+
+	for (size_t i = 0; i < s->ncfg; i++)
+		s->todo += !s->done[i];
+	tkp_cli_note("tkprofile: sweep: %zu configuration%s%s into %s", s->todo, s->todo == 1 ? "" : "s",
+		     a->resume ? " left to run" : "", s->dir);
+	if (ab->apart) {
+		for (size_t i = 0; i < s->ncfg; i++) {
+			tkp_counters_job j = job_of(&s->cfg[i], &s->plan);
+			s->napart += !s->done[i] && !tkp_kernel_why_unavailable(s->cfg[i].kernel) &&
+				     tkp_counters_apart(s->ctr, &j);
+		}
+		tkp_cli_note("tkprofile: sweep: counters: %s (%s: %s); %s sizes <= %zu (%zu configuration%s, "
+			     "one %s run each after the timed runs); larger rows have no counters",
+			     ab->adjective, ab->tool, ab->model, ab->gerund, ab->max_size, s->napart,
+			     s->napart == 1 ? "" : "s", ab->runner);
+		if (ab->note[0])
+			tkp_cli_note("tkprofile: sweep: %s caches: %s", ab->adjective, ab->note);
+	} else if (!ab->counts) {
 		char brief[1024];
 		tkp_cli_note("tkprofile: sweep: counters: none (%s); timing and model FLOPs/bytes only",
-			     ctr ? tkp_cli_counters_brief(ctr, brief, sizeof brief) : "--counters none");
+			     ab->off ? "--counters none" : tkp_cli_counters_brief(s->ctr, brief, sizeof brief));
 	}
+}
 
-	/* ---- machine description and ceilings (unless the plan says none) */
-	if (strcmp(plan.probe, "none") && !tkp_cli_interrupted) {
-		char mj[PATH_MAX];
-		if (!(resume && !tkp_path_join(mj, sizeof mj, out, "machine.json") && tkp_path_exists(mj))) {
-			int mrc = tkp_cli_machine_into("sweep", out, !strcmp(plan.probe, "quick"), reprobe,
-						       s.quiet);
-			if (mrc == TKP_EXIT_INTR || tkp_cli_interrupted)
-				exit_rc = TKP_EXIT_INTR;
-			else if (mrc) {
-				tkp_cli_warn("sweep", "machine probe failed; continuing without ceilings");
-				probe_failed = 1;
-			}
-		}
+/* Machine description and ceilings (unless the plan says none, or a
+ * resumed sweep has them already). */
+static void sweep_probe(const sweep_args *a, sweep_state *s)
+{
+	char mj[PATH_MAX];
+	int mrc;
+
+	if (!strcmp(s->plan.probe, "none") || tkp_cli_interrupted)
+		return;
+	if (a->resume && !tkp_path_join(mj, sizeof mj, s->dir, "machine.json") && tkp_path_exists(mj))
+		return;
+	mrc = tkp_cli_machine_into("sweep", s->dir, !strcmp(s->plan.probe, "quick"), a->reprobe, s->quiet);
+	if (mrc == TKP_EXIT_INTR || tkp_cli_interrupted) {
+		s->exit_rc = TKP_EXIT_INTR;
+	} else if (mrc) {
+		tkp_cli_warn("sweep", "machine probe failed; continuing without ceilings");
+		s->probe_failed = 1;
 	}
+}
 
-	/* ---- the runs */
-	tkp_measure_opts_init(&mo);
-	mo.min_time_s = plan.min_time_s;
-	mo.min_reps = plan.min_reps;
-	mo.max_reps = plan.max_reps < plan.min_reps ? plan.min_reps : plan.max_reps;
-	mo.seed = plan.seed;
-	mo.counters = !sim && ctr && tkp_counters_passes(ctr) > 0 ? ctr : NULL;
-	mo.stop = (volatile int *)&tkp_cli_interrupted;
-	t_start = tkp_timer_now();
-	{
-		size_t k = 0;
-		int passes = mo.counters ? tkp_counters_passes(ctr) : 0;
-		repredict(&s, NULL, &plan, passes);
-		for (size_t i = 0; i < s.ncfg && !tkp_cli_interrupted; i++) {
-			tkp_config *cf = &s.cfg[i];
-			char label[128], res[160];
-			double eta = 0, pred;
-			const char *why;
-			tkp_result r;
+/* ---- the runs ------------------------------------------------------------------ */
 
-			if (s.done[i])
-				continue;
-			k++;
-			config_label(cf, label, sizeof label);
-			if ((why = tkp_kernel_why_unavailable(cf->kernel))) {
-				size_t ki = (size_t)(cf->kernel - tkp_kernel_at(0));
-				if (ki < TKP_PLAN_MAX_KERNELS && !noted[ki]) {
-					tkp_cli_note("tkprofile: sweep: skipping kernel %s: %s",
-						     cf->kernel->name, why);
-					noted[ki] = 1;
-				}
-				skipped++;
-				continue;
-			}
-			pred = s.predicted[i];
-			for (size_t j = i; j < s.ncfg; j++)
-				if (!s.done[j])
-					eta += s.predicted[j];
-			/* the budget is for measuring: simulation time is not charged */
-			if (plan.budget_s > 0 && tkp_timer_now() - t_start - sim_s + pred > plan.budget_s) {
-				char d[32];
-				fmt_duration(d, sizeof d, pred);
-				tkp_cli_note("%stkprofile: sweep: skipped %s: predicted %s would exceed "
-					     "the %g s budget",
-					     s.tty && !s.quiet ? "\r\033[K" : "", label, d, plan.budget_s);
-				skipped++;
-				continue;
-			}
-			progress(&s, k - 1, todo, label, eta, NULL);
-			rc = tkp_measure_kernel(cf->kernel, cf->dtype, cf->m, cf->n, cf->k, cf->block,
-						cf->threads, &mo, &r);
-			if (rc) {
-				char hint[96];
+/*
+ * Counts configuration i apart when its source does (a simulation, after
+ * the timed runs).  Counts that repeat (simulated counts are deterministic)
+ * are taken from the first run of the same configuration (blocks =
+ * 32,auto with auto = 32).  Returns 0, or TKP_EINTR when stopped (the row
+ * is then not appended: --resume measures it again).
+ */
+static int count_apart(sweep_state *s, size_t i, const char *label, tkp_result *r)
+{
+	const tkp_config *cf = &s->cfg[i];
+	tkp_counters_job j = job_of(cf, &s->plan);
+	char why[1024];
+	double t0 = tkp_timer_now();
+	size_t k;
+	int rc = 0;
 
-				tkp_cli_warn("sweep", "%s%s: %s%s; recorded as failed, continuing",
-					     s.tty ? "\r\033[K" : "", label, tkp_strerror(rc),
-					     rc == TKP_ENOMEM ? tkp_cli_enomem_hint(hint, sizeof hint) : "");
-				failed++;
-				rc = 0;
-				continue;
-			}
-			if (sim && SHAPE_MAX(*cf) <= plan.sim_max_size && !tkp_cli_interrupted) {
-				char swhy[1024];
-				double t0 = tkp_timer_now();
-				size_t j;
-				/* simulated counts are deterministic: a configuration
-				 * the plan repeats (blocks = 32,auto with auto = 32)
-				 * takes the counts of its first run */
-				for (j = 0; j < i; j++)
-					if (simr && simr[j].counter_source == TKP_SRC_SIM &&
-					    same_config(cf, &simr[j]))
-						break;
-				if (j < i) {
-					memcpy(r.counters, simr[j].counters, sizeof r.counters);
-					r.counter_source = TKP_SRC_SIM;
-					r.ai_dram = simr[j].ai_dram;
-					r.counter_flags |= simr[j].counter_flags & TKP_CF_CALLER_ONLY;
-					rc = 0;
-				} else {
-					rc = tkp_sim_run(sim, cf->kernel, cf->dtype, cf->m, cf->n, cf->k,
-							 cf->block, cf->threads, plan.seed, &r, swhy, sizeof swhy);
-				}
-				sim_s += tkp_timer_now() - t0;
-				if (rc == TKP_EINTR)
-					break; /* not appended: --resume measures it again */
-				if (rc)
-					tkp_cli_warn("sweep", "%s%s: simulated counters: %s; row kept without "
-							      "counters", s.tty ? "\r\033[K" : "", label, swhy);
-				else
-					simulated++;
-				if (!rc && simr)
-					simr[i] = r;
-				rc = 0;
-			}
-			if (append_row(&s, &r)) {
-				rc = tkp_cli_fail("sweep", "%s: %s (every earlier row is intact)", s.csv_path,
-						  strerror(errno));
-				goto done;
-			}
-			ran++;
-			s.done[i] = 1;
-			s.gflops_seen[i] = r.gflops;
-			repredict(&s, cf, &plan, passes);
-			tkp_fmt(res, sizeof res, "%.3g GFLOP/s, %.3g ms%s%s", r.gflops, r.time_s * 1e3,
-				r.counter_source == TKP_SRC_SIM ? ", simulated" : "",
-				r.verified == 0 ? ", VERIFICATION FAILED" : "");
-			progress(&s, k, todo, label, eta - pred, res);
-			if (r.verified == 0)
-				tkp_cli_warn("sweep", "%s: result failed verification (max rel. error %.3g)",
-					     label, r.max_rel_err);
-			if (r.counter_flags & TKP_CF_PASSES_DISAGREE)
-				tkp_cli_warn("sweep", "%s: counter passes disagree by more than 10%% "
-						      "(a noisy run): treat its counters with care", label);
-			if (r.counter_flags & TKP_CF_CALLER_ONLY)
-				tkp_cli_warn("sweep", "%s: counters cover the calling thread only "
-						      "(the library's thread pool predates them)", label);
-		}
+	if (!tkp_counters_apart(s->ctr, &j) || tkp_cli_interrupted)
+		return 0;
+	for (k = 0; s->about.repeatable && k < i; k++)
+		if (s->apartr[k].counter_source != TKP_SRC_NONE && same_config(cf, &s->apartr[k]))
+			break;
+	if (s->about.repeatable && k < i) {
+		memcpy(r->counters, s->apartr[k].counters, sizeof r->counters);
+		r->counter_source = s->apartr[k].counter_source;
+		r->ai_dram = s->apartr[k].ai_dram;
+		r->counter_flags |= s->apartr[k].counter_flags & TKP_CF_CALLER_ONLY;
+	} else {
+		rc = tkp_counters_count(s->ctr, &j, r, why, sizeof why);
 	}
-	if (tkp_cli_interrupted)
-		exit_rc = TKP_EXIT_INTR;
-	if (s.tty && !s.quiet)
-		fprintf(stderr, "\r\033[K");
-	if (sim)
-		tkp_cli_note("tkprofile: sweep: simulated %zu of %zu configurations in %.0f s (valgrind)",
-			     simulated, nsim, sim_s);
-	close(s.csv_fd);
-	s.csv_fd = -1;
-
-	/* ---- summary and charts */
-	if ((rc = write_summary(&s, exit_rc == TKP_EXIT_INTR, skipped, failed, err, sizeof err))) {
-		rc = tkp_cli_fail("sweep", "summary: %s", err);
-		goto done;
-	}
-	if (failed)
-		tkp_cli_warn("sweep", "%zu configurations failed (see messages above)", failed);
-	if (!no_plots && exit_rc != TKP_EXIT_INTR) {
-		int prc = tkp_cli_plot_dir("sweep", out, s.quiet);
-		if (prc == TKP_EXIT_INTR)
-			exit_rc = TKP_EXIT_INTR;
-		else if (prc)
-			tkp_cli_warn("sweep", "charts failed; the CSV is intact (retry: tkprofile plot %s)", out);
-	}
-	if (exit_rc != TKP_EXIT_INTR && tkp_cli_report_dir("sweep", out, argc, argv, s.quiet))
-		tkp_cli_warn("sweep", "report not written; the results are intact (retry: tkprofile "
-				      "report %s)", out);
-	if (exit_rc == TKP_EXIT_INTR)
-		tkp_cli_note("tkprofile: sweep: interrupted; %zu rows kept in %s; continue with: "
-			     "tkprofile sweep --out '%s' --resume", ran, s.csv_path, out);
+	s->apart_s += tkp_timer_now() - t0;
+	if (rc == TKP_EINTR)
+		return rc;
+	if (rc)
+		tkp_cli_warn("sweep", "%s%s: %s counters: %s; row kept without counters",
+			     s->tty ? "\r\033[K" : "", label, s->about.adjective, why);
 	else
-		tkp_cli_note("tkprofile: sweep: results in %s", out);
-	rc = failed && !ran ? TKP_EXIT_FAIL : exit_rc;
+		s->counted_apart++;
+	if (!rc)
+		s->apartr[i] = *r;
+	return 0;
+}
+
+/* The warnings a finished row may carry. */
+static void row_warnings(const char *label, const tkp_result *r)
+{
+	if (r->verified == 0)
+		tkp_cli_warn("sweep", "%s: result failed verification (max rel. error %.3g)", label,
+			     r->max_rel_err);
+	if (r->counter_flags & TKP_CF_PASSES_DISAGREE)
+		tkp_cli_warn("sweep", "%s: counter passes disagree by more than 10%% "
+				      "(a noisy run): treat its counters with care", label);
+	if (r->counter_flags & TKP_CF_CALLER_ONLY)
+		tkp_cli_warn("sweep", "%s: counters cover the calling thread only "
+				      "(the library's thread pool predates them)", label);
+}
+
+/* 1 when configuration i is not run: its kernel cannot run here, or the
+ * budget would be exceeded (said once per kernel, and per row). */
+static int skip_config(sweep_state *s, size_t i, const char *label, double pred)
+{
+	const tkp_config *cf = &s->cfg[i];
+	const char *why;
+
+	if ((why = tkp_kernel_why_unavailable(cf->kernel))) {
+		size_t ki = (size_t)(cf->kernel - tkp_kernel_at(0));
+		if (ki < TKP_PLAN_MAX_KERNELS && !s->noted[ki]) {
+			tkp_cli_note("tkprofile: sweep: skipping kernel %s: %s", cf->kernel->name, why);
+			s->noted[ki] = 1;
+		}
+		s->skipped++;
+		return 1;
+	}
+	/* the budget is for measuring: counting apart is not charged */
+	if (s->plan.budget_s > 0 && tkp_timer_now() - s->t_start - s->apart_s + pred > s->plan.budget_s) {
+		char d[32];
+		fmt_duration(d, sizeof d, pred);
+		tkp_cli_note("%stkprofile: sweep: skipped %s: predicted %s would exceed the %g s budget",
+			     s->tty && !s->quiet ? "\r\033[K" : "", label, d, s->plan.budget_s);
+		s->skipped++;
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * Measures configuration i (the k-th to run) and appends its row.  Returns
+ * 0 (also when the configuration failed: counted, reported, skipped), -1
+ * when stopped before its row was complete, or an exit code when sweep.csv
+ * cannot be written.
+ */
+static int run_one(sweep_state *s, size_t i, size_t k)
+{
+	tkp_config *cf = &s->cfg[i];
+	char label[128], res[160];
+	double eta = 0, pred = s->predicted[i];
+	tkp_result r;
+	int rc;
+
+	config_label(cf, label, sizeof label);
+	if (skip_config(s, i, label, pred))
+		return 0;
+	for (size_t j = i; j < s->ncfg; j++)
+		if (!s->done[j])
+			eta += s->predicted[j];
+	progress(s, k - 1, s->todo, label, eta, NULL);
+	rc = tkp_measure_kernel(cf->kernel, cf->dtype, cf->m, cf->n, cf->k, cf->block, cf->threads,
+				&s->mo, &r);
+	if (rc) {
+		char hint[96];
+
+		tkp_cli_warn("sweep", "%s%s: %s%s; recorded as failed, continuing", s->tty ? "\r\033[K" : "",
+			     label, tkp_strerror(rc), rc == TKP_ENOMEM ? tkp_cli_enomem_hint(hint, sizeof hint) : "");
+		s->failed++;
+		return 0;
+	}
+	if (count_apart(s, i, label, &r) == TKP_EINTR)
+		return -1;
+	if (append_row(s, &r))
+		return tkp_cli_fail("sweep", "%s: %s (every earlier row is intact)", s->csv_path,
+				    strerror(errno));
+	s->ran++;
+	s->done[i] = 1;
+	s->gflops_seen[i] = r.gflops;
+	repredict(s, cf, &s->plan, s->passes);
+	tkp_fmt(res, sizeof res, "%.3g GFLOP/s, %.3g ms%s%s%s", r.gflops, r.time_s * 1e3,
+		s->about.apart && r.counter_source != TKP_SRC_NONE ? ", " : "",
+		s->about.apart && r.counter_source != TKP_SRC_NONE ? s->about.adjective : "",
+		r.verified == 0 ? ", VERIFICATION FAILED" : "");
+	progress(s, k, s->todo, label, eta - pred, res);
+	row_warnings(label, &r);
+	return 0;
+}
+
+/* Every configuration not done yet, in plan order, until interrupted.
+ * Returns 0 or an exit code (sweep.csv could not be written). */
+static int sweep_runs(sweep_state *s)
+{
+	size_t k = 0;
+	int rc = 0;
+
+	tkp_measure_opts_init(&s->mo);
+	s->mo.min_time_s = s->plan.min_time_s;
+	s->mo.min_reps = s->plan.min_reps;
+	s->mo.max_reps = s->plan.max_reps < s->plan.min_reps ? s->plan.min_reps : s->plan.max_reps;
+	s->mo.seed = s->plan.seed;
+	s->mo.counters = s->ctr;
+	s->mo.stop = (volatile int *)&tkp_cli_interrupted;
+	s->t_start = tkp_timer_now();
+	repredict(s, NULL, &s->plan, s->passes);
+	for (size_t i = 0; i < s->ncfg && !tkp_cli_interrupted && !rc; i++)
+		if (!s->done[i])
+			rc = run_one(s, i, ++k);
+	if (rc > 0)
+		return rc;
+	if (tkp_cli_interrupted)
+		s->exit_rc = TKP_EXIT_INTR;
+	if (s->tty && !s->quiet)
+		fprintf(stderr, "\r\033[K");
+	if (s->about.apart)
+		tkp_cli_note("tkprofile: sweep: %s %zu of %zu configurations in %.0f s (%s)", s->about.adjective,
+			     s->counted_apart, s->napart, s->apart_s, s->about.runner);
+	close(s->csv_fd);
+	s->csv_fd = -1;
+	return 0;
+}
+
+/* ---- the end: summary, charts, report ------------------------------------------ */
+
+/* Returns the command's exit code. */
+static int sweep_finish(const sweep_args *a, sweep_state *s, int argc, char **argv)
+{
+	char err[1024];
+	int rc, intr;
+
+	if (tkp_sweep_write_summary(s->csv_path, s->dir, s->exit_rc == TKP_EXIT_INTR, s->skipped,
+				    s->failed, err, sizeof err))
+		return tkp_cli_fail("sweep", "summary: %s", err);
+	if (s->failed)
+		tkp_cli_warn("sweep", "%zu configurations failed (see messages above)", s->failed);
+	if (!a->no_plots && s->exit_rc != TKP_EXIT_INTR) {
+		int prc = tkp_cli_plot_dir("sweep", s->dir, s->quiet);
+		if (prc == TKP_EXIT_INTR)
+			s->exit_rc = TKP_EXIT_INTR;
+		else if (prc)
+			tkp_cli_warn("sweep", "charts failed; the CSV is intact (retry: tkprofile plot %s)", s->dir);
+	}
+	intr = s->exit_rc == TKP_EXIT_INTR;
+	if (!intr && tkp_cli_report_dir("sweep", s->dir, argc, argv, s->quiet))
+		tkp_cli_warn("sweep", "report not written; the results are intact (retry: tkprofile "
+				      "report %s)", s->dir);
+	if (intr)
+		tkp_cli_note("tkprofile: sweep: interrupted; %zu rows kept in %s; continue with: "
+			     "tkprofile sweep --out '%s' --resume", s->ran, s->csv_path, s->dir);
+	else
+		tkp_cli_note("tkprofile: sweep: results in %s", s->dir);
+	rc = s->failed && !s->ran ? TKP_EXIT_FAIL : s->exit_rc;
 	/* the measurements are kept, but a results directory without its probe
 	 * files (a write error, say) is not a success */
-	if (!rc && probe_failed)
+	if (!rc && s->probe_failed)
 		rc = TKP_EXIT_FAIL;
-	goto done;
-unmake:
-	/* nothing measured yet: remove what this run created (only then) */
-	if (made_out) {
-		char p[PATH_MAX];
+	return rc;
+}
 
-		if (s.csv_fd >= 0) {
-			close(s.csv_fd);
-			s.csv_fd = -1;
-			unlink(s.csv_path);
-		}
-		if (!tkp_path_join(p, sizeof p, out, "plan.prof"))
-			unlink(p);
-		if (rmdir(out) == 0)
-			tkp_cli_warn("sweep", "removed %s: nothing was measured into it", out);
+static void sweep_free(sweep_state *s)
+{
+	if (s->csv_fd >= 0)
+		close(s->csv_fd);
+	tkp_counters_close(s->ctr);
+	free(s->apartr);
+	free(s->cfg);
+	free(s->done);
+	free(s->predicted);
+	free(s->gflops_seen);
+}
+
+/* plan -> results directory -> runs -> summary, charts and report. */
+int cmd_sweep(int argc, char **argv)
+{
+	sweep_args a;
+	sweep_state *s = calloc(1, sizeof *s);
+	int rc;
+
+	if (!s)
+		return tkp_cli_fail("sweep", "out of memory");
+	s->csv_fd = -1;
+	if ((rc = parse_args(argc, argv, &a, &s->quiet)) != 0) {
+		free(s);
+		return rc < 0 ? 0 : rc;
 	}
-done:
-	if (s.csv_fd >= 0)
-		close(s.csv_fd);
-	tkp_counters_close(ctr);
-	tkp_sim_close(sim);
-	free(simr);
-	free(s.cfg);
-	free(s.done);
-	free(s.predicted);
-	free(s.gflops_seen);
+	if (!(rc = sweep_plan(&a, s)) && !(rc = sweep_outdir(&a, s))) {
+		s->tty = isatty(STDERR_FILENO);
+		tkp_cli_catch_signals();
+		sweep_header(&a, s);
+		sweep_probe(&a, s);
+		if (!(rc = sweep_runs(s)))
+			rc = sweep_finish(&a, s, argc, argv);
+	}
+	sweep_free(s);
+	free(s);
 	return rc;
 }

@@ -25,12 +25,21 @@
  * without it; tkp_counters_inherits() says which.
  *
  * start/stop/read must be called on the thread that called start.
+ *
+ * Sources: a counter set counts through one source of the registry
+ * (source.h): papi (in process, by passes, as above), sim (valgrind's cache
+ * simulation: each configuration counted apart, out of process, with
+ * tkp_counters_count) or none (nothing, saying why).  Callers use the same
+ * calls for all three: measure the configuration with the set (a source
+ * without passes counts nothing there), then tkp_counters_count it (a
+ * source that counted in process does nothing there).
  */
 #ifndef TKP_COUNTERS_H
 #define TKP_COUNTERS_H
 
 #include <stddef.h>
 
+#include "sim.h"
 #include "tkprofile.h"
 
 /* Limits of one counter set. */
@@ -71,6 +80,17 @@ typedef struct tkp_counters_opts {
 	/* Events mode only: index of the event repeated in every pass as the
 	 * reference (-1: none).  Metric mode always uses cycles. */
 	int ref;
+	/* The source by name ("papi", "sim", "none"); NULL: none for mode
+	 * NONE, else papi (none, saying why, in a build without PAPI). */
+	const char *source;
+	/* A source to open instead when the first counts nothing ("sim" for
+	 * --counters auto,sim); NULL: none. */
+	const char *fallback;
+	/* sim: how to run the simulations (exe required). */
+	tkp_sim_opts sim;
+	/* Sources that count configurations apart: the largest dimension
+	 * they count (0: any); larger ones are left uncounted. */
+	size_t max_size;
 } tkp_counters_opts;
 
 /* mode AUTO, default groups dir, all groups, dtype -1, no limits, ref -1. */
@@ -89,6 +109,51 @@ int tkp_counters_open_opts(tkp_counters **out, const tkp_counters_opts *o, char 
 /* Shorthand: a counter set for an explicit comma-separated event list. */
 int tkp_counters_open_events(tkp_counters **out, tkp_counter_mode mode, const char *events,
 			     int max_per_pass, char *why, size_t whylen);
+
+/* ---- counting a configuration apart --------------------------------- */
+
+/* One configuration, as measured. */
+typedef struct tkp_counters_job {
+	const tkp_kernel *kernel;
+	tkp_dtype dtype;
+	size_t m, n, k;
+	int block, threads;
+	uint64_t seed;
+} tkp_counters_job;
+
+/* 1 when c counts configuration j apart with tkp_counters_count (an
+ * out-of-process source, j within its max_size); 0 otherwise. */
+int tkp_counters_apart(const tkp_counters *c, const tkp_counters_job *j);
+
+/*
+ * Counts configuration j apart and writes the counted metrics into
+ * r->counters (the others NAN), r->counter_source and ai_dram; timing and
+ * model columns are left alone.  Does nothing and returns 0 when
+ * tkp_counters_apart() is 0 (in-process sources counted during the timed
+ * runs).  TKP_ECOUNTERS with why when counting failed, TKP_EINTR when
+ * stopped; r is then untouched.
+ */
+int tkp_counters_count(tkp_counters *c, const tkp_counters_job *j, tkp_result *r, char *why,
+		       size_t whylen);
+
+/* What a counter set's source is, for headers and tables. */
+typedef struct tkp_counters_about {
+	const char *source;    /* its name: "papi", "sim", "none" */
+	int counts;            /* 1 when it counts something */
+	int apart;             /* 1 when it counts configurations apart (after the timed runs) */
+	int repeatable;        /* 1 when counting a configuration again gives the same counts */
+	size_t max_size;       /* apart: the largest dimension counted; 0: any */
+	const char *adjective; /* how rows it counted are labelled ("simulated"); "" */
+	const char *gerund;    /* what counting apart is called ("simulating"); "" */
+	const char *runner;    /* the program that counts apart ("valgrind"); "" */
+	char tool[128];        /* the tool and version ("valgrind-3.19.0 callgrind"); "" */
+	char model[256];       /* what is modelled ("L1d 48 KiB 12-way, L2 ..., L3 ..."); "" */
+	char note[512];        /* what was assumed or rounded; "" */
+	int off;               /* 1: counting was turned off on request (mode none) */
+} tkp_counters_about;
+
+/* Fills *a for c (c NULL: as for mode none). */
+void tkp_counters_about_get(const tkp_counters *c, tkp_counters_about *a);
 
 /* ---- what was chosen, and why not ------------------------------------- */
 

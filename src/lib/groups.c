@@ -1,0 +1,425 @@
+/*
+ * groups.c - the counter group files (profiles/groups/NAME.ini, INI read
+ * with inih): one [section] per metric, `events = A, B, C` to try in order
+ * (PAPI presets first, then native events of the CPUs whose presets are
+ * missing), optional `events_f32`/`events_f64` lists tried first for that
+ * dtype, and a `description`.  Errors keep the first problem of a file,
+ * at its line, with a suggestion where a name looks misspelt.  Which of
+ * the events can be counted is the counter source's business, not this
+ * file's.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <ini.h>
+
+#include "groups.h"
+#include "suggest.h"
+#include "util.h"
+
+#define NAME_LEN TKP_CTR_NAME_LEN
+#define TEXT_LEN TKP_CTR_TEXT_LEN
+#define LIST_LEN TKP_CTR_LIST_LEN
+#define GROUP_LEN TKP_CTR_GROUP_LEN
+
+const char *const tkp_groups_ev_keys[3] = {"events", "events_f32", "events_f64"};
+
+/* ---- text helpers ------------------------------------------------------- */
+
+void tkp_ctr_cat(char *buf, size_t len, const char *fmt, ...)
+{
+	size_t n = strlen(buf);
+	va_list ap;
+
+	if (n + 1 >= len)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf + n, len - n, fmt, ap);
+	va_end(ap);
+}
+
+char *tkp_ctr_trim(char *s)
+{
+	char *e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+static int is_dir(const char *p)
+{
+	struct stat st;
+
+	return p && stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+int tkp_groups_metric_index(const char *name)
+{
+	int m;
+
+	for (m = 0; m < TKP_M_COUNT; m++)
+		if (!strcmp(name, tkp_metric_name(m)))
+			return m;
+	return -1;
+}
+
+/* Splits a comma-separated list in place; returns the number of tokens
+ * (trimmed, empty ones kept as "" so callers can reject them). */
+int tkp_ctr_split_list(char *s, char **tok, int max)
+{
+	int n = 0;
+	char *p = s;
+
+	if (!*tkp_ctr_trim(s))
+		return 0;
+	for (;;) {
+		char *comma = strchr(p, ',');
+
+		if (comma)
+			*comma = '\0';
+		if (n < max)
+			tok[n++] = tkp_ctr_trim(p);
+		if (!comma)
+			break;
+		p = comma + 1;
+	}
+	return n;
+}
+
+/* An event name: letters, digits and _ : . = + - / @ (PAPI presets,
+ * libpfm4 "pmu::EVENT:UMASK:mod=1", component events "sde:::lib::name"). */
+int tkp_groups_event_name_ok(const char *s, char *bad)
+{
+	if (!*s)
+		return 0;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && !strchr("_:.=+-/@", *s)) {
+			*bad = *s;
+			return 0;
+		}
+	return 1;
+}
+
+/* ---- the machine, without PAPI ---------------------------------------- */
+
+struct gsect {
+	char name[NAME_LEN];
+	int line;
+};
+
+struct gparse {
+	const char *path;
+	FILE *f;
+	int line;
+	struct gsect sect[64];
+	int nsect;
+	tkp_gdef def[TKP_M_COUNT];
+	int err_line;
+	char err[TEXT_LEN];
+};
+
+static void gerr(struct gparse *g, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void gerr(struct gparse *g, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (g->err_line && g->err_line <= line)
+		return; /* keep the first error in the file */
+	g->err_line = line;
+	va_start(ap, fmt);
+	vsnprintf(g->err, sizeof g->err, fmt, ap);
+	va_end(ap);
+}
+
+/* inih reader: one whole line per call, so line numbers stay exact, and
+ * section headers are noted with their line (inih does not report them). */
+static char *greader(char *str, int num, void *stream)
+{
+	struct gparse *g = stream;
+	char *line = NULL, *s;
+	size_t cap = 0;
+	ssize_t n = getline(&line, &cap, g->f);
+
+	if (n < 0) {
+		free(line);
+		return NULL;
+	}
+	g->line++;
+	{
+		/* getline counts past a NUL byte, which the string functions
+		 * below would silently cut the line at */
+		char *nul = memchr(line, '\0', (size_t)n);
+
+		if (nul) {
+			gerr(g, g->line, "NUL byte at column %td: a group file is text", nul - line + 1);
+			n = nul - line;
+		}
+	}
+	while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+		line[--n] = '\0';
+	if (num < 3) {
+		free(line);
+		return NULL;
+	}
+	if (n > num - 2) {
+		gerr(g, g->line, "line too long (%zd characters, at most %d): split the event list over several lines",
+		     n, num - 2);
+		line[num - 2] = '\0';
+	}
+	snprintf(str, (size_t)num, "%s\n", line);
+	s = tkp_ctr_trim(line);
+	if (*s == '[' && g->nsect < (int)(sizeof g->sect / sizeof g->sect[0])) {
+		char *end = strchr(s, ']');
+
+		if (end) {
+			*end = '\0';
+			tkp_strlcpy(g->sect[g->nsect].name, tkp_ctr_trim(s + 1), NAME_LEN);
+			g->sect[g->nsect].line = g->line;
+			g->nsect++;
+		}
+	}
+	free(line);
+	return str;
+}
+
+static int ghandler(void *user, const char *section, const char *name, const char *value)
+{
+	struct gparse *g = user;
+	tkp_nearest nr;
+	char hint[NAME_LEN + 32];
+	int m, k, i;
+
+	if (!*section) {
+		gerr(g, g->line, "'%s' outside a [metric] section", name);
+		return 0;
+	}
+	m = tkp_groups_metric_index(section);
+	if (m < 0)
+		return 0; /* reported at the section's line after parsing */
+	for (k = 0; k < 3; k++)
+		if (!strcmp(name, tkp_groups_ev_keys[k]))
+			break;
+	if (k < 3) {
+		char tmp[LIST_LEN], *tok[64], *v, *e, bad = 0;
+		int n;
+
+		/* A list may go on over indented continuation lines, each a
+		 * fragment here: a comma may end one or start the next. */
+		tkp_strlcpy(tmp, value, sizeof tmp);
+		v = tkp_ctr_trim(tmp);
+		if (*v == ',')
+			v = tkp_ctr_trim(v + 1);
+		e = v + strlen(v);
+		if (e > v && e[-1] == ',')
+			e[-1] = '\0';
+		n = tkp_ctr_split_list(v, tok, 64);
+		if (!n) {
+			gerr(g, g->line, "[%s] %s: empty event list", section, name);
+			return 0;
+		}
+		for (i = 0; i < n; i++) {
+			if (!*tok[i]) {
+				gerr(g, g->line, "[%s] %s: empty event name in the list", section, name);
+				return 0;
+			}
+			if (!tkp_groups_event_name_ok(tok[i], &bad)) {
+				gerr(g, g->line, "[%s] %s: bad character '%c' in event name '%s'", section, name,
+				     bad, tok[i]);
+				return 0;
+			}
+			if (strlen(g->def[m].ev[k]) + strlen(tok[i]) + 3 >= LIST_LEN) {
+				gerr(g, g->line, "[%s] %s: event list too long", section, name);
+				return 0;
+			}
+			tkp_ctr_cat(g->def[m].ev[k], LIST_LEN, "%s%s", g->def[m].ev[k][0] ? ", " : "", tok[i]);
+		}
+		return 1;
+	}
+	if (!strcmp(name, "description")) {
+		tkp_ctr_cat(g->def[m].desc, sizeof g->def[m].desc, "%s%s", g->def[m].desc[0] ? " " : "", value);
+		return 1;
+	}
+	tkp_nearest_init(&nr, name);
+	for (k = 0; k < 3; k++)
+		tkp_nearest_try(&nr, tkp_groups_ev_keys[k]);
+	tkp_nearest_try(&nr, "description");
+	gerr(g, g->line, "[%s] unknown key '%s'%s; keys: events, events_f32, events_f64, description",
+	     section, name, tkp_nearest_hint(&nr, hint, sizeof hint));
+	return 0;
+}
+
+/* Parses one group file into g->def; 0, or TKP_EPARSE/TKP_EIO with why. */
+static int parse_group(const char *path, const char *group, struct gparse *g, char *why, size_t whylen)
+{
+	int r, i, j;
+
+	memset(g, 0, sizeof *g);
+	g->path = path;
+	if (!(g->f = fopen(path, "r"))) {
+		tkp_fmt(why, whylen, "%s: %s", path, strerror(errno));
+		return errno == ENOENT ? TKP_ENOENT : TKP_EIO;
+	}
+	r = ini_parse_stream(greader, g, ghandler, g);
+	fclose(g->f);
+	g->f = NULL;
+	if (r == -2) {
+		tkp_fmt(why, whylen, "%s: out of memory", path);
+		return TKP_ENOMEM;
+	}
+	/* Section-level checks, at the section's own line. */
+	for (i = 0; i < g->nsect; i++) {
+		const char *name = g->sect[i].name;
+		int m = tkp_groups_metric_index(name);
+
+		if (m < 0) {
+			tkp_nearest nr;
+			char hint[NAME_LEN + 32];
+			int k;
+
+			tkp_nearest_init(&nr, name);
+			for (k = 0; k < TKP_M_COUNT; k++)
+				tkp_nearest_try(&nr, tkp_metric_name(k));
+			gerr(g, g->sect[i].line,
+			     "unknown metric '%s'%s; metrics: cycles, instructions, l1_dcm, l2_dcm, l3_tcm, fp_ops",
+			     name, tkp_nearest_hint(&nr, hint, sizeof hint));
+			continue;
+		}
+		for (j = 0; j < i; j++)
+			if (!strcmp(g->sect[j].name, name))
+				gerr(g, g->sect[i].line, "metric '%s' defined twice (first at line %d)", name,
+				     g->sect[j].line);
+		/* Only when nothing else is wrong: a misspelt key or a bad
+		 * event name also leaves the list empty, and says more. */
+		if (!g->err_line && !g->def[m].ev[0][0] && !g->def[m].ev[1][0] && !g->def[m].ev[2][0])
+			gerr(g, g->sect[i].line, "[%s] lists no events: add a line 'events = PAPI_..., ...'", name);
+		g->def[m].defined = 1;
+		g->def[m].line = g->sect[i].line;
+		tkp_strlcpy(g->def[m].group, group, sizeof g->def[m].group);
+		tkp_strlcpy(g->def[m].file, path, sizeof g->def[m].file);
+	}
+	if (r > 0 && (!g->err_line || r < g->err_line))
+		gerr(g, r, "expected 'key = value', '[metric]' or a # comment");
+	if (g->err_line) {
+		tkp_fmt(why, whylen, "%s:%d: %s", path, g->err_line, g->err);
+		return TKP_EPARSE;
+	}
+	return 0;
+}
+
+static int ini_name(const struct dirent *e)
+{
+	size_t n = strlen(e->d_name);
+
+	return n > 4 && e->d_name[0] != '.' && !strcmp(e->d_name + n - 4, ".ini");
+}
+
+const char *tkp_groups_default_dir(char *buf, size_t len)
+{
+	const char *d = getenv("TKP_DATADIR");
+
+	if (d && *d) {
+		tkp_fmt(buf, len, "%s/profiles/groups", d);
+		if (is_dir(buf))
+			return buf;
+	}
+#ifdef TKP_PKGDATADIR
+	tkp_fmt(buf, len, "%s/profiles/groups", TKP_PKGDATADIR);
+	if (is_dir(buf))
+		return buf;
+#endif
+#ifdef TKP_SRCDIR
+	tkp_fmt(buf, len, "%s/profiles/groups", TKP_SRCDIR);
+	if (is_dir(buf))
+		return buf;
+#endif
+	return NULL;
+}
+
+/*
+ * Reads the selected group files of dir into def[] (the first group that
+ * defines a metric wins).  0, or a TKP_E* code with why.
+ */
+int tkp_groups_load(const char *dir, const char *groups, tkp_gdef def[TKP_M_COUNT], char *why,
+		    size_t whylen)
+{
+	struct dirent **ents = NULL;
+	struct gparse *g;
+	char names[64][GROUP_LEN], list[LIST_LEN], *tok[64];
+	int n, ng = 0, i, m, rc = 0, nsel;
+
+	memset(def, 0, sizeof(tkp_gdef) * TKP_M_COUNT);
+	n = scandir(dir, &ents, ini_name, alphasort);
+	if (n < 0) {
+		tkp_fmt(why, whylen, "group directory %s: %s", dir, strerror(errno));
+		return TKP_ENOENT;
+	}
+	for (i = 0; i < n; i++) {
+		if (ng < 64) {
+			size_t l = strlen(ents[i]->d_name) - 4;
+
+			if (l >= GROUP_LEN)
+				l = GROUP_LEN - 1;
+			memcpy(names[ng], ents[i]->d_name, l);
+			names[ng][l] = '\0';
+			ng++;
+		}
+		free(ents[i]);
+	}
+	free(ents);
+	if (!ng) {
+		tkp_fmt(why, whylen, "no group files (*.ini) in %s", dir);
+		return TKP_ENOENT;
+	}
+	if (groups && *groups) {
+		tkp_strlcpy(list, groups, sizeof list);
+		nsel = tkp_ctr_split_list(list, tok, 64);
+	} else {
+		nsel = ng;
+		for (i = 0; i < ng; i++)
+			tok[i] = names[i];
+	}
+	if (!(g = malloc(sizeof *g)))
+		return TKP_ENOMEM;
+	for (i = 0; i < nsel && !rc; i++) {
+		char path[PATH_MAX];
+		int j, found = 0;
+
+		for (j = 0; j < ng; j++)
+			found |= !strcmp(names[j], tok[i]);
+		if (!found) {
+			tkp_nearest nr;
+			char hint[NAME_LEN + 32], avail[LIST_LEN] = "";
+
+			tkp_nearest_init(&nr, tok[i]);
+			for (j = 0; j < ng; j++) {
+				tkp_nearest_try(&nr, names[j]);
+				tkp_ctr_cat(avail, sizeof avail, "%s%s", j ? ", " : "", names[j]);
+			}
+			tkp_fmt(why, whylen, "unknown counter group '%s'%s; groups in %s: %s", tok[i],
+				tkp_nearest_hint(&nr, hint, sizeof hint), dir, avail);
+			rc = TKP_ENOENT;
+			break;
+		}
+		tkp_fmt(path, sizeof path, "%s/%s.ini", dir, tok[i]);
+		if ((rc = parse_group(path, tok[i], g, why, whylen)))
+			break;
+		for (m = 0; m < TKP_M_COUNT; m++)
+			if (g->def[m].defined && !def[m].defined)
+				def[m] = g->def[m];
+	}
+	free(g);
+	return rc;
+}
+
