@@ -41,7 +41,7 @@
 #include "csv.h"
 #include "fsutil.h"
 #include "gnuplot.h"
-#include "report.h"
+#include "doc.h"
 #include "results.h"
 #include "util.h"
 

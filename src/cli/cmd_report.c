@@ -23,7 +23,7 @@
 #include "cli.h"
 #include "fsutil.h"
 #include "gnuplot.h"
-#include "report.h"
+#include "doc.h"
 #include "results.h"
 #include "util.h"
 

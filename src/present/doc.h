@@ -67,7 +67,7 @@ void tkp_doc_table_end(tkp_doc *d);
 int tkp_doc_image(tkp_doc *d, const char *relpath, const char *alt, const char *caption,
 		  const char *hint);
 /* Writes dir/report.md and dir/report.html (atomically) and frees the
- * document; on failure prints why and returns TKP_EXIT_FAIL. */
+ * document; on failure prints why and returns TKP_PR_FAIL. */
 int tkp_doc_commit(tkp_doc *d);
 /* Frees a document that will not be written. */
 void tkp_doc_free(tkp_doc *d);

@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "cli.h"
+#include "pmsg.h"
 #include "fsutil.h"
 #include "results.h"
 #include "util.h"
@@ -292,7 +292,7 @@ double tkp_res_level_latency(const tkp_results *c, int lv)
 
 /* ---- reading and validating the inputs -------------------------------- */
 
-/* Reads DIR/name; -1 when absent, 0 when read, TKP_EXIT_USAGE (printed)
+/* Reads DIR/name; -1 when absent, 0 when read, TKP_PR_USAGE (printed)
  * when malformed. */
 static int load_csv(tkp_results *c, const char *name, const char *const *cols, tkp_csv **out)
 {
@@ -301,21 +301,21 @@ static int load_csv(tkp_results *c, const char *name, const char *const *cols, t
 
 	*out = NULL;
 	if (tkp_path_join(path, sizeof path, c->dir, name))
-		return tkp_cli_usage(c->cmd, "%s: path too long", c->dir);
+		return tkp_pr_usage(c->cmd, "%s: path too long", c->dir);
 	if (stat(path, &st) != 0) {
 		if (errno == ENOENT)
 			return -1;
-		return tkp_cli_usage(c->cmd, "%s: %s", path, strerror(errno));
+		return tkp_pr_usage(c->cmd, "%s: %s", path, strerror(errno));
 	}
 	if (tkp_csv_read(path, out, err, sizeof err))
-		return tkp_cli_usage(c->cmd, "%s", err);
+		return tkp_pr_usage(c->cmd, "%s", err);
 	if (tkp_csv_require(*out, cols, err, sizeof err))
-		return tkp_cli_usage(c->cmd, "%s", err);
+		return tkp_pr_usage(c->cmd, "%s", err);
 	return 0;
 }
 
 /* A numeric cell: 0 ok (or empty when allowed: *out NAN), else prints
- * file:line and returns TKP_EXIT_USAGE. */
+ * file:line and returns TKP_PR_USAGE. */
 static int cell(tkp_results *c, const tkp_csv *t, size_t r, const char *col, int empty_ok, double lo,
 		double *out)
 {
@@ -325,11 +325,11 @@ static int cell(tkp_results *c, const tkp_csv *t, size_t r, const char *col, int
 		*out = NAN;
 		if (empty_ok)
 			return 0;
-		return tkp_cli_usage(c->cmd, "%s:%zu: column '%s' is empty; expected a number",
+		return tkp_pr_usage(c->cmd, "%s:%zu: column '%s' is empty; expected a number",
 				     t->path, t->lineno[r], col);
 	}
 	if (rc || *out < lo)
-		return tkp_cli_usage(c->cmd, "%s:%zu: column '%s': '%s' is not a %snumber", t->path,
+		return tkp_pr_usage(c->cmd, "%s:%zu: column '%s': '%s' is not a %snumber", t->path,
 				     t->lineno[r], col, t->rows[r][ci],
 				     lo > 0 ? "positive " : lo == 0 ? "non-negative " : "");
 	return 0;
@@ -359,13 +359,13 @@ static int parse_sweep(tkp_results *c)
 	cs = tkp_csv_col(t, "counter_source");
 	cv = tkp_csv_col(t, "verified");
 	if (!(c->rows = calloc(t->nrows + 1, sizeof *c->rows)))
-		return tkp_cli_fail(c->cmd, "out of memory");
+		return tkp_pr_fail(c->cmd, "out of memory");
 	for (size_t r = 0; r < t->nrows; r++) {
 		tkp_res_row *w = &c->rows[c->nrows];
 		double m, n, k, blk, thr;
 		const char *src = t->rows[r][cs];
 		if (!t->rows[r][ck][0] || !t->rows[r][cd][0])
-			return tkp_cli_usage(c->cmd, "%s:%zu: empty kernel or dtype", t->path,
+			return tkp_pr_usage(c->cmd, "%s:%zu: empty kernel or dtype", t->path,
 					     t->lineno[r]);
 		if ((rc = cell(c, t, r, "m", 0, 1, &m)) || (rc = cell(c, t, r, "n", 0, 1, &n)) ||
 		    (rc = cell(c, t, r, "k", 0, 1, &k)) || (rc = cell(c, t, r, "block", 1, 0, &blk)) ||
@@ -379,7 +379,7 @@ static int parse_sweep(tkp_results *c)
 			if ((rc = cell(c, t, r, miss[lv], 1, 0, &w->miss[lv])))
 				return rc;
 		if (blk > 1e9 || thr > 1e6 || m > 1e12 || n > 1e12 || k > 1e12)
-			return tkp_cli_usage(c->cmd, "%s:%zu: size, block or threads out of range",
+			return tkp_pr_usage(c->cmd, "%s:%zu: size, block or threads out of range",
 					     t->path, t->lineno[r]);
 		if (unverified(t->rows[r][cv])) {
 			c->unverified++;
@@ -397,7 +397,7 @@ static int parse_sweep(tkp_results *c)
 		w->dt = name_index(c->dtname, &c->ndt, t->rows[r][cd]);
 		w->src = !src[0] || !strcmp(src, "none") ? -1 : name_index(c->srcname, &c->nsrc, src);
 		if (w->kern < 0 || w->dt < 0 || (w->src < 0 && src[0] && strcmp(src, "none")))
-			return tkp_cli_usage(c->cmd, "%s:%zu: more than %d distinct kernels, dtypes "
+			return tkp_pr_usage(c->cmd, "%s:%zu: more than %d distinct kernels, dtypes "
 						     "or counter sources",
 					     t->path, t->lineno[r], TKP_RES_MAXNAMES);
 		if (w->src < 0)
@@ -467,7 +467,7 @@ static int parse_ceilings(tkp_results *c)
 	cu = tkp_csv_col(t, "unit");
 	cs = tkp_csv_col(t, "source");
 	if (!(c->ceils = calloc(t->nrows + 1, sizeof *c->ceils)))
-		return tkp_cli_fail(c->cmd, "out of memory");
+		return tkp_pr_fail(c->cmd, "out of memory");
 	for (size_t r = 0; r < t->nrows; r++) {
 		tkp_res_ceil *w = &c->ceils[c->nceil];
 		const char *name = t->rows[r][cc], *unit = t->rows[r][cu];
@@ -508,7 +508,7 @@ static int parse_hierarchy(tkp_results *c)
 	ct = tkp_csv_col(t, "test");
 	cu = tkp_csv_col(t, "unit");
 	if (!(c->hrows = calloc(t->nrows + 1, sizeof *c->hrows)))
-		return tkp_cli_fail(c->cmd, "out of memory");
+		return tkp_pr_fail(c->cmd, "out of memory");
 	for (size_t r = 0; r < t->nrows; r++) {
 		tkp_res_hrow *w = &c->hrows[c->nh];
 		const char *unit = t->rows[r][cu];
@@ -555,7 +555,7 @@ static int load_machine(tkp_results *c)
 	for (int i = 0; i < 3; i++)
 		c->cache_rep[i] = c->cache_meas[i] = NAN;
 	if (tkp_path_join(path, sizeof path, c->dir, "machine.json"))
-		return tkp_cli_usage(c->cmd, "%s: path too long", c->dir);
+		return tkp_pr_usage(c->cmd, "%s: path too long", c->dir);
 	if (stat(path, &st) != 0) {
 		time_t now = time(NULL);
 		char when[64];
@@ -573,10 +573,10 @@ static int load_machine(tkp_results *c)
 		return 0;
 	}
 	if (!(root = json_load_file(path, 0, &jerr)))
-		return tkp_cli_usage(c->cmd, "%s:%d:%d: %s", path, jerr.line, jerr.column, jerr.text);
+		return tkp_pr_usage(c->cmd, "%s:%d:%d: %s", path, jerr.line, jerr.column, jerr.text);
 	if (!json_is_object(root)) {
 		json_decref(root);
-		return tkp_cli_usage(c->cmd, "%s:1: expected a JSON object", path);
+		return tkp_pr_usage(c->cmd, "%s:1: expected a JSON object", path);
 	}
 	c->json = root;
 	c->have_json = 1;
@@ -646,13 +646,13 @@ int tkp_results_load(const char *cmd, const char *dir, tkp_results *c)
 	for (int i = 0; i < 3; i++)
 		c->cache_rep[i] = c->cache_meas[i] = NAN;
 	if (!dir || !*dir)
-		return tkp_cli_usage(cmd, "expected a results directory");
+		return tkp_pr_usage(cmd, "expected a results directory");
 	if (tkp_strlcpy(c->dir, dir, sizeof c->dir) >= sizeof c->dir - 64)
-		return tkp_cli_usage(cmd, "%s: path too long", dir);
+		return tkp_pr_usage(cmd, "%s: path too long", dir);
 	if (stat(dir, &st) != 0)
-		return tkp_cli_usage(cmd, "%s: %s", dir, strerror(errno));
+		return tkp_pr_usage(cmd, "%s: %s", dir, strerror(errno));
 	if (!S_ISDIR(st.st_mode))
-		return tkp_cli_usage(cmd, "%s: not a directory; expected a results directory", dir);
+		return tkp_pr_usage(cmd, "%s: not a directory; expected a results directory", dir);
 	{
 		const char *b = dir + strlen(dir), *e;
 		while (b > dir && b[-1] == '/')
@@ -666,7 +666,7 @@ int tkp_results_load(const char *cmd, const char *dir, tkp_results *c)
 	if ((rc = parse_sweep(c)) > 0 || (rc = parse_ceilings(c)) > 0 || (rc = parse_hierarchy(c)) > 0)
 		return rc;
 	if (!c->sweep && !c->ceil && !c->hier)
-		return tkp_cli_usage(cmd, "%s: no sweep.csv, ceilings.csv or hierarchy.csv: not a "
+		return tkp_pr_usage(cmd, "%s: no sweep.csv, ceilings.csv or hierarchy.csv: not a "
 					  "results directory (tkprofile sweep --out DIR makes one)",
 				     dir);
 	return load_machine(c);
