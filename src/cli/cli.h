@@ -101,17 +101,6 @@ int tkp_cli_check_out(const char *cmd, const char *dir, const char *const *resul
  * --out is the fix), or TKP_EXIT_FAIL for a full disk or an I/O error. */
 int tkp_cli_make_out(const char *cmd, const char *dir);
 
-/* Plot a results directory (cmd_plot.c): used by sweep at its end and by
- * `tkprofile plot`.  Returns an exit code; prints its own messages. */
-int tkp_cli_plot_dir(const char *cmd, const char *dir, int quiet);
-
-/* Write a results directory's report.md and report.html (cmd_report.c):
- * used by sweep at its end and by `tkprofile report`.  argc/argv: the
- * command's own arguments (argv[0] its name), recorded in the report as the
- * command that made the results; 0/NULL keeps what an earlier report
- * recorded.  Returns an exit code; prints its own messages. */
-int tkp_cli_report_dir(const char *cmd, const char *dir, int argc, char **argv, int quiet);
-
 /* Machine description and ceilings into dir (cmd_machine.c): used by sweep.
  * quick: the short probe; reprobe: ignore a recent cached probe of this
  * host.  Returns an exit code; prints its own notes (unless quiet). */

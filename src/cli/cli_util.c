@@ -18,6 +18,7 @@
 #include "cli.h"
 #include "fsutil.h"
 #include "kernels.h"
+#include "present.h"
 #include "sim.h"
 #include "util.h"
 
@@ -444,14 +445,7 @@ int tkp_cli_bad_option(const char *cmd, int c, char **argv, int optind, const st
 
 const char *tkp_cli_counters_reason(const char *why, int *len, int *has_fix)
 {
-	const char *fix;
-
-	if (!strncmp(why, "no counters: ", 13))
-		why += 13;
-	fix = strstr(why, "; fix: ");
-	*len = fix ? (int)(fix - why) : (int)strlen(why);
-	*has_fix = fix != NULL;
-	return why;
+	return tkp_present_counters_reason(why, len, has_fix);
 }
 
 const char *tkp_cli_counters_brief(const tkp_counters *ctr, char *buf, size_t len)

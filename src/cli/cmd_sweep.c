@@ -26,6 +26,7 @@
 #include <fcntl.h>
 
 #include "cli.h"
+#include "present.h"
 #include "csv.h"
 #include "fsutil.h"
 #include "kernels.h"
@@ -862,13 +863,13 @@ int cmd_sweep(int argc, char **argv)
 	if (failed)
 		tkp_cli_warn("sweep", "%zu configurations failed (see messages above)", failed);
 	if (!no_plots && exit_rc != TKP_EXIT_INTR) {
-		int prc = tkp_cli_plot_dir("sweep", out, s.quiet);
+		int prc = tkp_present_plot("sweep", out, TKP_PRESENT_FORMATS, s.quiet);
 		if (prc == TKP_EXIT_INTR)
 			exit_rc = TKP_EXIT_INTR;
 		else if (prc)
 			tkp_cli_warn("sweep", "charts failed; the CSV is intact (retry: tkprofile plot %s)", out);
 	}
-	if (exit_rc != TKP_EXIT_INTR && tkp_cli_report_dir("sweep", out, argc, argv, s.quiet))
+	if (exit_rc != TKP_EXIT_INTR && tkp_present_report("sweep", out, argc, argv, 0, s.quiet))
 		tkp_cli_warn("sweep", "report not written; the results are intact (retry: tkprofile "
 				      "report %s)", out);
 	if (exit_rc == TKP_EXIT_INTR)

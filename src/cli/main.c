@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "pmsg.h"
+#include "present.h"
 
 typedef struct cmd_struct {
 	const char *name;

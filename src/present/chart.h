@@ -1,21 +1,62 @@
 /*
- * chart.h - the chart digest that `tkprofile plot` and `tkprofile compare`
- * share: where a roofline point lies, which bandwidth ceilings a machine
- * has, the roofline's log axes and its bandwidth segments on them, and the
- * working-set axis of the memory-hierarchy charts.
+ * chart.h - the layout every chart shares (chart_<name>.c use it): the
+ * palettes and markers, the series a legend lists, the matrix-size axis,
+ * the message of a chart without rows; and the digest one machine's charts
+ * and the comparison of several must agree on: where a roofline point lies,
+ * which bandwidth ceilings a machine has, the roofline's log axes and its
+ * bandwidth segments on them, and the working-set axis of the
+ * memory-hierarchy charts.
  *
- * Both commands digest their data in C so that the gnuplot scripts only
- * draw (see gnuplot.h); what they compute the same way lives here, so a
- * roofline of one machine and the comparison of several agree on their
- * axes and ceilings.  Only numbers and gnuplot variables: what a chart
- * shows and how it is labelled stays in its command.
+ * Charts digest their data in C so that the gnuplot scripts only draw (see
+ * gnuplot.h); what they compute or style the same way lives here, once.
+ * What a chart shows and how it is labelled stays in its chart_<name>.c.
  */
-#ifndef TKP_CLI_CHART_H
-#define TKP_CLI_CHART_H
+#ifndef TKP_PRESENT_CHART_H
+#define TKP_PRESENT_CHART_H
 
 #include <stdio.h>
 
 #include "results.h"
+
+/* ---- palettes and markers ------------------------------------------------ */
+
+/* Colour of a kernel by its style (tkp_results.kstyle: its ladder rank),
+ * stable across charts; also the fallback colour of other series. */
+const char *tkp_chart_kernel_color(int style);
+/* Filled gnuplot point type of a kernel style (the open one is one less). */
+int tkp_chart_marker(int style);
+/* Colour of the i-th machine of a comparison (colour-blind safe first). */
+const char *tkp_chart_machine_color(int i);
+/* Colour of the i-th matrix size on the block-size chart. */
+const char *tkp_chart_size_color(int i);
+
+/* ---- series: what a chart's legend lists ---------------------------------- */
+
+/* Room for a series per kernel and dtype. */
+#define TKP_CHART_MAXSERIES (TKP_RES_MAXNAMES * TKP_RES_MAXNAMES)
+
+typedef struct tkp_series {
+	char name[200];
+	const char *color;
+	int pt, dt;
+} tkp_series;
+
+/* Colour, marker and dash of kernel k in dtype dt (f32 open and dashed). */
+void tkp_chart_series_style(const tkp_results *c, tkp_series *s, int k, int dt);
+/* The same, named "kernel dtype". */
+void tkp_chart_series_kd(const tkp_results *c, tkp_series *s, int k, int dt);
+/* ns, sname[], scolor[], spt[], sdt[] for the script. */
+void tkp_chart_write_series(FILE *fp, const tkp_series *s, int n);
+
+/* ---- axes and messages ------------------------------------------------------ */
+
+/* The matrix-size axis label: square or (m·n·k)^(1/3). */
+const char *tkp_chart_size_label(const tkp_results *c);
+/* The x axis against matrix size: tics at the nsz sizes drawn (sorted and
+ * made distinct in place, so nsz > 0), a little room each side, xlab. */
+void tkp_chart_size_axis(FILE *v, double *sizes, int nsz, const char *xlab);
+/* The message of a chart that needs sweep.csv rows and has none. */
+void tkp_chart_msg_no_rows(const tkp_results *c, FILE *v);
 
 /* A kernel point's arithmetic intensity (FLOP/byte): the counted one
  * (fp_ops over L3 misses × 64 B) where the row has it, else the model's

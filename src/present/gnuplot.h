@@ -14,8 +14,8 @@
  * leaves the previous chart.  Each run is stopped after TKP_PLOT_TIMEOUT
  * seconds (default 60); TKP_PLOT_KEEP keeps the temporary directory.
  */
-#ifndef TKP_CLI_GNUPLOT_H
-#define TKP_CLI_GNUPLOT_H
+#ifndef TKP_PRESENT_GNUPLOT_H
+#define TKP_PRESENT_GNUPLOT_H
 
 #include <limits.h>
 #include <stdio.h>

@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "pmsg.h"
+#include "present.h"
 #include "fsutil.h"
 #include "results.h"
 #include "util.h"
@@ -687,4 +688,16 @@ void tkp_results_free(tkp_results *c)
 	c->ceils = NULL;
 	c->hrows = NULL;
 	c->json = NULL;
+}
+
+const char *tkp_present_counters_reason(const char *why, int *len, int *has_fix)
+{
+	const char *fix;
+
+	if (!strncmp(why, "no counters: ", 13))
+		why += 13;
+	fix = strstr(why, "; fix: ");
+	*len = fix ? (int)(fix - why) : (int)strlen(why);
+	*has_fix = fix != NULL;
+	return why;
 }

@@ -11,8 +11,8 @@
  * ns, bandwidths in GB/s), and machine.json (its root stays loaded for the
  * report, which shows more of it than the charts do).
  */
-#ifndef TKP_CLI_RESULTS_H
-#define TKP_CLI_RESULTS_H
+#ifndef TKP_PRESENT_RESULTS_H
+#define TKP_PRESENT_RESULTS_H
 
 #include <limits.h>
 #include <stddef.h>
