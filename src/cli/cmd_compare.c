@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "cli_args.h"
 #include "present.h"
 #include "util.h"
 
@@ -53,42 +54,19 @@ int cmd_compare(int argc, char **argv)
 {
 	const char *dirs[MAXM], *out = NULL;
 	char outbuf[PATH_MAX];
-	int nd = 0, opts = 1, rc = 0;
+	int nd, rc;
 	tkp_present_cmp_opts o = {.fmts = TKP_PRESENT_FORMATS, .argc = argc, .argv = argv,
 				  .make_out = tkp_cli_make_out};
+	const tkp_cli_arg args[] = {
+		{.name = "--quiet", .alias = "-q", .flag = &o.quiet, .set = 1},
+		{.name = "--allow-mixed", .flag = &o.allow_mixed, .set = 1},
+		{.name = "--out", .alias = "-o", .str = &out},
+		{.name = "--format", .parse = tkp_gp_parse_formats, .out = &o.fmts},
+		{.name = NULL},
+	};
 
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (opts && !strcmp(a, "--")) {
-			opts = 0;
-		} else if (opts && (!strcmp(a, "-q") || !strcmp(a, "--quiet"))) {
-			o.quiet = 1;
-		} else if (opts && !strcmp(a, "--allow-mixed")) {
-			o.allow_mixed = 1;
-		} else if (opts && (!strcmp(a, "-o") || !strcmp(a, "--out"))) {
-			if (i + 1 >= argc)
-				return tkp_cli_usage("compare", "option '%s' needs a value", a);
-			out = argv[++i];
-		} else if (opts && !strncmp(a, "--out=", 6)) {
-			out = a + 6;
-		} else if (opts && !strncmp(a, "--format=", 9)) {
-			if ((rc = tkp_gp_parse_formats("compare", a + 9, &o.fmts)))
-				return rc;
-		} else if (opts && !strcmp(a, "--format")) {
-			if (i + 1 >= argc)
-				return tkp_cli_usage("compare", "option '--format' needs a value");
-			if ((rc = tkp_gp_parse_formats("compare", argv[++i], &o.fmts)))
-				return rc;
-		} else if (opts && a[0] == '-' && a[1]) {
-			return tkp_cli_usage("compare", "unknown option '%s' (see `tkprofile compare "
-							"--help`)",
-					     a);
-		} else {
-			if (nd == MAXM)
-				return tkp_cli_usage("compare", "at most %d results directories", MAXM);
-			dirs[nd++] = a;
-		}
-	}
+	if ((rc = tkp_cli_parse_args("compare", argc, argv, args, dirs, MAXM, &nd)))
+		return rc;
 	if (nd < 2)
 		return tkp_cli_usage("compare", "expected two or more results directories: tkprofile "
 						"compare DIR DIR... [--out DIR]");

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_args.h"
 #include "present.h"
 
 const char cmd_plot_usage[] =
@@ -38,34 +39,18 @@ const char cmd_plot_usage[] =
 
 int cmd_plot(int argc, char **argv)
 {
-	const char *dir = NULL;
-	int quiet = 0, fmts = TKP_PRESENT_FORMATS, rc, opts = 1;
+	const char *dir;
+	int quiet = 0, fmts = TKP_PRESENT_FORMATS, rc, n;
+	const tkp_cli_arg args[] = {
+		{.name = "--quiet", .alias = "-q", .flag = &quiet, .set = 1},
+		{.name = "--format", .parse = tkp_gp_parse_formats, .out = &fmts,
+		 .missing = "--format: expected a list such as png,pdf"},
+		{.name = NULL},
+	};
 
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (opts && !strcmp(a, "--")) {
-			opts = 0;
-		} else if (opts && (!strcmp(a, "-q") || !strcmp(a, "--quiet"))) {
-			quiet = 1;
-		} else if (opts && !strncmp(a, "--format=", 9)) {
-			if ((rc = tkp_gp_parse_formats("plot", a + 9, &fmts)))
-				return rc;
-		} else if (opts && !strcmp(a, "--format")) {
-			if (i + 1 >= argc)
-				return tkp_cli_usage("plot", "--format: expected a list such as png,pdf");
-			if ((rc = tkp_gp_parse_formats("plot", argv[++i], &fmts)))
-				return rc;
-		} else if (opts && a[0] == '-' && a[1]) {
-			return tkp_cli_usage("plot", "unknown option '%s' (see `tkprofile plot --help`)",
-					     a);
-		} else if (dir) {
-			return tkp_cli_usage("plot", "one results directory expected, got '%s' and '%s'",
-					     dir, a);
-		} else {
-			dir = a;
-		}
-	}
-	if (!dir)
+	if ((rc = tkp_cli_parse_args("plot", argc, argv, args, &dir, 1, &n)))
+		return rc;
+	if (!n)
 		return tkp_cli_usage("plot", "expected a results directory: tkprofile plot DIR");
 	if (quiet)
 		tkp_cli_quiet = 1;

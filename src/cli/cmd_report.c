@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_args.h"
 #include "present.h"
 
 const char cmd_report_usage[] =
@@ -31,28 +32,17 @@ const char cmd_report_usage[] =
 
 int cmd_report(int argc, char **argv)
 {
-	const char *dir = NULL;
-	int quiet = 0, plots = 1, opts = 1;
+	const char *dir;
+	int quiet = 0, plots = 1, rc, n;
+	const tkp_cli_arg args[] = {
+		{.name = "--quiet", .alias = "-q", .flag = &quiet, .set = 1},
+		{.name = "--no-plots", .flag = &plots, .set = 0},
+		{.name = NULL},
+	};
 
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		if (opts && !strcmp(a, "--")) {
-			opts = 0;
-		} else if (opts && (!strcmp(a, "-q") || !strcmp(a, "--quiet"))) {
-			quiet = 1;
-		} else if (opts && !strcmp(a, "--no-plots")) {
-			plots = 0;
-		} else if (opts && a[0] == '-' && a[1]) {
-			return tkp_cli_usage("report", "unknown option '%s' (see `tkprofile report --help`)",
-					     a);
-		} else if (dir) {
-			return tkp_cli_usage("report", "one results directory expected, got '%s' and '%s'",
-					     dir, a);
-		} else {
-			dir = a;
-		}
-	}
-	if (!dir)
+	if ((rc = tkp_cli_parse_args("report", argc, argv, args, &dir, 1, &n)))
+		return rc;
+	if (!n)
 		return tkp_cli_usage("report", "expected a results directory: tkprofile report DIR");
 	if (quiet)
 		tkp_cli_quiet = 1;
