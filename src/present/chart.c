@@ -85,6 +85,16 @@ void tkp_chart_write_series(FILE *fp, const tkp_series *s, int n)
 	}
 }
 
+void tkp_chart_each_kd(const tkp_results *c, void (*fn)(void *ctx, int k, int dt), void *ctx)
+{
+	int order[TKP_RES_MAXNAMES];
+
+	tkp_res_kernel_order(c, order);
+	for (int ki = 0; ki < c->nk; ki++)
+		for (int dt = 0; dt < c->ndt; dt++)
+			fn(ctx, order[ki], dt);
+}
+
 /* ---- axes and messages ------------------------------------------------------ */
 
 const char *tkp_chart_size_label(const tkp_results *c)

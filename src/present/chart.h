@@ -48,6 +48,10 @@ void tkp_chart_series_kd(const tkp_results *c, tkp_series *s, int k, int dt);
 /* ns, sname[], scolor[], spt[], sdt[] for the script. */
 void tkp_chart_write_series(FILE *fp, const tkp_series *s, int n);
 
+/* Calls fn(ctx, k, dt) for every kernel k of c in ladder order (its
+ * stable colours and legend order) and, within it, every dtype dt. */
+void tkp_chart_each_kd(const tkp_results *c, void (*fn)(void *ctx, int k, int dt), void *ctx);
+
 /* ---- axes and messages ------------------------------------------------------ */
 
 /* The matrix-size axis label: square or (m·n·k)^(1/3). */

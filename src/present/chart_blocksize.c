@@ -83,8 +83,9 @@ static void block_series(bchart *b, int k, int dt, double size, int threads, siz
 
 /* The series of kernel k in dtype dt: per thread count, the PER largest
  * sizes that ran at two block sizes or more. */
-static void block_kernel(bchart *b, int k, int dt)
+static void block_kernel(void *ctx, int k, int dt)
 {
+	bchart *b = ctx;
 	tkp_results *c = b->c;
 	int nsz = 0, nt = 0;
 	double tl[64];
@@ -197,7 +198,7 @@ static void block_note(const tkp_results *c, FILE *v)
 int tkp_chart_blocksize(tkp_results *c, FILE *v, FILE *d)
 {
 	static bchart b;
-	int order[TKP_RES_MAXNAMES];
+	int rc = 0;
 
 	memset(&b, 0, sizeof b);
 	b.c = c;
@@ -206,15 +207,10 @@ int tkp_chart_blocksize(tkp_results *c, FILE *v, FILE *d)
 	b.sz = malloc((c->nrows + 1) * sizeof *b.sz);
 	b.p = malloc((c->nrows + 1) * sizeof *b.p);
 	if (!b.blocks || !b.sz || !b.p) {
-		free(b.blocks);
-		free(b.sz);
-		free(b.p);
-		return TKP_ENOMEM;
+		rc = TKP_ENOMEM;
+		goto out;
 	}
-	tkp_res_kernel_order(c, order);
-	for (int ki = 0; ki < c->nk; ki++)
-		for (int dt = 0; dt < c->ndt; dt++)
-			block_kernel(&b, order[ki], dt);
+	tkp_chart_each_kd(c, block_kernel, &b);
 	for (int i = 0; b.multi_t && i < b.ns; i++) { /* name the threads only when they differ */
 		size_t n = strlen(b.s[i].name);
 		snprintf(b.s[i].name + n, sizeof b.s[i].name - n, ", %d thread%s", b.sthr[i],
@@ -232,8 +228,9 @@ int tkp_chart_blocksize(tkp_results *c, FILE *v, FILE *d)
 		tkp_gp_set_num(v, "ymax", b.ymax * 1.15);
 		block_note(c, v);
 	}
+out:
 	free(b.blocks);
 	free(b.sz);
 	free(b.p);
-	return 0;
+	return rc;
 }

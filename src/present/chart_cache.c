@@ -33,7 +33,7 @@ typedef struct cchart {
 
 /* The series of kernel k, dtype dt, counter source sr: misses per 1000
  * FLOP at each size (its best row), NaN for a level not counted. */
-static void cache_series(cchart *x, int k, int dt, int sr)
+static void cache_series_src(cchart *x, int k, int dt, int sr)
 {
 	tkp_results *c = x->c;
 	size_t n = 0;
@@ -73,6 +73,15 @@ static void cache_series(cchart *x, int k, int dt, int sr)
 		x->sizes[x->nsz++] = r->size;
 	}
 	tkp_gp_end_block(x->d);
+}
+
+/* The series of kernel k, dtype dt: one per counter source. */
+static void cache_series(void *ctx, int k, int dt)
+{
+	cchart *x = ctx;
+
+	for (int sr = 0; sr < x->c->nsrc && x->ns < TKP_CHART_MAXSERIES; sr++)
+		cache_series_src(x, k, dt, sr);
 }
 
 /* The message when no row has miss counts: why, and what to run. */
@@ -147,13 +156,11 @@ static void cache_axes(cchart *x, FILE *v)
 int tkp_chart_cache(tkp_results *c, FILE *v, FILE *d)
 {
 	static cchart x;
-	int order[TKP_RES_MAXNAMES];
 
 	memset(&x, 0, sizeof x);
 	x.c = c;
 	x.d = d;
-	for (int lv = 0; lv < 3; lv++)
-		x.ymin[lv] = INFINITY;
+	x.ymin[0] = x.ymin[1] = x.ymin[2] = INFINITY;
 	x.p = malloc((c->nrows + 1) * sizeof *x.p);
 	x.sizes = malloc((c->nrows + 1) * sizeof *x.sizes);
 	if (!x.p || !x.sizes) {
@@ -161,11 +168,7 @@ int tkp_chart_cache(tkp_results *c, FILE *v, FILE *d)
 		free(x.sizes);
 		return TKP_ENOMEM;
 	}
-	tkp_res_kernel_order(c, order);
-	for (int ki = 0; ki < c->nk; ki++)
-		for (int dt = 0; dt < c->ndt; dt++)
-			for (int sr = 0; sr < c->nsrc && x.ns < TKP_CHART_MAXSERIES; sr++)
-				cache_series(&x, order[ki], dt, sr);
+	tkp_chart_each_kd(c, cache_series, &x);
 	if (!x.ns) {
 		cache_no_counts(c, v);
 	} else {

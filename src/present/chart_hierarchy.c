@@ -51,11 +51,13 @@ static int hier_series(const tkp_results *c, const char **tests, int *thr, int *
 	return ns;
 }
 
-/* The data block of test at threads: one value per working set (the best:
- * noise only slows things down, so the highest bandwidth and the lowest
- * latency); widens [*lo, *hi].  Returns 0 or TKP_ENOMEM. */
+/* The data block of test at threads (test NULL: any latency test): one
+ * value per working set, the best (noise only slows things down, so the
+ * highest bandwidth and the lowest latency); widens [*lo, *hi].  A block
+ * without points is written only when keep_empty.  Returns the count of
+ * points, or TKP_ENOMEM. */
 static int hier_block(const tkp_results *c, FILE *d, const char *test, int threads, int latency,
-		      double *lo, double *hi)
+		      int keep_empty, double *lo, double *hi)
 {
 	size_t n = 0;
 	tkp_res_pt *p = malloc((c->nh + 1) * sizeof *p);
@@ -64,7 +66,7 @@ static int hier_block(const tkp_results *c, FILE *d, const char *test, int threa
 		return TKP_ENOMEM;
 	for (size_t i = 0; i < c->nh; i++) {
 		const tkp_res_hrow *h = &c->hrows[i];
-		if (!strcmp(h->test, test) && h->threads == threads) {
+		if ((test ? !strcmp(h->test, test) : h->latency) && h->threads == threads) {
 			p[n].x = h->bytes;
 			p[n].y = latency ? -h->value : h->value;
 			p[n++].row = i;
@@ -76,9 +78,10 @@ static int hier_block(const tkp_results *c, FILE *d, const char *test, int threa
 		*lo = fmin(*lo, p[i].x);
 		*hi = fmax(*hi, p[i].x);
 	}
-	tkp_gp_end_block(d);
+	if (n || keep_empty)
+		tkp_gp_end_block(d);
 	free(p);
-	return 0;
+	return (int)n;
 }
 
 /* Style and name of series j: colour by test, dash by its rank among the
@@ -175,7 +178,7 @@ int tkp_chart_hierarchy(tkp_results *c, FILE *v, FILE *d)
 	memset(s, 0, sizeof s);
 	ns = hier_series(c, tests, thr, panel);
 	for (int j = 0; j < ns; j++) {
-		if (hier_block(c, d, tests[j], thr[j], panel[j] == 1, &lo, &hi))
+		if (hier_block(c, d, tests[j], thr[j], panel[j] == 1, 1, &lo, &hi) < 0)
 			return TKP_ENOMEM;
 		hier_style(&s[j], tests, thr, ns, j);
 	}
@@ -190,77 +193,76 @@ int tkp_chart_hierarchy(tkp_results *c, FILE *v, FILE *d)
 
 /* ---- compare ---------------------------------------------------------------- */
 
-int tkp_chart_hierarchy_cmp(const tkp_cmp *c, FILE *v, FILE *d)
-{
-	enum { CMAXS = TKP_CMP_MAXM * 3 };
-	int ns = 0, nmk = 0, sm[CMAXS], spanel[CMAXS], sdt[CMAXS];
-	char sname[CMAXS][200], mklab[TKP_CMP_MAXM * 3][200];
-	double lo = INFINITY, hi = 0, mk[TKP_CMP_MAXM * 3], mkm[TKP_CMP_MAXM * 3];
+enum { CMAXS = TKP_CMP_MAXM * 3 };
 
-	if (!c->all_hier) {
-		char who[512] = "";
-		size_t n = 0;
-		for (int i = 0; i < c->nm; i++)
-			if (!c->m[i].r.nh)
-				n += (size_t)snprintf(who + n, sizeof who - n, "%s%s", n ? ", " : "",
-						      c->m[i].label);
-		tkp_gp_message(v, "No memory-hierarchy measurements (hierarchy.csv) for %s.\n"
-				  "To fill this chart, sweep on that machine with the machine probe\n"
-				  "(profile key probe = quick or full, not none) and compare again.",
-			       who);
-		return 0;
-	}
-	for (int i = 0; i < c->nm; i++) {
-		const tkp_results *r = &c->m[i].r;
-		const char *bwtest = NULL;
-		int tmax = 1;
-		for (size_t h = 0; h < r->nh; h++)
-			if (!r->hrows[h].latency) {
-				if (!bwtest || (!strcmp(r->hrows[h].test, "read") && strcmp(bwtest, "read")))
-					bwtest = r->hrows[h].test;
-				if (r->hrows[h].threads > tmax)
-					tmax = r->hrows[h].threads;
-			}
-		/* latency at 1 thread; bandwidth (read) at 1 thread and at the most */
-		for (int s = 0; s < 3 && ns < CMAXS; s++) {
-			const char *test = s == 0 ? "latency" : bwtest;
-			int th = s == 2 ? tmax : 1, n = 0;
-			tkp_res_pt *p;
-			if (!test || (s == 2 && tmax == 1))
-				continue;
-			if (!(p = malloc((r->nh + 1) * sizeof *p)))
-				return TKP_ENOMEM;
-			for (size_t h = 0; h < r->nh; h++) {
-				const tkp_res_hrow *w = &r->hrows[h];
-				if ((s == 0) != (w->latency != 0) || w->threads != th ||
-				    (s > 0 && strcmp(w->test, test)))
-					continue;
-				p[n].x = w->bytes;
-				p[n].y = s == 0 ? -w->value : w->value; /* latency: the lowest */
-				p[n++].row = h;
-			}
-			n = (int)tkp_res_pt_best(p, (size_t)n);
-			if (n) {
-				for (int k = 0; k < n; k++) {
-					fprintf(d, "%.10g %.10g\n", p[k].x, s == 0 ? -p[k].y : p[k].y);
-					lo = fmin(lo, p[k].x);
-					hi = fmax(hi, p[k].x);
-				}
-				tkp_gp_end_block(d);
-				sm[ns] = i;
-				spanel[ns] = s == 0 ? 1 : 2;
-				sdt[ns] = s == 2 ? 2 : 1;
-				if (s == 0)
-					tkp_fmt(sname[ns], sizeof sname[ns], "%s", c->m[i].label);
-				else
-					tkp_fmt(sname[ns], sizeof sname[ns], "%s, %d thread%s%s%s", c->m[i].label,
-						th, th == 1 ? "" : "s", strcmp(test, "read") ? ", " : "",
-						strcmp(test, "read") ? test : "");
-				ns++;
-			}
-			free(p);
+/* The overlay being filled: a series per machine and test. */
+typedef struct cmp_hier {
+	int ns, sm[CMAXS], spanel[CMAXS], sdt[CMAXS];
+	char sname[CMAXS][200];
+	double lo, hi;
+} cmp_hier;
+
+/* The message when some machine has no hierarchy.csv. */
+static void cmp_missing(const tkp_cmp *c, FILE *v)
+{
+	char who[512] = "";
+	size_t n = 0;
+
+	for (int i = 0; i < c->nm; i++)
+		if (!c->m[i].r.nh)
+			n += (size_t)snprintf(who + n, sizeof who - n, "%s%s", n ? ", " : "", c->m[i].label);
+	tkp_gp_message(v, "No memory-hierarchy measurements (hierarchy.csv) for %s.\n"
+			  "To fill this chart, sweep on that machine with the machine probe\n"
+			  "(profile key probe = quick or full, not none) and compare again.",
+		       who);
+}
+
+/* Machine i's series: latency at 1 thread; bandwidth (read, else another
+ * bandwidth test) at 1 thread and at the most threads measured.  Returns 0
+ * or TKP_ENOMEM. */
+static int cmp_machine(const tkp_cmp *c, int i, FILE *d, cmp_hier *x)
+{
+	const tkp_results *r = &c->m[i].r;
+	const char *bwtest = NULL;
+	int tmax = 1;
+
+	for (size_t h = 0; h < r->nh; h++)
+		if (!r->hrows[h].latency) {
+			if (!bwtest || (!strcmp(r->hrows[h].test, "read") && strcmp(bwtest, "read")))
+				bwtest = r->hrows[h].test;
+			if (r->hrows[h].threads > tmax)
+				tmax = r->hrows[h].threads;
 		}
+	for (int s = 0; s < 3 && x->ns < CMAXS; s++) {
+		const char *test = s == 0 ? "latency" : bwtest;
+		int th = s == 2 ? tmax : 1, n;
+		if (!test || (s == 2 && tmax == 1))
+			continue;
+		if ((n = hier_block(r, d, s == 0 ? NULL : test, th, s == 0, 0, &x->lo, &x->hi)) < 0)
+			return n;
+		if (!n)
+			continue;
+		x->sm[x->ns] = i;
+		x->spanel[x->ns] = s == 0 ? 1 : 2;
+		x->sdt[x->ns] = s == 2 ? 2 : 1;
+		if (s == 0)
+			tkp_fmt(x->sname[x->ns], sizeof x->sname[x->ns], "%s", c->m[i].label);
+		else
+			tkp_fmt(x->sname[x->ns], sizeof x->sname[x->ns], "%s, %d thread%s%s%s",
+				c->m[i].label, th, th == 1 ? "" : "s", strcmp(test, "read") ? ", " : "",
+				strcmp(test, "read") ? test : "");
+		x->ns++;
 	}
+	return 0;
+}
+
+/* Every machine's measured cache sizes on the axis, named by level. */
+static void cmp_marks(const tkp_cmp *c, FILE *v, double lo, double hi)
+{
+	char mklab[TKP_CMP_MAXM * 3][200];
+	double mk[TKP_CMP_MAXM * 3], mkm[TKP_CMP_MAXM * 3];
+	int nmk = 0;
+
 	for (int i = 0; i < c->nm; i++)
 		for (int lv = 0; lv < 3; lv++) {
 			double b = c->m[i].r.cache_meas[lv];
@@ -271,20 +273,39 @@ int tkp_chart_hierarchy_cmp(const tkp_cmp *c, FILE *v, FILE *d)
 				nmk++;
 			}
 		}
-	tkp_cmp_gp_machines(c, v);
-	fprintf(v, "ns = %d\narray sname[%d]\narray sm[%d]\narray spanel[%d]\narray sdt[%d]\n", ns,
-		ns ? ns : 1, ns ? ns : 1, ns ? ns : 1, ns ? ns : 1);
-	for (int s = 0; s < ns; s++) {
-		fprintf(v, "sname[%d] = ", s + 1);
-		tkp_gp_str(v, sname[s], 190);
-		fprintf(v, "; sm[%d] = %d; spanel[%d] = %d; sdt[%d] = %d\n", s + 1, sm[s] + 1, s + 1,
-			spanel[s], s + 1, sdt[s]);
-	}
 	fprintf(v, "nmk = %d\n", nmk);
 	tkp_gp_num_array(v, "mkval", mk, nmk);
 	tkp_gp_num_array(v, "mkm", mkm, nmk);
 	tkp_gp_str_array(v, "mklab", mklab, nmk);
-	tkp_chart_ws_axis(v, lo, hi);
+}
+
+int tkp_chart_hierarchy_cmp(const tkp_cmp *c, FILE *v, FILE *d)
+{
+	static cmp_hier x;
+	int ns, one;
+
+	if (!c->all_hier) {
+		cmp_missing(c, v);
+		return 0;
+	}
+	memset(&x, 0, sizeof x);
+	x.lo = INFINITY;
+	for (int i = 0; i < c->nm; i++)
+		if (cmp_machine(c, i, d, &x))
+			return TKP_ENOMEM;
+	tkp_cmp_gp_machines(c, v);
+	ns = x.ns;
+	one = ns ? ns : 1;
+	fprintf(v, "ns = %d\narray sname[%d]\narray sm[%d]\narray spanel[%d]\narray sdt[%d]\n", ns,
+		one, one, one, one);
+	for (int s = 0; s < ns; s++) {
+		fprintf(v, "sname[%d] = ", s + 1);
+		tkp_gp_str(v, x.sname[s], 190);
+		fprintf(v, "; sm[%d] = %d; spanel[%d] = %d; sdt[%d] = %d\n", s + 1, x.sm[s] + 1, s + 1,
+			x.spanel[s], s + 1, x.sdt[s]);
+	}
+	cmp_marks(c, v, x.lo, x.hi);
+	tkp_chart_ws_axis(v, x.lo, x.hi);
 	tkp_gp_set_str(v, "note", "one colour per machine; read bandwidth solid at 1 thread, dashed at "
 				  "the most threads; ticks: measured cache sizes");
 	return 0;

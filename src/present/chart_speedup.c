@@ -20,103 +20,120 @@
 #include "results.h"
 #include "util.h"
 
+/* The chart being filled. */
+typedef struct schart {
+	tkp_results *c;
+	FILE *d;
+	int naive, ns, nsz, ndropped;
+	double dropped[16]; /* sizes a kernel ran at and naive did not */
+	tkp_series s[TKP_CHART_MAXSERIES];
+	tkp_res_pt *p, *q;
+	double *sizes, ymin, ymax;
+} schart;
+
+/* The series of kernel k in dtype dt: its speed-up over naive at each size
+ * both ran at. */
+static void speedup_series(void *ctx, int k, int dt)
+{
+	schart *x = ctx;
+	tkp_results *c = x->c;
+	tkp_res_pt *p = x->p, *q = x->q;
+	size_t n, nn, w = 0, j = 0;
+	char sz[32], f[32];
+
+	if (k == x->naive)
+		return;
+	n = tkp_res_best_by_size(c, k, dt, 0, p);
+	nn = tkp_res_best_by_size(c, x->naive, dt, 0, q);
+	for (size_t i = 0; i < n; i++) {
+		while (j < nn && q[j].x < p[i].x)
+			j++;
+		if (j < nn && q[j].x == p[i].x && q[j].y > 0) {
+			p[w] = p[i];
+			p[w++].y = p[i].y / q[j].y;
+		} else if (x->ndropped < 16) {
+			x->dropped[x->ndropped++] = p[i].x; /* naive did not run there */
+		}
+	}
+	if (!w)
+		return;
+	tkp_chart_series_style(c, &x->s[x->ns], k, dt);
+	tkp_gp_fmt_val(sz, sizeof sz, p[w - 1].x);
+	tkp_gp_fmt_val(f, sizeof f, p[w - 1].y);
+	tkp_fmt(x->s[x->ns].name, sizeof x->s[x->ns].name, "%s %s: ×%s at n=%s", c->kname[k],
+		c->dtname[dt], f, sz);
+	x->ns++;
+	for (size_t i = 0; i < w; i++) {
+		fprintf(x->d, "%.10g %.10g\n", p[i].x, p[i].y);
+		x->ymin = fmin(x->ymin, p[i].y);
+		x->ymax = fmax(x->ymax, p[i].y);
+		x->sizes[x->nsz++] = p[i].x;
+	}
+	tkp_gp_end_block(x->d);
+}
+
+/* The note: what a speed-up is, and the sizes some kernel ran but naive
+ * did not (its max_size), which are not on the chart. */
+static void speedup_note(schart *x, FILE *v)
+{
+	char note[300], list[160] = "";
+	size_t n = 0;
+	int nd = tkp_res_distinct(x->dropped, x->ndropped);
+
+	for (int i = 0; i < nd && n < sizeof list; i++) {
+		char v1[32];
+		tkp_gp_fmt_val(v1, sizeof v1, x->dropped[i]);
+		n += (size_t)snprintf(list + n, sizeof list - n, "%s%s", i ? ", " : "", v1);
+	}
+	tkp_fmt(note, sizeof note, "speed-up = naive time / kernel time at the same size (best "
+				   "block size and thread count)%s%s%s",
+		nd ? "; naive did not run n = " : "", list, nd ? ", not shown" : "");
+	tkp_gp_set_str(v, "note", note);
+}
+
 int tkp_chart_speedup(tkp_results *c, FILE *v, FILE *d)
 {
-	int order[TKP_RES_MAXNAMES], ns = 0, naive = -1, nsz = 0, ndropped = 0;
-	double dropped[16];
-	tkp_series s[TKP_CHART_MAXSERIES];
-	tkp_res_pt *p = malloc((c->nrows + 1) * sizeof *p), *q = malloc((c->nrows + 1) * sizeof *q);
-	double *sizes = malloc((c->nrows + 1) * sizeof *sizes);
-	double ymin = 1, ymax = 1;
+	static schart x;
+	int rc = 0;
 
-	if (!p || !q || !sizes) {
-		free(p);
-		free(q);
-		free(sizes);
-		return TKP_ENOMEM;
+	memset(&x, 0, sizeof x);
+	x.c = c;
+	x.d = d;
+	x.naive = tkp_res_kernel_index(c, "naive");
+	x.ymin = x.ymax = 1;
+	x.p = malloc((c->nrows + 1) * sizeof *x.p);
+	x.q = malloc((c->nrows + 1) * sizeof *x.q);
+	x.sizes = malloc((c->nrows + 1) * sizeof *x.sizes);
+	if (!x.p || !x.q || !x.sizes) {
+		rc = TKP_ENOMEM;
+		goto out;
 	}
-	for (int k = 0; k < c->nk; k++)
-		if (!strcmp(c->kname[k], "naive"))
-			naive = k;
 	if (!c->nrows) {
 		tkp_chart_msg_no_rows(c, v);
-		goto done;
+		goto out;
 	}
-	tkp_res_kernel_order(c, order);
-	for (int ki = 0; naive >= 0 && ki < c->nk; ki++)
-		for (int dt = 0; dt < c->ndt; dt++) {
-			int k = order[ki];
-			size_t n, nn, w = 0, j = 0;
-			if (k == naive)
-				continue;
-			n = tkp_res_best_by_size(c, k, dt, 0, p);
-			nn = tkp_res_best_by_size(c, naive, dt, 0, q);
-			for (size_t i = 0; i < n; i++) {
-				while (j < nn && q[j].x < p[i].x)
-					j++;
-				if (j < nn && q[j].x == p[i].x && q[j].y > 0) {
-					p[w] = p[i];
-					p[w++].y = p[i].y / q[j].y;
-				} else if (ndropped < 16) {
-					dropped[ndropped++] = p[i].x; /* naive did not run there */
-				}
-			}
-			if (!w)
-				continue;
-			tkp_chart_series_style(c, &s[ns], k, dt);
-			{
-				char sz[32], x[32];
-				tkp_gp_fmt_val(sz, sizeof sz, p[w - 1].x);
-				tkp_gp_fmt_val(x, sizeof x, p[w - 1].y);
-				tkp_fmt(s[ns].name, sizeof s[ns].name, "%s %s: ×%s at n=%s", c->kname[k],
-					c->dtname[dt], x, sz);
-			}
-			ns++;
-			for (size_t i = 0; i < w; i++) {
-				fprintf(d, "%.10g %.10g\n", p[i].x, p[i].y);
-				ymin = fmin(ymin, p[i].y);
-				ymax = fmax(ymax, p[i].y);
-				sizes[nsz++] = p[i].x;
-			}
-			tkp_gp_end_block(d);
-		}
-	if (naive < 0) {
+	if (x.naive >= 0)
+		tkp_chart_each_kd(c, speedup_series, &x);
+	if (x.naive < 0) {
 		tkp_gp_message(v, "No naive rows in sweep.csv: speed-ups are measured against the naive\n"
 			      "kernel at the same size and dtype.  To fill this chart run for example:\n"
 			      "  tkprofile sweep --kernels naive,simd,blocked,threaded,blas --sizes 128,256,512");
-		goto done;
-	}
-	if (!ns) {
+	} else if (!x.ns) {
 		tkp_gp_message(v, "No other kernel ran at a size and dtype the naive kernel ran at.\n"
 			      "To fill this chart run for example:\n"
 			      "  tkprofile sweep --kernels naive,simd,blocked,threaded,blas --sizes 128,256,512");
-		goto done;
+	} else {
+		tkp_chart_write_series(v, x.s, x.ns);
+		tkp_gp_set_num(v, "ymin", tkp_gp_dec_floor(x.ymin / 1.3));
+		tkp_gp_set_num(v, "ymax", tkp_gp_dec_ceil(x.ymax * 1.5));
+		tkp_chart_size_axis(v, x.sizes, x.nsz, tkp_chart_size_label(c));
+		speedup_note(&x, v);
 	}
-	tkp_chart_write_series(v, s, ns);
-	tkp_gp_set_num(v, "ymin", tkp_gp_dec_floor(ymin / 1.3));
-	tkp_gp_set_num(v, "ymax", tkp_gp_dec_ceil(ymax * 1.5));
-	tkp_chart_size_axis(v, sizes, nsz, tkp_chart_size_label(c));
-	{
-		/* sizes some kernel ran but naive did not (its max_size): not on
-		 * the chart, and the chart says so */
-		char note[300], list[160] = "";
-		size_t n = 0;
-		int nd = tkp_res_distinct(dropped, ndropped);
-		for (int i = 0; i < nd && n < sizeof list; i++) {
-			char v1[32];
-			tkp_gp_fmt_val(v1, sizeof v1, dropped[i]);
-			n += (size_t)snprintf(list + n, sizeof list - n, "%s%s", i ? ", " : "", v1);
-		}
-		tkp_fmt(note, sizeof note, "speed-up = naive time / kernel time at the same size (best "
-					   "block size and thread count)%s%s%s",
-			nd ? "; naive did not run n = " : "", list, nd ? ", not shown" : "");
-		tkp_gp_set_str(v, "note", note);
-	}
-done:
-	free(p);
-	free(q);
-	free(sizes);
-	return 0;
+out:
+	free(x.p);
+	free(x.q);
+	free(x.sizes);
+	return rc;
 }
 
 int tkp_chart_speedup_cmp(const tkp_cmp *c, FILE *v, FILE *d)

@@ -38,6 +38,41 @@ static void csv_machine(FILE *fp, const tkp_cmp *c, int i)
 	tkp_csv_sep(fp);
 }
 
+/* GFLOP/s at every common size: the data behind compare_perf. */
+static void csv_gflops(FILE *fp, const tkp_cmp *c)
+{
+	for (int q = 0; q < c->nkd; q++) {
+		const tkp_cmp_kd *e = &c->kds[q];
+		for (int x = 0; x < e->nsizes; x++) {
+			double g0 = tkp_cmp_gflops_at(&c->m[0].r, e->kernel, e->dtype, e->sizes[x], NULL);
+			for (int i = 0; i < c->nm; i++) {
+				const tkp_res_row *row = NULL;
+				double g = tkp_cmp_gflops_at(&c->m[i].r, e->kernel, e->dtype, e->sizes[x], &row);
+				csv_machine(fp, c, i);
+				tkp_csv_put_str(fp, "gflops");
+				tkp_csv_sep(fp);
+				tkp_csv_sep(fp);
+				tkp_csv_put_str(fp, e->kernel);
+				tkp_csv_sep(fp);
+				tkp_csv_put_str(fp, e->dtype);
+				tkp_csv_sep(fp);
+				tkp_csv_sep(fp);
+				tkp_csv_put_num(fp, e->sizes[x]);
+				tkp_csv_sep(fp);
+				if (row)
+					tkp_csv_put_int(fp, row->threads);
+				tkp_csv_sep(fp);
+				tkp_csv_put_num(fp, g);
+				tkp_csv_sep(fp);
+				tkp_csv_put_str(fp, "GFLOP/s");
+				tkp_csv_sep(fp);
+				tkp_csv_put_num(fp, g0 > 0 ? g / g0 : NAN);
+				tkp_csv_eol(fp);
+			}
+		}
+	}
+}
+
 int tkp_cmp_write_csv(const tkp_cmp *c, const tkp_cmp_mlist *l)
 {
 	static const char *const cols[] = {"machine", "host", "cpu_model", "date", "dir", "metric",
@@ -86,37 +121,7 @@ int tkp_cmp_write_csv(const tkp_cmp *c, const tkp_cmp_mlist *l)
 			tkp_csv_eol(fp);
 		}
 	}
-	/* GFLOP/s at every common size: the data behind compare_perf */
-	for (int q = 0; q < c->nkd; q++) {
-		const tkp_cmp_kd *e = &c->kds[q];
-		for (int x = 0; x < e->nsizes; x++) {
-			double g0 = tkp_cmp_gflops_at(&c->m[0].r, e->kernel, e->dtype, e->sizes[x], NULL);
-			for (int i = 0; i < c->nm; i++) {
-				const tkp_res_row *row = NULL;
-				double g = tkp_cmp_gflops_at(&c->m[i].r, e->kernel, e->dtype, e->sizes[x], &row);
-				csv_machine(fp, c, i);
-				tkp_csv_put_str(fp, "gflops");
-				tkp_csv_sep(fp);
-				tkp_csv_sep(fp);
-				tkp_csv_put_str(fp, e->kernel);
-				tkp_csv_sep(fp);
-				tkp_csv_put_str(fp, e->dtype);
-				tkp_csv_sep(fp);
-				tkp_csv_sep(fp);
-				tkp_csv_put_num(fp, e->sizes[x]);
-				tkp_csv_sep(fp);
-				if (row)
-					tkp_csv_put_int(fp, row->threads);
-				tkp_csv_sep(fp);
-				tkp_csv_put_num(fp, g);
-				tkp_csv_sep(fp);
-				tkp_csv_put_str(fp, "GFLOP/s");
-				tkp_csv_sep(fp);
-				tkp_csv_put_num(fp, g0 > 0 ? g / g0 : NAN);
-				tkp_csv_eol(fp);
-			}
-		}
-	}
+	csv_gflops(fp, c);
 	if (ferror(fp)) {
 		tkp_afile_abort(&f);
 		return tkp_pr_fail(c->cmd, "%s: %s", path, strerror(errno));
