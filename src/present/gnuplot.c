@@ -302,6 +302,27 @@ static void file_tail(const char *path, char *buf, size_t size)
 	free(data);
 }
 
+/* In the child: gnuplot with stdin from /dev/null, stdout and stderr into
+ * fd, in the private directory, in a process group of its own.  Does not
+ * return. */
+static void exec_gnuplot(const tkp_gp *c, int fd, char **argv)
+{
+	int in = open("/dev/null", O_RDONLY);
+
+	signal(SIGPIPE, SIG_DFL);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	setpgid(0, 0); /* a timeout kills gnuplot and anything it started */
+	if (in < 0 || dup2(in, 0) < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0 || chdir(c->tmp) != 0) {
+		dprintf(fd, "tkprofile: cannot set up gnuplot: %s\n", strerror(errno));
+		_exit(127);
+	}
+	unsetenv("DISPLAY"); /* never an X11 window, whatever ~/.gnuplot says */
+	execv(c->exe, argv);
+	dprintf(2, "tkprofile: cannot run %s: %s\n", c->exe, strerror(errno));
+	_exit(127);
+}
+
 /* Runs gnuplot in c->tmp with -e setup, the chart's variables file, then
  * common.gp and the chart's script.  Returns 0, or prints why and returns
  * TKP_PR_FAIL, TKP_GP_HUNG or TKP_PR_INTR (interrupted: nothing printed). */
@@ -335,22 +356,8 @@ static int run_gnuplot(tkp_gp *c, const char *chart, const char *fmt, const char
 		close(fd);
 		return tkp_pr_fail(c->cmd, "cannot start gnuplot: %s", strerror(errno));
 	}
-	if (pid == 0) {
-		int in = open("/dev/null", O_RDONLY);
-		signal(SIGPIPE, SIG_DFL);
-		signal(SIGINT, SIG_DFL);
-		signal(SIGTERM, SIG_DFL);
-		setpgid(0, 0); /* a timeout kills gnuplot and anything it started */
-		if (in < 0 || dup2(in, 0) < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0 ||
-		    chdir(c->tmp) != 0) {
-			dprintf(fd, "tkprofile: cannot set up gnuplot: %s\n", strerror(errno));
-			_exit(127);
-		}
-		unsetenv("DISPLAY"); /* never an X11 window, whatever ~/.gnuplot says */
-		execv(c->exe, argv);
-		dprintf(2, "tkprofile: cannot run %s: %s\n", c->exe, strerror(errno));
-		_exit(127);
-	}
+	if (pid == 0)
+		exec_gnuplot(c, fd, argv);
 	close(fd);
 	setpgid(pid, pid);
 	clock_gettime(CLOCK_MONOTONIC, &now);

@@ -3,13 +3,14 @@
  * things it needs to know about the program that runs it.
  *
  * The presentation layer (src/present/) is not the library: it may print
- * notes, warnings and errors ("tkprofile: CMD: what: why", the CLI's form),
- * and it returns exit codes.  But it sits below src/cli, so it cannot use
- * the CLI's helpers (cli.h); this small module gives it its own, and the
- * CLI hands it, once at start (tkp_pr_init), what only the CLI owns: the
- * data directory, the interrupt flag its signal handlers raise and its
- * --quiet flag.  Without tkp_pr_init nothing is interrupted, notes are
- * printed, and the data directory is the installed one.
+ * notes, warnings and errors ("tkprofile: CMD: what: why") and it returns
+ * exit codes.  It sits below src/cli and includes nothing from there, so
+ * the message functions live here, once, and the CLI uses these same ones
+ * under its own names (cli.h).  What only the CLI owns it hands down once
+ * at start (tkp_pr_init): the data directory, the interrupt flag its
+ * signal handlers raise and its --quiet flag.  Without tkp_pr_init nothing
+ * is interrupted, notes are printed, and the data directory is the
+ * installed one.
  */
 #ifndef TKP_PRESENT_PMSG_H
 #define TKP_PRESENT_PMSG_H

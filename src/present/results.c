@@ -342,6 +342,45 @@ static int unverified(const char *s)
 	       !strcmp(s, "failed") || !strcmp(s, "FAIL");
 }
 
+/* The spread of row r's run times, as GFLOP/s (gflops_lo, gflops_hi),
+ * and its cpu_util; read leniently: charts draw what they can, and a file
+ * without these columns (compare --allow-mixed) just has no spread. */
+static void row_spread(const tkp_csv *t, size_t r, tkp_res_row *w)
+{
+	double ts = NAN, mad = NAN, tmin = NAN;
+
+	if (tkp_csv_num(t, r, tkp_csv_col(t, "time_s"), &ts) || tkp_csv_num(t, r, tkp_csv_col(t, "time_s_mad"), &mad) ||
+	    tkp_csv_num(t, r, tkp_csv_col(t, "time_s_min"), &tmin))
+		ts = NAN;
+	if (tkp_csv_num(t, r, tkp_csv_col(t, "cpu_util"), &w->cpu_util) || !(w->cpu_util >= 0))
+		w->cpu_util = NAN;
+	w->gflops_lo = w->gflops_hi = w->gflops;
+	if (isfinite(ts) && isfinite(mad) && isfinite(tmin) && ts > 0 && mad >= 0 && tmin > 0 &&
+	    tmin <= ts) {
+		double fast = ts - mad > tmin ? ts - mad : tmin;
+		w->gflops_lo = w->gflops * ts / (ts + mad);
+		w->gflops_hi = w->gflops * ts / fast;
+	}
+}
+
+/* Styles and orders fixed once the rows are read. */
+static void order_names(tkp_results *c)
+{
+	/* kernels of the ladder keep their colour whatever else was run */
+	for (int k = 0, extra = 0; k < c->nk; k++) {
+		int r = tkp_res_ladder_rank(c->kname[k]);
+		c->kstyle[k] = r < 100 ? r : NLADDER + extra++;
+	}
+	/* f64 before f32 on every chart (the usual case first) */
+	if (c->ndt == 2 && !strcmp(c->dtname[0], "f32") && !strcmp(c->dtname[1], "f64")) {
+		const char *x = c->dtname[0];
+		c->dtname[0] = c->dtname[1];
+		c->dtname[1] = x;
+		for (size_t i = 0; i < c->nrows; i++)
+			c->rows[i].dt = 1 - c->rows[i].dt;
+	}
+}
+
 static int parse_sweep(tkp_results *c)
 {
 	static const char *const cols[] = {"kernel", "dtype",	"m",	  "n",	     "k",
@@ -404,24 +443,7 @@ static int parse_sweep(tkp_results *c)
 		if (w->src < 0)
 			for (int lv = 0; lv < 3; lv++)
 				w->miss[lv] = NAN;
-		{
-			/* the spread of the run times, as GFLOP/s; read leniently:
-			 * charts draw what they can, and a file without these
-			 * columns (compare --allow-mixed) just has no spread */
-			double ts = NAN, mad = NAN, tmin = NAN;
-			if (tkp_csv_num(t, r, tkp_csv_col(t, "time_s"), &ts) || tkp_csv_num(t, r, tkp_csv_col(t, "time_s_mad"), &mad) ||
-			    tkp_csv_num(t, r, tkp_csv_col(t, "time_s_min"), &tmin))
-				ts = NAN;
-			if (tkp_csv_num(t, r, tkp_csv_col(t, "cpu_util"), &w->cpu_util) || !(w->cpu_util >= 0))
-				w->cpu_util = NAN;
-			w->gflops_lo = w->gflops_hi = w->gflops;
-			if (isfinite(ts) && isfinite(mad) && isfinite(tmin) && ts > 0 && mad >= 0 && tmin > 0 &&
-			    tmin <= ts) {
-				double fast = ts - mad > tmin ? ts - mad : tmin;
-				w->gflops_lo = w->gflops * ts / (ts + mad);
-				w->gflops_hi = w->gflops * ts / fast;
-			}
-		}
+		row_spread(t, r, w);
 		w->block = isfinite(blk) ? (int)blk : 0;
 		w->threads = isfinite(thr) && thr >= 1 ? (int)thr : 1;
 		w->m = (size_t)m;
@@ -435,19 +457,7 @@ static int parse_sweep(tkp_results *c)
 		}
 		c->nrows++;
 	}
-	/* kernels of the ladder keep their colour whatever else was run */
-	for (int k = 0, extra = 0; k < c->nk; k++) {
-		int r = tkp_res_ladder_rank(c->kname[k]);
-		c->kstyle[k] = r < 100 ? r : NLADDER + extra++;
-	}
-	/* f64 before f32 on every chart (the usual case first) */
-	if (c->ndt == 2 && !strcmp(c->dtname[0], "f32") && !strcmp(c->dtname[1], "f64")) {
-		const char *x = c->dtname[0];
-		c->dtname[0] = c->dtname[1];
-		c->dtname[1] = x;
-		for (size_t i = 0; i < c->nrows; i++)
-			c->rows[i].dt = 1 - c->rows[i].dt;
-	}
+	order_names(c);
 	return 0;
 }
 
@@ -545,12 +555,66 @@ double tkp_res_json_num(json_t *o, const char *key)
 	return json_is_number(v) ? json_number_value(v) : NAN;
 }
 
+/* No machine.json: the machine unknown, the date that of the newest file
+ * read. */
+static void undescribed(tkp_results *c)
+{
+	time_t now = time(NULL);
+	char when[64];
+	struct stat st;
+
+	for (int i = 0; i < 3; i++) {
+		const tkp_csv *t = i == 0 ? c->sweep : i == 1 ? c->ceil : c->hier;
+		if (t && stat(t->path, &st) == 0) {
+			now = st.st_mtime;
+			break;
+		}
+	}
+	strftime(when, sizeof when, "%Y-%m-%d %H:%M", localtime(&now));
+	tkp_fmt(c->when, sizeof c->when, "%s", when);
+	tkp_fmt(c->machine, sizeof c->machine, "unknown machine (no machine.json)");
+}
+
+/* machine.json's cache sizes (reported and measured) and counter status. */
+static void machine_caches_counters(tkp_results *c, json_t *root)
+{
+	json_t *caches, *ctr;
+
+	caches = json_object_get(root, "caches");
+	if (json_is_array(caches)) {
+		size_t i;
+		json_t *e;
+		json_array_foreach(caches, i, e) {
+			const char *lv = tkp_res_json_str(e, "level");
+			int idx = !lv ? -1 : !strcmp(lv, "L1d") || !strcmp(lv, "L1") ? 0 : !strcmp(lv, "L2") ? 1 : !strcmp(lv, "L3") ? 2 : -1;
+			double rep = tkp_res_json_num(e, "reported_bytes"), meas = tkp_res_json_num(e, "measured_bytes");
+			if (idx < 0)
+				continue;
+			if (rep > 0)
+				c->cache_rep[idx] = rep;
+			if (meas > 0)
+				c->cache_meas[idx] = meas;
+		}
+	}
+	ctr = json_object_get(root, "counters");
+	if (json_is_object(ctr)) {
+		const char *s = tkp_res_json_str(ctr, "status");
+		json_t *a = json_object_get(ctr, "available");
+		if (s)
+			tkp_strlcpy(c->status, s, sizeof c->status);
+		if (json_is_boolean(a)) {
+			c->counters_known = 1;
+			c->counters_avail = json_is_true(a);
+		}
+	}
+}
+
 static int load_machine(tkp_results *c)
 {
 	char path[PATH_MAX];
 	const char *host, *cpu, *date, *ver;
 	json_error_t jerr;
-	json_t *root, *caches, *ctr;
+	json_t *root;
 	struct stat st;
 
 	for (int i = 0; i < 3; i++)
@@ -558,19 +622,7 @@ static int load_machine(tkp_results *c)
 	if (tkp_path_join(path, sizeof path, c->dir, "machine.json"))
 		return tkp_pr_usage(c->cmd, "%s: path too long", c->dir);
 	if (stat(path, &st) != 0) {
-		time_t now = time(NULL);
-		char when[64];
-		/* no machine.json: the date of the newest file we read */
-		for (int i = 0; i < 3; i++) {
-			const tkp_csv *t = i == 0 ? c->sweep : i == 1 ? c->ceil : c->hier;
-			if (t && stat(t->path, &st) == 0) {
-				now = st.st_mtime;
-				break;
-			}
-		}
-		strftime(when, sizeof when, "%Y-%m-%d %H:%M", localtime(&now));
-		tkp_fmt(c->when, sizeof c->when, "%s", when);
-		tkp_fmt(c->machine, sizeof c->machine, "unknown machine (no machine.json)");
+		undescribed(c);
 		return 0;
 	}
 	if (!(root = json_load_file(path, 0, &jerr)))
@@ -607,33 +659,7 @@ static int load_machine(tkp_results *c)
 									 : tkp_res_json_num(o, "physical");
 		c->cores = isfinite(cores) && cores >= 1 && cores < 1e6 ? (int)cores : 0;
 	}
-	caches = json_object_get(root, "caches");
-	if (json_is_array(caches)) {
-		size_t i;
-		json_t *e;
-		json_array_foreach(caches, i, e) {
-			const char *lv = tkp_res_json_str(e, "level");
-			int idx = !lv ? -1 : !strcmp(lv, "L1d") || !strcmp(lv, "L1") ? 0 : !strcmp(lv, "L2") ? 1 : !strcmp(lv, "L3") ? 2 : -1;
-			double rep = tkp_res_json_num(e, "reported_bytes"), meas = tkp_res_json_num(e, "measured_bytes");
-			if (idx < 0)
-				continue;
-			if (rep > 0)
-				c->cache_rep[idx] = rep;
-			if (meas > 0)
-				c->cache_meas[idx] = meas;
-		}
-	}
-	ctr = json_object_get(root, "counters");
-	if (json_is_object(ctr)) {
-		const char *s = tkp_res_json_str(ctr, "status");
-		json_t *a = json_object_get(ctr, "available");
-		if (s)
-			tkp_strlcpy(c->status, s, sizeof c->status);
-		if (json_is_boolean(a)) {
-			c->counters_known = 1;
-			c->counters_avail = json_is_true(a);
-		}
-	}
+	machine_caches_counters(c, root);
 	return 0;
 }
 
