@@ -9,6 +9,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "chart.h"
@@ -93,6 +94,29 @@ void tkp_chart_each_kd(const tkp_results *c, void (*fn)(void *ctx, int k, int dt
 	for (int ki = 0; ki < c->nk; ki++)
 		for (int dt = 0; dt < c->ndt; dt++)
 			fn(ctx, order[ki], dt);
+}
+
+int tkp_chart_buf_get(const tkp_results *c, tkp_chart_buf *b)
+{
+	size_t n = c->nrows + 16;
+
+	b->p = malloc(n * sizeof *b->p);
+	b->q = malloc(n * sizeof *b->q);
+	b->x = malloc(n * sizeof *b->x);
+	b->y = malloc(n * sizeof *b->y);
+	if (b->p && b->q && b->x && b->y)
+		return 0;
+	tkp_chart_buf_free(b);
+	return TKP_ENOMEM;
+}
+
+void tkp_chart_buf_free(tkp_chart_buf *b)
+{
+	free(b->p);
+	free(b->q);
+	free(b->x);
+	free(b->y);
+	memset(b, 0, sizeof *b);
 }
 
 /* ---- axes and messages ------------------------------------------------------ */

@@ -52,6 +52,17 @@ void tkp_chart_write_series(FILE *fp, const tkp_series *s, int n);
  * stable colours and legend order) and, within it, every dtype dt. */
 void tkp_chart_each_kd(const tkp_results *c, void (*fn)(void *ctx, int k, int dt), void *ctx);
 
+/* Work space of a chart: two point arrays and two value arrays, each with
+ * room for a value per sweep row and 16 more. */
+typedef struct tkp_chart_buf {
+	tkp_res_pt *p, *q;
+	double *x, *y;
+} tkp_chart_buf;
+
+/* Allocates b for c's rows.  Returns 0, or TKP_ENOMEM with nothing held. */
+int tkp_chart_buf_get(const tkp_results *c, tkp_chart_buf *b);
+void tkp_chart_buf_free(tkp_chart_buf *b);
+
 /* ---- axes and messages ------------------------------------------------------ */
 
 /* The matrix-size axis label: square or (m·n·k)^(1/3). */

@@ -28,6 +28,7 @@ typedef struct bchart {
 	FILE *d;
 	tkp_series s[MAXS];
 	int ns, sthr[MAXS], multi_t;
+	tkp_chart_buf buf;
 	double *blocks, *sz; /* x values drawn (and marks); sizes of one kernel */
 	int nb;
 	tkp_res_pt *p;
@@ -198,18 +199,15 @@ static void block_note(const tkp_results *c, FILE *v)
 int tkp_chart_blocksize(tkp_results *c, FILE *v, FILE *d)
 {
 	static bchart b;
-	int rc = 0;
 
 	memset(&b, 0, sizeof b);
+	if (tkp_chart_buf_get(c, &b.buf))
+		return TKP_ENOMEM;
 	b.c = c;
 	b.d = d;
-	b.blocks = malloc((c->nrows + 16) * sizeof *b.blocks);
-	b.sz = malloc((c->nrows + 1) * sizeof *b.sz);
-	b.p = malloc((c->nrows + 1) * sizeof *b.p);
-	if (!b.blocks || !b.sz || !b.p) {
-		rc = TKP_ENOMEM;
-		goto out;
-	}
+	b.blocks = b.buf.x;
+	b.sz = b.buf.y;
+	b.p = b.buf.p;
 	tkp_chart_each_kd(c, block_kernel, &b);
 	for (int i = 0; b.multi_t && i < b.ns; i++) { /* name the threads only when they differ */
 		size_t n = strlen(b.s[i].name);
@@ -228,9 +226,6 @@ int tkp_chart_blocksize(tkp_results *c, FILE *v, FILE *d)
 		tkp_gp_set_num(v, "ymax", b.ymax * 1.15);
 		block_note(c, v);
 	}
-out:
-	free(b.blocks);
-	free(b.sz);
-	free(b.p);
-	return rc;
+	tkp_chart_buf_free(&b.buf);
+	return 0;
 }

@@ -27,6 +27,7 @@ typedef struct cchart {
 	FILE *d;
 	tkp_series s[TKP_CHART_MAXSERIES];
 	int ns, have[3], nsz;
+	tkp_chart_buf buf;
 	tkp_res_pt *p;
 	double *sizes, ymin[3], ymax[3];
 } cchart;
@@ -158,16 +159,13 @@ int tkp_chart_cache(tkp_results *c, FILE *v, FILE *d)
 	static cchart x;
 
 	memset(&x, 0, sizeof x);
+	if (tkp_chart_buf_get(c, &x.buf))
+		return TKP_ENOMEM;
 	x.c = c;
 	x.d = d;
+	x.p = x.buf.p;
+	x.sizes = x.buf.x;
 	x.ymin[0] = x.ymin[1] = x.ymin[2] = INFINITY;
-	x.p = malloc((c->nrows + 1) * sizeof *x.p);
-	x.sizes = malloc((c->nrows + 1) * sizeof *x.sizes);
-	if (!x.p || !x.sizes) {
-		free(x.p);
-		free(x.sizes);
-		return TKP_ENOMEM;
-	}
 	tkp_chart_each_kd(c, cache_series, &x);
 	if (!x.ns) {
 		cache_no_counts(c, v);
@@ -175,8 +173,7 @@ int tkp_chart_cache(tkp_results *c, FILE *v, FILE *d)
 		tkp_chart_write_series(v, x.s, x.ns);
 		cache_axes(&x, v);
 	}
-	free(x.p);
-	free(x.sizes);
+	tkp_chart_buf_free(&x.buf);
 	return 0;
 }
 

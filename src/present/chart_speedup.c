@@ -27,8 +27,8 @@ typedef struct schart {
 	int naive, ns, nsz, ndropped;
 	double dropped[16]; /* sizes a kernel ran at and naive did not */
 	tkp_series s[TKP_CHART_MAXSERIES];
-	tkp_res_pt *p, *q;
-	double *sizes, ymin, ymax;
+	tkp_chart_buf buf;
+	double ymin, ymax;
 } schart;
 
 /* The series of kernel k in dtype dt: its speed-up over naive at each size
@@ -37,7 +37,7 @@ static void speedup_series(void *ctx, int k, int dt)
 {
 	schart *x = ctx;
 	tkp_results *c = x->c;
-	tkp_res_pt *p = x->p, *q = x->q;
+	tkp_res_pt *p = x->buf.p, *q = x->buf.q;
 	size_t n, nn, w = 0, j = 0;
 	char sz[32], f[32];
 
@@ -67,7 +67,7 @@ static void speedup_series(void *ctx, int k, int dt)
 		fprintf(x->d, "%.10g %.10g\n", p[i].x, p[i].y);
 		x->ymin = fmin(x->ymin, p[i].y);
 		x->ymax = fmax(x->ymax, p[i].y);
-		x->sizes[x->nsz++] = p[i].x;
+		x->buf.x[x->nsz++] = p[i].x;
 	}
 	tkp_gp_end_block(x->d);
 }
@@ -94,20 +94,14 @@ static void speedup_note(schart *x, FILE *v)
 int tkp_chart_speedup(tkp_results *c, FILE *v, FILE *d)
 {
 	static schart x;
-	int rc = 0;
 
 	memset(&x, 0, sizeof x);
+	if (tkp_chart_buf_get(c, &x.buf))
+		return TKP_ENOMEM;
 	x.c = c;
 	x.d = d;
 	x.naive = tkp_res_kernel_index(c, "naive");
 	x.ymin = x.ymax = 1;
-	x.p = malloc((c->nrows + 1) * sizeof *x.p);
-	x.q = malloc((c->nrows + 1) * sizeof *x.q);
-	x.sizes = malloc((c->nrows + 1) * sizeof *x.sizes);
-	if (!x.p || !x.q || !x.sizes) {
-		rc = TKP_ENOMEM;
-		goto out;
-	}
 	if (!c->nrows) {
 		tkp_chart_msg_no_rows(c, v);
 		goto out;
@@ -126,14 +120,12 @@ int tkp_chart_speedup(tkp_results *c, FILE *v, FILE *d)
 		tkp_chart_write_series(v, x.s, x.ns);
 		tkp_gp_set_num(v, "ymin", tkp_gp_dec_floor(x.ymin / 1.3));
 		tkp_gp_set_num(v, "ymax", tkp_gp_dec_ceil(x.ymax * 1.5));
-		tkp_chart_size_axis(v, x.sizes, x.nsz, tkp_chart_size_label(c));
+		tkp_chart_size_axis(v, x.buf.x, x.nsz, tkp_chart_size_label(c));
 		speedup_note(&x, v);
 	}
 out:
-	free(x.p);
-	free(x.q);
-	free(x.sizes);
-	return rc;
+	tkp_chart_buf_free(&x.buf);
+	return 0;
 }
 
 int tkp_chart_speedup_cmp(const tkp_cmp *c, FILE *v, FILE *d)
