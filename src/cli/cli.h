@@ -44,7 +44,8 @@ TKP_CMD(report);
 #define tkp_cli_warn tkp_pr_warn
 #define tkp_cli_note tkp_pr_note
 extern int tkp_cli_quiet;
-_Static_assert((int)TKP_EXIT_FAIL == (int)TKP_PR_FAIL && (int)TKP_EXIT_USAGE == (int)TKP_PR_USAGE &&
+_Static_assert((int)TKP_EXIT_FAIL == (int)TKP_PR_FAIL &&
+		       (int)TKP_EXIT_USAGE == (int)TKP_PR_USAGE &&
 		       (int)TKP_EXIT_INTR == (int)TKP_PR_INTR,
 	       "the presentation layer returns the CLI's exit codes");
 
