@@ -1,13 +1,8 @@
-# mk/compare.mk - `tkprofile compare` and `tkprofile report`, the modules
-# they share with `tkprofile plot` (results.c: a results directory read back
-# and validated; gnuplot.c: running the chart scripts safely), the compare
+# mk/compare.mk - `tkprofile report` (the command; the report itself and
+# the comparison are the presentation layer's, mk/present.mk), the compare
 # chart scripts, and the Slurm scripts that run sweeps across a cluster.
 # (cmd_compare.c itself is listed in Makefile.am with the other commands.)
-tkprofile_SOURCES += \
-	src/cli/results.c src/cli/results.h \
-	src/cli/gnuplot.c src/cli/gnuplot.h src/cli/chart.c src/cli/chart.h \
-	src/cli/report.h src/cli/doc.c \
-	src/cli/cmd_report.c
+tkprofile_SOURCES += src/cli/cmd_report.c
 
 dist_plots_DATA += \
 	plots/compare_hierarchy.gp \

@@ -64,10 +64,12 @@ awk -F, -v OFS=, 'NR > 1 && $1 == "DRAM" { $5 = $5 * 1.5 } { print }' "$FIXTURE/
 rc=$?
 [ $rc -eq 0 ] && ok "compare two results directories (exit 0)" || not_ok "compare two results directories: exit $rc" "$(cat "$TMP/err")"
 C="$TMP/cmp/compare.csv"
+missing=""
 for f in compare.csv compare.txt report.md report.html; do
-	[ -s "$TMP/cmp/$f" ] || not_ok "compare writes $f"
+	[ -s "$TMP/cmp/$f" ] || missing="$missing $f"
 done
-ok "compare.csv, compare.txt, report.md, report.html written"
+[ -z "$missing" ] && ok "compare.csv, compare.txt, report.md, report.html written" ||
+	not_ok "compare.csv, compare.txt, report.md, report.html written" "missing or empty:$missing"
 head -1 "$C" | grep -qx 'machine,host,cpu_model,date,dir,metric,level,kernel,dtype,isa,size,threads,value,unit,ratio' &&
 	ok "compare.csv: its header" || not_ok "compare.csv: its header" "$(head -1 "$C")"
 cols=$(head -1 "$C" | awk -F, '{ print NF }')
@@ -108,10 +110,12 @@ grep -qE '^best blocked f64, GFLOP/s +[0-9.]+ +[0-9.]+ \(2\.00x\)$' "$TMP/out" &
 	not_ok "table: best GFLOP/s with its ratio" "$(grep '^best blocked f64' "$TMP/out")"
 grep -qE '^L1d size \(measured\) +32 KiB +48 KiB \(1\.50x\)$' "$TMP/out" && ok "table: measured cache sizes" ||
 	not_ok "table: measured cache sizes" "$(grep '^L1d' "$TMP/out")"
+missing=""
 for r in "L1 bandwidth" "DRAM latency" "peak f64" "speed-up simd f64 at n=1024"; do
-	grep -q "^$r" "$TMP/out" || not_ok "table: a row '$r'" "$(cat "$TMP/out")"
+	grep -q "^$r" "$TMP/out" || missing="$missing '$r'"
 done
-ok "table: bandwidth, latency, peak and speed-up rows"
+[ -z "$missing" ] && ok "table: bandwidth, latency, peak and speed-up rows" ||
+	not_ok "table: bandwidth, latency, peak and speed-up rows" "no row$missing in: $(cat "$TMP/out")"
 
 # charts and report
 if [ $have_gnuplot = yes ]; then

@@ -3,9 +3,10 @@
 # report.html from the fixture results directory: every section, the
 # summary's numbers as sweep.csv has them, every chart inlined (the bytes of
 # plots/*.png, base64), nothing fetched, text from the data escaped; the
-# command of the sweep kept across reports; bad input (exit 2, nothing
-# written); and the page rendered by headless Chromium, which must load
-# every image (SKIP where Chromium is absent).
+# command of the sweep kept across reports (command.txt, or an older
+# report.md's record); bad input (exit 2, nothing written); and the page
+# rendered by headless Chromium, which must load every image (SKIP where
+# Chromium is absent).
 . "${TKP_SRCDIR:-$(dirname "$0")/..}/tests/setup.sh"
 
 FIXTURE="$TKP_SRCDIR/tests/data/results-fixture"
@@ -147,6 +148,14 @@ expect_exit 0 "report where an earlier report recorded the command" "$TKP_BIN" r
 grep -q 'Measured with `tkprofile sweep --profile quick --out results/x`' "$TMP/cmd/report.md" &&
 	grep -q '<code>tkprofile sweep --profile quick --out results/x</code>' "$TMP/cmd/report.html" &&
 	ok "the recorded command is shown again" || not_ok "the recorded command is shown again" "$(grep -i measured "$TMP/cmd/report.md")"
+# the sweep keeps it as data, command.txt, which later reports read first
+(cd "$TMP" && "$TKP_BIN" sweep --sizes 8 --kernels naive --dtype f64 --no-plots --quiet --out sw >/dev/null 2>&1)
+grep -qx 'tkprofile sweep --sizes 8 --kernels naive --dtype f64 --no-plots --quiet --out sw' "$TMP/sw/command.txt" &&
+	ok "the sweep records its command in command.txt" || not_ok "the sweep records its command in command.txt" "$(cat "$TMP/sw/command.txt" 2>&1)"
+printf 'tkprofile sweep --profile full --out results/y\n' >"$TMP/cmd/command.txt"
+expect_exit 0 "report where command.txt holds the command" "$TKP_BIN" report --no-plots "$TMP/cmd"
+grep -q 'Measured with `tkprofile sweep --profile full --out results/y`' "$TMP/cmd/report.md" &&
+	ok "command.txt comes before an older report's record" || not_ok "command.txt comes before an older report's record" "$(grep -i measured "$TMP/cmd/report.md")"
 
 # ---- --no-plots and a directory without charts ---------------------------
 copy "$MINIMAL" "$TMP/min"

@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <signal.h>
 
+#include "pmsg.h"
 #include "tkprofile.h"
 
 /* Exit codes (DESIGN.md's CLI contract). */
@@ -34,13 +35,19 @@ TKP_CMD(compare);
 TKP_CMD(report);
 
 /* "tkprofile: CMD: message\n" on stderr.  Returns TKP_EXIT_USAGE /
- * TKP_EXIT_FAIL so callers can `return tkp_cli_usage(...)`. */
-int tkp_cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-int tkp_cli_fail(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void tkp_cli_warn(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Informational line on stderr unless quiet. */
+ * TKP_EXIT_FAIL so callers can `return tkp_cli_usage(...)`.  One set of
+ * message functions serves the commands and the presentation layer below
+ * them: pmsg.h's, under the CLI's names.  tkp_cli_note: an informational
+ * line on stderr unless tkp_cli_quiet (main hands it to tkp_pr_init). */
+#define tkp_cli_usage tkp_pr_usage
+#define tkp_cli_fail tkp_pr_fail
+#define tkp_cli_warn tkp_pr_warn
+#define tkp_cli_note tkp_pr_note
 extern int tkp_cli_quiet;
-void tkp_cli_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+_Static_assert((int)TKP_EXIT_FAIL == (int)TKP_PR_FAIL &&
+		       (int)TKP_EXIT_USAGE == (int)TKP_PR_USAGE &&
+		       (int)TKP_EXIT_INTR == (int)TKP_PR_INTR,
+	       "the presentation layer returns the CLI's exit codes");
 
 /* Warns (stderr, once per command) about TKP_* settings the program would
  * ignore: a TKP_ISA that is not a path or is above what the CPU runs, a
@@ -100,17 +107,6 @@ int tkp_cli_check_out(const char *cmd, const char *dir, const char *const *resul
  * "--out 'DIR': cannot create it: why" and returns TKP_EXIT_USAGE (another
  * --out is the fix), or TKP_EXIT_FAIL for a full disk or an I/O error. */
 int tkp_cli_make_out(const char *cmd, const char *dir);
-
-/* Plot a results directory (cmd_plot.c): used by sweep at its end and by
- * `tkprofile plot`.  Returns an exit code; prints its own messages. */
-int tkp_cli_plot_dir(const char *cmd, const char *dir, int quiet);
-
-/* Write a results directory's report.md and report.html (cmd_report.c):
- * used by sweep at its end and by `tkprofile report`.  argc/argv: the
- * command's own arguments (argv[0] its name), recorded in the report as the
- * command that made the results; 0/NULL keeps what an earlier report
- * recorded.  Returns an exit code; prints its own messages. */
-int tkp_cli_report_dir(const char *cmd, const char *dir, int argc, char **argv, int quiet);
 
 /* Machine description and ceilings into dir (cmd_machine.c): used by sweep.
  * quick: the short probe; reprobe: ignore a recent cached probe of this

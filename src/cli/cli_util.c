@@ -7,7 +7,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,63 +18,12 @@
 #include "fsutil.h"
 #include "kernels.h"
 #include "counters.h"
+#include "present.h"
 #include "tuning.h"
 #include "util.h"
 
 int tkp_cli_quiet;
 volatile sig_atomic_t tkp_cli_interrupted;
-
-static void vmsg(const char *cmd, const char *fmt, va_list ap)
-{
-	fflush(stdout);
-	if (cmd && *cmd)
-		fprintf(stderr, "tkprofile: %s: ", cmd);
-	else
-		fprintf(stderr, "tkprofile: ");
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-}
-
-int tkp_cli_usage(const char *cmd, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vmsg(cmd, fmt, ap);
-	va_end(ap);
-	return TKP_EXIT_USAGE;
-}
-
-int tkp_cli_fail(const char *cmd, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vmsg(cmd, fmt, ap);
-	va_end(ap);
-	return TKP_EXIT_FAIL;
-}
-
-void tkp_cli_warn(const char *cmd, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vmsg(cmd, fmt, ap);
-	va_end(ap);
-}
-
-void tkp_cli_note(const char *fmt, ...)
-{
-	va_list ap;
-
-	if (tkp_cli_quiet)
-		return;
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
 
 int tkp_cli_wants_help(int argc, char **argv)
 {
@@ -428,14 +376,7 @@ int tkp_cli_bad_option(const char *cmd, int c, char **argv, int optind, const st
 
 const char *tkp_cli_counters_reason(const char *why, int *len, int *has_fix)
 {
-	const char *fix;
-
-	if (!strncmp(why, "no counters: ", 13))
-		why += 13;
-	fix = strstr(why, "; fix: ");
-	*len = fix ? (int)(fix - why) : (int)strlen(why);
-	*has_fix = fix != NULL;
-	return why;
+	return tkp_present_counters_reason(why, len, has_fix);
 }
 
 const char *tkp_cli_counters_brief(const tkp_counters *ctr, char *buf, size_t len)

@@ -26,6 +26,7 @@
 #include <fcntl.h>
 
 #include "cli.h"
+#include "present.h"
 #include "csv.h"
 #include "fsutil.h"
 #include "kernels.h"
@@ -862,14 +863,14 @@ static int sweep_finish(const sweep_args *a, sweep_state *s, int argc, char **ar
 	if (s->failed)
 		tkp_cli_warn("sweep", "%zu configurations failed (see messages above)", s->failed);
 	if (!a->no_plots && s->exit_rc != TKP_EXIT_INTR) {
-		int prc = tkp_cli_plot_dir("sweep", s->dir, s->quiet);
+		int prc = tkp_present_plot("sweep", s->dir, TKP_PRESENT_FORMATS, s->quiet);
 		if (prc == TKP_EXIT_INTR)
 			s->exit_rc = TKP_EXIT_INTR;
 		else if (prc)
 			tkp_cli_warn("sweep", "charts failed; the CSV is intact (retry: tkprofile plot %s)", s->dir);
 	}
 	intr = s->exit_rc == TKP_EXIT_INTR;
-	if (!intr && tkp_cli_report_dir("sweep", s->dir, argc, argv, s->quiet))
+	if (!intr && tkp_present_report("sweep", s->dir, argc, argv, 0, s->quiet))
 		tkp_cli_warn("sweep", "report not written; the results are intact (retry: tkprofile "
 				      "report %s)", s->dir);
 	if (intr)

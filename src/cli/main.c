@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "present.h"
 
 typedef struct cmd_struct {
 	const char *name;
@@ -167,6 +168,9 @@ static int dispatch(int argc, char **argv)
 		return finish(0);
 	}
 	tkp_cli_check_env(c->name);
+	/* the presentation layer (plot, report, compare; sweep's charts) follows
+	 * our data directory, interrupts and --quiet */
+	tkp_pr_init(tkp_cli_datadir, &tkp_cli_interrupted, &tkp_cli_quiet);
 	return finish(c->fn(argc - 1, argv + 1));
 }
 

@@ -16,9 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include "pmsg.h"
 #include "fsutil.h"
-#include "report.h"
+#include "doc.h"
 #include "util.h"
 
 /* Images larger than this are linked, not inlined (a chart is ~100 KiB). */
@@ -438,14 +438,14 @@ int tkp_doc_commit(tkp_doc *d)
 	d->md = d->html = NULL;
 	if (bad) {
 		tkp_doc_free(d);
-		return tkp_cli_fail(cmd, "report: out of memory");
+		return tkp_pr_fail(cmd, "report: out of memory");
 	}
 	if (tkp_path_join(path, sizeof path, d->dir, "report.md") ||
 	    tkp_write_file(path, d->mdbuf, d->mdlen))
-		rc = tkp_cli_fail(cmd, "%s: %s", path, strerror(errno));
+		rc = tkp_pr_fail(cmd, "%s: %s", path, strerror(errno));
 	else if (tkp_path_join(path, sizeof path, d->dir, "report.html") ||
 		 tkp_write_file(path, d->htmlbuf, d->htmllen))
-		rc = tkp_cli_fail(cmd, "%s: %s", path, strerror(errno));
+		rc = tkp_pr_fail(cmd, "%s: %s", path, strerror(errno));
 	tkp_doc_free(d);
 	return rc;
 }

@@ -21,7 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli.h"
+#include "pmsg.h"
 #include "fsutil.h"
 #include "gnuplot.h"
 #include "util.h"
@@ -302,9 +302,30 @@ static void file_tail(const char *path, char *buf, size_t size)
 	free(data);
 }
 
+/* In the child: gnuplot with stdin from /dev/null, stdout and stderr into
+ * fd, in the private directory, in a process group of its own.  Does not
+ * return. */
+static void exec_gnuplot(const tkp_gp *c, int fd, char **argv)
+{
+	int in = open("/dev/null", O_RDONLY);
+
+	signal(SIGPIPE, SIG_DFL);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	setpgid(0, 0); /* a timeout kills gnuplot and anything it started */
+	if (in < 0 || dup2(in, 0) < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0 || chdir(c->tmp) != 0) {
+		dprintf(fd, "tkprofile: cannot set up gnuplot: %s\n", strerror(errno));
+		_exit(127);
+	}
+	unsetenv("DISPLAY"); /* never an X11 window, whatever ~/.gnuplot says */
+	execv(c->exe, argv);
+	dprintf(2, "tkprofile: cannot run %s: %s\n", c->exe, strerror(errno));
+	_exit(127);
+}
+
 /* Runs gnuplot in c->tmp with -e setup, the chart's variables file, then
  * common.gp and the chart's script.  Returns 0, or prints why and returns
- * TKP_EXIT_FAIL, TKP_GP_HUNG or TKP_EXIT_INTR (interrupted: nothing printed). */
+ * TKP_PR_FAIL, TKP_GP_HUNG or TKP_PR_INTR (interrupted: nothing printed). */
 static int run_gnuplot(tkp_gp *c, const char *chart, const char *fmt, const char *outname)
 {
 	char setup[256], vars[64], common[PATH_MAX], script[PATH_MAX], errpath[PATH_MAX];
@@ -328,29 +349,15 @@ static int run_gnuplot(tkp_gp *c, const char *chart, const char *fmt, const char
 	argv[5] = script;
 	argv[6] = NULL;
 	if ((fd = open(errpath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0)
-		return tkp_cli_fail(c->cmd, "%s: %s", errpath, strerror(errno));
+		return tkp_pr_fail(c->cmd, "%s: %s", errpath, strerror(errno));
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0) {
 		close(fd);
-		return tkp_cli_fail(c->cmd, "cannot start gnuplot: %s", strerror(errno));
+		return tkp_pr_fail(c->cmd, "cannot start gnuplot: %s", strerror(errno));
 	}
-	if (pid == 0) {
-		int in = open("/dev/null", O_RDONLY);
-		signal(SIGPIPE, SIG_DFL);
-		signal(SIGINT, SIG_DFL);
-		signal(SIGTERM, SIG_DFL);
-		setpgid(0, 0); /* a timeout kills gnuplot and anything it started */
-		if (in < 0 || dup2(in, 0) < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0 ||
-		    chdir(c->tmp) != 0) {
-			dprintf(fd, "tkprofile: cannot set up gnuplot: %s\n", strerror(errno));
-			_exit(127);
-		}
-		unsetenv("DISPLAY"); /* never an X11 window, whatever ~/.gnuplot says */
-		execv(c->exe, argv);
-		dprintf(2, "tkprofile: cannot run %s: %s\n", c->exe, strerror(errno));
-		_exit(127);
-	}
+	if (pid == 0)
+		exec_gnuplot(c, fd, argv);
 	close(fd);
 	setpgid(pid, pid);
 	clock_gettime(CLOCK_MONOTONIC, &now);
@@ -365,14 +372,14 @@ static int run_gnuplot(tkp_gp *c, const char *chart, const char *fmt, const char
 			break;
 		}
 		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (tkp_cli_interrupted || (double)now.tv_sec + now.tv_nsec * 1e-9 - t0 >= limit) {
+		if (tkp_pr_interrupted() || (double)now.tv_sec + now.tv_nsec * 1e-9 - t0 >= limit) {
 			kill(-pid, SIGKILL);
 			kill(pid, SIGKILL);
 			while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 				;
-			if (tkp_cli_interrupted)
-				return TKP_EXIT_INTR;
-			tkp_cli_fail(c->cmd, "%s.%s: gnuplot did not finish in %g s and was stopped "
+			if (tkp_pr_interrupted())
+				return TKP_PR_INTR;
+			tkp_pr_fail(c->cmd, "%s.%s: gnuplot did not finish in %g s and was stopped "
 					     "(TKP_PLOT_TIMEOUT sets the limit)",
 				     chart, fmt, limit);
 			return TKP_GP_HUNG;
@@ -382,9 +389,9 @@ static int run_gnuplot(tkp_gp *c, const char *chart, const char *fmt, const char
 	if (status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		file_tail(errpath, tail, sizeof tail);
 		if (status != -1 && WIFSIGNALED(status))
-			return tkp_cli_fail(c->cmd, "%s.%s: gnuplot was killed by signal %d%s%s", chart,
+			return tkp_pr_fail(c->cmd, "%s.%s: gnuplot was killed by signal %d%s%s", chart,
 					    fmt, WTERMSIG(status), tail[0] ? ":\n" : "", tail);
-		return tkp_cli_fail(c->cmd, "%s.%s: gnuplot failed (exit %d)%s%s", chart, fmt,
+		return tkp_pr_fail(c->cmd, "%s.%s: gnuplot failed (exit %d)%s%s", chart, fmt,
 				    status == -1 ? -1 : WEXITSTATUS(status), tail[0] ? ":\n" : "",
 				    tail);
 	}
@@ -400,19 +407,19 @@ static int install_image(tkp_gp *c, const char *name, const char *final)
 
 	if (tkp_path_join(from, sizeof from, c->tmp, name) ||
 	    tkp_path_join(to, sizeof to, c->outdir, final))
-		return tkp_cli_fail(c->cmd, "%s: path too long", c->outdir);
+		return tkp_pr_fail(c->cmd, "%s: path too long", c->outdir);
 	if (stat(from, &st) != 0 || st.st_size == 0)
-		return tkp_cli_fail(c->cmd, "%s: gnuplot exited cleanly but wrote no image", final);
+		return tkp_pr_fail(c->cmd, "%s: gnuplot exited cleanly but wrote no image", final);
 	if ((fd = open(from, O_RDONLY | O_CLOEXEC)) >= 0) {
 		if (fsync(fd) != 0) {
 			int e = errno;
 			close(fd);
-			return tkp_cli_fail(c->cmd, "%s: %s", to, strerror(e));
+			return tkp_pr_fail(c->cmd, "%s: %s", to, strerror(e));
 		}
 		close(fd);
 	}
 	if (rename(from, to) != 0)
-		return tkp_cli_fail(c->cmd, "%s: %s", to, strerror(errno));
+		return tkp_pr_fail(c->cmd, "%s: %s", to, strerror(errno));
 	return 0;
 }
 
@@ -425,7 +432,7 @@ static void remove_tmp(tkp_gp *c)
 	if (!c->tmp[0])
 		return;
 	if (getenv("TKP_PLOT_KEEP")) { /* debugging the scripts: keep their inputs */
-		tkp_cli_warn(c->cmd, "TKP_PLOT_KEEP: gnuplot's inputs kept in %s", c->tmp);
+		tkp_pr_warn(c->cmd, "TKP_PLOT_KEEP: gnuplot's inputs kept in %s", c->tmp);
 		return;
 	}
 	if ((dp = opendir(c->tmp))) {
@@ -469,7 +476,7 @@ int tkp_gp_parse_formats(const char *cmd, const char *s, int *fmts)
 
 	*fmts = 0;
 	if (tkp_strlcpy(buf, s, sizeof buf) >= sizeof buf)
-		return tkp_cli_usage(cmd, "--format '%s': expected a list of png, pdf, svg", s);
+		return tkp_pr_usage(cmd, "--format '%s': expected a list of png, pdf, svg", s);
 	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		if (!strcmp(tok, "png"))
 			*fmts |= TKP_GP_PNG;
@@ -478,12 +485,12 @@ int tkp_gp_parse_formats(const char *cmd, const char *s, int *fmts)
 		else if (!strcmp(tok, "svg"))
 			*fmts |= TKP_GP_SVG;
 		else
-			return tkp_cli_usage(cmd, "--format '%s': unknown format '%s'; expected png, pdf "
+			return tkp_pr_usage(cmd, "--format '%s': unknown format '%s'; expected png, pdf "
 						  "or svg",
 					     s, tok);
 	}
 	if (!*fmts)
-		return tkp_cli_usage(cmd, "--format '%s': expected a list of png, pdf, svg", s);
+		return tkp_pr_usage(cmd, "--format '%s': expected a list of png, pdf, svg", s);
 	return 0;
 }
 
@@ -495,20 +502,20 @@ int tkp_gp_open(tkp_gp *g, const char *cmd, const char *outdir)
 	g->cmd = cmd;
 	if (!find_gnuplot(g->exe, sizeof g->exe))
 		return TKP_GP_ABSENT;
-	tkp_fmt(probe, sizeof probe, "%s/plots", tkp_cli_datadir());
+	tkp_fmt(probe, sizeof probe, "%s/plots", tkp_pr_datadir());
 	if (!realpath(probe, g->scripts) ||
 	    (tkp_fmt(probe, sizeof probe, "%s/common.gp", g->scripts), access(probe, R_OK) != 0))
-		return tkp_cli_fail(cmd, "gnuplot scripts not found in %s/plots (set TKP_DATADIR to the "
+		return tkp_pr_fail(cmd, "gnuplot scripts not found in %s/plots (set TKP_DATADIR to the "
 					 "directory that holds plots/)",
-				    tkp_cli_datadir());
+				    tkp_pr_datadir());
 	if (tkp_strlcpy(g->outdir, outdir, sizeof g->outdir) >= sizeof g->outdir - 64)
-		return tkp_cli_fail(cmd, "%s: path too long", outdir);
+		return tkp_pr_fail(cmd, "%s: path too long", outdir);
 	if (tkp_mkdirs(g->outdir))
-		return tkp_cli_fail(cmd, "%s: %s", outdir, strerror(errno));
+		return tkp_pr_fail(cmd, "%s: %s", outdir, strerror(errno));
 	remove_stale(g);
 	tkp_fmt(tmpl, sizeof tmpl, "%s/.tmp-plot-XXXXXX", g->outdir);
 	if (!mkdtemp(tmpl))
-		return tkp_cli_fail(cmd, "%s: cannot create a temporary directory: %s", g->outdir,
+		return tkp_pr_fail(cmd, "%s: cannot create a temporary directory: %s", g->outdir,
 				    strerror(errno));
 	tkp_strlcpy(g->tmp, tmpl, sizeof g->tmp);
 	return 0;
@@ -528,15 +535,15 @@ int tkp_gp_begin(tkp_gp *g, const char *chart, const char *machine, const char *
 	*vars = *data = NULL;
 	tkp_fmt(name, sizeof name, "%s.vars.gp", chart);
 	if (tkp_path_join(vpath, sizeof vpath, g->tmp, name))
-		return tkp_cli_fail(g->cmd, "%s: path too long", g->tmp);
+		return tkp_pr_fail(g->cmd, "%s: path too long", g->tmp);
 	tkp_fmt(name, sizeof name, "%s.dat", chart);
 	if (tkp_path_join(dpath, sizeof dpath, g->tmp, name))
-		return tkp_cli_fail(g->cmd, "%s: path too long", g->tmp);
+		return tkp_pr_fail(g->cmd, "%s: path too long", g->tmp);
 	if (!(v = fopen(vpath, "w")))
-		return tkp_cli_fail(g->cmd, "%s: %s", vpath, strerror(errno));
+		return tkp_pr_fail(g->cmd, "%s: %s", vpath, strerror(errno));
 	if (!(d = fopen(dpath, "w"))) {
 		fclose(v);
-		return tkp_cli_fail(g->cmd, "%s: %s", dpath, strerror(errno));
+		return tkp_pr_fail(g->cmd, "%s: %s", dpath, strerror(errno));
 	}
 	fprintf(v, "# %s: written by tkprofile %s for plots/%s.gp\n", chart, g->cmd, chart);
 	tkp_gp_set_str(v, "machine", machine);
@@ -554,7 +561,7 @@ int tkp_gp_end(tkp_gp *g, FILE *v, FILE *d)
 	/* gnuplot cannot read an empty file as data; a comment is enough */
 	fputs("# end\n", d);
 	if (ferror(v) | ferror(d) | (fclose(v) != 0) | (fclose(d) != 0))
-		return tkp_cli_fail(g->cmd, "%s: %s", g->tmp, strerror(errno));
+		return tkp_pr_fail(g->cmd, "%s: %s", g->tmp, strerror(errno));
 	return 0;
 }
 
@@ -578,17 +585,17 @@ int tkp_gp_draw(tkp_gp *g, const char *chart, int fmts, int *nfiles, int *nfail)
 		char out[80];
 		if (!(fmts & formats[f].bit))
 			continue;
-		if (tkp_cli_interrupted)
-			return TKP_EXIT_INTR;
+		if (tkp_pr_interrupted())
+			return TKP_PR_INTR;
 		tkp_fmt(out, sizeof out, "%s.%s", chart, formats[f].ext);
 		rc = run_gnuplot(g, chart, formats[f].ext, out);
-		if (rc == TKP_EXIT_INTR || rc == TKP_GP_HUNG)
+		if (rc == TKP_PR_INTR || rc == TKP_GP_HUNG)
 			return rc;
 		if (!rc)
 			rc = install_image(g, out, out);
 		if (rc) {
 			(*nfail)++;
-			worst = TKP_EXIT_FAIL;
+			worst = TKP_PR_FAIL;
 		} else {
 			(*nfiles)++;
 		}
@@ -603,7 +610,7 @@ int tkp_gp_finish(tkp_gp *g, const char *chart, int fill_rc, FILE *v, FILE *d, i
 
 	if (fill_rc) {
 		tkp_gp_abort(v, d);
-		tkp_cli_fail(g->cmd, "%s: %s", chart, tkp_strerror(fill_rc));
+		tkp_pr_fail(g->cmd, "%s: %s", chart, tkp_strerror(fill_rc));
 		(*nfail)++;
 		return 0;
 	}
@@ -612,11 +619,11 @@ int tkp_gp_finish(tkp_gp *g, const char *chart, int fill_rc, FILE *v, FILE *d, i
 		return 0;
 	}
 	rc = tkp_gp_draw(g, chart, fmts, nfiles, nfail);
-	if (rc == TKP_EXIT_INTR)
-		return TKP_EXIT_INTR;
+	if (rc == TKP_PR_INTR)
+		return TKP_PR_INTR;
 	if (rc == TKP_GP_HUNG) { /* a gnuplot that hangs once hangs every time */
-		tkp_cli_warn(g->cmd, "the remaining charts were not drawn");
-		return TKP_EXIT_FAIL;
+		tkp_pr_warn(g->cmd, "the remaining charts were not drawn");
+		return TKP_PR_FAIL;
 	}
 	return 0;
 }

@@ -14,7 +14,8 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "cli.h"
+#include "pmsg.h"
+#include "present.h"
 #include "fsutil.h"
 #include "results.h"
 #include "util.h"
@@ -292,7 +293,7 @@ double tkp_res_level_latency(const tkp_results *c, int lv)
 
 /* ---- reading and validating the inputs -------------------------------- */
 
-/* Reads DIR/name; -1 when absent, 0 when read, TKP_EXIT_USAGE (printed)
+/* Reads DIR/name; -1 when absent, 0 when read, TKP_PR_USAGE (printed)
  * when malformed. */
 static int load_csv(tkp_results *c, const char *name, const char *const *cols, tkp_csv **out)
 {
@@ -301,21 +302,21 @@ static int load_csv(tkp_results *c, const char *name, const char *const *cols, t
 
 	*out = NULL;
 	if (tkp_path_join(path, sizeof path, c->dir, name))
-		return tkp_cli_usage(c->cmd, "%s: path too long", c->dir);
+		return tkp_pr_usage(c->cmd, "%s: path too long", c->dir);
 	if (stat(path, &st) != 0) {
 		if (errno == ENOENT)
 			return -1;
-		return tkp_cli_usage(c->cmd, "%s: %s", path, strerror(errno));
+		return tkp_pr_usage(c->cmd, "%s: %s", path, strerror(errno));
 	}
 	if (tkp_csv_read(path, out, err, sizeof err))
-		return tkp_cli_usage(c->cmd, "%s", err);
+		return tkp_pr_usage(c->cmd, "%s", err);
 	if (tkp_csv_require(*out, cols, err, sizeof err))
-		return tkp_cli_usage(c->cmd, "%s", err);
+		return tkp_pr_usage(c->cmd, "%s", err);
 	return 0;
 }
 
 /* A numeric cell: 0 ok (or empty when allowed: *out NAN), else prints
- * file:line and returns TKP_EXIT_USAGE. */
+ * file:line and returns TKP_PR_USAGE. */
 static int cell(tkp_results *c, const tkp_csv *t, size_t r, const char *col, int empty_ok, double lo,
 		double *out)
 {
@@ -325,11 +326,11 @@ static int cell(tkp_results *c, const tkp_csv *t, size_t r, const char *col, int
 		*out = NAN;
 		if (empty_ok)
 			return 0;
-		return tkp_cli_usage(c->cmd, "%s:%zu: column '%s' is empty; expected a number",
+		return tkp_pr_usage(c->cmd, "%s:%zu: column '%s' is empty; expected a number",
 				     t->path, t->lineno[r], col);
 	}
 	if (rc || *out < lo)
-		return tkp_cli_usage(c->cmd, "%s:%zu: column '%s': '%s' is not a %snumber", t->path,
+		return tkp_pr_usage(c->cmd, "%s:%zu: column '%s': '%s' is not a %snumber", t->path,
 				     t->lineno[r], col, t->rows[r][ci],
 				     lo > 0 ? "positive " : lo == 0 ? "non-negative " : "");
 	return 0;
@@ -339,6 +340,45 @@ static int unverified(const char *s)
 {
 	return !strcmp(s, "no") || !strcmp(s, "false") || !strcmp(s, "0") || !strcmp(s, "fail") ||
 	       !strcmp(s, "failed") || !strcmp(s, "FAIL");
+}
+
+/* The spread of row r's run times, as GFLOP/s (gflops_lo, gflops_hi),
+ * and its cpu_util; read leniently: charts draw what they can, and a file
+ * without these columns (compare --allow-mixed) just has no spread. */
+static void row_spread(const tkp_csv *t, size_t r, tkp_res_row *w)
+{
+	double ts = NAN, mad = NAN, tmin = NAN;
+
+	if (tkp_csv_num(t, r, tkp_csv_col(t, "time_s"), &ts) || tkp_csv_num(t, r, tkp_csv_col(t, "time_s_mad"), &mad) ||
+	    tkp_csv_num(t, r, tkp_csv_col(t, "time_s_min"), &tmin))
+		ts = NAN;
+	if (tkp_csv_num(t, r, tkp_csv_col(t, "cpu_util"), &w->cpu_util) || !(w->cpu_util >= 0))
+		w->cpu_util = NAN;
+	w->gflops_lo = w->gflops_hi = w->gflops;
+	if (isfinite(ts) && isfinite(mad) && isfinite(tmin) && ts > 0 && mad >= 0 && tmin > 0 &&
+	    tmin <= ts) {
+		double fast = ts - mad > tmin ? ts - mad : tmin;
+		w->gflops_lo = w->gflops * ts / (ts + mad);
+		w->gflops_hi = w->gflops * ts / fast;
+	}
+}
+
+/* Styles and orders fixed once the rows are read. */
+static void order_names(tkp_results *c)
+{
+	/* kernels of the ladder keep their colour whatever else was run */
+	for (int k = 0, extra = 0; k < c->nk; k++) {
+		int r = tkp_res_ladder_rank(c->kname[k]);
+		c->kstyle[k] = r < 100 ? r : NLADDER + extra++;
+	}
+	/* f64 before f32 on every chart (the usual case first) */
+	if (c->ndt == 2 && !strcmp(c->dtname[0], "f32") && !strcmp(c->dtname[1], "f64")) {
+		const char *x = c->dtname[0];
+		c->dtname[0] = c->dtname[1];
+		c->dtname[1] = x;
+		for (size_t i = 0; i < c->nrows; i++)
+			c->rows[i].dt = 1 - c->rows[i].dt;
+	}
 }
 
 static int parse_sweep(tkp_results *c)
@@ -359,13 +399,13 @@ static int parse_sweep(tkp_results *c)
 	cs = tkp_csv_col(t, "counter_source");
 	cv = tkp_csv_col(t, "verified");
 	if (!(c->rows = calloc(t->nrows + 1, sizeof *c->rows)))
-		return tkp_cli_fail(c->cmd, "out of memory");
+		return tkp_pr_fail(c->cmd, "out of memory");
 	for (size_t r = 0; r < t->nrows; r++) {
 		tkp_res_row *w = &c->rows[c->nrows];
 		double m, n, k, blk, thr;
 		const char *src = t->rows[r][cs];
 		if (!t->rows[r][ck][0] || !t->rows[r][cd][0])
-			return tkp_cli_usage(c->cmd, "%s:%zu: empty kernel or dtype", t->path,
+			return tkp_pr_usage(c->cmd, "%s:%zu: empty kernel or dtype", t->path,
 					     t->lineno[r]);
 		if ((rc = cell(c, t, r, "m", 0, 1, &m)) || (rc = cell(c, t, r, "n", 0, 1, &n)) ||
 		    (rc = cell(c, t, r, "k", 0, 1, &k)) || (rc = cell(c, t, r, "block", 1, 0, &blk)) ||
@@ -379,7 +419,7 @@ static int parse_sweep(tkp_results *c)
 			if ((rc = cell(c, t, r, miss[lv], 1, 0, &w->miss[lv])))
 				return rc;
 		if (blk > 1e9 || thr > 1e6 || m > 1e12 || n > 1e12 || k > 1e12)
-			return tkp_cli_usage(c->cmd, "%s:%zu: size, block or threads out of range",
+			return tkp_pr_usage(c->cmd, "%s:%zu: size, block or threads out of range",
 					     t->path, t->lineno[r]);
 		if (unverified(t->rows[r][cv])) {
 			c->unverified++;
@@ -397,30 +437,13 @@ static int parse_sweep(tkp_results *c)
 		w->dt = name_index(c->dtname, &c->ndt, t->rows[r][cd]);
 		w->src = !src[0] || !strcmp(src, "none") ? -1 : name_index(c->srcname, &c->nsrc, src);
 		if (w->kern < 0 || w->dt < 0 || (w->src < 0 && src[0] && strcmp(src, "none")))
-			return tkp_cli_usage(c->cmd, "%s:%zu: more than %d distinct kernels, dtypes "
+			return tkp_pr_usage(c->cmd, "%s:%zu: more than %d distinct kernels, dtypes "
 						     "or counter sources",
 					     t->path, t->lineno[r], TKP_RES_MAXNAMES);
 		if (w->src < 0)
 			for (int lv = 0; lv < 3; lv++)
 				w->miss[lv] = NAN;
-		{
-			/* the spread of the run times, as GFLOP/s; read leniently:
-			 * charts draw what they can, and a file without these
-			 * columns (compare --allow-mixed) just has no spread */
-			double ts = NAN, mad = NAN, tmin = NAN;
-			if (tkp_csv_num(t, r, tkp_csv_col(t, "time_s"), &ts) || tkp_csv_num(t, r, tkp_csv_col(t, "time_s_mad"), &mad) ||
-			    tkp_csv_num(t, r, tkp_csv_col(t, "time_s_min"), &tmin))
-				ts = NAN;
-			if (tkp_csv_num(t, r, tkp_csv_col(t, "cpu_util"), &w->cpu_util) || !(w->cpu_util >= 0))
-				w->cpu_util = NAN;
-			w->gflops_lo = w->gflops_hi = w->gflops;
-			if (isfinite(ts) && isfinite(mad) && isfinite(tmin) && ts > 0 && mad >= 0 && tmin > 0 &&
-			    tmin <= ts) {
-				double fast = ts - mad > tmin ? ts - mad : tmin;
-				w->gflops_lo = w->gflops * ts / (ts + mad);
-				w->gflops_hi = w->gflops * ts / fast;
-			}
-		}
+		row_spread(t, r, w);
 		w->block = isfinite(blk) ? (int)blk : 0;
 		w->threads = isfinite(thr) && thr >= 1 ? (int)thr : 1;
 		w->m = (size_t)m;
@@ -434,19 +457,7 @@ static int parse_sweep(tkp_results *c)
 		}
 		c->nrows++;
 	}
-	/* kernels of the ladder keep their colour whatever else was run */
-	for (int k = 0, extra = 0; k < c->nk; k++) {
-		int r = tkp_res_ladder_rank(c->kname[k]);
-		c->kstyle[k] = r < 100 ? r : NLADDER + extra++;
-	}
-	/* f64 before f32 on every chart (the usual case first) */
-	if (c->ndt == 2 && !strcmp(c->dtname[0], "f32") && !strcmp(c->dtname[1], "f64")) {
-		const char *x = c->dtname[0];
-		c->dtname[0] = c->dtname[1];
-		c->dtname[1] = x;
-		for (size_t i = 0; i < c->nrows; i++)
-			c->rows[i].dt = 1 - c->rows[i].dt;
-	}
+	order_names(c);
 	return 0;
 }
 
@@ -467,7 +478,7 @@ static int parse_ceilings(tkp_results *c)
 	cu = tkp_csv_col(t, "unit");
 	cs = tkp_csv_col(t, "source");
 	if (!(c->ceils = calloc(t->nrows + 1, sizeof *c->ceils)))
-		return tkp_cli_fail(c->cmd, "out of memory");
+		return tkp_pr_fail(c->cmd, "out of memory");
 	for (size_t r = 0; r < t->nrows; r++) {
 		tkp_res_ceil *w = &c->ceils[c->nceil];
 		const char *name = t->rows[r][cc], *unit = t->rows[r][cu];
@@ -508,7 +519,7 @@ static int parse_hierarchy(tkp_results *c)
 	ct = tkp_csv_col(t, "test");
 	cu = tkp_csv_col(t, "unit");
 	if (!(c->hrows = calloc(t->nrows + 1, sizeof *c->hrows)))
-		return tkp_cli_fail(c->cmd, "out of memory");
+		return tkp_pr_fail(c->cmd, "out of memory");
 	for (size_t r = 0; r < t->nrows; r++) {
 		tkp_res_hrow *w = &c->hrows[c->nh];
 		const char *unit = t->rows[r][cu];
@@ -544,39 +555,81 @@ double tkp_res_json_num(json_t *o, const char *key)
 	return json_is_number(v) ? json_number_value(v) : NAN;
 }
 
+/* No machine.json: the machine unknown, the date that of the newest file
+ * read. */
+static void undescribed(tkp_results *c)
+{
+	time_t now = time(NULL);
+	char when[64];
+	struct stat st;
+
+	for (int i = 0; i < 3; i++) {
+		const tkp_csv *t = i == 0 ? c->sweep : i == 1 ? c->ceil : c->hier;
+		if (t && stat(t->path, &st) == 0) {
+			now = st.st_mtime;
+			break;
+		}
+	}
+	strftime(when, sizeof when, "%Y-%m-%d %H:%M", localtime(&now));
+	tkp_fmt(c->when, sizeof c->when, "%s", when);
+	tkp_fmt(c->machine, sizeof c->machine, "unknown machine (no machine.json)");
+}
+
+/* machine.json's cache sizes (reported and measured) and counter status. */
+static void machine_caches_counters(tkp_results *c, json_t *root)
+{
+	json_t *caches, *ctr;
+
+	caches = json_object_get(root, "caches");
+	if (json_is_array(caches)) {
+		size_t i;
+		json_t *e;
+		json_array_foreach(caches, i, e) {
+			const char *lv = tkp_res_json_str(e, "level");
+			int idx = !lv ? -1 : !strcmp(lv, "L1d") || !strcmp(lv, "L1") ? 0 : !strcmp(lv, "L2") ? 1 : !strcmp(lv, "L3") ? 2 : -1;
+			double rep = tkp_res_json_num(e, "reported_bytes"), meas = tkp_res_json_num(e, "measured_bytes");
+			if (idx < 0)
+				continue;
+			if (rep > 0)
+				c->cache_rep[idx] = rep;
+			if (meas > 0)
+				c->cache_meas[idx] = meas;
+		}
+	}
+	ctr = json_object_get(root, "counters");
+	if (json_is_object(ctr)) {
+		const char *s = tkp_res_json_str(ctr, "status");
+		json_t *a = json_object_get(ctr, "available");
+		if (s)
+			tkp_strlcpy(c->status, s, sizeof c->status);
+		if (json_is_boolean(a)) {
+			c->counters_known = 1;
+			c->counters_avail = json_is_true(a);
+		}
+	}
+}
+
 static int load_machine(tkp_results *c)
 {
 	char path[PATH_MAX];
 	const char *host, *cpu, *date, *ver;
 	json_error_t jerr;
-	json_t *root, *caches, *ctr;
+	json_t *root;
 	struct stat st;
 
 	for (int i = 0; i < 3; i++)
 		c->cache_rep[i] = c->cache_meas[i] = NAN;
 	if (tkp_path_join(path, sizeof path, c->dir, "machine.json"))
-		return tkp_cli_usage(c->cmd, "%s: path too long", c->dir);
+		return tkp_pr_usage(c->cmd, "%s: path too long", c->dir);
 	if (stat(path, &st) != 0) {
-		time_t now = time(NULL);
-		char when[64];
-		/* no machine.json: the date of the newest file we read */
-		for (int i = 0; i < 3; i++) {
-			const tkp_csv *t = i == 0 ? c->sweep : i == 1 ? c->ceil : c->hier;
-			if (t && stat(t->path, &st) == 0) {
-				now = st.st_mtime;
-				break;
-			}
-		}
-		strftime(when, sizeof when, "%Y-%m-%d %H:%M", localtime(&now));
-		tkp_fmt(c->when, sizeof c->when, "%s", when);
-		tkp_fmt(c->machine, sizeof c->machine, "unknown machine (no machine.json)");
+		undescribed(c);
 		return 0;
 	}
 	if (!(root = json_load_file(path, 0, &jerr)))
-		return tkp_cli_usage(c->cmd, "%s:%d:%d: %s", path, jerr.line, jerr.column, jerr.text);
+		return tkp_pr_usage(c->cmd, "%s:%d:%d: %s", path, jerr.line, jerr.column, jerr.text);
 	if (!json_is_object(root)) {
 		json_decref(root);
-		return tkp_cli_usage(c->cmd, "%s:1: expected a JSON object", path);
+		return tkp_pr_usage(c->cmd, "%s:1: expected a JSON object", path);
 	}
 	c->json = root;
 	c->have_json = 1;
@@ -606,33 +659,7 @@ static int load_machine(tkp_results *c)
 									 : tkp_res_json_num(o, "physical");
 		c->cores = isfinite(cores) && cores >= 1 && cores < 1e6 ? (int)cores : 0;
 	}
-	caches = json_object_get(root, "caches");
-	if (json_is_array(caches)) {
-		size_t i;
-		json_t *e;
-		json_array_foreach(caches, i, e) {
-			const char *lv = tkp_res_json_str(e, "level");
-			int idx = !lv ? -1 : !strcmp(lv, "L1d") || !strcmp(lv, "L1") ? 0 : !strcmp(lv, "L2") ? 1 : !strcmp(lv, "L3") ? 2 : -1;
-			double rep = tkp_res_json_num(e, "reported_bytes"), meas = tkp_res_json_num(e, "measured_bytes");
-			if (idx < 0)
-				continue;
-			if (rep > 0)
-				c->cache_rep[idx] = rep;
-			if (meas > 0)
-				c->cache_meas[idx] = meas;
-		}
-	}
-	ctr = json_object_get(root, "counters");
-	if (json_is_object(ctr)) {
-		const char *s = tkp_res_json_str(ctr, "status");
-		json_t *a = json_object_get(ctr, "available");
-		if (s)
-			tkp_strlcpy(c->status, s, sizeof c->status);
-		if (json_is_boolean(a)) {
-			c->counters_known = 1;
-			c->counters_avail = json_is_true(a);
-		}
-	}
+	machine_caches_counters(c, root);
 	return 0;
 }
 
@@ -646,13 +673,13 @@ int tkp_results_load(const char *cmd, const char *dir, tkp_results *c)
 	for (int i = 0; i < 3; i++)
 		c->cache_rep[i] = c->cache_meas[i] = NAN;
 	if (!dir || !*dir)
-		return tkp_cli_usage(cmd, "expected a results directory");
+		return tkp_pr_usage(cmd, "expected a results directory");
 	if (tkp_strlcpy(c->dir, dir, sizeof c->dir) >= sizeof c->dir - 64)
-		return tkp_cli_usage(cmd, "%s: path too long", dir);
+		return tkp_pr_usage(cmd, "%s: path too long", dir);
 	if (stat(dir, &st) != 0)
-		return tkp_cli_usage(cmd, "%s: %s", dir, strerror(errno));
+		return tkp_pr_usage(cmd, "%s: %s", dir, strerror(errno));
 	if (!S_ISDIR(st.st_mode))
-		return tkp_cli_usage(cmd, "%s: not a directory; expected a results directory", dir);
+		return tkp_pr_usage(cmd, "%s: not a directory; expected a results directory", dir);
 	{
 		const char *b = dir + strlen(dir), *e;
 		while (b > dir && b[-1] == '/')
@@ -666,7 +693,7 @@ int tkp_results_load(const char *cmd, const char *dir, tkp_results *c)
 	if ((rc = parse_sweep(c)) > 0 || (rc = parse_ceilings(c)) > 0 || (rc = parse_hierarchy(c)) > 0)
 		return rc;
 	if (!c->sweep && !c->ceil && !c->hier)
-		return tkp_cli_usage(cmd, "%s: no sweep.csv, ceilings.csv or hierarchy.csv: not a "
+		return tkp_pr_usage(cmd, "%s: no sweep.csv, ceilings.csv or hierarchy.csv: not a "
 					  "results directory (tkprofile sweep --out DIR makes one)",
 				     dir);
 	return load_machine(c);
@@ -687,4 +714,16 @@ void tkp_results_free(tkp_results *c)
 	c->ceils = NULL;
 	c->hrows = NULL;
 	c->json = NULL;
+}
+
+const char *tkp_present_counters_reason(const char *why, int *len, int *has_fix)
+{
+	const char *fix;
+
+	if (!strncmp(why, "no counters: ", 13))
+		why += 13;
+	fix = strstr(why, "; fix: ");
+	*len = fix ? (int)(fix - why) : (int)strlen(why);
+	*has_fix = fix != NULL;
+	return why;
 }

@@ -11,8 +11,8 @@
  * ns, bandwidths in GB/s), and machine.json (its root stays loaded for the
  * report, which shows more of it than the charts do).
  */
-#ifndef TKP_CLI_RESULTS_H
-#define TKP_CLI_RESULTS_H
+#ifndef TKP_PRESENT_RESULTS_H
+#define TKP_PRESENT_RESULTS_H
 
 #include <limits.h>
 #include <stddef.h>
@@ -88,9 +88,9 @@ extern const char *const tkp_res_level_name[4];
 /*
  * Reads and validates every file of dir into *r (zeroed first; the
  * command name cmd is used in messages).  Returns 0, or prints
- * "tkprofile: CMD: file:line: why" and returns TKP_EXIT_USAGE (malformed
+ * "tkprofile: CMD: file:line: why" and returns TKP_PR_USAGE (malformed
  * input, or no sweep.csv, ceilings.csv or hierarchy.csv: not a results
- * directory) or TKP_EXIT_FAIL (out of memory).  Call tkp_results_free
+ * directory) or TKP_PR_FAIL (out of memory).  Call tkp_results_free
  * either way.
  */
 int tkp_results_load(const char *cmd, const char *dir, tkp_results *r);

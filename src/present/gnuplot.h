@@ -14,8 +14,8 @@
  * leaves the previous chart.  Each run is stopped after TKP_PLOT_TIMEOUT
  * seconds (default 60); TKP_PLOT_KEEP keeps the temporary directory.
  */
-#ifndef TKP_CLI_GNUPLOT_H
-#define TKP_CLI_GNUPLOT_H
+#ifndef TKP_PRESENT_GNUPLOT_H
+#define TKP_PRESENT_GNUPLOT_H
 
 #include <limits.h>
 #include <stdio.h>
@@ -37,12 +37,12 @@ typedef struct tkp_gp {
 } tkp_gp;
 
 /* Parses --format's value ("png,pdf") into TKP_GP_* bits; prints and
- * returns TKP_EXIT_USAGE when it is not a list of png, pdf, svg. */
+ * returns TKP_PR_USAGE when it is not a list of png, pdf, svg. */
 int tkp_gp_parse_formats(const char *cmd, const char *s, int *fmts);
 
 /*
  * Prepares to draw into outdir: finds gnuplot on PATH and the scripts
- * (tkp_cli_datadir()/plots/common.gp), creates outdir, removes temporary
+ * (tkp_pr_datadir()/plots/common.gp), creates outdir, removes temporary
  * directories an hour old that a killed run left there, and makes a fresh
  * private one.  Returns 0; TKP_GP_ABSENT when gnuplot is not installed
  * (nothing printed, nothing created: the caller says what that means for
@@ -66,7 +66,7 @@ void tkp_gp_abort(FILE *vars, FILE *data);
  * Draws chart in every format of fmts from its inputs (tkp_gp_begin/end)
  * and installs each image as outdir/<chart>.<ext>; *nfiles and *nfail
  * count images made and failed.  Returns 0 when all were made,
- * TKP_EXIT_FAIL when one failed (printed), TKP_EXIT_INTR when interrupted
+ * TKP_PR_FAIL when one failed (printed), TKP_PR_INTR when interrupted
  * (nothing printed), TKP_GP_HUNG when gnuplot was stopped by the timeout
  * (printed).
  */
@@ -78,7 +78,7 @@ int tkp_gp_draw(tkp_gp *g, const char *chart, int fmts, int *nfiles, int *nfail)
  * fill error closes both files and prints why; else ends them and draws
  * (tkp_gp_end, tkp_gp_draw).  *nfiles and *nfail count as for tkp_gp_draw,
  * a failure here counting in *nfail.  Returns 0 to go on with the next
- * chart; TKP_EXIT_INTR when interrupted; TKP_EXIT_FAIL when gnuplot hung
+ * chart; TKP_PR_INTR when interrupted; TKP_PR_FAIL when gnuplot hung
  * (printed: the caller draws no further chart).
  */
 int tkp_gp_finish(tkp_gp *g, const char *chart, int fill_rc, FILE *vars, FILE *data, int fmts,

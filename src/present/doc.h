@@ -1,5 +1,5 @@
 /*
- * report.h - report.md and report.html, written side by side.
+ * doc.h - report.md and report.html, written side by side.
  *
  * A tkp_doc collects a document once and renders it twice: Markdown (images
  * as relative links, readable in any viewer and on a forge) and one
@@ -12,12 +12,12 @@
  * span (a command, a path) and TKP_DOC_BOLD ... TKP_DOC_END bold text, so
  * data (kernel names, paths) can hold backticks, asterisks or '<' safely.
  *
- * The sections shared by `tkprofile report` and `tkprofile compare` (a
- * machine, its ceilings, its summary table, how to reproduce a sweep) are
- * cmd_report.c's.
+ * The sections that a results directory's report and a comparison share
+ * (a machine, its ceilings, its summary table, how to reproduce a sweep)
+ * are report.h's.
  */
-#ifndef TKP_CLI_REPORT_H
-#define TKP_CLI_REPORT_H
+#ifndef TKP_PRESENT_DOC_H
+#define TKP_PRESENT_DOC_H
 
 #include <stddef.h>
 #include <stdio.h>
@@ -67,30 +67,9 @@ void tkp_doc_table_end(tkp_doc *d);
 int tkp_doc_image(tkp_doc *d, const char *relpath, const char *alt, const char *caption,
 		  const char *hint);
 /* Writes dir/report.md and dir/report.html (atomically) and frees the
- * document; on failure prints why and returns TKP_EXIT_FAIL. */
+ * document; on failure prints why and returns TKP_PR_FAIL. */
 int tkp_doc_commit(tkp_doc *d);
 /* Frees a document that will not be written. */
 void tkp_doc_free(tkp_doc *d);
-
-/* ---- sections (cmd_report.c) -------------------------------------------- */
-
-/* The machine: CPU, cores, memory, caches reported and measured, ISA, OS,
- * compiler, counters, from machine.json. */
-void tkp_report_machine(tkp_doc *d, const tkp_results *r);
-/* The ceilings of ceilings.csv and the latency of each memory level. */
-void tkp_report_ceilings(tkp_doc *d, const tkp_results *r);
-/* Best GFLOP/s per kernel and dtype, where, % of peak, and speed-up over
- * the naive kernel at the largest size naive ran; one table per dtype under
- * a heading of the given level. */
-void tkp_report_summary(tkp_doc *d, const tkp_results *r, int level);
-/* How to reproduce a sweep: the command (when known), plan.prof, versions. */
-void tkp_report_reproduce(tkp_doc *d, const tkp_results *r, const char *command, int heading_level);
-
-/* Shell-quotes s (single quotes when it holds anything but [A-Za-z0-9_./:=,+@%-]). */
-void tkp_shell_quote(char *buf, size_t size, const char *s);
-/* "tkprofile ARGS..." with each argument quoted as needed. */
-void tkp_shell_command(char *buf, size_t size, int argc, char **argv);
-
-/* The report of a results directory is tkp_cli_report_dir (cli.h). */
 
 #endif
