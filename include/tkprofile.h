@@ -203,6 +203,16 @@ typedef struct tkp_result {
 	double tsc_cycles;   /* median TSC ticks per repetition; NAN without TSC */
 	int counter_flags;   /* TKP_CF_* */
 	/* Fields added later go here (see the ABI promise at the top). */
+	/* Intensity per memory level, FLOP per byte across each boundary:
+	 * FLOPs (fp_ops where counted, else flops_model) over the lines that
+	 * missed the level above it times the line size: ai_l2 across L1-L2
+	 * (l1_dcm), ai_l3 across L2-L3 (l2_dcm); ai_dram above is L3-DRAM
+	 * (l3_tcm).  NAN where that level's misses were not counted. */
+	double ai_l2, ai_l3;
+	/* The share of the problem the counts come from: 1 for a whole run,
+	 * less when a simulation counted a slice and scaled the counts to the
+	 * whole; NAN when nothing was counted. */
+	double counted_fraction;
 } tkp_result;
 
 /* counter_flags bits */

@@ -1,4 +1,7 @@
-# mk/bench.mk - benchmarks against peers (make bench); not part of make check.
+# mk/bench.mk - bench/: benchmarks against peers (make bench); not part of
+# make check.  Each prints ours, theirs and the ratio.
+
+.PHONY: bench bench-gemm bench-overhead
 
 # bench/gemm: the tuned kernel against OpenBLAS, same process, interleaved
 # runs.  OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE are unset for this command only,
@@ -7,15 +10,31 @@
 EXTRA_PROGRAMS += bench/gemm
 bench_gemm_SOURCES = bench/gemm.c
 bench_gemm_LDADD = libtkpcore.la
-
-.PHONY: bench-gemm
 bench: bench-gemm
 bench-gemm: bench/gemm$(EXEEXT)
 	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE ./bench/gemm$(EXEEXT) $(BENCH_GEMM_ARGS)
 
 # bench/clock: the busy core's clock (a dependent-add chain), which
 # bench/ceilings.sh turns into the hardware limits it prints beside the
-# measured ceilings.
+# measured ceilings (ours against likwid-bench, side by side).
 EXTRA_PROGRAMS += bench/clock
 bench_clock_SOURCES = bench/clock.c
 bench: bench/clock$(EXEEXT)
+EXTRA_DIST += bench/ceilings.sh
+
+# bench/overhead: the cost of one region begin/end pair next to PAPI's own
+# start/stop.
+EXTRA_PROGRAMS += bench/overhead
+bench_overhead_SOURCES = bench/overhead.c
+if HAVE_SDE
+bench_sde_cppflags = -DTKP_BENCH_SDE=1
+bench_sde_libs = $(SDE_LIBS)
+else
+bench_sde_cppflags =
+bench_sde_libs =
+endif
+bench_overhead_CPPFLAGS = $(AM_CPPFLAGS) $(bench_sde_cppflags)
+bench_overhead_LDADD = libtkpcore.la $(bench_sde_libs)
+bench: bench-overhead
+bench-overhead: bench/overhead$(EXEEXT)
+	./bench/overhead$(EXEEXT)

@@ -1,4 +1,5 @@
-# mk/fuzz.mk - fuzz harnesses (libFuzzer with clang) for the parsers; built by `make fuzz`, not by make check.
+# mk/fuzz.mk - fuzz/: harnesses (libFuzzer with clang) for the parsers;
+# built by `make fuzz`, not by make check, which replays their corpora.
 #
 # fuzz/fuzz_csv.c      the CSV reader (tkp_csv_read + tkp_csv_sweep_parse)
 # fuzz/fuzz_profile.c  the profile parser (tkp_plan_load, plan.prof round trip)
@@ -80,9 +81,4 @@ tests_fuzz_replay_groups_CPPFLAGS = $(AM_CPPFLAGS) -DTKP_FUZZ_NAME='"groups"'
 tests_fuzz_replay_groups_LDADD = libtkpcore.la
 TESTS += tests/fuzz_replay_csv tests/fuzz_replay_profile tests/fuzz_replay_groups
 
-EXTRA_DIST += fuzz/run.sh fuzz/nopapi/config.h fuzz/corpus fuzz/regress tests/README.md \
-	.ci/tsan.supp
-
-# ---- faults: write errors, memory, signals, hostile paths and inputs -------
-TESTS += tests/cli_faults.sh
-dist_check_SCRIPTS += tests/cli_faults.sh
+EXTRA_DIST += fuzz/run.sh fuzz/nopapi/config.h fuzz/corpus fuzz/regress

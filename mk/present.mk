@@ -3,7 +3,9 @@
 # chart_<name>.c per chart beside plots/<name>.gp), the report and the
 # comparison.  Used by the commands sweep, plot, report and compare
 # (src/cli), which parse their options and call it (present.h); it calls
-# only the library.  Linked into tkprofile.
+# only the library.  Linked into tkprofile, with the gnuplot scripts
+# (plots/, installed into $(pkgdatadir)/plots; common.gp is loaded before
+# each chart's own script).
 tkprofile_SOURCES += \
 	src/present/present.h \
 	src/present/pmsg.c src/present/pmsg.h \
@@ -27,3 +29,17 @@ tkprofile_SOURCES += \
 	src/present/compare_metrics.c \
 	src/present/compare_table.c \
 	src/present/compare_report.c
+
+dist_plots_DATA += \
+	plots/common.gp \
+	plots/roofline.gp \
+	plots/perf.gp \
+	plots/speedup.gp \
+	plots/blocksize.gp \
+	plots/threads.gp \
+	plots/hierarchy.gp \
+	plots/cache.gp \
+	plots/compare_hierarchy.gp \
+	plots/compare_roofline.gp \
+	plots/compare_perf.gp \
+	plots/compare_speedup.gp

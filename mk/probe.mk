@@ -1,7 +1,8 @@
-# mk/probe.mk - machine description (src/lib/machine.c) and the empirical
-# probe (src/probe/): ceilings, bandwidth and latency staircase.
+# mk/probe.mk - src/probe: the empirical probe behind `tkprofile machine`:
+# compute ceilings (flops.c), bandwidth per level (stream.c), the latency
+# staircase (chase.c) and the cache sizes read off it (knee.c), run on a
+# pinned team of threads (team.c).
 libtkpcore_la_SOURCES += \
-	src/lib/machine.c src/lib/machine.h \
 	src/probe/probe.h \
 	src/probe/probe.c \
 	src/probe/team.c \
@@ -9,17 +10,3 @@ libtkpcore_la_SOURCES += \
 	src/probe/stream.c \
 	src/probe/chase.c \
 	src/probe/knee.c
-tkprofile_SOURCES += src/cli/cmd_machine.c
-
-check_PROGRAMS += tests/test_knee tests/test_chase tests/test_probe
-tests_test_probe_SOURCES = tests/test_probe.c
-tests_test_probe_LDADD = libtkpcore.la
-tests_test_knee_SOURCES = tests/test_knee.c
-tests_test_knee_LDADD = libtkpcore.la
-tests_test_chase_SOURCES = tests/test_chase.c
-tests_test_chase_LDADD = libtkpcore.la
-TESTS += tests/test_knee tests/test_chase tests/test_probe tests/cli_machine.sh
-dist_check_SCRIPTS += tests/cli_machine.sh
-
-# Ours against likwid-bench, side by side (make bench runs the bench/ scripts).
-EXTRA_DIST += bench/ceilings.sh

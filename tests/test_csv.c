@@ -85,13 +85,18 @@ int main(void)
 	r.counters[TKP_M_CYCLES] = 123456789;
 	tkp_result_model(&r);
 	r.ai_dram = NAN, r.cpu_util = 0.97, r.rss_delta_mb = 0.5, r.verified = 1, r.max_rel_err = 1e-8;
+	r.ai_l2 = 3.25, r.ai_l3 = NAN, r.counted_fraction = 0.125;
 	snprintf(path, sizeof path, "%s/sweep.csv", dir);
 	fp = fopen(path, "w");
 	tkp_csv_sweep_header(fp);
 	tkp_csv_sweep_row(fp, &r);
 	fclose(fp);
 	ok(tkp_csv_read(path, &t, err, sizeof err) == 0, "sweep.csv reads back");
-	ok(t && t->ncols == 27, "sweep.csv has the 27 columns of DESIGN.md (%zu)", t ? t->ncols : 0);
+	ok(t && t->ncols == 30, "sweep.csv has DESIGN.md's 27 columns and the 3 added since (%zu)",
+	   t ? t->ncols : 0);
+	ok(t && tkp_csv_col(t, "ai_l2") == 27 && tkp_csv_col(t, "ai_l3") == 28 &&
+		   tkp_csv_col(t, "counted_fraction") == 29 && tkp_csv_sweep_added(t) == 3,
+	   "the added columns come last, in order");
 	ok(t && tkp_csv_sweep_parse(t, 0, &back, err, sizeof err) == 0, "sweep row parses (%s)", err);
 	ok(back.m == 67 && back.k == 31 && back.block == 32 && back.threads == 2 && back.dtype == TKP_F32,
 	   "shape, block, threads and dtype survive");
@@ -99,9 +104,31 @@ int main(void)
 	ok(back.counters[TKP_M_CYCLES] == 123456789 && isnan(back.counters[TKP_M_L1_DCM]),
 	   "measured counter kept, unmeasured stays NAN (not 0)");
 	ok(t && !strcmp(t->rows[0][tkp_csv_col(t, "l1_dcm")], ""), "unmeasured counter cell is empty");
+	ok(back.ai_l2 == 3.25 && isnan(back.ai_l3) && back.counted_fraction == 0.125,
+	   "ai_l2, ai_l3 (empty) and counted_fraction round-trip");
 	ok(back.flops_model == 2.0 * 67 * 129 * 31, "flops_model = 2mnk");
 	ok(back.bytes_model == (67.0 * 31 + 31.0 * 129 + 2.0 * 67 * 129) * 4, "bytes_model is compulsory traffic");
 	tkp_csv_free(t);
+
+	{
+		/* a file from before the added columns: parses, they are NAN; a
+		 * row appended under its header has as many cells as it */
+		FILE *f = fopen(path, "w");
+		tkp_csv *tt = NULL;
+
+		for (int i = 0; tkp_sweep_columns[i]; i++)
+			fprintf(f, "%s%s", i ? "," : "", tkp_sweep_columns[i]);
+		fputc('\n', f);
+		tkp_csv_sweep_row_n(f, &r, 0);
+		fclose(f);
+		ok(tkp_csv_read(path, &tt, err, sizeof err) == 0 && tt->ncols == 27 &&
+			   tkp_csv_sweep_added(tt) == 0,
+		   "a row written under an older header has its 27 cells (%s)", err);
+		ok(tt && tkp_csv_sweep_parse(tt, 0, &back, err, sizeof err) == 0 && isnan(back.ai_l2) &&
+			   isnan(back.counted_fraction) && back.gflops == r.gflops,
+		   "an older sweep.csv parses; the added columns read as not measured (%s)", err);
+		tkp_csv_free(tt);
+	}
 
 	/* bad input: file:line errors */
 	ok(read_err("trunc.csv", "a,b\n1,2\n3,\"unterminated\n", "trunc.csv:3: unterminated"),

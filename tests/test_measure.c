@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "measure.h"
 #include "tap.h"
 #include "timer.h"
 #include "tkprofile.h"
@@ -128,6 +129,29 @@ int main(void)
 		q.size = 0;
 		ok(tkp_measure_kernel(naive, TKP_F64, 4, 4, 4, 0, 1, &q, &r) == 0 && r.verified == 1,
 		   "size 0 is this header's layout");
+	}
+	{
+		/* per-level intensity, by hand: 1000 FLOPs counted; 10, 4 and 0
+		 * lines of 64 bytes; l3 not counted */
+		tkp_result x;
+
+		memset(&x, 0, sizeof x);
+		for (int i = 0; i < TKP_M_COUNT; i++)
+			x.counters[i] = NAN;
+		x.counters[TKP_M_FP_OPS] = 1000;
+		x.counters[TKP_M_L1_DCM] = 10;
+		x.counters[TKP_M_L2_DCM] = 0;
+		x.flops_model = 5000;
+		x.counted_fraction = NAN;
+		tkp_result_intensity(&x, 64);
+		ok(x.ai_l2 == 1000.0 / 640 && isnan(x.ai_l3) && isnan(x.ai_dram) && x.counted_fraction == 1,
+		   "ai_l2 = fp_ops / (l1_dcm x line); no traffic and no count stay empty; counted_fraction 1");
+		x.counters[TKP_M_FP_OPS] = NAN;
+		x.counters[TKP_M_L3_TCM] = 4;
+		x.counted_fraction = 0.25;
+		tkp_result_intensity(&x, 128);
+		ok(x.ai_l2 == 5000.0 / 1280 && x.ai_dram == 5000.0 / 512 && x.counted_fraction == 0.25,
+		   "without fp_ops the model's FLOPs; a sampled fraction is kept");
 	}
 	return tap_done();
 }

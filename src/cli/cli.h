@@ -113,7 +113,6 @@ int tkp_cli_make_out(const char *cmd, const char *dir);
  * host.  Returns an exit code; prints its own notes (unless quiet). */
 int tkp_cli_machine_into(const char *cmd, const char *dir, int quick, int reprobe, int quiet);
 
-#endif
 
 /* Opens the counter source for a --counters value ("auto", "papi", "none",
  * "sim", "auto,sim"): the same calls then count with any of them
@@ -156,3 +155,5 @@ const char *tkp_cli_enomem_hint(char *buf, size_t len);
 /* 0 when the configuration fits; otherwise, if say, prints how much it needs
  * and how much there is, and returns TKP_EXIT_USAGE. */
 int tkp_cli_check_fits(const char *cmd, tkp_dtype dt, size_t m, size_t n, size_t k, int say);
+
+#endif

@@ -79,6 +79,9 @@ static int print_json(const tkp_result *r)
 	json_object_set_new(o, "counter_source", json_string(tkp_counter_source_name(r->counter_source)));
 	json_object_set_new(o, "verified", r->verified >= 0 ? json_integer(r->verified) : json_null());
 	json_object_set_new(o, "max_rel_err", num_or_null(r->max_rel_err));
+	json_object_set_new(o, "ai_l2", num_or_null(r->ai_l2));
+	json_object_set_new(o, "ai_l3", num_or_null(r->ai_l3));
+	json_object_set_new(o, "counted_fraction", num_or_null(r->counted_fraction));
 	s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
 	json_decref(o);
 	if (!s)

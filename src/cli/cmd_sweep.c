@@ -77,6 +77,7 @@ typedef struct sweep_state {
 	const char *dir;
 	char csv_path[PATH_MAX];
 	int csv_fd;
+	int csv_added; /* the added columns its header has (an older file resumed: fewer) */
 	tkp_config *cfg;
 	size_t ncfg;
 	unsigned char *done;   /* per config: 1 if in sweep.csv already */
@@ -174,7 +175,7 @@ static int append_row(sweep_state *s, const tkp_result *r)
 
 	if (!mem)
 		return -1;
-	if (tkp_csv_sweep_row(mem, r) || fclose(mem)) {
+	if (tkp_csv_sweep_row_n(mem, r, s->csv_added) || fclose(mem)) {
 		free(buf);
 		errno = ENOMEM;
 		return -1;
@@ -222,6 +223,9 @@ static int load_done(sweep_state *s, char *err, size_t errlen)
 		tkp_csv_free(t);
 		return rc;
 	}
+	/* rows appended to a file written before columns were added keep to
+	 * its header: every row then has as many cells as the header */
+	s->csv_added = tkp_csv_sweep_added(t);
 	for (size_t i = 0; i < t->nrows; i++) {
 		if ((rc = tkp_csv_sweep_parse(t, i, &r, err, errlen))) {
 			tkp_csv_free(t);
@@ -536,6 +540,9 @@ static int open_csv(sweep_state *s)
 		return tkp_cli_fail("sweep", "%s: %s", s->csv_path, strerror(errno));
 	if (lseek(s->csv_fd, 0, SEEK_END) != 0)
 		return 0;
+	/* a new file: every column */
+	for (s->csv_added = 0; tkp_sweep_columns_added[s->csv_added]; s->csv_added++)
+		;
 	mem = open_memstream(&hdr, &hl);
 	if (!mem || tkp_csv_sweep_header(mem) || fclose(mem) || write(s->csv_fd, hdr, hl) != (ssize_t)hl) {
 		int rc = tkp_cli_fail("sweep", "%s: %s", s->csv_path, strerror(errno ? errno : EIO));
@@ -708,6 +715,9 @@ static int count_apart(sweep_state *s, size_t i, const char *label, tkp_result *
 		memcpy(r->counters, s->apartr[k].counters, sizeof r->counters);
 		r->counter_source = s->apartr[k].counter_source;
 		r->ai_dram = s->apartr[k].ai_dram;
+		r->ai_l2 = s->apartr[k].ai_l2;
+		r->ai_l3 = s->apartr[k].ai_l3;
+		r->counted_fraction = s->apartr[k].counted_fraction;
 		r->counter_flags |= s->apartr[k].counter_flags & TKP_CF_CALLER_ONLY;
 	} else {
 		rc = tkp_counters_count(s->ctr, &j, r, why, sizeof why);

@@ -384,6 +384,18 @@ const char *const tkp_sweep_columns[] = {
 	"cycles", "instructions", "l1_dcm", "l2_dcm", "l3_tcm", "fp_ops",
 	"flops_model", "bytes_model", "ai_model", "ai_dram",
 	"cpu_util", "rss_delta_mb", "counter_source", "verified", "max_rel_err", NULL};
+const char *const tkp_sweep_columns_added[] = {"ai_l2", "ai_l3", "counted_fraction", NULL};
+
+enum { NADDED = sizeof tkp_sweep_columns_added / sizeof tkp_sweep_columns_added[0] - 1 };
+
+int tkp_csv_sweep_added(const tkp_csv *t)
+{
+	int n = 0;
+
+	while (n < NADDED && tkp_csv_col(t, tkp_sweep_columns_added[n]) >= 0)
+		n++;
+	return n;
+}
 
 int tkp_csv_sweep_header(FILE *fp)
 {
@@ -393,10 +405,31 @@ int tkp_csv_sweep_header(FILE *fp)
 		if (tkp_csv_put_str(fp, tkp_sweep_columns[i]))
 			return TKP_EIO;
 	}
+	for (int i = 0; i < NADDED; i++)
+		if (tkp_csv_sep(fp) || tkp_csv_put_str(fp, tkp_sweep_columns_added[i]))
+			return TKP_EIO;
 	return tkp_csv_eol(fp);
 }
 
 int tkp_csv_sweep_row(FILE *fp, const tkp_result *r)
+{
+	return tkp_csv_sweep_row_n(fp, r, NADDED);
+}
+
+/* The added columns' cells, the first n of them. */
+static int put_added(FILE *fp, const tkp_result *r, int n)
+{
+	const double v[NADDED] = {r->ai_l2, r->ai_l3, r->counted_fraction};
+	int rc = 0;
+
+	for (int i = 0; i < n && i < NADDED; i++) {
+		rc |= tkp_csv_sep(fp);
+		rc |= tkp_csv_put_num(fp, v[i]);
+	}
+	return rc;
+}
+
+int tkp_csv_sweep_row_n(FILE *fp, const tkp_result *r, int nadded)
 {
 	int rc = 0;
 
@@ -449,6 +482,7 @@ int tkp_csv_sweep_row(FILE *fp, const tkp_result *r)
 	SEP();
 	rc |= tkp_csv_put_num(fp, r->max_rel_err);
 #undef SEP
+	rc |= put_added(fp, r, nadded);
 	rc |= tkp_csv_eol(fp);
 	return rc ? TKP_EIO : 0;
 }
@@ -549,6 +583,13 @@ int tkp_csv_sweep_parse(const tkp_csv *t, size_t row, tkp_result *r, char *err, 
 	NUM("rss_delta_mb", 0, r->rss_delta_mb = v);
 	INT("verified", 0, 1, -1, r->verified);
 	NUM("max_rel_err", 0, r->max_rel_err = v);
+	r->ai_l2 = r->ai_l3 = r->counted_fraction = NAN;
+	if (tkp_csv_col(t, "ai_l2") >= 0)
+		NUM("ai_l2", 0, r->ai_l2 = v);
+	if (tkp_csv_col(t, "ai_l3") >= 0)
+		NUM("ai_l3", 0, r->ai_l3 = v);
+	if (tkp_csv_col(t, "counted_fraction") >= 0)
+		NUM("counted_fraction", 0, r->counted_fraction = v);
 #undef NUM
 #undef DIM
 #undef INT

@@ -46,18 +46,26 @@ int tkp_csv_require(const tkp_csv *t, const char *const *names, char *err, size_
  * TKP_EPARSE when not a finite number. */
 int tkp_csv_num(const tkp_csv *t, size_t row, int col, double *out);
 
-#endif
-
 /* ---- sweep.csv ------------------------------------------------------------ */
 #include "tkprofile.h"
 
-/* sweep.csv's columns, in order (DESIGN.md); NULL-terminated. */
+/* sweep.csv's columns, in order (DESIGN.md); NULL-terminated: the ones
+ * every file has, then the ones added since, which follow them in this
+ * order and which readers do not require (older files lack them). */
 extern const char *const tkp_sweep_columns[];
-/* Writes the header line. */
+extern const char *const tkp_sweep_columns_added[];
+/* How many of tkp_sweep_columns_added the header of t has, as the run that
+ * follows the required columns (an older file: fewer). */
+int tkp_csv_sweep_added(const tkp_csv *t);
+/* Writes the header line, every column. */
 int tkp_csv_sweep_header(FILE *fp);
 /* Writes one result as a row; block 0 (kernel takes none) is an empty cell,
- * unmeasured values are empty cells. */
+ * unmeasured values are empty cells.  _n writes only the first nadded of
+ * the added columns, to append to an older file under its own header. */
 int tkp_csv_sweep_row(FILE *fp, const tkp_result *r);
+int tkp_csv_sweep_row_n(FILE *fp, const tkp_result *r, int nadded);
 /* Fills *r from row `row` of a table read back (resume, plot); columns are
  * found by name.  TKP_EPARSE with err "file:line: ..." on a bad cell. */
 int tkp_csv_sweep_parse(const tkp_csv *t, size_t row, tkp_result *r, char *err, size_t errlen);
+
+#endif

@@ -20,9 +20,11 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "counters.h"
 #include "kernels.h"
+#include "measure.h"
 #include "stats.h"
 #include "timer.h"
 #include "tuning.h"
@@ -82,6 +84,33 @@ size_t tkp_measure_bytes(tkp_dtype dt, size_t m, size_t n, size_t k)
 	if (total + tkp_verify_bytes(m, n, k) + 3 * 64 < total)
 		return 0;
 	return total + tkp_verify_bytes(m, n, k) + 3 * 64;
+}
+
+int tkp_line_bytes(void)
+{
+	long l = sysconf(_SC_LEVEL1_DCACHE_LINESIZE);
+
+	return l >= 16 && l <= 1024 ? (int)l : 64;
+}
+
+void tkp_result_intensity(tkp_result *r, int line)
+{
+	static const int miss[3] = {TKP_M_L1_DCM, TKP_M_L2_DCM, TKP_M_L3_TCM};
+	double *ai[3] = {&r->ai_l2, &r->ai_l3, &r->ai_dram};
+	double flops = r->counters[TKP_M_FP_OPS];
+	int any = 0;
+
+	if (!(flops > 0))
+		flops = r->flops_model;
+	for (int i = 0; i < 3; i++) {
+		double lines = r->counters[miss[i]];
+
+		*ai[i] = lines > 0 && flops > 0 ? flops / (lines * line) : NAN;
+	}
+	for (int i = 0; i < TKP_M_COUNT; i++)
+		any |= !isnan(r->counters[i]);
+	if (any && isnan(r->counted_fraction))
+		r->counted_fraction = 1;
 }
 
 static void *alloc_matrix(size_t count, size_t es)
@@ -193,7 +222,8 @@ int tkp_measure_kernel_sized(const tkp_kernel *k, tkp_dtype dt, size_t m, size_t
 	r->threads = threads ? threads : 1;
 	for (int i = 0; i < TKP_M_COUNT; i++)
 		r->counters[i] = NAN;
-	r->ai_dram = r->max_rel_err = r->tsc_cycles = NAN;
+	r->ai_dram = r->ai_l2 = r->ai_l3 = r->counted_fraction = NAN;
+	r->max_rel_err = r->tsc_cycles = NAN;
 	r->verified = -1;
 	r->counter_source = TKP_SRC_NONE;
 	tkp_result_model(r);
@@ -266,9 +296,8 @@ int tkp_measure_kernel_sized(const tkp_kernel *k, tkp_dtype dt, size_t m, size_t
 	if (o->counters && !stopped(o)) {
 		if ((rc = count_passes(k, &g, o->counters, r)) != 0)
 			goto fail;
-		if (!isnan(r->counters[TKP_M_FP_OPS]) && !isnan(r->counters[TKP_M_L3_TCM]) &&
-		    r->counters[TKP_M_L3_TCM] > 0)
-			r->ai_dram = r->counters[TKP_M_FP_OPS] / (r->counters[TKP_M_L3_TCM] * 64.0);
+		if (r->counter_source != TKP_SRC_NONE)
+			tkp_result_intensity(r, tkp_line_bytes());
 	}
 	{
 		uint64_t rss1 = tkp_rss_bytes();

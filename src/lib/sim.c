@@ -40,6 +40,7 @@
 
 #include "kernels.h"
 #include "sim.h"
+#include "measure.h"
 #include "timer.h"
 #include "tuning.h"
 #include "util.h"
@@ -858,9 +859,7 @@ int tkp_sim_run(tkp_sim *s, const tkp_kernel *k, tkp_dtype dt, size_t m, size_t 
 			r->counters[TKP_M_L3_TCM] = cnt[i].ilmr + cnt[i].dlmr + cnt[i].dlmw;
 	}
 	r->counter_source = TKP_SRC_SIM;
-	r->ai_dram = NAN;
-	if (r->counters[TKP_M_L3_TCM] > 0 && r->flops_model > 0)
-		r->ai_dram = r->flops_model / (r->counters[TKP_M_L3_TCM] * 64.0);
+	tkp_result_intensity(r, s->geo.d1.line);
 	if (!worker_seen || ((k->caps & TKP_CAP_EXTERNAL) && threads > 1))
 		r->counter_flags |= TKP_CF_CALLER_ONLY;
 	rc = 0;

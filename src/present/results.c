@@ -336,6 +336,14 @@ static int cell(tkp_results *c, const tkp_csv *t, size_t r, const char *col, int
 	return 0;
 }
 
+/* A column added to sweep.csv since its first version: NAN when the file
+ * predates it (or the cell is empty). */
+static int added_cell(tkp_results *c, const tkp_csv *t, size_t r, const char *col, double *out)
+{
+	*out = NAN;
+	return tkp_csv_col(t, col) < 0 ? 0 : cell(c, t, r, col, 1, 0, out);
+}
+
 static int unverified(const char *s)
 {
 	return !strcmp(s, "no") || !strcmp(s, "false") || !strcmp(s, "0") || !strcmp(s, "fail") ||
@@ -418,6 +426,10 @@ static int parse_sweep(tkp_results *c)
 		for (int lv = 0; lv < 3; lv++)
 			if ((rc = cell(c, t, r, miss[lv], 1, 0, &w->miss[lv])))
 				return rc;
+		if ((rc = added_cell(c, t, r, "ai_l2", &w->ai_l2)) ||
+		    (rc = added_cell(c, t, r, "ai_l3", &w->ai_l3)) ||
+		    (rc = added_cell(c, t, r, "counted_fraction", &w->counted_fraction)))
+			return rc;
 		if (blk > 1e9 || thr > 1e6 || m > 1e12 || n > 1e12 || k > 1e12)
 			return tkp_pr_usage(c->cmd, "%s:%zu: size, block or threads out of range",
 					     t->path, t->lineno[r]);

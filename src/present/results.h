@@ -34,6 +34,10 @@ typedef struct tkp_res_row {
 						  * fastest run at most); gflops when
 						  * unknown */
 	double miss[3];                          /* l1_dcm, l2_dcm, l3_tcm or NAN */
+	double ai_l2, ai_l3;                     /* per-level intensity or NAN
+						  * (NAN too in older files) */
+	double counted_fraction;                 /* NAN: not counted, or an older
+						  * file (whole runs) */
 	size_t m, n, k;                          /* the shape as run */
 } tkp_res_row;
 
