@@ -3,7 +3,7 @@
  * order `plot` draws them and the report shows them.  Adding a chart: its
  * chart_<name>.c (the prepare function, and the overlay when compare
  * should draw it), plots/<name>.gp (plots/compare_<name>.gp), a row here,
- * and the files' lines in mk/present.mk and mk/plots.mk.
+ * and the files' lines in mk/present.mk.
  */
 #include "config.h"
 

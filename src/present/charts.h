@@ -9,7 +9,7 @@
  * several machines (`compare`) with its own title and caption.  plot,
  * report and compare iterate this table, so adding a chart is one
  * chart_<name>.c, one plots/<name>.gp and one row (and its lines in
- * mk/present.mk and mk/plots.mk).
+ * mk/present.mk, which lists the scripts too).
  *
  * A prepare function writes the script's variables into vars and its data
  * into data (gnuplot.h: tkp_gp_begin has written the variables every chart
