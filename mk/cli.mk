@@ -10,7 +10,7 @@ tkprofile_SOURCES += \
 	src/cli/cli_args.c src/cli/cli_args.h \
 	src/cli/cmd_run.c \
 	src/cli/cmd_sweep.c src/cli/sweep.h src/cli/sweep_summary.c \
-	src/cli/cmd_machine.c \
+	src/cli/cmd_machine.c src/cli/machine_into.c \
 	src/cli/cmd_counters.c \
 	src/cli/cmd_kernels.c \
 	src/cli/cmd_tune.c \

@@ -108,10 +108,33 @@ int tkp_cli_check_out(const char *cmd, const char *dir, const char *const *resul
  * --out is the fix), or TKP_EXIT_FAIL for a full disk or an I/O error. */
 int tkp_cli_make_out(const char *cmd, const char *dir);
 
-/* Machine description and ceilings into dir (cmd_machine.c): used by sweep.
- * quick: the short probe; reprobe: ignore a recent cached probe of this
- * host.  Returns an exit code; prints its own notes (unless quiet). */
-int tkp_cli_machine_into(const char *cmd, const char *dir, int quick, int reprobe, int quiet);
+/* ---- machine_into.c: the probe's files into a results directory ---- */
+
+/* The files a probe writes: machine.json, ceilings.csv, hierarchy.csv. */
+extern const char *const tkp_cli_probe_files[];
+/* Machine description and ceilings into dir (created if needed), from a
+ * recent cached probe of this host when allowed, else by probing: used by
+ * `machine` and by sweep.  quick: the short probe; reprobe: ignore the
+ * cache; threads/nthreads: the thread counts to probe (NULL, 0: 1, 2, 4,
+ * ... and all cores).  Returns an exit code; prints its own notes (unless
+ * quiet). */
+int tkp_cli_machine_into(const char *cmd, const char *dir, int quick, int reprobe, int quiet,
+			 const int *threads, int nthreads);
+/* A --threads list as sweep takes it (counts, ranges 1:8:x2, ncpu), each
+ * from 1 to max, sorted and without repeats; err says what was wrong. */
+int tkp_cli_parse_threads(const char *s, int max, int *out, int *n, char *err, size_t errlen);
+/* Bytes as "48 KiB", "1.5 MiB", ... */
+void tkp_cli_human_bytes(char *buf, size_t size, double b);
+struct tkp_csv;
+/* The value of ceilings.csv's row (ceiling, dtype, isa, threads, unit,
+ * source); NAN when absent.  Empty strings / threads 0 match empty cells. */
+double tkp_cli_ceiling(const struct tkp_csv *t, const char *name, const char *dtype, const char *isa,
+		       int threads, const char *unit, const char *source);
+/* The multi-thread peaks of ceilings.csv below TKP_PROBE_SCALING_LOW of
+ * linear scaling, as "f32 avx2 on 2 threads is 1.24x its 1-thread peak;
+ * ..." into buf; returns how many. */
+int tkp_cli_low_scaling(const struct tkp_csv *t, const int *threads, int nthreads, char *buf,
+			size_t len);
 
 
 /* Opens the counter source for a --counters value ("auto", "papi", "none",

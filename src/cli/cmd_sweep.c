@@ -679,7 +679,8 @@ static void sweep_probe(const sweep_args *a, sweep_state *s)
 		return;
 	if (a->resume && !tkp_path_join(mj, sizeof mj, s->dir, "machine.json") && tkp_path_exists(mj))
 		return;
-	mrc = tkp_cli_machine_into("sweep", s->dir, !strcmp(s->plan.probe, "quick"), a->reprobe, s->quiet);
+	mrc = tkp_cli_machine_into("sweep", s->dir, !strcmp(s->plan.probe, "quick"), a->reprobe, s->quiet,
+				   NULL, 0);
 	if (mrc == TKP_EXIT_INTR || tkp_cli_interrupted) {
 		s->exit_rc = TKP_EXIT_INTR;
 	} else if (mrc) {
