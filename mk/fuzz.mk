@@ -37,6 +37,7 @@ fuzz_groups_src = $(top_srcdir)/fuzz/fuzz_groups.c $(top_srcdir)/src/lib/counter
 	$(top_srcdir)/src/lib/groups.c $(top_srcdir)/src/lib/suggest.c $(top_srcdir)/src/lib/pmu.c \
 	$(top_srcdir)/src/lib/source_none.c $(top_srcdir)/src/lib/source_sim.c \
 	$(top_srcdir)/src/lib/sim.c $(top_srcdir)/src/lib/machine.c $(top_srcdir)/src/lib/measure.c \
+	$(top_srcdir)/src/lib/tuning.c $(top_srcdir)/src/lib/profile.c \
 	$(top_srcdir)/src/lib/timer.c $(top_srcdir)/src/lib/stats.c $(top_srcdir)/src/lib/verify.c \
 	$(top_srcdir)/src/lib/fsutil.c $(top_srcdir)/src/lib/util.c
 # rebuilt when any library source changes

@@ -46,18 +46,6 @@ void tkp_ctr_cat(char *buf, size_t len, const char *fmt, ...)
 	va_end(ap);
 }
 
-char *tkp_ctr_trim(char *s)
-{
-	char *e;
-
-	while (isspace((unsigned char)*s))
-		s++;
-	e = s + strlen(s);
-	while (e > s && isspace((unsigned char)e[-1]))
-		*--e = '\0';
-	return s;
-}
-
 static int is_dir(const char *p)
 {
 	struct stat st;
@@ -82,7 +70,7 @@ int tkp_ctr_split_list(char *s, char **tok, int max)
 	int n = 0;
 	char *p = s;
 
-	if (!*tkp_ctr_trim(s))
+	if (!*tkp_trim(s))
 		return 0;
 	for (;;) {
 		char *comma = strchr(p, ',');
@@ -90,7 +78,7 @@ int tkp_ctr_split_list(char *s, char **tok, int max)
 		if (comma)
 			*comma = '\0';
 		if (n < max)
-			tok[n++] = tkp_ctr_trim(p);
+			tok[n++] = tkp_trim(p);
 		if (!comma)
 			break;
 		p = comma + 1;
@@ -179,13 +167,13 @@ static char *greader(char *str, int num, void *stream)
 		line[num - 2] = '\0';
 	}
 	snprintf(str, (size_t)num, "%s\n", line);
-	s = tkp_ctr_trim(line);
+	s = tkp_trim(line);
 	if (*s == '[' && g->nsect < (int)(sizeof g->sect / sizeof g->sect[0])) {
 		char *end = strchr(s, ']');
 
 		if (end) {
 			*end = '\0';
-			tkp_strlcpy(g->sect[g->nsect].name, tkp_ctr_trim(s + 1), NAME_LEN);
+			tkp_strlcpy(g->sect[g->nsect].name, tkp_trim(s + 1), NAME_LEN);
 			g->sect[g->nsect].line = g->line;
 			g->nsect++;
 		}
@@ -218,9 +206,9 @@ static int ghandler(void *user, const char *section, const char *name, const cha
 		/* A list may go on over indented continuation lines, each a
 		 * fragment here: a comma may end one or start the next. */
 		tkp_strlcpy(tmp, value, sizeof tmp);
-		v = tkp_ctr_trim(tmp);
+		v = tkp_trim(tmp);
 		if (*v == ',')
-			v = tkp_ctr_trim(v + 1);
+			v = tkp_trim(v + 1);
 		e = v + strlen(v);
 		if (e > v && e[-1] == ',')
 			e[-1] = '\0';

@@ -2,7 +2,7 @@
  * groups.h - the counter group files (profiles/groups/NAME.ini): one
  * [section] per metric, the events to try in order, and a description.
  * Parsed with inih; every error names FILE:LINE.  Also the few text helpers
- * the counter layer's files share (appending, trimming, splitting lists).
+ * the counter layer's files share (appending, splitting lists).
  */
 #ifndef TKP_GROUPS_H
 #define TKP_GROUPS_H
@@ -58,8 +58,6 @@ int tkp_groups_event_name_ok(const char *s, char *bad);
 
 /* Appends to buf (NUL-terminated, of size len), truncating. */
 void tkp_ctr_cat(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-/* s without leading and trailing white space (the end is cut in place). */
-char *tkp_ctr_trim(char *s);
 /* Splits a comma-separated list in place; returns the number of tokens
  * (trimmed, empty ones kept as "" so callers can reject them), at most max. */
 int tkp_ctr_split_list(char *s, char **tok, int max);

@@ -122,7 +122,7 @@ void tkp_pmu_diagnose(tkp_pmu_state *cpu)
 		size_t h;
 
 		tkp_strlcpy(vendor, hw->virtual_vendor_string, sizeof vendor);
-		tkp_ctr_trim(vendor);
+		tkp_trim(vendor);
 		/* CPUID's hypervisor signature is 12 bytes: "bhyve bhyve ",
 		 * "KVMKVMKVM": show the name once. */
 		h = strlen(vendor) / 2;

@@ -50,18 +50,6 @@ void tkp_plan_defaults(tkp_plan *p)
 
 /* ---- list parsers ------------------------------------------------------ */
 
-static char *trim(char *s)
-{
-	char *e;
-
-	while (isspace((unsigned char)*s))
-		s++;
-	e = s + strlen(s);
-	while (e > s && isspace((unsigned char)e[-1]))
-		*--e = '\0';
-	return s;
-}
-
 static int parse_dim(const char *s, uint64_t *out, char *err, size_t errlen)
 {
 	int rc;
@@ -98,7 +86,7 @@ int tkp_parse_shape(const char *s, tkp_shape *out, char *err, size_t errlen)
 	}
 	x1 = strchr(buf, 'x');
 	if (!x1) {
-		if ((rc = parse_dim(trim(buf), &m, err, errlen)))
+		if ((rc = parse_dim(tkp_trim(buf), &m, err, errlen)))
 			return rc;
 		*out = (tkp_shape){m, m, m};
 		return 0;
@@ -110,8 +98,8 @@ int tkp_parse_shape(const char *s, tkp_shape *out, char *err, size_t errlen)
 		return TKP_EINVAL;
 	}
 	*x2++ = '\0';
-	if ((rc = parse_dim(trim(buf), &m, err, errlen)) || (rc = parse_dim(trim(x1), &n, err, errlen)) ||
-	    (rc = parse_dim(trim(x2), &k, err, errlen))) {
+	if ((rc = parse_dim(tkp_trim(buf), &m, err, errlen)) || (rc = parse_dim(tkp_trim(x1), &n, err, errlen)) ||
+	    (rc = parse_dim(tkp_trim(x2), &k, err, errlen))) {
 		/* name the whole shape, not only the bad part of it */
 		char part[256];
 		tkp_strlcpy(part, err, sizeof part);
@@ -134,9 +122,9 @@ static int split_range(char *s, char **a, char **b, char **step)
 	if (!c2)
 		return -1;
 	*c2 = '\0';
-	*a = trim(s);
-	*b = trim(c1 + 1);
-	*step = trim(c2 + 1);
+	*a = tkp_trim(s);
+	*b = tkp_trim(c1 + 1);
+	*step = tkp_trim(c2 + 1);
 	return 1;
 }
 
@@ -212,7 +200,7 @@ static int for_each_item(const char *s, int (*fn)(void *, char *), void *ud, cha
 	if (!(copy = strdup(s)))
 		return TKP_ENOMEM;
 	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		char *t = trim(tok);
+		char *t = tkp_trim(tok);
 		if (!*t)
 			continue;
 		any = 1;
@@ -515,14 +503,14 @@ static int parse_tuned(const char *value, size_t tuned[2][3], int i, char *err, 
 	if (tkp_strlcpy(buf, value, sizeof buf) >= sizeof buf)
 		goto bad;
 	for (t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-		char *colon = strchr(t = trim(t), ':');
+		char *colon = strchr(t = tkp_trim(t), ':');
 		uint64_t n;
 		tkp_dtype dt;
 
 		if (colon)
 			*colon = '\0';
-		if ((colon && tkp_dtype_parse(trim(t), &dt)) ||
-		    tkp_parse_u64(trim(colon ? colon + 1 : t), 1u << 24, 0, &n) || n == 0)
+		if ((colon && tkp_dtype_parse(tkp_trim(t), &dt)) ||
+		    tkp_parse_u64(tkp_trim(colon ? colon + 1 : t), 1u << 24, 0, &n) || n == 0)
 			goto bad;
 		items++;
 		plain |= !colon;
@@ -587,8 +575,8 @@ int tkp_plan_set(tkp_plan *p, const char *section, const char *key, const char *
 			if (tkp_strlcpy(buf, value, sizeof buf) >= sizeof buf)
 				goto bad_counters;
 			for (t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save))
-				if (strcmp(trim(t), "auto") && strcmp(trim(t), "papi") &&
-				    strcmp(trim(t), "sim") && strcmp(trim(t), "none"))
+				if (strcmp(tkp_trim(t), "auto") && strcmp(tkp_trim(t), "papi") &&
+				    strcmp(tkp_trim(t), "sim") && strcmp(tkp_trim(t), "none"))
 					goto bad_counters;
 			tkp_strlcpy(p->counters, value, sizeof p->counters);
 			return 0;
@@ -709,21 +697,21 @@ static int plan_ini_handler(void *ud, const char *section, const char *name, con
 	}
 	if (!strcmp(c->section, section) && !strcmp(c->key, name)) {
 		size_t used = strlen(c->value);
-		if (used + 1 + strlen(trim(v)) >= sizeof c->value) {
+		if (used + 1 + strlen(tkp_trim(v)) >= sizeof c->value) {
 			tkp_fmt(c->msg, sizeof c->msg, "%s: value longer than %zu characters", name,
 				sizeof c->value - 1);
 			c->failed = 1;
 			return 0;
 		}
 		c->value[used] = ',';
-		tkp_strlcpy(c->value + used + 1, trim(v), sizeof c->value - used - 1);
+		tkp_strlcpy(c->value + used + 1, tkp_trim(v), sizeof c->value - used - 1);
 	} else {
 		tkp_strlcpy(c->section, section, sizeof c->section);
 		tkp_strlcpy(c->key, name, sizeof c->key);
-		tkp_strlcpy(c->value, trim(v), sizeof c->value);
+		tkp_strlcpy(c->value, tkp_trim(v), sizeof c->value);
 	}
 	if (tkp_plan_set(c->p, section, name, c->value, err, sizeof err)) {
-		tkp_fmt(c->msg, sizeof c->msg, "%s = %s: %s", name, trim(v), err);
+		tkp_fmt(c->msg, sizeof c->msg, "%s = %s: %s", name, tkp_trim(v), err);
 		c->failed = 1;
 		return 0;
 	}

@@ -13,6 +13,9 @@
 
 /* Copies at most size-1 bytes and always terminates; returns strlen(src). */
 size_t tkp_strlcpy(char *dst, const char *src, size_t size);
+/* s without its leading and trailing white space: skips the leading,
+ * cuts the trailing in place. */
+char *tkp_trim(char *s);
 /* snprintf into buf that never overflows and tolerates size 0. */
 void tkp_fmt(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
