@@ -883,6 +883,8 @@ static int sweep_finish(const sweep_args *a, sweep_state *s, int argc, char **ar
 	char err[1024];
 	int rc, intr;
 
+	if (s->ran && s->exit_rc != TKP_EXIT_INTR)
+		tkp_sweep_recheck_peaks(s->dir);
 	if (tkp_sweep_write_summary(s->csv_path, s->dir, s->exit_rc == TKP_EXIT_INTR, s->skipped,
 				    s->failed, err, sizeof err))
 		return tkp_cli_fail("sweep", "summary: %s", err);

@@ -238,13 +238,17 @@ static double kernel_cpu(int one)
  * all (max_reps calls; at least min_reps samples).  CPU time and switches are those of the calling
  * thread on one thread (getrusage RUSAGE_THREAD: a library's idle pool
  * spinning beside it is not the kernel), else of the process, whose
- * threads include the kernel's and a BLAS's own workers.
+ * threads include the kernel's and a BLAS's own workers.  TKP_DISTURB=off
+ * in the environment turns the detection off (benchmarks of it).
  */
 static int timed_samples(const tkp_kernel *k, const tkp_gemm *g, const tkp_measure_opts *o,
 			 int threads, samples *s)
 {
 	int one = threads == 1, cpus = tkp_cpus_usable(), rc = 0;
 	double start = tkp_timer_now();
+	/* bench/disturb.sh's "before" column: what the figures were without */
+	const char *env = getenv("TKP_DISTURB");
+	int detect = !env || strcmp(env, "off");
 
 	while (s->n < s->cap) {
 		tkp_rep_sample smp;
@@ -268,7 +272,7 @@ static int timed_samples(const tkp_kernel *k, const tkp_gemm *g, const tkp_measu
 			return rc;
 		smp.wall_s = t1 - t0;
 		smp.nivcsw = v0 >= 0 && v1 >= 0 ? v1 - v0 : -1;
-		s->dist[s->n] = (unsigned char)tkp_stats_disturbed(&smp, threads, cpus);
+		s->dist[s->n] = (unsigned char)(detect && tkp_stats_disturbed(&smp, threads, cpus));
 		s->time[s->n] = (t1 - t0) / (double)s->batch;
 		s->tsc[s->n] = (double)(s1 - s0) / (double)s->batch;
 		if (s->dist[s->n++])
