@@ -838,6 +838,8 @@ static int run_one(sweep_state *s, size_t i, size_t k)
 		s->about.apart && r.counter_source != TKP_SRC_NONE ? s->about.adjective : "",
 		r.verified == 0 ? ", VERIFICATION FAILED" : "", disturbed_tag(&r, dis, sizeof dis));
 	progress(s, k, s->todo, label, eta - pred, res);
+	if (r.disturbed && s->tty && !s->quiet) /* the bar keeps no result: this one stays */
+		fprintf(stderr, "[%zu/%zu] %s: %s\n", k, s->todo, label, res);
 	row_warnings(label, &r);
 	return 0;
 }

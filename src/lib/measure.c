@@ -308,6 +308,28 @@ static void summarise(samples *s, tkp_result *r)
 		r->tsc_cycles = tkp_stats_median(s->tsc, (size_t)n);
 }
 
+/* r for one configuration before it is measured: what ran, the model's
+ * columns, and every measured cell "not measured". */
+static void result_init(tkp_result *r, const tkp_kernel *k, tkp_dtype dt, size_t m, size_t n,
+			size_t kk, int block, int threads)
+{
+	memset(r, 0, sizeof *r);
+	tkp_strlcpy(r->kernel, k->name, sizeof r->kernel);
+	r->dtype = dt;
+	r->m = m;
+	r->n = n;
+	r->k = kk;
+	r->block = block;
+	r->threads = threads ? threads : 1;
+	for (int i = 0; i < TKP_M_COUNT; i++)
+		r->counters[i] = NAN;
+	r->ai_dram = r->ai_l2 = r->ai_l3 = r->counted_fraction = NAN;
+	r->max_rel_err = r->tsc_cycles = NAN;
+	r->verified = -1;
+	r->counter_source = TKP_SRC_NONE;
+	tkp_result_model(r);
+}
+
 int tkp_measure_kernel_sized(const tkp_kernel *k, tkp_dtype dt, size_t m, size_t n, size_t kk,
 			     int block, int threads, const tkp_measure_opts *opts, tkp_result *r,
 			     size_t rsize)
@@ -346,21 +368,7 @@ int tkp_measure_kernel_sized(const tkp_kernel *k, tkp_dtype dt, size_t m, size_t
 	if (tkp_measure_bytes(dt, m, n, kk) == 0)
 		return TKP_ENOMEM;
 
-	memset(r, 0, sizeof *r);
-	tkp_strlcpy(r->kernel, k->name, sizeof r->kernel);
-	r->dtype = dt;
-	r->m = m;
-	r->n = n;
-	r->k = kk;
-	r->block = block;
-	r->threads = threads ? threads : 1;
-	for (int i = 0; i < TKP_M_COUNT; i++)
-		r->counters[i] = NAN;
-	r->ai_dram = r->ai_l2 = r->ai_l3 = r->counted_fraction = NAN;
-	r->max_rel_err = r->tsc_cycles = NAN;
-	r->verified = -1;
-	r->counter_source = TKP_SRC_NONE;
-	tkp_result_model(r);
+	result_init(r, k, dt, m, n, kk, block, threads);
 
 	rss0 = tkp_rss_bytes();
 	sm.cap = o->max_reps;
