@@ -29,6 +29,28 @@ run_on() {
 if ! command -v taskset >/dev/null 2>&1; then
 	skip "disturbance end to end" "no taskset"
 	
+# --- a sweep beside a hog on its CPU: the disturbed rows are named in the
+# progress lines, summary.txt and the report
+printf '[sweep]\nkernels = naive\nsizes = 128,160\ndtype = f64\ncounters = none\nprobe = none\nmin_time = 0.1\n' \
+	>"$TMP/h.prof"
+hog "$c0"
+sleep 0.2
+expect_exit 0 "a sweep beside a hog" taskset -c "$c0" "$TKP_BIN" sweep --profile "$TMP/h.prof" \
+	--out "$TMP/hs" --no-plots
+stop_hogs
+ndist=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next } $c["disturbed"] > 0 { n++ } END { print n + 0 }' \
+	"$TMP/hs/sweep.csv")
+if [ "$ndist" -gt 0 ]; then ok "beside a hog, $ndist of 2 rows are disturbed"
+else not_ok "beside a hog, rows are disturbed" "$(cat "$TMP/hs/sweep.csv")"; fi
+if [ "$(grep -cE '^\[[0-9]+/2\] naive f64 (128|160): .*(disturbed [0-9]+/[0-9]+ reps|DISTURBED throughout)' "$TMP/out")" = "$ndist" ] &&
+   [ "$(grep -cE '^  naive f64 (128x128x128|160x160x160) t1: ' "$TMP/hs/summary.txt")" = "$ndist" ] &&
+   grep -q "Disturbed by another program .*: $ndist row" "$TMP/hs/report.md"; then
+	ok "the progress lines, summary.txt and the report name each disturbed row"
+else
+	not_ok "the progress lines, summary.txt and the report name each disturbed row" \
+		"$(grep -i disturb "$TMP/out" "$TMP/hs/summary.txt" "$TMP/hs/report.md" | head)"
+fi
+
 # --- a kernel above its compute ceiling: the sweep measures that peak again
 # once (a higher figure replaces it), and the report flags what stays above
 printf '[sweep]\nkernels = simd\nsizes = 64,96\ndtype = f64\ncounters = none\nprobe = none\nmin_time = 0.02\n' \
@@ -136,6 +158,28 @@ if [ -n "$c1" ]; then
 	else not_ok "2 threads on 1 CPU are not flagged" "$(cat "$TMP/o.csv")"; fi
 else
 	skip "2 threads, a hog on each CPU" "one usable CPU"
+fi
+
+# --- a sweep beside a hog on its CPU: the disturbed rows are named in the
+# progress lines, summary.txt and the report
+printf '[sweep]\nkernels = naive\nsizes = 128,160\ndtype = f64\ncounters = none\nprobe = none\nmin_time = 0.1\n' \
+	>"$TMP/h.prof"
+hog "$c0"
+sleep 0.2
+expect_exit 0 "a sweep beside a hog" taskset -c "$c0" "$TKP_BIN" sweep --profile "$TMP/h.prof" \
+	--out "$TMP/hs" --no-plots
+stop_hogs
+ndist=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next } $c["disturbed"] > 0 { n++ } END { print n + 0 }' \
+	"$TMP/hs/sweep.csv")
+if [ "$ndist" -gt 0 ]; then ok "beside a hog, $ndist of 2 rows are disturbed"
+else not_ok "beside a hog, rows are disturbed" "$(cat "$TMP/hs/sweep.csv")"; fi
+if [ "$(grep -cE '^\[[0-9]+/2\] naive f64 (128|160): .*(disturbed [0-9]+/[0-9]+ reps|DISTURBED throughout)' "$TMP/out")" = "$ndist" ] &&
+   [ "$(grep -cE '^  naive f64 (128x128x128|160x160x160) t1: ' "$TMP/hs/summary.txt")" = "$ndist" ] &&
+   grep -q "Disturbed by another program .*: $ndist row" "$TMP/hs/report.md"; then
+	ok "the progress lines, summary.txt and the report name each disturbed row"
+else
+	not_ok "the progress lines, summary.txt and the report name each disturbed row" \
+		"$(grep -i disturb "$TMP/out" "$TMP/hs/summary.txt" "$TMP/hs/report.md" | head)"
 fi
 
 # --- a kernel above its compute ceiling: the sweep measures that peak again
