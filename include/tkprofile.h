@@ -187,7 +187,9 @@ typedef struct tkp_result {
 	tkp_dtype dtype;
 	size_t m, n, k;
 	int block, threads;
-	int reps;           /* timed repetitions (warm-up not counted) */
+	int reps;           /* timed repetitions (warm-up not counted), in calls:
+	                     * a call too short to time alone is timed in
+	                     * batches, each batch counting its calls */
 	double time_s;      /* median */
 	double time_s_min;
 	double time_s_mad;  /* median absolute deviation */
@@ -213,6 +215,13 @@ typedef struct tkp_result {
 	 * less when a simulation counted a slice and scaled the counts to the
 	 * whole; NAN when nothing was counted. */
 	double counted_fraction;
+	/* Of the reps, those timed while another program took the CPU from
+	 * the kernel's threads (lost over 5% of wall time × threads, with an
+	 * involuntary switch on more than one thread; 0 on a clean row).
+	 * They are left out of time_s, time_s_min, time_s_mad and tsc_cycles
+	 * and made up for, within a bound; when every one was disturbed
+	 * (disturbed == reps) those figures come from them. */
+	int disturbed;
 } tkp_result;
 
 /* counter_flags bits */
@@ -231,7 +240,9 @@ void tkp_result_model(tkp_result *r);
 typedef struct tkp_measure_opts {
 	double min_time_s; /* keep repeating until this much was timed (0.2) */
 	int min_reps;      /* at least this many timed runs (3) */
-	int max_reps;      /* at most (1000) */
+	int max_reps;      /* at most this many calls (1000); min_reps
+	                    * batches of a call too short to time alone
+	                    * may hold more */
 	int warmup;        /* untimed runs first (1) */
 	int verify;        /* 1: check C with Freivalds' test after the runs */
 	uint64_t seed;     /* for the input matrices and the check vectors */

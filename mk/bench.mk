@@ -22,6 +22,10 @@ bench_clock_SOURCES = bench/clock.c
 bench: bench/clock$(EXEEXT)
 EXTRA_DIST += bench/ceilings.sh
 
+# bench/disturb.sh: a run quiet, beside CPU hogs with the disturbance
+# detection off, and with it on, side by side (run it by hand).
+EXTRA_DIST += bench/disturb.sh
+
 # bench/overhead: the cost of one region begin/end pair next to PAPI's own
 # start/stop.
 EXTRA_PROGRAMS += bench/overhead

@@ -24,6 +24,7 @@ tkprofile_SOURCES += \
 	src/present/doc.c src/present/doc.h \
 	src/present/report.c src/present/report.h \
 	src/present/report_sections.c \
+	src/present/ceiling_flag.c src/present/ceiling_flag.h \
 	src/present/command.c src/present/command.h \
 	src/present/compare.c src/present/compare.h \
 	src/present/compare_metrics.c \

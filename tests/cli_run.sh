@@ -4,7 +4,7 @@
 # counter cells (never 0) when counters are off.
 . "${TKP_SRCDIR:-$(dirname "$0")/..}/tests/setup.sh"
 
-header="kernel,dtype,m,n,k,block,threads,reps,time_s,time_s_min,time_s_mad,gflops,cycles,instructions,l1_dcm,l2_dcm,l3_tcm,fp_ops,flops_model,bytes_model,ai_model,ai_dram,cpu_util,rss_delta_mb,counter_source,verified,max_rel_err,ai_l2,ai_l3,counted_fraction"
+header="kernel,dtype,m,n,k,block,threads,reps,time_s,time_s_min,time_s_mad,gflops,cycles,instructions,l1_dcm,l2_dcm,l3_tcm,fp_ops,flops_model,bytes_model,ai_model,ai_dram,cpu_util,rss_delta_mb,counter_source,verified,max_rel_err,ai_l2,ai_l3,counted_fraction,disturbed"
 
 col() { # col NAME FILE: value of column NAME in the first data row
 	awk -F, -v want="$1" 'NR==1{for(i=1;i<=NF;i++) if($i==want) c=i} NR==2{print $c}' "$2"

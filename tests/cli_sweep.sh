@@ -33,7 +33,7 @@ if awk -F, 'NR>1 && $1=="blocked" {b[$6]=1} END{n=0; for (x in b) n++; exit !(n>
 if awk -F, 'NR>1 && $25!="none" && $25!="papi" && $25!="sim" {f=1} END{exit f}' "q r/sweep.csv"; then ok "counter_source is papi, sim or none"; else not_ok "counter_source is papi, sim or none"; fi
 if awk -F, 'NR>1 && $25=="none" && ($13!="" || $15!="") {f=1} END{exit f}' "q r/sweep.csv"; then ok "no counter cell filled when source is none"; else not_ok "no counter cell filled when source is none"; fi
 fields=$(awk -F, '{print NF}' "q r/sweep.csv" | sort -u)
-if [ "$fields" = 30 ]; then ok "every row has 30 fields"; else not_ok "every row has 30 fields" "$fields"; fi
+if [ "$fields" = 31 ]; then ok "every row has 31 fields"; else not_ok "every row has 31 fields" "$fields"; fi
 
 # --- resume: a sweep run in two parts ends with the same configurations
 plan="--kernels naive,blocked --sizes 16:128:x2 --blocks 8,auto --dtype f32,f64 --min-time 0 --no-plots"
@@ -48,7 +48,7 @@ kill -INT $pid
 set +e; wait $pid; rc=$?; set -e
 if [ "$rc" = 130 ]; then ok "SIGINT: exit 130"; else not_ok "SIGINT: exit 130 (got $rc)" "$(cat part.log)"; fi
 fields=$(awk -F, '{print NF}' part/sweep.csv | sort -u)
-if [ "$fields" = 30 ]; then ok "interrupted sweep.csv is valid (no torn row)"; else not_ok "interrupted sweep.csv is valid" "$fields"; fi
+if [ "$fields" = 31 ]; then ok "interrupted sweep.csv is valid (no torn row)"; else not_ok "interrupted sweep.csv is valid" "$fields"; fi
 if grep -q PARTIAL part/summary.txt; then ok "summary marked partial"; else not_ok "summary marked partial"; fi
 before=$(($(wc -l <part/sweep.csv) - 1))
 expect_exit 0 "--resume finishes the plan" "$TKP_BIN" sweep --out part --resume --quiet --no-plots
@@ -61,7 +61,7 @@ fi
 expect_exit 2 "--resume refuses plan options" "$TKP_BIN" sweep --out part --resume --sizes 8
 
 # --- resume of a sweep written before the added columns (ai_l2, ai_l3,
-# counted_fraction): the rows it appends keep to the file's own header
+# counted_fraction, disturbed): the rows it appends keep to the file's own header
 mkdir old
 cp whole/plan.prof old/
 awk -F, -v OFS=, 'NR <= 4 { NF = 27; print }' whole/sweep.csv >old/sweep.csv

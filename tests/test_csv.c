@@ -85,17 +85,18 @@ int main(void)
 	r.counters[TKP_M_CYCLES] = 123456789;
 	tkp_result_model(&r);
 	r.ai_dram = NAN, r.cpu_util = 0.97, r.rss_delta_mb = 0.5, r.verified = 1, r.max_rel_err = 1e-8;
-	r.ai_l2 = 3.25, r.ai_l3 = NAN, r.counted_fraction = 0.125;
+	r.ai_l2 = 3.25, r.ai_l3 = NAN, r.counted_fraction = 0.125, r.disturbed = 7;
 	snprintf(path, sizeof path, "%s/sweep.csv", dir);
 	fp = fopen(path, "w");
 	tkp_csv_sweep_header(fp);
 	tkp_csv_sweep_row(fp, &r);
 	fclose(fp);
 	ok(tkp_csv_read(path, &t, err, sizeof err) == 0, "sweep.csv reads back");
-	ok(t && t->ncols == 30, "sweep.csv has DESIGN.md's 27 columns and the 3 added since (%zu)",
+	ok(t && t->ncols == 31, "sweep.csv has DESIGN.md's 27 columns and the 4 added since (%zu)",
 	   t ? t->ncols : 0);
 	ok(t && tkp_csv_col(t, "ai_l2") == 27 && tkp_csv_col(t, "ai_l3") == 28 &&
-		   tkp_csv_col(t, "counted_fraction") == 29 && tkp_csv_sweep_added(t) == 3,
+		   tkp_csv_col(t, "counted_fraction") == 29 && tkp_csv_col(t, "disturbed") == 30 &&
+		   tkp_csv_sweep_added(t) == 4,
 	   "the added columns come last, in order");
 	ok(t && tkp_csv_sweep_parse(t, 0, &back, err, sizeof err) == 0, "sweep row parses (%s)", err);
 	ok(back.m == 67 && back.k == 31 && back.block == 32 && back.threads == 2 && back.dtype == TKP_F32,
@@ -104,8 +105,9 @@ int main(void)
 	ok(back.counters[TKP_M_CYCLES] == 123456789 && isnan(back.counters[TKP_M_L1_DCM]),
 	   "measured counter kept, unmeasured stays NAN (not 0)");
 	ok(t && !strcmp(t->rows[0][tkp_csv_col(t, "l1_dcm")], ""), "unmeasured counter cell is empty");
-	ok(back.ai_l2 == 3.25 && isnan(back.ai_l3) && back.counted_fraction == 0.125,
-	   "ai_l2, ai_l3 (empty) and counted_fraction round-trip");
+	ok(back.ai_l2 == 3.25 && isnan(back.ai_l3) && back.counted_fraction == 0.125 &&
+	   back.disturbed == 7,
+	   "ai_l2, ai_l3 (empty), counted_fraction and disturbed round-trip");
 	ok(back.flops_model == 2.0 * 67 * 129 * 31, "flops_model = 2mnk");
 	ok(back.bytes_model == (67.0 * 31 + 31.0 * 129 + 2.0 * 67 * 129) * 4, "bytes_model is compulsory traffic");
 	tkp_csv_free(t);
@@ -125,7 +127,7 @@ int main(void)
 			   tkp_csv_sweep_added(tt) == 0,
 		   "a row written under an older header has its 27 cells (%s)", err);
 		ok(tt && tkp_csv_sweep_parse(tt, 0, &back, err, sizeof err) == 0 && isnan(back.ai_l2) &&
-			   isnan(back.counted_fraction) && back.gflops == r.gflops,
+			   isnan(back.counted_fraction) && back.disturbed == 0 && back.gflops == r.gflops,
 		   "an older sweep.csv parses; the added columns read as not measured (%s)", err);
 		tkp_csv_free(tt);
 	}

@@ -2,7 +2,8 @@
  * test_measure.c - tkp_measure_kernel's contract: the repetitions it
  * promises, the model columns, verification, bad arguments, and cpu_util
  * on one thread counting that thread only (a busy thread elsewhere in the
- * process, like OpenBLAS's pool spinning after a call, once read as ~2.0).
+ * process, like OpenBLAS's pool spinning after a call, once read as ~2.0),
+ * the disturbance rule on made-up samples, and tiny calls timed in batches.
  */
 #include "config.h"
 
@@ -13,6 +14,7 @@
 #include <unistd.h>
 
 #include "measure.h"
+#include "stats.h"
 #include "tap.h"
 #include "timer.h"
 #include "tkprofile.h"
@@ -27,6 +29,69 @@ static void *spinner(void *arg)
 	while (!atomic_load(&spin_stop))
 		x++;
 	return NULL;
+}
+
+/* stats.h's rule, on samples made up to sit on either side of each bound:
+ * what a quiet 2-vCPU VM shows (ticks, a kernel worker, threads waiting
+ * for each other), and what sharing a CPU with a busy program shows. */
+static void disturbance_rule(void)
+{
+	const tkp_rep_sample tick = {0.100, 0.100 - 20e-6, 3};   /* 3 ticks' worth, 0.02% */
+	const tkp_rep_sample kworker = {0.100, 0.0995, 1};      /* 0.5 ms of 100 ms */
+	const tkp_rep_sample shared = {0.100, 0.052, 40};       /* half a CPU to a hog */
+	const tkp_rep_sample steal = {0.100, 0.090, 0};         /* 10% gone, no switch */
+	const tkp_rep_sample edge = {0.100, 0.0951, 1};         /* 4.9% lost */
+	const tkp_rep_sample short_hit = {200e-6, 160e-6, 1};   /* 40 µs of 200: under the floor */
+	const tkp_rep_sample short_hog = {4e-3, 1e-3, 2};       /* 3 ms of 4: a time slice */
+	const tkp_rep_sample wait2 = {0.100, 0.150, 0};         /* 2 threads, one idle half the time */
+	const tkp_rep_sample hog2 = {0.100, 0.120, 25};         /* 2 threads sharing with hogs */
+	const tkp_rep_sample nan_cpu = {0.100, NAN, 50};
+
+	ok(!tkp_stats_disturbed(&tick, 1, 2) && !tkp_stats_disturbed(&kworker, 1, 2),
+	   "1 thread: timer ticks and a 0.5 ms kernel worker in 100 ms are not a disturbance");
+	ok(tkp_stats_disturbed(&shared, 1, 2), "1 thread: half the CPU lost to another program is");
+	ok(tkp_stats_disturbed(&steal, 1, 2),
+	   "1 thread: 10%% lost without a switch (a hypervisor's steal) is too");
+	ok(!tkp_stats_disturbed(&edge, 1, 2), "4.9%% lost is under the 5%% bound");
+	ok(!tkp_stats_disturbed(&short_hit, 1, 2) && tkp_stats_disturbed(&short_hog, 1, 2),
+	   "a short sample: 40 us lost is under the 50 us floor, a 3 ms time slice is not");
+	ok(!tkp_stats_disturbed(&wait2, 2, 2),
+	   "2 threads: CPU lost to waiting for each other, without an involuntary switch, is not");
+	ok(tkp_stats_disturbed(&hog2, 2, 2), "2 threads: CPU lost with involuntary switches is");
+	ok(!tkp_stats_disturbed(&hog2, 4, 2) && !tkp_stats_disturbed(&shared, 2, 1),
+	   "more threads than usable CPUs (oversubscribed on purpose): never");
+	ok(!tkp_stats_disturbed(&nan_cpu, 1, 2) && !tkp_stats_disturbed(NULL, 1, 2),
+	   "no CPU time: cannot tell, not flagged");
+}
+
+/* A 4x4x4 GEMM takes some ns: far under 100 timer costs, so its calls are
+ * timed in batches; reps counts calls (min_reps batches of them, even
+ * when that is over max_reps), and the time stays per call (well under
+ * 100 timer costs). */
+static void batches(void)
+{
+	const tkp_kernel *naive = tkp_kernel_find("naive");
+	tkp_measure_opts o;
+	tkp_result r;
+	double cost = tkp_timer_cost();
+	int rc;
+
+	tkp_measure_opts_init(&o);
+	o.min_time_s = 0.01;
+	o.min_reps = 3;
+	o.max_reps = 3;
+	ok(cost > 0 && cost < 1e-3, "the timer's cost %.1f ns is measured", cost * 1e9);
+	rc = tkp_measure_kernel(naive, TKP_F64, 4, 4, 4, 0, 1, &o, &r);
+	ok(rc == 0 && r.verified == 1, "naive 4x4x4 measures");
+	ok(r.reps > o.max_reps && r.reps % 3 == 0 && r.time_s > 0 && r.time_s < 100 * cost && r.disturbed >= 0 &&
+	   r.disturbed <= r.reps,
+	   "timed in batches: %d calls in 3 samples, %.1f ns per call (timer %.1f ns)",
+	   r.reps, r.time_s * 1e9, cost * 1e9);
+	o.max_reps = 5;
+	o.min_time_s = 0;
+	rc = tkp_measure_kernel(naive, TKP_F64, 96, 96, 96, 0, 1, &o, &r);
+	ok(rc == 0 && r.reps >= 3 && r.reps <= 15,
+	   "a call long enough to time alone: one call per sample (%d reps)", r.reps);
 }
 
 int main(void)
@@ -153,5 +218,7 @@ int main(void)
 		ok(x.ai_l2 == 5000.0 / 1280 && x.ai_dram == 5000.0 / 512 && x.counted_fraction == 0.25,
 		   "without fp_ops the model's FLOPs; a sampled fraction is kept");
 	}
+	disturbance_rule();
+	batches();
 	return tap_done();
 }

@@ -82,6 +82,7 @@ static int print_json(const tkp_result *r)
 	json_object_set_new(o, "ai_l2", num_or_null(r->ai_l2));
 	json_object_set_new(o, "ai_l3", num_or_null(r->ai_l3));
 	json_object_set_new(o, "counted_fraction", num_or_null(r->counted_fraction));
+	json_object_set_new(o, "disturbed", json_integer(r->disturbed));
 	s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
 	json_decref(o);
 	if (!s)
@@ -102,8 +103,28 @@ static void print_cell(const char *label, double v, const char *fmt, const char 
 	}
 }
 
-static void print_table(const tkp_result *r, const tkp_counters *ctr)
+/* What another program did to the repetitions, in words ("" when nothing:
+ * a clean row). */
+static const char *disturbed_words(const tkp_result *r, int min_reps, char *buf, size_t len)
 {
+	int clean = r->reps - r->disturbed;
+
+	if (r->disturbed <= 0)
+		tkp_fmt(buf, len, "%s", "");
+	else if (clean <= 0)
+		tkp_fmt(buf, len, "every one of the %d repetitions: another program took the CPU "
+				  "throughout, so the times are from disturbed runs (too slow)", r->reps);
+	else
+		tkp_fmt(buf, len, "%d of %d repetitions: another program took the CPU; left out of the "
+				  "times%s", r->disturbed, r->reps,
+			clean < min_reps ? ", which come from the few clean ones" : "");
+	return buf;
+}
+
+static void print_table(const tkp_result *r, const tkp_counters *ctr, int min_reps)
+{
+	char dw[256];
+
 	tkp_counters_about a;
 
 	printf("%s %s %zux%zux%zu", r->kernel, tkp_dtype_name(r->dtype), r->m, r->n, r->k);
@@ -114,6 +135,8 @@ static void print_table(const tkp_result *r, const tkp_counters *ctr)
 	print_cell("time (min)", r->time_s_min * 1e3, "%.4g", " ms");
 	print_cell("time (MAD)", r->time_s_mad * 1e3, "%.3g", " ms");
 	printf("  %-16s %d\n", "repetitions", r->reps);
+	printf("  %-16s %s\n", "disturbed",
+	       r->disturbed ? disturbed_words(r, min_reps, dw, sizeof dw) : "0 (no other program took the CPU)");
 	print_cell("GFLOP/s", r->gflops, "%.3f", "");
 	print_cell("arith. intensity", r->ai_model, "%.3g", " FLOP/byte (model)");
 	print_cell("CPU utilisation", r->cpu_util * 100, "%.0f", " %");
@@ -275,7 +298,11 @@ int cmd_run(int argc, char **argv)
 	} else if (!strcmp(format, "json")) {
 		print_json(&r);
 	} else {
-		print_table(&r, ctr);
+		print_table(&r, ctr, mo.min_reps);
+	}
+	if (r.disturbed && strcmp(format, "table")) {
+		char dw[256];
+		tkp_cli_warn("run", "disturbed: %s", disturbed_words(&r, mo.min_reps, dw, sizeof dw));
 	}
 	if (about.apart && (r.counter_flags & TKP_CF_CALLER_ONLY))
 		tkp_cli_warn("run", "%s counts cover the calling thread only (the workers' share is missing)",

@@ -736,6 +736,19 @@ static int count_apart(sweep_state *s, size_t i, const char *label, tkp_result *
 	return 0;
 }
 
+/* ", DISTURBED n/m" when another program took the CPU from n of the m
+ * repetitions (", DISTURBED throughout" when from every one), else "". */
+static const char *disturbed_tag(const tkp_result *r, char *buf, size_t len)
+{
+	if (r->disturbed <= 0)
+		return "";
+	if (r->disturbed >= r->reps)
+		tkp_fmt(buf, len, ", DISTURBED throughout (%d reps)", r->reps);
+	else
+		tkp_fmt(buf, len, ", disturbed %d/%d reps (left out)", r->disturbed, r->reps);
+	return buf;
+}
+
 /* The warnings a finished row may carry. */
 static void row_warnings(const char *label, const tkp_result *r)
 {
@@ -748,6 +761,9 @@ static void row_warnings(const char *label, const tkp_result *r)
 	if (r->counter_flags & TKP_CF_CALLER_ONLY)
 		tkp_cli_warn("sweep", "%s: counters cover the calling thread only "
 				      "(the library's thread pool predates them)", label);
+	if (r->disturbed > 0 && r->disturbed >= r->reps)
+		tkp_cli_warn("sweep", "%s: another program took the CPU in every repetition: "
+				      "its figures are too slow (the row says disturbed=%d)", label, r->disturbed);
 }
 
 /* 1 when configuration i is not run: its kernel cannot run here, or the
@@ -787,7 +803,7 @@ static int skip_config(sweep_state *s, size_t i, const char *label, double pred)
 static int run_one(sweep_state *s, size_t i, size_t k)
 {
 	tkp_config *cf = &s->cfg[i];
-	char label[128], res[160];
+	char label[128], res[224], dis[64];
 	double eta = 0, pred = s->predicted[i];
 	tkp_result r;
 	int rc;
@@ -818,11 +834,13 @@ static int run_one(sweep_state *s, size_t i, size_t k)
 	s->done[i] = 1;
 	s->gflops_seen[i] = r.gflops;
 	repredict(s, cf, &s->plan, s->passes);
-	tkp_fmt(res, sizeof res, "%.3g GFLOP/s, %.3g ms%s%s%s", r.gflops, r.time_s * 1e3,
+	tkp_fmt(res, sizeof res, "%.3g GFLOP/s, %.3g ms%s%s%s%s", r.gflops, r.time_s * 1e3,
 		s->about.apart && r.counter_source != TKP_SRC_NONE ? ", " : "",
 		s->about.apart && r.counter_source != TKP_SRC_NONE ? s->about.adjective : "",
-		r.verified == 0 ? ", VERIFICATION FAILED" : "");
+		r.verified == 0 ? ", VERIFICATION FAILED" : "", disturbed_tag(&r, dis, sizeof dis));
 	progress(s, k, s->todo, label, eta - pred, res);
+	if (r.disturbed && s->tty && !s->quiet) /* the bar keeps no result: this one stays */
+		fprintf(stderr, "[%zu/%zu] %s: %s\n", k, s->todo, label, res);
 	row_warnings(label, &r);
 	return 0;
 }
@@ -868,6 +886,8 @@ static int sweep_finish(const sweep_args *a, sweep_state *s, int argc, char **ar
 	char err[1024];
 	int rc, intr;
 
+	if (s->ran && s->exit_rc != TKP_EXIT_INTR)
+		tkp_sweep_recheck_peaks(s->dir);
 	if (tkp_sweep_write_summary(s->csv_path, s->dir, s->exit_rc == TKP_EXIT_INTR, s->skipped,
 				    s->failed, err, sizeof err))
 		return tkp_cli_fail("sweep", "summary: %s", err);

@@ -16,4 +16,13 @@
 int tkp_sweep_write_summary(const char *csv_path, const char *dir, int partial, size_t skipped,
 			    size_t failed, char *err, size_t errlen);
 
+/*
+ * A compute ceiling that a row of dir's sweep.csv went above (the peak the
+ * report compares it with) is measured again once, the full probe's way,
+ * and a higher figure replaces it in dir/ceilings.csv; says on stderr what
+ * it found (sweep_recheck.c).  0 also when there is nothing to compare (no
+ * ceilings.csv), else a TKP_E* code (ceilings.csv then stays as it was).
+ */
+int tkp_sweep_recheck_peaks(const char *dir);
+
 #endif

@@ -28,6 +28,34 @@ typedef struct best_row {
 	tkp_result at;
 } best_row;
 
+/* The rows another program disturbed (sweep.csv's disturbed > 0), ten at
+ * most by name: those it disturbed throughout have figures too slow. */
+static void disturbed_rows(FILE *mem, const tkp_csv *t)
+{
+	size_t n = 0, all = 0;
+	char err[256];
+	tkp_result r;
+
+	for (size_t i = 0; i < t->nrows; i++) {
+		if (tkp_csv_sweep_parse(t, i, &r, err, sizeof err) || r.disturbed <= 0)
+			continue;
+		if (!n++)
+			fprintf(mem, "Disturbed by another program (the CPU time the kernel's threads lost; "
+				     "those repetitions are left out, unless all were):\n");
+		all += r.disturbed >= r.reps;
+		if (n <= 10)
+			fprintf(mem, "  %s %s %zux%zux%zu t%d: %s%d of %d repetitions%s\n", r.kernel,
+				tkp_dtype_name(r.dtype), r.m, r.n, r.k, r.threads,
+				r.disturbed >= r.reps ? "ALL, " : "", r.disturbed, r.reps,
+				r.disturbed >= r.reps ? ": its figures are too slow" : "");
+	}
+	if (n > 10)
+		fprintf(mem, "  ... and %zu more (sweep.csv's disturbed column)\n", n - 10);
+	if (all)
+		fprintf(mem, "%zu row%s disturbed throughout: measure %s again on a quieter machine.\n",
+			all, all == 1 ? "" : "s", all == 1 ? "it" : "them");
+}
+
 int tkp_sweep_write_summary(const char *csv_path, const char *dir, int partial, size_t skipped,
 			    size_t failed, char *err, size_t errlen)
 {
@@ -137,6 +165,7 @@ int tkp_sweep_write_summary(const char *csv_path, const char *dir, int partial, 
 				     "`--resume` tries them again)", failed);
 		fprintf(mem, ".\n");
 	}
+	disturbed_rows(mem, t);
 	tkp_csv_free(t);
 	if (fclose(mem)) {
 		free(buf);

@@ -384,7 +384,8 @@ const char *const tkp_sweep_columns[] = {
 	"cycles", "instructions", "l1_dcm", "l2_dcm", "l3_tcm", "fp_ops",
 	"flops_model", "bytes_model", "ai_model", "ai_dram",
 	"cpu_util", "rss_delta_mb", "counter_source", "verified", "max_rel_err", NULL};
-const char *const tkp_sweep_columns_added[] = {"ai_l2", "ai_l3", "counted_fraction", NULL};
+const char *const tkp_sweep_columns_added[] = {"ai_l2", "ai_l3", "counted_fraction", "disturbed",
+						NULL};
 
 enum { NADDED = sizeof tkp_sweep_columns_added / sizeof tkp_sweep_columns_added[0] - 1 };
 
@@ -419,7 +420,7 @@ int tkp_csv_sweep_row(FILE *fp, const tkp_result *r)
 /* The added columns' cells, the first n of them. */
 static int put_added(FILE *fp, const tkp_result *r, int n)
 {
-	const double v[NADDED] = {r->ai_l2, r->ai_l3, r->counted_fraction};
+	const double v[NADDED] = {r->ai_l2, r->ai_l3, r->counted_fraction, r->disturbed};
 	int rc = 0;
 
 	for (int i = 0; i < n && i < NADDED; i++) {
@@ -590,6 +591,8 @@ int tkp_csv_sweep_parse(const tkp_csv *t, size_t row, tkp_result *r, char *err, 
 		NUM("ai_l3", 0, r->ai_l3 = v);
 	if (tkp_csv_col(t, "counted_fraction") >= 0)
 		NUM("counted_fraction", 0, r->counted_fraction = v);
+	if (tkp_csv_col(t, "disturbed") >= 0)
+		INT("disturbed", 0, 2147483647, 0, r->disturbed);
 #undef NUM
 #undef DIM
 #undef INT

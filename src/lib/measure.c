@@ -9,13 +9,20 @@
  *      branch predictors: the first run of a kernel is always slower;
  *   3. timed repetitions continue until both min_reps runs and min_time_s
  *      seconds are reached (capped at max_reps): short kernels get many
- *      runs, long ones at least three, and the median is robust;
+ *      runs, long ones at least three, and the median is robust.  A call
+ *      so short that the timer's own cost would be over 1% of it is timed
+ *      in batches (see batch_size); times and counts stay per call.  Each
+ *      timed sample also reads the CPU time and involuntary context
+ *      switches of the kernel's threads: a sample another program
+ *      disturbed (stats.h's rule) is left out of the median and made up
+ *      for by another one, within a bound (timed_samples);
  *   4. counters are read in runs of their own, one per pass, so their
  *      start/stop cost never lands inside the timed runs;
  *   5. C is verified last with Freivalds' check, outside all timing.
  */
 #include "config.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -174,6 +181,155 @@ static int count_passes(const tkp_kernel *k, const tkp_gemm *g, tkp_counters *ct
 	return 0;
 }
 
+/* The timed samples of one configuration.  A sample is one timed interval
+ * of `batch` calls; time and tsc hold its figures per call. */
+typedef struct samples {
+	double *time, *tsc;
+	unsigned char *dist; /* 1: another program disturbed that sample */
+	int n, cap, clean, ndist;
+	long batch;
+	double clean_wall; /* seconds timed in clean samples */
+} samples;
+
+/*
+ * Calls per timed sample.  One, unless a call is shorter than 100 times the
+ * timer's own cost (two clock and two TSC reads): then as many as make a
+ * sample last 200 times that cost, so the timer stays under 1% of what is
+ * timed with a factor 2 to spare (a 32^3 GEMM in OpenBLAS takes ~1 µs, the
+ * reads ~50 ns).  The warm-up's time says whether to look closer (a first
+ * call is slower than the rest, never faster); looking closer times three
+ * calls, the fastest counting.  The batch is capped so that the calls of
+ * every sample still fit an int.
+ */
+static int batch_size(const tkp_kernel *k, const tkp_gemm *g, double warm_s, int cap, long *batch)
+{
+	double cost = tkp_timer_cost(), best = warm_s;
+	long most = INT_MAX / (cap > 0 ? cap : 1);
+	int rc = 0;
+
+	*batch = 1;
+	if (warm_s >= 1e-3)
+		return 0;
+	for (int i = 0; i < 3 && !rc; i++) {
+		double t0 = tkp_timer_now();
+		rc = k->fn(g);
+		if (tkp_timer_now() - t0 < best || i == 0)
+			best = tkp_timer_now() - t0;
+	}
+	if (rc || best >= 100 * cost)
+		return rc;
+	*batch = (long)ceil(200 * cost / (best > 1e-9 ? best : 1e-9));
+	if (*batch > most)
+		*batch = most > 0 ? most : 1;
+	return 0;
+}
+
+static double kernel_cpu(int one)
+{
+	return one ? tkp_thread_cpu_time() : tkp_cpu_time();
+}
+
+/*
+ * The timed samples.  Repeats until min_reps samples and min_time_s seconds
+ * came out clean, or s->cap samples were made.  A disturbed sample does
+ * not count towards that, so it is made up for; the making up stops once
+ * both 2·min_reps samples were disturbed and the loop has run 3·min_time_s
+ * (the budget twice more), whichever comes later, and at s->cap samples in
+ * all (max_reps calls; at least min_reps samples).  CPU time and switches are those of the calling
+ * thread on one thread (getrusage RUSAGE_THREAD: a library's idle pool
+ * spinning beside it is not the kernel), else of the process, whose
+ * threads include the kernel's and a BLAS's own workers.  TKP_DISTURB=off
+ * in the environment turns the detection off (benchmarks of it).
+ */
+static int timed_samples(const tkp_kernel *k, const tkp_gemm *g, const tkp_measure_opts *o,
+			 int threads, samples *s)
+{
+	int one = threads == 1, cpus = tkp_cpus_usable(), rc = 0;
+	double start = tkp_timer_now();
+	/* bench/disturb.sh's "before" column: what the figures were without */
+	const char *env = getenv("TKP_DISTURB");
+	int detect = !env || strcmp(env, "off");
+
+	while (s->n < s->cap) {
+		tkp_rep_sample smp;
+		double c0, t0, t1;
+		long v0, v1;
+		uint64_t s0, s1;
+
+		if (stopped(o) && s->n > 0)
+			break;
+		c0 = kernel_cpu(one);
+		v0 = tkp_nivcsw(one);
+		t0 = tkp_timer_now();
+		s0 = tkp_tsc_read();
+		for (long b = 0; b < s->batch && !rc; b++)
+			rc = k->fn(g);
+		s1 = tkp_tsc_read();
+		t1 = tkp_timer_now();
+		smp.cpu_s = kernel_cpu(one) - c0;
+		v1 = tkp_nivcsw(one);
+		if (rc)
+			return rc;
+		smp.wall_s = t1 - t0;
+		smp.nivcsw = v0 >= 0 && v1 >= 0 ? v1 - v0 : -1;
+		s->dist[s->n] = (unsigned char)(detect && tkp_stats_disturbed(&smp, threads, cpus));
+		s->time[s->n] = (t1 - t0) / (double)s->batch;
+		s->tsc[s->n] = (double)(s1 - s0) / (double)s->batch;
+		if (s->dist[s->n++])
+			s->ndist++;
+		else
+			s->clean++, s->clean_wall += t1 - t0;
+		if (s->clean >= o->min_reps && s->clean_wall >= o->min_time_s)
+			break;
+		if (s->ndist >= 2 * o->min_reps && tkp_timer_now() - start >= 3 * o->min_time_s)
+			break;
+	}
+	return 0;
+}
+
+/* The row's timing columns from the samples: the clean ones, or every one
+ * when none came out clean (the row then says disturbed == reps). */
+static void summarise(samples *s, tkp_result *r)
+{
+	int n = 0;
+
+	for (int i = 0; i < s->n; i++)
+		if (!s->clean || !s->dist[i]) {
+			s->time[n] = s->time[i];
+			s->tsc[n++] = s->tsc[i];
+		}
+	r->reps = (int)(s->n * s->batch);
+	r->disturbed = (int)(s->ndist * s->batch);
+	r->time_s = tkp_stats_median(s->time, (size_t)n);
+	r->time_s_min = tkp_stats_min(s->time, (size_t)n);
+	r->time_s_mad = tkp_stats_mad(s->time, (size_t)n);
+	r->gflops = r->time_s > 0 ? r->flops_model / r->time_s / 1e9 : NAN;
+	if (tkp_tsc_available())
+		r->tsc_cycles = tkp_stats_median(s->tsc, (size_t)n);
+}
+
+/* r for one configuration before it is measured: what ran, the model's
+ * columns, and every measured cell "not measured". */
+static void result_init(tkp_result *r, const tkp_kernel *k, tkp_dtype dt, size_t m, size_t n,
+			size_t kk, int block, int threads)
+{
+	memset(r, 0, sizeof *r);
+	tkp_strlcpy(r->kernel, k->name, sizeof r->kernel);
+	r->dtype = dt;
+	r->m = m;
+	r->n = n;
+	r->k = kk;
+	r->block = block;
+	r->threads = threads ? threads : 1;
+	for (int i = 0; i < TKP_M_COUNT; i++)
+		r->counters[i] = NAN;
+	r->ai_dram = r->ai_l2 = r->ai_l3 = r->counted_fraction = NAN;
+	r->max_rel_err = r->tsc_cycles = NAN;
+	r->verified = -1;
+	r->counter_source = TKP_SRC_NONE;
+	tkp_result_model(r);
+}
+
 int tkp_measure_kernel_sized(const tkp_kernel *k, tkp_dtype dt, size_t m, size_t n, size_t kk,
 			     int block, int threads, const tkp_measure_opts *opts, tkp_result *r,
 			     size_t rsize)
@@ -181,12 +337,12 @@ int tkp_measure_kernel_sized(const tkp_kernel *k, tkp_dtype dt, size_t m, size_t
 	tkp_measure_opts defaults;
 	const tkp_measure_opts *o = opts;
 	void *a = NULL, *b = NULL, *c = NULL;
-	double *times = NULL, *tsc = NULL;
+	samples sm = {0};
 	size_t es = tkp_dtype_size(dt);
 	uint64_t rss0;
-	double cpu0, wall0, wall_sum = 0;
+	double cpu0, wall0, warm0;
 	int one;
-	int rc = 0, reps = 0, cap;
+	int rc = 0;
 	tkp_rng rng;
 	tkp_gemm g;
 
@@ -212,30 +368,17 @@ int tkp_measure_kernel_sized(const tkp_kernel *k, tkp_dtype dt, size_t m, size_t
 	if (tkp_measure_bytes(dt, m, n, kk) == 0)
 		return TKP_ENOMEM;
 
-	memset(r, 0, sizeof *r);
-	tkp_strlcpy(r->kernel, k->name, sizeof r->kernel);
-	r->dtype = dt;
-	r->m = m;
-	r->n = n;
-	r->k = kk;
-	r->block = block;
-	r->threads = threads ? threads : 1;
-	for (int i = 0; i < TKP_M_COUNT; i++)
-		r->counters[i] = NAN;
-	r->ai_dram = r->ai_l2 = r->ai_l3 = r->counted_fraction = NAN;
-	r->max_rel_err = r->tsc_cycles = NAN;
-	r->verified = -1;
-	r->counter_source = TKP_SRC_NONE;
-	tkp_result_model(r);
+	result_init(r, k, dt, m, n, kk, block, threads);
 
 	rss0 = tkp_rss_bytes();
-	cap = o->max_reps;
+	sm.cap = o->max_reps;
 	a = alloc_matrix(m * kk, es);
 	b = alloc_matrix(kk * n, es);
 	c = alloc_matrix(m * n, es);
-	times = malloc((size_t)cap * sizeof *times);
-	tsc = malloc((size_t)cap * sizeof *tsc);
-	if (!a || !b || !c || !times || !tsc) {
+	sm.time = malloc((size_t)sm.cap * sizeof *sm.time);
+	sm.tsc = malloc((size_t)sm.cap * sizeof *sm.tsc);
+	sm.dist = malloc((size_t)sm.cap);
+	if (!a || !b || !c || !sm.time || !sm.tsc || !sm.dist) {
 		rc = TKP_ENOMEM;
 		goto fail;
 	}
@@ -247,9 +390,16 @@ int tkp_measure_kernel_sized(const tkp_kernel *k, tkp_dtype dt, size_t m, size_t
 	g = (tkp_gemm){.dtype = dt, .m = m, .n = n, .k = kk, .a = a, .b = b, .c = c,
 		       .block = block, .threads = threads};
 	tkp_tuning_apply(&g);
+	warm0 = tkp_timer_now();
 	for (int w = 0; w < o->warmup; w++)
 		if ((rc = k->fn(&g)) != 0)
 			goto fail;
+	if ((rc = batch_size(k, &g, o->warmup ? tkp_timer_now() - warm0 : 0, sm.cap, &sm.batch)))
+		goto fail;
+	/* max_reps counts calls; min_reps samples are made whatever the batch */
+	sm.cap = (int)(o->max_reps / sm.batch);
+	if (sm.cap < o->min_reps)
+		sm.cap = o->min_reps;
 
 	/* One thread: that thread's own CPU time, since other threads of the
 	 * process are not the kernel's (OpenBLAS's pool spins for a while after
@@ -258,26 +408,8 @@ int tkp_measure_kernel_sized(const tkp_kernel *k, tkp_dtype dt, size_t m, size_t
 	one = r->threads == 1;
 	cpu0 = one ? tkp_thread_cpu_time() : tkp_cpu_time();
 	wall0 = tkp_timer_now();
-	while (reps < cap) {
-		double t0, t1;
-		uint64_t s0, s1;
-
-		if (stopped(o) && reps > 0)
-			break;
-		t0 = tkp_timer_now();
-		s0 = tkp_tsc_read();
-		rc = k->fn(&g);
-		s1 = tkp_tsc_read();
-		t1 = tkp_timer_now();
-		if (rc)
-			goto fail;
-		times[reps] = t1 - t0;
-		tsc[reps] = (double)(s1 - s0);
-		wall_sum += t1 - t0;
-		reps++;
-		if (reps >= o->min_reps && wall_sum >= o->min_time_s)
-			break;
-	}
+	if ((rc = timed_samples(k, &g, o, r->threads, &sm)) != 0)
+		goto fail;
 	{
 		double wall = tkp_timer_now() - wall0;
 		double cpu = (one ? tkp_thread_cpu_time() : tkp_cpu_time()) - cpu0;
@@ -285,13 +417,7 @@ int tkp_measure_kernel_sized(const tkp_kernel *k, tkp_dtype dt, size_t m, size_t
 		 * is mostly the clock reads themselves */
 		r->cpu_util = wall >= 1e-3 && isfinite(cpu) ? cpu / wall / r->threads : NAN;
 	}
-	r->reps = reps;
-	r->time_s = tkp_stats_median(times, (size_t)reps);
-	r->time_s_min = tkp_stats_min(times, (size_t)reps);
-	r->time_s_mad = tkp_stats_mad(times, (size_t)reps);
-	r->gflops = r->time_s > 0 ? r->flops_model / r->time_s / 1e9 : NAN;
-	if (tkp_tsc_available())
-		r->tsc_cycles = tkp_stats_median(tsc, (size_t)reps);
+	summarise(&sm, r);
 
 	if (o->counters && !stopped(o)) {
 		if ((rc = count_passes(k, &g, o->counters, r)) != 0)
@@ -316,7 +442,8 @@ fail:
 	free(a);
 	free(b);
 	free(c);
-	free(times);
-	free(tsc);
+	free(sm.time);
+	free(sm.tsc);
+	free(sm.dist);
 	return rc;
 }

@@ -1,5 +1,6 @@
 /*
- * stats.c - median, minimum and MAD of a sample.
+ * stats.c - median, minimum and MAD of a sample, and whether a timed sample
+ * was disturbed by another program (the rule is in stats.h).
  */
 #include "config.h"
 
@@ -64,4 +65,19 @@ double tkp_stats_mad(const double *x, size_t n)
 	mad = median_inplace(dev, n);
 	free(dev);
 	return mad;
+}
+
+int tkp_stats_disturbed(const tkp_rep_sample *s, int threads, int cpus)
+{
+	double could, lost;
+
+	if (!s || !(s->wall_s > 0) || !isfinite(s->cpu_s) || threads < 1)
+		return 0;
+	if (threads > cpus)
+		return 0;
+	could = s->wall_s * threads;
+	lost = could - s->cpu_s;
+	if (!(lost > TKP_DISTURB_LOST * could) || !(lost >= TKP_DISTURB_FLOOR_S))
+		return 0;
+	return threads == 1 || s->nivcsw > 0;
 }

@@ -17,4 +17,40 @@ double tkp_stats_min(const double *x, size_t n);
 /* Median absolute deviation from the median (unscaled); NAN when n == 0. */
 double tkp_stats_mad(const double *x, size_t n);
 
+/*
+ * Disturbance: whether another program took the CPU from a timed sample.
+ *
+ * A sample is one timed interval (a batch of kernel calls) with the CPU time
+ * the kernel's threads got over it and the involuntary context switches
+ * meanwhile.  The kernel's threads could have had wall × threads of CPU;
+ * what they did not get ("lost") went to someone else, or to waiting.  A
+ * sample is disturbed when it lost more than TKP_DISTURB_LOST of that (5%:
+ * a timer tick costs ~1-5 µs per 1-4 ms, 0.1-0.5%, and a kernel worker
+ * preempting for a few µs in a 100 ms run is far below it, while sharing a
+ * CPU with a busy program costs 30-50%; 5% is also the error above which a
+ * figure stops being worth quoting) and at least TKP_DISTURB_FLOOR_S
+ * (50 µs: below that a short sample was hit by one interrupt or kernel
+ * worker, which the median already ignores; a busy program's time slice is
+ * 0.75-3 ms).  On one thread that is the whole rule: a computing thread
+ * never waits on its own, so every lost microsecond was taken (preemption,
+ * or a hypervisor's steal, which counts no switch).  On more threads, the
+ * kernel's threads may also wait for each other (one finished its share
+ * early), which loses CPU with voluntary switches only; so there at least
+ * one involuntary switch must have happened too.  More threads than usable
+ * CPUs (oversubscribed on purpose) take turns by design: never disturbed.
+ */
+#define TKP_DISTURB_LOST 0.05
+#define TKP_DISTURB_FLOOR_S 50e-6
+
+typedef struct tkp_rep_sample {
+	double wall_s; /* the timed interval */
+	double cpu_s;  /* CPU time the kernel's threads got over it; NAN unknown */
+	long nivcsw;   /* involuntary context switches over it; < 0 unknown */
+} tkp_rep_sample;
+
+/* 1 when sample s of a kernel on `threads` threads, with `cpus` usable
+ * CPUs, was disturbed by another program (the rule above), else 0 (also
+ * when it cannot be told: no CPU time, or no switch count on threads > 1). */
+int tkp_stats_disturbed(const tkp_rep_sample *s, int threads, int cpus);
+
 #endif

@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -87,6 +88,58 @@ double tkp_thread_cpu_time(void)
 	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
 		return NAN;
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+long tkp_nivcsw(int thread)
+{
+	struct rusage ru;
+
+#ifdef RUSAGE_THREAD
+	if (getrusage(thread ? RUSAGE_THREAD : RUSAGE_SELF, &ru) != 0)
+		return -1;
+#else
+	if (thread || getrusage(RUSAGE_SELF, &ru) != 0)
+		return -1;
+#endif
+	return ru.ru_nivcsw;
+}
+
+int tkp_cpus_usable(void)
+{
+	long online = sysconf(_SC_NPROCESSORS_ONLN);
+	int n = online > 0 ? (int)online : 1;
+#ifdef CPU_COUNT
+	cpu_set_t set;
+
+	/* taskset or a batch system's cgroup may give us fewer than are online */
+	if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0 && CPU_COUNT(&set) < n)
+		n = CPU_COUNT(&set);
+#endif
+	return n;
+}
+
+/* The cost of one timed interval's bookkeeping: two clock reads and two TSC
+ * reads, as the measurement makes them.  The smallest of many tries is the
+ * cost itself (larger ones were interrupted); measured once and cached. */
+double tkp_timer_cost(void)
+{
+	static double cached = -1;
+
+	if (cached < 0) {
+		double best = INFINITY;
+
+		for (int i = 0; i < 200; i++) {
+			double t0 = tkp_timer_now(), t1;
+			uint64_t s0 = tkp_tsc_read(), s1 = tkp_tsc_read();
+			(void)s0, (void)s1;
+			t1 = tkp_timer_now();
+			if (t1 - t0 < best)
+				best = t1 - t0;
+		}
+		/* a coarse clock can read 0 for the pair: take its step, 1 ns at least */
+		cached = best > 1e-9 ? best : 1e-9;
+	}
+	return cached;
 }
 
 uint64_t tkp_rss_bytes(void)

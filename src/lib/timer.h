@@ -16,6 +16,17 @@ uint64_t tkp_tsc_read(void);
 double tkp_cpu_time(void);
 /* CPU time of the calling thread alone, in seconds. */
 double tkp_thread_cpu_time(void);
+/* Involuntary context switches so far (another runnable task, or a yield
+ * that switched, took the CPU): of the calling thread when thread is
+ * non-zero (RUSAGE_THREAD), else of the whole process, threads that
+ * ended included.  -1 when unknown. */
+long tkp_nivcsw(int thread);
+/* CPUs this process may run on: the online ones, fewer when its affinity
+ * mask (taskset, a batch system) says so; at least 1. */
+int tkp_cpus_usable(void);
+/* Seconds the measurement's own bookkeeping adds to one timed interval (two
+ * clock and two TSC reads; the smallest of 200 tries, cached; >= 1 ns). */
+double tkp_timer_cost(void);
 /* Resident set size now, in bytes (0 if unknown). */
 uint64_t tkp_rss_bytes(void);
 

@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ceiling_flag.h"
 #include "chart.h"
 #include "charts.h"
 #include "compare.h"
@@ -337,6 +338,7 @@ static void roof_texts(const tkp_results *c, FILE *v, int npts, int ncounted, co
 		tkp_fmt(note, sizeof note, "ceilings measured with %d thread%s; points: best "
 					   "GFLOP/s per kernel and size",
 			tc, tc == 1 ? "" : "s");
+	tkp_res_peak_note(c, note, sizeof note);
 	tkp_gp_set_str(v, "note", note);
 }
 

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ceiling_flag.h"
 #include "fsutil.h"
 #include "gnuplot.h"
 #include "present.h"
@@ -515,6 +516,50 @@ void tkp_report_by_size(tkp_doc *d, const tkp_results *r, int level)
 }
 
 
+/* The rows to read with care: those another program disturbed (sweep.csv's
+ * disturbed column, ten by name), and a kernel above its compute ceiling
+ * (ceiling_flag.c), which says the ceiling is too low. */
+static void report_flags(tkp_doc *d, const tkp_results *r)
+{
+	const tkp_csv *t = r->sweep;
+	int cd = t ? tkp_csv_col(t, "disturbed") : -1, cr = t ? tkp_csv_col(t, "reps") : -1;
+	char list[1024] = "";
+	size_t n = 0, all = 0, at = 0;
+	int c[5] = {-1, -1, -1, -1, -1};
+	tkp_res_above a;
+	static const char *const key[5] = {"kernel", "dtype", "m", "n", "threads"};
+
+	for (int j = 0; t && j < 5; j++)
+		if ((c[j] = tkp_csv_col(t, key[j])) < 0)
+			cd = -1;
+
+	for (size_t i = 0; cd >= 0 && cr >= 0 && i < t->nrows; i++) {
+		double dist, reps;
+		if (tkp_csv_num(t, i, cd, &dist) || tkp_csv_num(t, i, cr, &reps) || !(dist > 0))
+			continue;
+		all += dist >= reps;
+		if (n++ < 10 && at < sizeof list)
+			at += (size_t)snprintf(list + at, sizeof list - at, "%s%s %s %sx%s t%s (%s%.0f of %.0f)",
+					       n > 1 ? "; " : "", t->rows[i][c[0]], t->rows[i][c[1]],
+					       t->rows[i][c[2]], t->rows[i][c[3]], t->rows[i][c[4]],
+					       dist >= reps ? "all, " : "", dist, reps);
+	}
+	if (n)
+		tkp_doc_para(d, "Disturbed by another program (its threads lost over 5%% of their CPU "
+				"time; those repetitions are left out of the times unless all were): %zu "
+				"row%s: %s%s.%s", n, n == 1 ? "" : "s", list, n > 10 ? "; ..." : "",
+			     all ? "  Rows disturbed in every repetition have figures too slow: measure "
+				   "them again on a quieter machine." : "");
+	if (tkp_res_above_peak(r, -1, &a))
+		tkp_doc_para(d, "CEILING TOO LOW: %s %s reached %.1f GFLOP/s, %.0f%% of the %s %s "
+				"%d-thread peak (%.1f GFLOP/s).  No kernel outruns the machine: that peak "
+				"was measured low (a disturbed or quick probe; the sweep measures a ceiling "
+				"a kernel passes once more).  Re-measure it with tkprofile machine "
+				"--reprobe on a quiet machine.",
+			     r->kname[a.row->kern], r->dtname[a.row->dt], a.row->gflops, 100 * a.ratio,
+			     a.peak->dtype, a.peak->isa, a.peak->threads, a.peak->value);
+}
+
 void tkp_report_summary(tkp_doc *d, const tkp_results *r, int level)
 {
 	int order[TKP_RES_MAXNAMES], naive = tkp_res_kernel_index(r, "naive");
@@ -559,7 +604,8 @@ void tkp_report_summary(tkp_doc *d, const tkp_results *r, int level)
 				best->threads == 1 ? "" : "s");
 			pk = tkp_res_best_peak(r, r->dtname[dt], tkp_res_ceil_threads(r, best->threads));
 			if (pk && pk->value > 0)
-				tkp_fmt(pct, sizeof pct, "%.0f%%", 100.0 * best->gflops / pk->value);
+				tkp_fmt(pct, sizeof pct, "%.0f%%%s", 100.0 * best->gflops / pk->value,
+					best->gflops > pk->value ? " (ceiling too low)" : "");
 			if (ref) {
 				double gk = gflops_at(r, k, dt, ref), gn = gflops_at(r, naive, dt, ref);
 				if (gk > 0 && gn > 0)
@@ -593,6 +639,7 @@ void tkp_report_summary(tkp_doc *d, const tkp_results *r, int level)
 				"same dtype at the thread count of the best run.%s%s",
 			     nrows, nrows == 1 ? "" : "s", buf, ctr);
 	}
+	report_flags(d, r);
 }
 
 void tkp_report_reproduce(tkp_doc *d, const tkp_results *r, const char *command, int level)

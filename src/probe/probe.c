@@ -216,6 +216,26 @@ done:
 	return rc;
 }
 
+int tkp_probe_peak_again(const tkp_machine *m, tkp_dtype dt, tkp_isa isa, int threads,
+			 double *gflops)
+{
+	tkp_team *team = NULL;
+	double v;
+	int rc;
+
+	*gflops = 0;
+	if (threads < 1 || threads > TKP_PROBE_MAX_THREADS)
+		return TKP_EINVAL;
+	if ((rc = tkp_team_open(&team, threads, m->pin_cpus)) != 0)
+		return rc;
+	for (int r = 0; r < FULL.rounds * FULL.peak_rounds && !rc; r++)
+		if (!(rc = tkp_probe_peak(team, dt, isa, FULL.peak_time, FULL.peak_samples, &v)) &&
+		    v > *gflops)
+			*gflops = v;
+	tkp_team_close(team);
+	return rc;
+}
+
 static void progress(const tkp_probe_opts *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void progress(const tkp_probe_opts *o, const char *fmt, ...)
 {

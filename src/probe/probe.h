@@ -244,6 +244,13 @@ double tkp_probe_peak_scaling(const tkp_probe *p, size_t i);
  * lowest tkp_probe_peak_scaling (1 and 0 when there is none). */
 void tkp_probe_worst_scaling(tkp_probe *p);
 
+/* One compute peak measured again, the full probe's way (its sample time
+ * and count, every round, the best kept), with `threads` workers pinned to
+ * m's CPUs: for a ceiling a kernel went above.  TKP_EINVAL for threads
+ * outside 1..TKP_PROBE_MAX_THREADS, TKP_ENOTSUP for a path this CPU lacks. */
+int tkp_probe_peak_again(const tkp_machine *m, tkp_dtype dt, tkp_isa isa, int threads,
+			 double *gflops);
+
 /* ceilings.csv and hierarchy.csv (DESIGN.md), written atomically. */
 int tkp_probe_write_ceilings(const tkp_probe *p, const char *path);
 int tkp_probe_write_hierarchy(const tkp_probe *p, const char *path);
