@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bound.h"
 #include "cli.h"
 #include "csv.h"
 #include "fsutil.h"
@@ -27,6 +28,13 @@ typedef struct best_row {
 	double best;
 	tkp_result at;
 } best_row;
+
+/* What bounds each kernel (src/present/bound.c), when the results
+ * directory can be read back; the summary stands without it. */
+static void summary_bounds(FILE *mem, const char *dir)
+{
+	tkp_bound_write("sweep", dir, mem);
+}
 
 int tkp_sweep_write_summary(const char *csv_path, const char *dir, int partial, size_t skipped,
 			    size_t failed, char *err, size_t errlen)
@@ -138,6 +146,7 @@ int tkp_sweep_write_summary(const char *csv_path, const char *dir, int partial, 
 		fprintf(mem, ".\n");
 	}
 	tkp_csv_free(t);
+	summary_bounds(mem, dir);
 	if (fclose(mem)) {
 		free(buf);
 		return TKP_ENOMEM;
