@@ -218,7 +218,7 @@ void tkp_chart_source(const tkp_results *c, const tkp_res_row *r, char *buf, siz
 	else if (strcmp(s, "sim"))
 		tkp_fmt(buf, size, "%s", !strcmp(s, "papi") ? "PAPI" : s);
 	else if (isfinite(r->counted_fraction) && r->counted_fraction < 1)
-		tkp_fmt(buf, size, "simulated, sampled at %.2g%%", 100 * r->counted_fraction);
+		tkp_fmt(buf, size, "simulated, sampled at %.3g%%", 100 * r->counted_fraction);
 	else
 		tkp_fmt(buf, size, "simulated");
 }
