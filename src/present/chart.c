@@ -154,12 +154,6 @@ void tkp_chart_msg_no_rows(const tkp_results *c, FILE *v)
 
 /* ---- the roofline's digest ---------------------------------------------------- */
 
-double tkp_chart_intensity(const tkp_res_row *r, int *counted)
-{
-	*counted = isfinite(r->ai_dram) && r->ai_dram > 0;
-	return *counted ? r->ai_dram : r->ai_model;
-}
-
 double tkp_chart_level_ai(const tkp_results *c, const tkp_res_row *r, int lv)
 {
 	double col, miss;

@@ -73,12 +73,6 @@ void tkp_chart_size_axis(FILE *v, double *sizes, int nsz, const char *xlab);
 /* The message of a chart that needs sweep.csv rows and has none. */
 void tkp_chart_msg_no_rows(const tkp_results *c, FILE *v);
 
-/* A kernel point's arithmetic intensity (FLOP/byte): the counted one
- * (fp_ops over L3 misses × 64 B) where the row has it, else the model's
- * compulsory traffic.  *counted says which (1 counted, 0 model).  Not
- * positive when the row has neither: callers skip such points. */
-double tkp_chart_intensity(const tkp_res_row *r, int *counted);
-
 /* A row's intensity (FLOP/byte) across the boundary that memory level lv
  * (1 L2, 2 L3, 3 DRAM: tkp_res_level_name) serves: ai_l2, ai_l3, ai_dram,
  * or in a file without those columns FLOPs / (misses × line).  INFINITY
