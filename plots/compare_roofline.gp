@@ -62,7 +62,7 @@ if (exists('message')) {
 		}
 		set label 910 ptitle[p] at graph 0.5, 1.035 center font ',12' textcolor rgb '#202020' front
 		plot NaN notitle, \
-		     for [i=1:ns] datafile index i-1 using 1:(sp[i] == p ? $2 : NaN) with lines lw 1.4 lc rgb scolor[i] notitle, \
+		     for [i=1:ns] datafile index i-1 using 1:(sp[i] == p ? $2 : NaN) with lines lw 1.4 dt sdash[i] lc rgb scolor[i] notitle, \
 		     for [i=1:ns] datafile index i-1 using 1:(sp[i] == p ? $2 : NaN):3 with points pt variable ps 1.5 lw 1.4 lc rgb scolor[i] notitle
 		if (p == 1) {
 			unset label 900

@@ -11,7 +11,9 @@
 # plm/prm (panel margins), ptop/pbot; segments segx1/segy1/segx2/segy2/segp/
 # segkind (1 compute, 2 memory, 3 a 1-thread compute roof, dashed) with labels
 # lab at labx/laby (labside: above or below a memory line), angle (of the
-# memory lines on the page); series ns/sp/scolor/sname/sly/szero; xmin..ymax.
+# memory lines on the page); series ns/sp/scolor/sname/sly/szero/sdash (2: a
+# kernel's largest counted size beside a largest size without counts,
+# dashed, no legend entry of its own); xmin..ymax.
 
 set label 900 'Roofline: attainable performance vs arithmetic intensity, per memory level' @title_at
 if (exists('message')) {
@@ -62,7 +64,7 @@ if (exists('message')) {
 		}
 		set label 910 ptitle[p] at graph 0.5, 1.035 center font ',12' textcolor rgb '#202020' front
 		plot NaN notitle, \
-		     for [i=1:ns] datafile index i-1 using 1:(sp[i] == p ? $2 : NaN) with lines lw 1.6 lc rgb scolor[i] notitle, \
+		     for [i=1:ns] datafile index i-1 using 1:(sp[i] == p ? $2 : NaN) with lines lw 1.6 dt sdash[i] lc rgb scolor[i] notitle, \
 		     for [i=1:ns] datafile index i-1 using 1:(sp[i] == p ? $2 : NaN):3 with points pt variable ps 1.7 lw 1.5 lc rgb scolor[i] notitle
 		if (p == 1) {
 			unset label 900

@@ -291,6 +291,20 @@ if [ "$have_gnuplot" = yes ]; then
 	else
 		not_ok "cache: the size where blocked's tiles outgrow L1 is marked" "$(grep -E '^(ncross|crn|crl|crs)' "$kept/cache.vars.gp")"
 	fi
+	# a largest size without counts (simulation limited to small sizes):
+	# the largest counted size is drawn beside it, dashed, in one legend entry
+	awk -F, -v OFS=, '$1 == "blocked" && $2 == "f64" && $4 == 256 { for (i = 13; i <= 18; i++) $i = ""; $22 = ""; $25 = "none"; $28 = $29 = $30 = "" } { print }' \
+		"$LEVELS/sweep.csv" >"$TMP/lv/sweep.csv"
+	rm -rf "$TMP/lv/plots"
+	TKP_PLOT_KEEP=1 expect_exit 0 "plot with blocked's largest size uncounted" "$TKP_BIN" plot --format png "$TMP/lv"
+	kv=$(ls -d "$TMP/lv/plots"/.tmp-plot-*/roofline.vars.gp 2>/dev/null | head -n 1)
+	want=$(awk -F, '$1 == "blocked" && $2 == "f64" && $4 == 128 { printf "%.6g", $28 }' "$LEVELS/sweep.csv")
+	if grep -q "^sname\[[0-9]*\] = 'blocked (n = 256; dashed: counts at n = 128)'" "$kv" && grep -q '^sdash\[[0-9]*\] = 2$' "$kv" &&
+		awk '$3 == 5 { printf "%.6g\n", $1 }' "${kv%.vars.gp}.dat" | grep -qx "$want"; then
+		ok "roofline: blocked's largest counted size (n = 128, ai_l2 $want) drawn dashed beside its uncounted n = 256"
+	else
+		not_ok "roofline: blocked's largest counted size drawn beside its uncounted largest" "$(grep -E '^(sname|sdash)' "$kv")"
+	fi
 	# an older results directory (no ai_l2/ai_l3 columns) still gets its
 	# per-level marks, from the misses and machine.json's line size
 	copy "$FIXTURE" "$TMP/old"
@@ -304,7 +318,7 @@ if [ "$have_gnuplot" = yes ]; then
 	fi
 	rm -rf "$TMP/lv" "$TMP/old"
 else
-	for t in "per-level fixture" "naive's marks" "panels" "labels apart" "cache sizes" "cache crossings" "older plot" "older marks"; do
+	for t in "per-level fixture" "naive's marks" "panels" "labels apart" "cache sizes" "cache crossings" "uncounted plot" "counted fallback" "older plot" "older marks"; do
 		skip "$t" "$NOGP"
 	done
 fi

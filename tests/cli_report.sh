@@ -283,7 +283,7 @@ expect_exit 0 "report of the per-level fixture" "$TKP_BIN" report "$TMP/lv"
 lvmd="$TMP/lv/report.md"
 pct=$(awk -F, '$1 == "naive" && $2 == "f64" && $4 == 256 { r = 177 * $28; printf "%.0f%%", 100 * $12 / r }' "$TMP/lv/sweep.csv")
 if grep -q '^## What bounds each kernel' "$lvmd" &&
-	grep -q "^- naive f64 at n = 256 is bound by L2 bandwidth: 177 GB/s × .* it reaches $pct of it (0.9 GFLOP/s; counts simulated, sampled at 12.5%; no traffic at DRAM)\.$" "$lvmd"; then
+	grep -q "^- naive f64 at n = 256 is bound by L2 bandwidth: 177 GB/s (1 thread) × .* it reaches $pct of it (0.9 GFLOP/s; counts simulated, sampled at 12.5%; no traffic at DRAM)\.$" "$lvmd"; then
 	ok "bound: naive f64 is L2-bound, $pct of that roof, sampled at 12.5%, no DRAM traffic"
 else
 	not_ok "bound: naive f64 is L2-bound" "want $pct; $(grep -A 12 '^## What bounds' "$lvmd")"

@@ -32,12 +32,14 @@ const char *tkp_bound_name(int roof)
 	return roof >= 0 && roof <= TKP_BOUND_NONE ? name[roof] : "none";
 }
 
-/* Bandwidth of level lv at the roofline's thread count tc, else at any. */
-static double level_bw(const tkp_results *c, int lv, int tc)
+/* Bandwidth of level lv at the row's thread count tc, else the highest
+ * at any; *at gets the thread count it was measured with. */
+static double level_bw(const tkp_results *c, int lv, int tc, int *at)
 {
 	double bw = tkp_res_level_bw(c, lv, tc, NULL);
 
-	return isfinite(bw) ? bw : tkp_res_level_bw(c, lv, 0, NULL);
+	*at = tc;
+	return isfinite(bw) ? bw : tkp_res_level_bw(c, lv, 0, at);
 }
 
 /* The memory roofs at the row's intensities: the lowest into b. */
@@ -46,7 +48,8 @@ static void judge_memory(const tkp_results *c, const tkp_res_row *r, int tc, tkp
 	b->model = !tkp_chart_row_counted(r);
 	for (int lv = 1; lv <= 3; lv++) {
 		double ai = b->model ? (lv == 3 ? r->ai_model : NAN) : tkp_chart_level_ai(c, r, lv);
-		double bw = level_bw(c, lv, tc);
+		int at = tc;
+		double bw = level_bw(c, lv, tc, &at);
 		if (ai == INFINITY) {
 			b->zero[lv] = 1; /* no traffic there: that roof is out of reach */
 			continue;
@@ -57,6 +60,7 @@ static void judge_memory(const tkp_results *c, const tkp_res_row *r, int tc, tkp
 		b->roof_gflops = bw * ai;
 		b->ai = ai;
 		b->bw = bw;
+		b->bw_threads = at;
 	}
 }
 
@@ -112,8 +116,10 @@ void tkp_bound_sentence(const tkp_results *c, int k, int dt, const tkp_bound *b,
 	if (b->roof == TKP_BOUND_COMPUTE)
 		tkp_fmt(roof, sizeof roof, "compute: the %s", b->peak);
 	else
-		tkp_fmt(roof, sizeof roof, "%s bandwidth: %.3g GB/s × %.3g FLOP/byte = %.3g GFLOP/s",
-			tkp_bound_name(b->roof), b->bw, b->ai, b->roof_gflops);
+		tkp_fmt(roof, sizeof roof,
+			"%s bandwidth: %.3g GB/s (%d thread%s) × %.3g FLOP/byte = %.3g GFLOP/s",
+			tkp_bound_name(b->roof), b->bw, b->bw_threads, b->bw_threads == 1 ? "" : "s",
+			b->ai, b->roof_gflops);
 	for (int lv = 1; lv <= 3; lv++)
 		if (b->zero[lv])
 			tkp_fmt(zero + strlen(zero), sizeof zero - strlen(zero), "%s%s", nz++ ? ", " : "",

@@ -22,6 +22,7 @@ typedef struct tkp_bound {
 	int roof;          /* TKP_BOUND_*: the lowest roof at the row's intensities */
 	double roof_gflops; /* that roof's height there */
 	double ai, bw;     /* a memory roof's intensity and bandwidth (NAN: compute) */
+	int bw_threads;    /* the thread count that bandwidth was measured with */
 	double pct;        /* the row's GFLOP/s as % of the roof */
 	int model;         /* 1: no counts, the model's intensity against DRAM */
 	int zero[4];       /* memory levels counted with no traffic at all */

@@ -69,6 +69,8 @@ typedef struct roof_kmarks {
 	char name[200];
 	double y, x[4], model;        /* x[lv]: level lv's intensity (1..3), NAN none */
 	int zero[4], counted;
+	int hasfb;                    /* not counted; a smaller counted size follows */
+	int fallback;                 /* that smaller counted size (dashed, no legend entry) */
 } roof_kmarks;
 
 /* The panels: their dtypes and place on the page. */
@@ -107,6 +109,24 @@ static void kernel_marks(const tkp_results *r, const tkp_res_row *w, roof_kmarks
 	b->ymax = fmax(b->ymax, s->y);
 }
 
+/* The row of kernel k, dtype dt at its largest counted size (its fastest
+ * counted configuration there), or -1: drawn beside a largest size that
+ * has no counts (an older sweep simulated only the small sizes), so the
+ * chart still shows what was counted. */
+static long largest_counted_row(const tkp_results *c, int k, int dt)
+{
+	long best = -1;
+
+	for (size_t i = 0; i < c->nrows; i++) {
+		const tkp_res_row *r = &c->rows[i], *b = best < 0 ? NULL : &c->rows[best];
+		if (r->kern != k || r->dt != dt || !tkp_chart_row_counted(r))
+			continue;
+		if (!b || r->flops > b->flops || (r->flops == b->flops && r->gflops > b->gflops))
+			best = (long)i;
+	}
+	return best;
+}
+
 static int dbl2_cmp(const void *a, const void *b)
 {
 	const double *p = a, *q = b;
@@ -142,7 +162,7 @@ static void marks_write(FILE *d, const roof_kmarks *s, double xedge)
  * edge). */
 static void marks_vars(FILE *v, const roof_kmarks *s, int ns, const char *const *colors)
 {
-	static double sp[MAXKS], lx[MAXKS], ly[MAXKS], za[MAXKS];
+	static double sp[MAXKS], lx[MAXKS], ly[MAXKS], za[MAXKS], dash[MAXKS];
 	static char nm[MAXKS][200];
 
 	for (int i = 0; i < ns; i++) {
@@ -153,7 +173,10 @@ static void marks_vars(FILE *v, const roof_kmarks *s, int ns, const char *const 
 				lx[i] = fmin(lx[i], s[i].x[lv]);
 		ly[i] = s[i].y;
 		za[i] = s[i].zero[1] || s[i].zero[2] || s[i].zero[3];
+		dash[i] = s[i].fallback ? 2 : 1;
 		memcpy(nm[i], s[i].name, sizeof nm[i]);
+		if (s[i].fallback)
+			nm[i][0] = '\0';
 	}
 	fprintf(v, "ns = %d\narray scolor[%d]\n", ns, ns ? ns : 1);
 	for (int i = 0; i < ns; i++)
@@ -162,6 +185,7 @@ static void marks_vars(FILE *v, const roof_kmarks *s, int ns, const char *const 
 	tkp_gp_num_array(v, "slx", lx, ns);
 	tkp_gp_num_array(v, "sly", ly, ns);
 	tkp_gp_num_array(v, "szero", za, ns);
+	tkp_gp_num_array(v, "sdash", dash, ns);
 	tkp_gp_str_array(v, "sname", nm, ns);
 }
 
@@ -408,6 +432,8 @@ static void dir_panel_title(const tkp_results *c, roof_panels *pn, int p, const 
 		const char *base;
 		if (s[i].panel != p)
 			continue;
+		if (s[i].hasfb)
+			continue; /* its counted size follows */
 		if (!s[i].counted) {
 			tkp_fmt(model + strlen(model), sizeof model - strlen(model), "%s%s", nm++ ? ", " : "",
 				c->kname[w->kern]);
@@ -436,13 +462,42 @@ static void dir_panel_title(const tkp_results *c, roof_panels *pn, int p, const 
 typedef struct dir_roof {
 	roof_panels pn;
 	roofs rf[MAXP];
-	roof_kmarks s[TKP_RES_MAXNAMES * MAXP];
-	long rows[TKP_RES_MAXNAMES * MAXP];
-	const char *colors[TKP_RES_MAXNAMES * MAXP];
+	roof_kmarks s[2 * TKP_RES_MAXNAMES * MAXP];
+	long rows[2 * TKP_RES_MAXNAMES * MAXP];
+	const char *colors[2 * TKP_RES_MAXNAMES * MAXP];
 	roof_segs sg;
 	roof_box box;
 	int ns, nzero, ncounted;
 } dir_roof;
+
+/* Kernel k's series in panel p: its largest size, and when that has no
+ * counts, its largest counted size beside it. */
+static void dir_kernel(const tkp_results *c, dir_roof *x, int p, int k, int dt)
+{
+	long row = tkp_chart_largest_row(c, k, dt), fb;
+
+	for (int pass = 0; pass < 2 && row >= 0; pass++) {
+		roof_kmarks *s = &x->s[x->ns];
+		const tkp_res_row *w = &c->rows[row];
+		memset(s, 0, sizeof *s);
+		s->panel = p;
+		kernel_marks(c, w, s, &x->box);
+		if (pass) /* one legend entry: the kernel's, naming both sizes */
+			tkp_fmt(x->s[x->ns - 1].name, sizeof s->name, "%s (n = %.0f; dashed: counts at n = %.0f)",
+				c->kname[k], c->rows[x->rows[x->ns - 1]].size, w->size);
+		else
+			tkp_fmt(s->name, sizeof s->name, "%s (n = %.0f)", c->kname[k], w->size);
+		s->fallback = pass;
+		x->colors[x->ns] = tkp_chart_kernel_color(c->kstyle[k]);
+		x->rows[x->ns++] = row;
+		x->nzero += s->zero[1] || s->zero[2] || s->zero[3];
+		x->ncounted += s->counted;
+		if (pass || s->counted || (fb = largest_counted_row(c, k, dt)) < 0)
+			break;
+		s->hasfb = 1;
+		row = fb;
+	}
+}
 
 /* Every kernel's marks, panel by panel, in ladder order. */
 static void dir_marks(const tkp_results *c, dir_roof *x)
@@ -452,22 +507,8 @@ static void dir_marks(const tkp_results *c, dir_roof *x)
 	tkp_res_kernel_order(c, order);
 	for (int p = 0; p < x->pn.n; p++) {
 		int dt = tkp_res_dtype_index(c, x->pn.name[p]);
-		for (int ki = 0; ki < c->nk && dt >= 0; ki++) {
-			long row = tkp_chart_largest_row(c, order[ki], dt);
-			roof_kmarks *s = &x->s[x->ns];
-			const tkp_res_row *w;
-			if (row < 0)
-				continue;
-			w = &c->rows[row];
-			memset(s, 0, sizeof *s);
-			s->panel = p;
-			kernel_marks(c, w, s, &x->box);
-			tkp_fmt(s->name, sizeof s->name, "%s (n = %.0f)", c->kname[order[ki]], w->size);
-			x->colors[x->ns] = tkp_chart_kernel_color(c->kstyle[order[ki]]);
-			x->rows[x->ns++] = row;
-			x->nzero += s->zero[1] || s->zero[2] || s->zero[3];
-			x->ncounted += s->counted;
-		}
+		for (int ki = 0; ki < c->nk && dt >= 0; ki++)
+			dir_kernel(c, x, p, order[ki], dt);
 		dir_panel_title(c, &x->pn, p, x->s, x->ns, x->rows);
 	}
 }
