@@ -12,6 +12,7 @@ tkprofile_SOURCES += \
 	src/present/results.c src/present/results.h \
 	src/present/gnuplot.c src/present/gnuplot.h \
 	src/present/chart.c src/present/chart.h \
+	src/present/bound.c src/present/bound.h \
 	src/present/charts.c src/present/charts.h \
 	src/present/chart_roofline.c \
 	src/present/chart_perf.c \

@@ -70,6 +70,9 @@ EXTRA_DIST += \
 	tests/data/results-fixture/ceilings.csv \
 	tests/data/results-fixture/hierarchy.csv \
 	tests/data/results-fixture/machine.json \
+	tests/data/results-levels/sweep.csv \
+	tests/data/results-levels/ceilings.csv \
+	tests/data/results-levels/machine.json \
 	tests/data/results-minimal/sweep.csv \
 	tests/data/results-minimal/machine.json \
 	tests/data/callgrind.out.fixture

@@ -1,23 +1,25 @@
-# roofline.gp - the roofline: attainable GFLOP/s vs arithmetic intensity,
-# log-log.  Compute ceilings (per dtype and ISA path) are horizontal lines,
-# bandwidth ceilings (L1, L2, L3, DRAM) diagonal ones, all measured by
-# `tkprofile machine` and labelled; each kernel and dtype is one marker and
-# colour, one point per matrix size.  Points whose intensity was counted
-# (fp_ops over L3 misses × 64 B) rather than modelled are ringed when both
-# kinds are on the chart; the x label says which.
-# Data (roofline.dat): one block per series, columns AI, GFLOP/s, counted.
-# Variables: segments segx1/segy1/segx2/segy2/segkind (1 compute, 2 memory,
-# 3 a 1-thread compute roof under multi-thread ceilings, dashed)
-# with labels lab at labx/laby; ranges xmin..ymax; xlab; ringed.
+# roofline.gp - the hierarchical roofline: attainable GFLOP/s vs arithmetic
+# intensity, log-log, one panel per dtype.  Compute ceilings (per ISA path)
+# are horizontal lines, bandwidth ceilings (L1, L2, L3, DRAM) diagonal ones,
+# all measured by `tkprofile machine` and labelled.  Each kernel, at its
+# largest size, is marked at its intensity across every level it has counts
+# for (square L2, triangle L3, disc DRAM; an arrow at the right edge: that
+# level counted no misses) and at the model's compulsory intensity (ring),
+# the marks joined at its GFLOP/s: the leftmost one meets its bound.
+# Data (roofline.dat): one block per kernel and panel: AI, GFLOP/s, point type.
+# Variables (every placement decided by tkprofile): npanel, pname, ptitle,
+# plm/prm (panel margins), ptop/pbot; segments segx1/segy1/segx2/segy2/segp/
+# segkind (1 compute, 2 memory, 3 a 1-thread compute roof, dashed) with labels
+# lab at labx/laby (labside: above or below a memory line), angle (of the
+# memory lines on the page); series ns/sp/scolor/sname/sly/szero/sdash (2: a
+# kernel's largest counted size beside a largest size without counts,
+# dashed, no legend entry of its own); xmin..ymax.
 
-# (a macro: defined outside the if block, whose macros expand on entry)
-roof_plot = "plot for [i=1:ns] datafile index i-1 using 1:2 with points ps 1.6 pt spt[i] lc rgb scolor[i] title sname[i], " . \
-	"for [i=1:ns*ringed] datafile index i-1 using 1:($3 > 0 ? $2 : NaN) with points pt 6 ps 2.8 lw 1.2 lc rgb '#000000' title (i == 1 ? 'counted AI' : '')"
-
-set label 900 'Roofline: attainable performance vs arithmetic intensity' @title_at
+set label 900 'Roofline: attainable performance vs arithmetic intensity, per memory level' @title_at
 if (exists('message')) {
 	@msg_chart
 } else {
+	set multiplot
 	set logscale xy 10
 	set xrange [xmin:xmax]
 	set yrange [ymin:ymax]
@@ -25,44 +27,74 @@ if (exists('message')) {
 	set format y '%g'
 	set mxtics 10
 	set mytics 10
-	set xlabel xlab
-	set ylabel 'performance (GFLOP/s), log scale'
-	# compute ceilings are named on the right axis, where no data can hide them
-	if (nroof > 0) {
-		set logscale y2 10
-		set y2range [ymin:ymax]
-		set y2tics () nomirror out scale 0.6 font ',12' textcolor rgb '#303030'
-		set border 11
-		set rmargin at screen 0.75
-	} else {
-		set rmargin at screen 0.96
-	}
-	# the legend goes under the plot
-	set bmargin at screen 0.25
-	set key at screen 0.5, 0.152 center top horizontal maxrows 3 width 1 samplen 1
-	do for [i=1:nseg] {
-		if (segkind[i] == 2) {
-			set arrow 100+i from segx1[i], segy1[i] to segx2[i], segy2[i] nohead lw 2 lc rgb '#8c8c8c' back
+	set xlabel 'arithmetic intensity (FLOP/byte), log scale' font ',12'
+	set tmargin at screen ptop
+	set bmargin at screen pbot
+	unset key
+	do for [p=1:npanel] {
+		set lmargin at screen plm[p]
+		set rmargin at screen prm[p]
+		if (p == 1) {
+			set ylabel 'performance (GFLOP/s), log scale'
 		} else {
-			set arrow 100+i from segx1[i], segy1[i] to segx2[i], segy2[i] nohead lw 2.6 lc rgb '#303030' back
-			if (segkind[i] == 3) {
-				set arrow 100+i dt 2 lw 2
+			unset ylabel
+		}
+		unset arrow
+		do for [i=1:nseg] {
+			if (segp[i] == p) {
+				if (segkind[i] == 2) {
+					set arrow 100+i from segx1[i], segy1[i] to segx2[i], segy2[i] nohead lw 2 lc rgb '#8c8c8c' back
+					set label 100+i lab[i] at labx[i], laby[i] left rotate by angle offset character -0.8*labside[i]*sin(angle*pi/180), 0.8*labside[i]*cos(angle*pi/180) font (npanel > 1 ? ',10' : ',11') textcolor rgb '#606060' back
+				} else {
+					set arrow 100+i from segx1[i], segy1[i] to segx2[i], segy2[i] nohead lw 2.6 lc rgb '#303030' back
+					if (segkind[i] == 3) {
+						set arrow 100+i dt 2 lw 2
+					}
+					set label 100+i lab[i] at labx[i], laby[i] left font ',11' textcolor rgb '#303030' boxed back
+				}
+			} else {
+				unset label 100+i
 			}
-			set y2tics add (lab[i] segy1[i])
+		}
+		# levels counted without a single miss: an arrow to the right edge
+		do for [i=1:ns] {
+			if (sp[i] == p && szero[i] > 0) {
+				set arrow 400+i from xmax/6, sly[i] to xmax, sly[i] head filled size screen 0.012,25 lw 1.4 lc rgb scolor[i] front
+			}
+		}
+		set label 910 ptitle[p] at graph 0.5, 1.035 center font ',12' textcolor rgb '#202020' front
+		plot NaN notitle, \
+		     for [i=1:ns] datafile index i-1 using 1:(sp[i] == p ? $2 : NaN) with lines lw 1.6 dt sdash[i] lc rgb scolor[i] notitle, \
+		     for [i=1:ns] datafile index i-1 using 1:(sp[i] == p ? $2 : NaN):3 with points pt variable ps 1.7 lw 1.5 lc rgb scolor[i] notitle
+		if (p == 1) {
+			unset label 900
+			unset label 901
+			unset label 902
+			unset label 903
 		}
 	}
-	# A first pass into a scratch file finds the plot area, so that the
-	# bandwidth labels can be turned to lie along their (45°-ish) lines.
-	set output 'roofline.dryrun'
-	@roof_plot
-	slope = ((GPVAL_TERM_YMAX - GPVAL_TERM_YMIN) / log10(ymax / ymin)) / ((GPVAL_TERM_XMAX - GPVAL_TERM_XMIN) / log10(xmax / xmin))
-	angle = atan(slope) * 180 / pi
-	do for [i=1:nseg] {
-		if (segkind[i] == 2) {
-			# beside the line: above it, or below when another line is close above
-			set label 100+i lab[i] at labx[i], laby[i] left rotate by angle offset character -0.8*labside[i]*sin(angle*pi/180), 0.8*labside[i]*cos(angle*pi/180) font ',12' textcolor rgb '#606060' front
-		}
-	}
-	set output outfile
-	@roof_plot
+
+	# the legend, shared: kernels by colour, then what each mark is
+	unset label
+	unset arrow
+	unset border
+	unset tics
+	unset xlabel
+	unset ylabel
+	unset grid
+	unset logscale
+	set lmargin at screen 0.03
+	set rmargin at screen 0.97
+	set tmargin at screen 0.19
+	set bmargin at screen 0.045
+	set xrange [0:1]
+	set yrange [0:1]
+	set key center center horizontal maxrows 4 width 1 samplen 2 font ',11'
+	plot for [i=1:ns] NaN with lines lw 2.5 lc rgb scolor[i] title (sp[i] == 1 ? sname[i] : ''), \
+	     NaN with points pt 5 ps 1.5 lc rgb '#404040' title 'L2 traffic (L1 misses)', \
+	     NaN with points pt 9 ps 1.5 lc rgb '#404040' title 'L3 traffic (L2 misses)', \
+	     NaN with points pt 7 ps 1.5 lc rgb '#404040' title 'DRAM traffic (L3 misses)', \
+	     NaN with points pt 6 ps 1.5 lc rgb '#404040' title 'model: compulsory traffic', \
+	     NaN with vectors head filled lc rgb '#404040' title (nzero > 0 ? 'no misses at that level (edge)' : '')
+	unset multiplot
 }

@@ -228,4 +228,29 @@ grep_out "gnuplot not found.*apt-get install gnuplot-nox" "no gnuplot: the notic
 expect_exit 0 "compare --help" "$TKP_BIN" compare --help
 grep_out "compare.csv" "compare --help describes compare.csv"
 
+# ---- hierarchical rooflines overlaid: a results directory with the added
+# columns (ai_l2, ai_l3, counted_fraction) beside an older one (its marks
+# per level from its misses): a panel per dtype, both machines' L2 marks
+if [ $have_gnuplot = yes ]; then
+	copy "$TKP_SRCDIR/tests/data/results-levels" "$TMP/lvl"
+	copy "$FIXTURE" "$TMP/old"
+	(cd "$TMP" && TKP_PLOT_KEEP=1 "$TKP_BIN" compare lvl old --allow-mixed --out cmplv >"$TMP/out" 2>&1) &&
+		ok "compare a per-level directory with an older one" || not_ok "compare a per-level directory with an older one" "$(cat "$TMP/out")"
+	kv=$(ls -d "$TMP/cmplv/plots"/.tmp-plot-*/compare_roofline.vars.gp 2>/dev/null | head -n 1)
+	kd="${kv%.vars.gp}.dat"
+	new=$(awk -F, '$1 == "naive" && $2 == "f64" && $4 == 256 { printf "%.6g", $28 }' "$TMP/lvl/sweep.csv")
+	old=$(awk -F, '$1 == "naive" && $2 == "f64" && $4 == 1024 && $25 == "papi" { printf "%.6g", $19 / ($15 * 64) }' "$FIXTURE/sweep.csv")
+	l2=$(awk '$3 == 5 { printf "%.6g\n", $1 }' "$kd" 2>/dev/null)
+	if [ -n "$kv" ] && grep -q '^npanel = 2$' "$kv" && printf '%s\n' "$l2" | grep -qx "$new" &&
+		printf '%s\n' "$l2" | grep -qx "$old" && grep -q "^sname\[1\] = 'naive'" "$kv"; then
+		ok "compare roofline: a panel per dtype; naive's L2 marks from both (ai_l2 $new, older $old)"
+	else
+		not_ok "compare roofline: naive's L2 marks from both" "want $new and $old; have: $(echo $l2)"
+	fi
+	rm -rf "$TMP/lvl" "$TMP/old" "$TMP/cmplv"
+else
+	skip "compare a per-level directory with an older one" "$NOGP"
+	skip "compare roofline: naive's L2 marks from both" "$NOGP"
+fi
+
 done_testing

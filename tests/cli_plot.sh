@@ -199,12 +199,13 @@ fi
 # 1-thread peak, the roof most rungs run under: labelled "1T", on a dashed
 # line of its own, or on the line of a roof within 4% of it (here f64
 # avx512 1T, 108, shares 112's line: two labels there would overprint).
+# Each dtype has its panel, so the labels name the ISA paths only.
 if [ "$have_gnuplot" = yes ]; then
 	copy "$FIXTURE" "$TMP/roof1"
 	TKP_PLOT_KEEP=1 expect_exit 0 "plot with the inputs kept" "$TKP_BIN" plot --format png "$TMP/roof1"
 	vars=$(ls -d "$TMP/roof1/plots"/.tmp-plot-*/roofline.vars.gp 2>/dev/null | head -n 1)
 	f64_1t=$(awk -F, '$1 == "peak" && $2 == "f64" && $4 == 1 && $7 == "measured" && $5 + 0 > b { b = $5 + 0 } END { print b }' "$TMP/roof1/ceilings.csv")
-	if [ -n "$vars" ] && grep -q "^lab\[[0-9]*\] = '112 GFLOP/s  f64 avx2, f64 avx512 1T'" "$vars"; then
+	if [ -n "$vars" ] && grep -q "^lab\[[0-9]*\] = '112 GFLOP/s  avx2, avx512 1T'" "$vars"; then
 		ok "roofline: the best 1-thread f64 peak ($f64_1t) is labelled 1T, on the 2-thread roof within 4%"
 	else
 		not_ok "roofline: the best 1-thread f64 peak ($f64_1t) is labelled 1T" "$(grep -E '^(lab|segkind)' "$vars" 2>/dev/null)"
@@ -215,7 +216,7 @@ if [ "$have_gnuplot" = yes ]; then
 	TKP_PLOT_KEEP=1 expect_exit 0 "plot without the 2-thread SIMD peaks" "$TKP_BIN" plot --format png "$TMP/roof1"
 	vars2=$(ls -d "$TMP/roof1/plots"/.tmp-plot-*/roofline.vars.gp 2>/dev/null | head -n 1)
 	n3=$(grep -c '^segkind\[[0-9]*\] = 3$' "$vars2" 2>/dev/null || true)
-	if grep -q "^lab\[[0-9]*\] = '108 GFLOP/s  f64 avx512 1T'" "$vars2" 2>/dev/null && [ "${n3:-0}" -ge 1 ]; then
+	if grep -q "^lab\[[0-9]*\] = '108 GFLOP/s  avx512 1T'" "$vars2" 2>/dev/null && [ "${n3:-0}" -ge 1 ]; then
 		ok "roofline: a 1-thread peak alone is a dashed roof ($n3)"
 	else
 		not_ok "roofline: a 1-thread peak alone is a dashed roof" "$(grep -E '^(lab|segkind)' "$vars2" 2>/dev/null)"
@@ -236,5 +237,96 @@ else
 	skip "perf: every point has its bar" "gnuplot not installed"
 	skip "speedup: the sizes naive did not run are named as not shown" "gnuplot not installed"
 	skip "roofline: the best 1-thread f64 peak is a dashed roof of its own" "gnuplot not installed"
+fi
+# ---- the hierarchical roofline and the cache chart, per memory level -----
+# tests/data/results-levels: simulated counts with the added columns (ai_l2,
+# ai_l3, counted_fraction), f64 and f32, three sizes; naive's largest size
+# sampled (12.5%) and without a single L3 miss; simd without counts.
+LEVELS="$TKP_SRCDIR/tests/data/results-levels"
+if [ "$have_gnuplot" = yes ]; then
+	copy "$LEVELS" "$TMP/lv"
+	TKP_PLOT_KEEP=1 expect_exit 0 "plot the per-level fixture" "$TKP_BIN" plot --format png "$TMP/lv"
+	kept=$(dirname "$(ls -d "$TMP/lv/plots"/.tmp-plot-*/roofline.vars.gp 2>/dev/null | head -n 1)")
+	# the first block is naive f64 (f64's panel, ladder order) at n = 256
+	row=$(awk -F, '$1 == "naive" && $2 == "f64" && $4 == 256 { print $28, $29, $21, $12 }' "$LEVELS/sweep.csv")
+	marks=$(awk 'NF == 0 { exit } { print }' "$kept/roofline.dat")
+	got=$(printf '%s\n' "$marks" | awk -v want="$row" 'BEGIN { split(want, w, " ") }
+		$3 == 5 && ($1 - w[1]) ^ 2 < (1e-6 * w[1]) ^ 2 { l2 = 1 }
+		$3 == 9 && ($1 - w[2]) ^ 2 < (1e-6 * w[2]) ^ 2 { l3 = 1 }
+		$3 == 6 && $1 == w[3] { m = 1 }
+		$3 == 7 && $1 > 1000 { edge = 1 }
+		$2 != w[4] { y = 1 }
+		END { print l2 + 0, l3 + 0, m + 0, edge + 0, y + 0 }')
+	if [ "$got" = "1 1 1 1 0" ]; then
+		ok "roofline: naive f64 marked at sweep.csv's ai_l2, ai_l3, its model AI and (no L3 miss) the right edge, all at its GFLOP/s"
+	else
+		not_ok "roofline: naive f64's marks per level" "want ai_l2 ai_l3 ai_model gflops = $row; l2 l3 model edge off-y = $got; marks: $marks"
+	fi
+	vars="$kept/roofline.vars.gp"
+	if grep -q '^npanel = 2$' "$vars" && grep -q "^pname\[2\] = 'f32'" "$vars" &&
+		grep -q "^ptitle\[1\] = 'f64 · counts: simulated (sampled: naive 12.5%); model only: simd'" "$vars" &&
+		grep -q '^szero\[1\] = 1$' "$vars" && grep -q '^nzero = [1-9]' "$vars"; then
+		ok "roofline: a panel per dtype, titled with where the counts came from; no-traffic levels flagged"
+	else
+		not_ok "roofline: a panel per dtype, titled with where the counts came from" "$(grep -E '^(npanel|pname|ptitle|szero|nzero)' "$vars")"
+	fi
+	# compute labels inside their panel, none within a text line of another
+	over=$(awk -F' = ' '/^segp\[/ { split($1, a, /[][]/); p[a[2]] = $2 } /^segkind\[/ { split($1, a, /[][]/); k[a[2]] = $2 }
+		/^laby\[/ { split($1, a, /[][]/); y[a[2]] = $2 } /^ymin = / { lo = $2 } /^ymax = / { hi = $2 }
+		END { for (i in y) { if (k[i] == 2) continue; if (y[i] > hi || y[i] < lo) print "outside: " i
+			for (j in y) if (j != i && k[j] != 2 && p[i] == p[j] && y[i] / y[j] < 1.12 && y[i] >= y[j]) print "close: " i " " j } }' "$vars")
+	if [ -z "$over" ]; then ok "roofline: compute labels inside the panel, apart"; else not_ok "roofline: compute labels inside the panel, apart" "$over"; fi
+	# cache: every size, zero counts kept (a floor flag), crossings marked
+	blk=$(awk 'NF == 0 { exit } { print }' "$kept/cache.dat")
+	if [ "$(printf '%s\n' "$blk" | awk 'NF == 7' | wc -l)" -eq 3 ] &&
+		printf '%s\n' "$blk" | awk '$1 == 64 && $3 == "NaN" && $6 == 1 { f = 1 } END { exit !f }'; then
+		ok "cache: naive f64 at every size, its zero L2 count at n = 64 flagged for the floor"
+	else
+		not_ok "cache: naive f64 at every size, zero L2 flagged" "$blk"
+	fi
+	# blocked b = 64: three 64x64 f64 tiles (96 KiB) outgrow the 32 KiB L1 from n = 64
+	if awk -F' = ' '/^crn\[/ { split($1, a, /[][]/); n[a[2]] = $2 } /^crl\[/ { split($1, a, /[][]/); l[a[2]] = $2 }
+		END { for (j in n) if (n[j] == 64 && l[j] == 1) f = 1; exit !f }' "$kept/cache.vars.gp"; then
+		ok "cache: the size where blocked's tiles outgrow L1 is marked"
+	else
+		not_ok "cache: the size where blocked's tiles outgrow L1 is marked" "$(grep -E '^(ncross|crn|crl|crs)' "$kept/cache.vars.gp")"
+	fi
+	# a largest size without counts (simulation limited to small sizes):
+	# the largest counted size is drawn beside it, dashed, in one legend entry
+	awk -F, -v OFS=, '$1 == "blocked" && $2 == "f64" && $4 == 256 { for (i = 13; i <= 18; i++) $i = ""; $22 = ""; $25 = "none"; $28 = $29 = $30 = "" } { print }' \
+		"$LEVELS/sweep.csv" >"$TMP/lv/sweep.csv"
+	rm -rf "$TMP/lv/plots"
+	TKP_PLOT_KEEP=1 expect_exit 0 "plot with blocked's largest size uncounted" "$TKP_BIN" plot --format png "$TMP/lv"
+	kv=$(ls -d "$TMP/lv/plots"/.tmp-plot-*/roofline.vars.gp 2>/dev/null | head -n 1)
+	want=$(awk -F, '$1 == "blocked" && $2 == "f64" && $4 == 128 { printf "%.6g", $28 }' "$LEVELS/sweep.csv")
+	if grep -q "^sname\[[0-9]*\] = 'blocked (n = 256; dashed: counts at n = 128)'" "$kv" && grep -q '^sdash\[[0-9]*\] = 2$' "$kv" &&
+		awk '$3 == 5 { printf "%.6g\n", $1 }' "${kv%.vars.gp}.dat" | grep -qx "$want"; then
+		ok "roofline: blocked's largest counted size (n = 128, ai_l2 $want) drawn dashed beside its uncounted n = 256"
+	else
+		not_ok "roofline: blocked's largest counted size drawn beside its uncounted largest" "$(grep -E '^(sname|sdash)' "$kv")"
+	fi
+	# an older results directory (no ai_l2/ai_l3 columns) still gets its
+	# per-level marks, from the misses and machine.json's line size
+	copy "$FIXTURE" "$TMP/old"
+	TKP_PLOT_KEEP=1 expect_exit 0 "plot an older results directory" "$TKP_BIN" plot --format png "$TMP/old"
+	oldd=$(dirname "$(ls -d "$TMP/old/plots"/.tmp-plot-*/roofline.vars.gp 2>/dev/null | head -n 1)")
+	l1=$(awk -F, '$1 == "naive" && $2 == "f64" && $4 == 1024 && $25 == "papi" { printf "%.6g", $19 / ($15 * 64) }' "$FIXTURE/sweep.csv")
+	if awk 'NF == 0 { exit } $3 == 5 { printf "%.6g\n", $1 }' "$oldd/roofline.dat" | grep -qx "$l1"; then
+		ok "older sweep.csv: naive's L2 mark from l1_dcm × 64 B ($l1 FLOP/byte)"
+	else
+		not_ok "older sweep.csv: naive's L2 mark from l1_dcm × 64 B" "want $l1; $(head -n 5 "$oldd/roofline.dat")"
+	fi
+	rm -rf "$TMP/lv" "$TMP/old"
+else
+	for t in "per-level fixture" "naive's marks" "panels" "labels apart" "cache sizes" "cache crossings" "uncounted plot" "counted fallback" "older plot" "older marks"; do
+		skip "$t" "$NOGP"
+	done
+fi
+# the chart scripts draw only what tkprofile wrote from the CSV: no shell,
+# no pipe, no file of their own
+if grep -nE "system *\(|\`|[\"']<|^[[:space:]]*(load|call|stats)[[:space:]]|plot +['\"]" "$TKP_SRCDIR"/plots/*.gp | grep -vE '^[^:]*:[0-9]+:[[:space:]]*#' >"$TMP/gpread"; then
+	not_ok "chart scripts read only tkprofile's data" "$(cat "$TMP/gpread")"
+else
+	ok "chart scripts read only tkprofile's data (no shell, pipe or file of their own)"
 fi
 done_testing

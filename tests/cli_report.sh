@@ -273,4 +273,39 @@ else
 	else not_ok "all 7 charts loaded" "$(grep -o 'TKP-IMAGES[^<]*' "$TMP/dom.html" || echo 'no marker')"; fi
 fi
 
+# ---- what bounds each kernel (src/present/bound.c) ------------------------
+# results-levels: naive f64 at n = 256 moves FLOPs / ai_l2 bytes from L2
+# (1-thread L2 bandwidth 177 GB/s): that roof is below L3's, DRAM has no
+# traffic, and compute is far above; blocked f64 reaches the compute roof
+# first; simd has no counts: the model's intensity against DRAM.
+copy "$TKP_SRCDIR/tests/data/results-levels" "$TMP/lv"
+expect_exit 0 "report of the per-level fixture" "$TKP_BIN" report "$TMP/lv"
+lvmd="$TMP/lv/report.md"
+pct=$(awk -F, '$1 == "naive" && $2 == "f64" && $4 == 256 { r = 177 * $28; printf "%.0f%%", 100 * $12 / r }' "$TMP/lv/sweep.csv")
+if grep -q '^## What bounds each kernel' "$lvmd" &&
+	grep -q "^- naive f64 at n = 256 is bound by L2 bandwidth: 177 GB/s (1 thread) × .* it reaches $pct of it (0.9 GFLOP/s; counts simulated, sampled at 12.5%; no traffic at DRAM)\.$" "$lvmd"; then
+	ok "bound: naive f64 is L2-bound, $pct of that roof, sampled at 12.5%, no DRAM traffic"
+else
+	not_ok "bound: naive f64 is L2-bound" "want $pct; $(grep -A 12 '^## What bounds' "$lvmd")"
+fi
+if grep -q '^- blocked f64 at n = 256 is bound by compute: the 108 GFLOP/s avx512 peak (1 thread); it reaches 37% of it (40 GFLOP/s; counts simulated)\.$' "$lvmd" &&
+	grep -q '^- simd f64 at n = 256 is bound by compute: .*no counts: the model' "$lvmd" &&
+	grep -q '^| naive | f64 | 256x256x256 | L2 | ' "$lvmd"; then
+	ok "bound: blocked f64 compute-bound; simd judged by the model; the table agrees"
+else
+	not_ok "bound: blocked f64 compute-bound; simd by the model" "$(grep -E '^(- |\| (naive|blocked|simd) \| f64)' "$lvmd")"
+fi
+# an older directory without ceilings has no roofs to judge: no section
+copy "$MINIMAL" "$TMP/nob"
+expect_exit 0 "report without ceilings.csv" "$TKP_BIN" report "$TMP/nob"
+if grep -q 'What bounds' "$TMP/nob/report.md"; then not_ok "no ceilings: no bounds section"; else ok "no ceilings: no bounds section"; fi
+# the sweep summary quotes the same sentences as the report (one source)
+expect_exit 0 "a tiny sweep" "$TKP_BIN" sweep --kernels naive --sizes 32 --dtype f64 --threads 1 --min-time 0 --counters none --no-plots --quiet --out "$TMP/tiny"
+sent=$(grep '^- naive f64 at n = 32 is bound by' "$TMP/tiny/report.md" | sed 's/^- //')
+if [ -n "$sent" ] && grep -qF "  $sent" "$TMP/tiny/summary.txt" && grep -q '^What bounds each kernel' "$TMP/tiny/summary.txt"; then
+	ok "summary.txt says what bounds each kernel, in the report's words"
+else
+	not_ok "summary.txt says what bounds each kernel, in the report's words" "report: $sent; summary: $(tail -n 4 "$TMP/tiny/summary.txt")"
+fi
+
 done_testing

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bound.h"
 #include "cli.h"
 #include "csv.h"
 #include "fsutil.h"
@@ -54,6 +55,13 @@ static void disturbed_rows(FILE *mem, const tkp_csv *t)
 	if (all)
 		fprintf(mem, "%zu row%s disturbed throughout: measure %s again on a quieter machine.\n",
 			all, all == 1 ? "" : "s", all == 1 ? "it" : "them");
+}
+
+/* What bounds each kernel (src/present/bound.c), when the results
+ * directory can be read back; the summary stands without it. */
+static void summary_bounds(FILE *mem, const char *dir)
+{
+	tkp_bound_write("sweep", dir, mem);
 }
 
 int tkp_sweep_write_summary(const char *csv_path, const char *dir, int partial, size_t skipped,
@@ -167,6 +175,7 @@ int tkp_sweep_write_summary(const char *csv_path, const char *dir, int partial, 
 	}
 	disturbed_rows(mem, t);
 	tkp_csv_free(t);
+	summary_bounds(mem, dir);
 	if (fclose(mem)) {
 		free(buf);
 		return TKP_ENOMEM;

@@ -154,10 +154,67 @@ void tkp_chart_msg_no_rows(const tkp_results *c, FILE *v)
 
 /* ---- the roofline's digest ---------------------------------------------------- */
 
-double tkp_chart_intensity(const tkp_res_row *r, int *counted)
+double tkp_chart_level_ai(const tkp_results *c, const tkp_res_row *r, int lv)
 {
-	*counted = isfinite(r->ai_dram) && r->ai_dram > 0;
-	return *counted ? r->ai_dram : r->ai_model;
+	double col, miss;
+
+	if (lv < 1 || lv > 3 || r->src < 0)
+		return NAN;
+	col = lv == 1 ? r->ai_l2 : lv == 2 ? r->ai_l3 : r->ai_dram;
+	miss = r->miss[lv - 1];
+	if (isfinite(col) && col > 0)
+		return col;
+	if (!isfinite(miss) || miss < 0)
+		return NAN;
+	if (miss == 0)
+		return INFINITY; /* counted, no traffic: the cell is empty, not 0 */
+	/* an older sweep.csv (no ai_l2, ai_l3): from the misses, model FLOPs */
+	return r->flops > 0 ? r->flops / (miss * c->line_bytes) : NAN;
+}
+
+int tkp_chart_row_counted(const tkp_res_row *r)
+{
+	return r->src >= 0 &&
+	       (isfinite(r->miss[0]) || isfinite(r->miss[1]) || isfinite(r->miss[2]));
+}
+
+long tkp_chart_largest_row(const tkp_results *c, int k, int dt)
+{
+	long best = -1;
+	double top = -1;
+
+	for (size_t i = 0; i < c->nrows; i++)
+		if (c->rows[i].kern == k && c->rows[i].dt == dt)
+			top = fmax(top, c->rows[i].flops);
+	for (size_t i = 0; i < c->nrows; i++) {
+		const tkp_res_row *r = &c->rows[i];
+		int better;
+		if (r->kern != k || r->dt != dt || r->flops != top)
+			continue;
+		if (best < 0) {
+			best = (long)i;
+			continue;
+		}
+		/* counts beat speed: the marks need intensities */
+		better = tkp_chart_row_counted(r) - tkp_chart_row_counted(&c->rows[best]);
+		if (better > 0 || (better == 0 && r->gflops > c->rows[best].gflops))
+			best = (long)i;
+	}
+	return best;
+}
+
+void tkp_chart_source(const tkp_results *c, const tkp_res_row *r, char *buf, size_t size)
+{
+	const char *s = tkp_chart_row_counted(r) ? c->srcname[r->src] : NULL;
+
+	if (!s)
+		tkp_fmt(buf, size, "model");
+	else if (strcmp(s, "sim"))
+		tkp_fmt(buf, size, "%s", !strcmp(s, "papi") ? "PAPI" : s);
+	else if (isfinite(r->counted_fraction) && r->counted_fraction < 1)
+		tkp_fmt(buf, size, "simulated, sampled at %.3g%%", 100 * r->counted_fraction);
+	else
+		tkp_fmt(buf, size, "simulated");
 }
 
 int tkp_chart_level_bws(const tkp_results *r, int t, double bw[4], double *bwtop)

@@ -73,11 +73,22 @@ void tkp_chart_size_axis(FILE *v, double *sizes, int nsz, const char *xlab);
 /* The message of a chart that needs sweep.csv rows and has none. */
 void tkp_chart_msg_no_rows(const tkp_results *c, FILE *v);
 
-/* A kernel point's arithmetic intensity (FLOP/byte): the counted one
- * (fp_ops over L3 misses × 64 B) where the row has it, else the model's
- * compulsory traffic.  *counted says which (1 counted, 0 model).  Not
- * positive when the row has neither: callers skip such points. */
-double tkp_chart_intensity(const tkp_res_row *r, int *counted);
+/* A row's intensity (FLOP/byte) across the boundary that memory level lv
+ * (1 L2, 2 L3, 3 DRAM: tkp_res_level_name) serves: ai_l2, ai_l3, ai_dram,
+ * or in a file without those columns FLOPs / (misses × line).  INFINITY
+ * when the level was counted with zero misses (no traffic: the roof of
+ * that level binds nothing); NAN when not counted (or lv 0: L1 traffic is
+ * not counted). */
+double tkp_chart_level_ai(const tkp_results *c, const tkp_res_row *r, int lv);
+/* 1 when row r has a miss count at some level. */
+int tkp_chart_row_counted(const tkp_res_row *r);
+/* The row that stands for kernel k, dtype dt at its largest size (by
+ * FLOPs): the fastest counted configuration there, else the fastest.
+ * -1 when the kernel did not run in dt. */
+long tkp_chart_largest_row(const tkp_results *c, int k, int dt);
+/* Where row r's intensities come from, for labels: "PAPI", "simulated",
+ * "simulated, sampled at 6.3%" or "model" (no counts). */
+void tkp_chart_source(const tkp_results *c, const tkp_res_row *r, char *buf, size_t size);
 
 /* The bandwidth ceilings of the four levels (tkp_res_level_name) at t
  * threads into bw[4], NAN where not measured; *bwtop gets the highest

@@ -13,12 +13,17 @@
 
 const tkp_chart_def tkp_charts[] = {
 	{"roofline", tkp_chart_roofline, "Roofline",
-	 "Attainable GFLOP/s against arithmetic intensity: each kernel's best point per size under "
-	 "this machine's compute peaks (horizontal; 1T: a 1-thread peak) and memory "
-	 "bandwidths (diagonal).",
+	 "Attainable GFLOP/s against arithmetic intensity, one panel per dtype, under this machine's "
+	 "compute peaks (horizontal; 1T: a 1-thread peak) and memory bandwidths (diagonal).  Each "
+	 "kernel at its largest size is marked at its intensity across each level it has counts "
+	 "for (square L2: L1 misses; triangle L3: L2 misses; disc DRAM: L3 misses; an arrow at the "
+	 "right edge: no miss at that level) and at the model's compulsory intensity (ring), joined "
+	 "at its GFLOP/s: the roof its leftmost mark meets is its bound.  Kernels without counts "
+	 "have only the ring; each panel's title says where the counts came from.",
 	 NULL, "compare_roofline", tkp_chart_roofline_cmp, 2, "Rooflines",
-	 "Every machine's compute peaks and L1/DRAM bandwidths in its colour, with its kernels' best "
-	 "points per size (marker: kernel)."},
+	 "Every machine's compute peak and L1/L2/DRAM bandwidths in its colour, one panel per dtype, "
+	 "with its kernels (named) at their largest size marked per memory level as on each "
+	 "machine's roofline."},
 	{"perf", tkp_chart_perf, "Performance against size",
 	 "GFLOP/s against matrix size for every kernel (best over block sizes and thread counts), "
 	 "with the compute peak dashed; each bar spans the median run time ± its median absolute "
@@ -47,8 +52,12 @@ const tkp_chart_def tkp_charts[] = {
 	 "Load latency (top) and bandwidth (bottom) against working set, one colour per machine: "
 	 "where each machine's steps fall are its cache sizes (ticks: measured)."},
 	{"cache", tkp_chart_cache, "Cache behaviour",
-	 "Cache misses per 1000 FLOP against matrix size for L1, L2 and L3 (needs hardware or "
-	 "simulated counters).",
+	 "Cache misses per 1000 FLOP against matrix size for L1, L2 and L3 at every size with "
+	 "hardware or simulated counts; a count of zero is a marker on the panel's floor.  Arrows "
+	 "at the top: the size where a kernel's working set outgrows that cache (measured size, "
+	 "else reported): naive n·line in L1 (its column walk of B) and n²·sizeof in L2 and L3 "
+	 "(all of B per row of C); simd n²·sizeof; blocked and threaded 3·b²·sizeof in L1 (three "
+	 "tiles) and 2·n·b·sizeof in L2 and L3 (the panels of A and C); others 3·n²·sizeof.",
 	 tkp_chart_cache_notice, NULL, NULL, 0, NULL, NULL},
 };
 const size_t tkp_ncharts = sizeof tkp_charts / sizeof tkp_charts[0];

@@ -78,6 +78,7 @@ static int report_dir(const char *cmd, const char *dir, const char *command, int
 		     r.when, r.version[0] ? r.version : PACKAGE_VERSION);
 	tkp_doc_heading(&d, 2, "Summary");
 	tkp_report_summary(&d, &r, 3);
+	tkp_report_bounds(&d, &r);
 	tkp_doc_heading(&d, 2, "GFLOP/s by size");
 	tkp_report_by_size(&d, &r, 3);
 	tkp_doc_heading(&d, 2, "Machine");

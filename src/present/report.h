@@ -19,6 +19,10 @@ void tkp_report_ceilings(tkp_doc *d, const tkp_results *r);
  * the naive kernel at the largest size naive ran; one table per dtype under
  * a heading of the given level. */
 void tkp_report_summary(tkp_doc *d, const tkp_results *r, int level);
+/* What bounds each kernel at its largest size (bound.h): a table of the
+ * binding roof, its height and the share reached, and the sentences a
+ * report can quote. */
+void tkp_report_bounds(tkp_doc *d, const tkp_results *r);
 /* Per dtype, GFLOP/s of every kernel at every shape it ran, under
  * headings of the given level. */
 void tkp_report_by_size(tkp_doc *d, const tkp_results *r, int level);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bound.h"
 #include "ceiling_flag.h"
 #include "fsutil.h"
 #include "gnuplot.h"
@@ -640,6 +641,61 @@ void tkp_report_summary(tkp_doc *d, const tkp_results *r, int level)
 			     nrows, nrows == 1 ? "" : "s", buf, ctr);
 	}
 	report_flags(d, r);
+}
+
+/* One row of the bounds table and its sentence into items; returns 1 when
+ * the kernel could be judged. */
+static int bounds_row(tkp_doc *d, const tkp_results *r, int k, int dt, char (*items)[600])
+{
+	tkp_bound b;
+	const tkp_res_row *w;
+	char at[64], roof[32], pct[32];
+	const char *cells[7];
+
+	if (tkp_bound_judge(r, k, dt, &b))
+		return 0;
+	w = &r->rows[b.row];
+	tkp_fmt(at, sizeof at, "%zux%zux%zu", w->m, w->n, w->k);
+	tkp_fmt(roof, sizeof roof, "%.3g", b.roof_gflops);
+	tkp_fmt(pct, sizeof pct, b.pct >= 10 ? "%.0f%%" : "%.2g%%", b.pct);
+	cells[0] = r->kname[k];
+	cells[1] = r->dtname[dt];
+	cells[2] = at;
+	cells[3] = tkp_bound_name(b.roof);
+	cells[4] = roof;
+	cells[5] = pct;
+	cells[6] = b.model ? "model (no counts)" : b.source;
+	tkp_doc_row(d, cells);
+	tkp_bound_sentence(r, k, dt, &b, *items, sizeof *items);
+	return 1;
+}
+
+void tkp_report_bounds(tkp_doc *d, const tkp_results *r)
+{
+	static const char *const head[] = {"kernel", "dtype",	"at",	    "bound",
+					   "roof GFLOP/s", "reached", "intensities from"};
+	static char items[TKP_RES_MAXNAMES * 2][600];
+	int order[TKP_RES_MAXNAMES], n = 0;
+
+	if (!r->nrows || !r->nceil)
+		return;
+	tkp_doc_heading(d, 2, "What bounds each kernel");
+	tkp_res_kernel_order(r, order);
+	tkp_doc_table(d, 7, head, "lllllrl");
+	for (int ki = 0; ki < r->nk; ki++)
+		for (int dt = 0; dt < r->ndt && n < TKP_RES_MAXNAMES * 2; dt++)
+			n += bounds_row(d, r, order[ki], dt, &items[n]);
+	tkp_doc_table_end(d);
+	for (int i = 0; i < n; i++)
+		tkp_doc_item(d, "%s", items[i]);
+	tkp_doc_list_end(d);
+	tkp_doc_para(d, "Each kernel at its largest size (its fastest configuration with counts "
+			"there): a memory level allows at most its bandwidth × the kernel's intensity "
+			"across it (FLOP per byte of L1 misses for L2, of L2 misses for L3, of L3 "
+			"misses for DRAM); the compute peak allows its own figure; the lowest roof is "
+			"the bound, the one the roofline chart shows the kernel meeting first.  L1 "
+			"traffic is not counted, so the L1 roof is not judged; without counts only the "
+			"model's compulsory traffic against DRAM is.");
 }
 
 void tkp_report_reproduce(tkp_doc *d, const tkp_results *r, const char *command, int level)

@@ -606,6 +606,9 @@ static void machine_caches_counters(tkp_results *c, json_t *root)
 				c->cache_rep[idx] = rep;
 			if (meas > 0)
 				c->cache_meas[idx] = meas;
+			if (idx == 0 && tkp_res_json_num(e, "line_bytes") >= 8 &&
+			    tkp_res_json_num(e, "line_bytes") <= 4096)
+				c->line_bytes = tkp_res_json_num(e, "line_bytes");
 		}
 	}
 	ctr = json_object_get(root, "counters");
@@ -682,6 +685,7 @@ int tkp_results_load(const char *cmd, const char *dir, tkp_results *c)
 
 	memset(c, 0, sizeof *c);
 	c->cmd = cmd;
+	c->line_bytes = 64;
 	for (int i = 0; i < 3; i++)
 		c->cache_rep[i] = c->cache_meas[i] = NAN;
 	if (!dir || !*dir)

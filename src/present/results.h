@@ -84,6 +84,7 @@ typedef struct tkp_results {
 	char status[2048];      /* counter status: the whole reason and fix */
 	int counters_known, counters_avail, cores;
 	double cache_rep[3], cache_meas[3]; /* L1d, L2, L3 bytes; NAN unknown */
+	double line_bytes;      /* the L1d cache line (machine.json), else 64 */
 } tkp_results;
 
 /* Compute and memory ceiling names by level index. */
