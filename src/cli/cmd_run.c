@@ -149,6 +149,34 @@ static void print_table(const tkp_result *r, const tkp_counters *ctr)
 	       tkp_verify_tolerance(r->dtype, r->k));
 }
 
+/* The kernel: --kernel NAME, or --kernel-file FILE loaded (and compiled);
+ * the simulated child of a user kernel loads the parent's objects first.
+ * Returns 0 or an exit code (said). */
+static int find_kernel(const char *kname, const char *kfile, int sim_child, const tkp_kernel **k)
+{
+	char err[1024];
+	int rc;
+
+	if (kname && kfile)
+		return tkp_cli_usage("run", "--kernel and --kernel-file: give one of them");
+	if (!kname && !kfile)
+		return tkp_cli_usage("run", "--kernel or --kernel-file is required (see `tkprofile kernels`)");
+	if (sim_child && tkp_userk_load_env(err, sizeof err))
+		return tkp_cli_usage("run", "--sim-child: %s", err);
+	if (kfile) {
+		if ((rc = tkp_cli_userk_load("run", kfile)))
+			return rc;
+		kname = tkp_userk_at(tkp_userk_count() - 1)->name;
+	}
+	if (!(*k = tkp_kernel_find(kname))) {
+		tkp_plan scratch;
+		tkp_plan_defaults(&scratch);
+		tkp_plan_set(&scratch, "sweep", "kernels", kname, err, sizeof err);
+		return tkp_cli_usage("run", "--kernel: %s", err);
+	}
+	return 0;
+}
+
 /* A user kernel: checked against naive, then measured in a child.
  * Returns 0, a TKP_E* code, or 1 when it crashed or hung (said). */
 static int run_user(const tkp_kernel *k, tkp_dtype dt, const tkp_shape *sh, int block,
@@ -162,7 +190,7 @@ static int run_user(const tkp_kernel *k, tkp_dtype dt, const tkp_shape *sh, int 
 
 	rc = tkp_cli_userk_checked("run", k, dt, timeout > 0 ? timeout : TKP_USERK_FLOOR_S, NULL);
 	if (rc == -1)
-		return TKP_ENOTSUP;
+		return 1; /* said */
 	rc = tkp_cli_userk_measure(k, dt, sh->m, sh->n, sh->k, block, threads, mo, limit, r, what,
 				   sizeof what);
 	if (rc == 1)
@@ -187,9 +215,9 @@ int cmd_run(int argc, char **argv)
 		{"sim-tuned", required_argument, NULL, O_SIM_TUNED},
 		{"kernel-file", required_argument, NULL, O_KFILE},
 		{"kernel-timeout", required_argument, NULL, O_KTIMEOUT}, {NULL, 0, NULL, 0}};
-	const char *kfile = NULL;
-	double ktimeout = 0;
 	const char *kname = NULL, *size = NULL, *counters = "auto", *format = "table", *sim_tuned = NULL;
+	const char *kfile = NULL; /* --kernel-file, and its --kernel-timeout (0: derived) */
+	double ktimeout = 0;
 	int block = 0, threads = 0, c, rc, sim_child = 0;
 	tkp_dtype dt = TKP_F64;
 	tkp_measure_opts mo;
@@ -244,38 +272,21 @@ int cmd_run(int argc, char **argv)
 		case O_KFILE: kfile = optarg; break;
 		case O_KTIMEOUT:
 			if (tkp_parse_double(optarg, &ktimeout) || !(ktimeout > 0) || ktimeout > 86400)
-				return tkp_cli_usage("run", "--kernel-timeout '%s': expected seconds above 0",
-						     optarg);
+				return tkp_cli_usage("run", "--kernel-timeout '%s': expected seconds", optarg);
 			break;
 		default: return tkp_cli_bad_option("run", c, argv, optind, opts);
 		}
 	}
 	if (optind < argc)
 		return tkp_cli_usage("run", "unexpected argument '%s'", argv[optind]);
-	if (kname && kfile)
-		return tkp_cli_usage("run", "--kernel and --kernel-file: give one of them");
-	if (!kname && !kfile)
-		return tkp_cli_usage("run", "--kernel or --kernel-file is required (see `tkprofile kernels`)");
 	if (!size)
 		return tkp_cli_usage("run", "--size is required (N or MxNxK)");
 	if (strcmp(format, "table") && strcmp(format, "csv") && strcmp(format, "json"))
 		return tkp_cli_usage("run", "--format '%s': expected table, csv or json", format);
-	/* the simulated child of a user kernel loads the parent's objects */
-	if (sim_child && tkp_userk_load_env(err, sizeof err))
-		return tkp_cli_usage("run", "--sim-child: %s", err);
-	if (kfile) {
-		if ((rc = tkp_cli_userk_load("run", kfile)))
-			return rc;
-		kname = tkp_userk_at(tkp_userk_count() - 1)->name;
-	}
-	if (!(k = tkp_kernel_find(kname))) {
-		tkp_plan scratch;
-		tkp_plan_defaults(&scratch);
-		tkp_plan_set(&scratch, "sweep", "kernels", kname, err, sizeof err);
-		return tkp_cli_usage("run", "--kernel: %s", err);
-	}
 	if (tkp_parse_shape(size, &sh, err, sizeof err))
 		return tkp_cli_usage("run", "--size %s", err);
+	if ((rc = find_kernel(kname, kfile, sim_child, &k)))
+		return rc;
 	if (block && !(k->caps & TKP_CAP_BLOCK))
 		return tkp_cli_usage("run", "--block: kernel '%s' takes no block size", k->name);
 	if (threads > 1 && !(k->caps & TKP_CAP_THREADS))
@@ -309,10 +320,8 @@ int cmd_run(int argc, char **argv)
 		rc = run_user(k, dt, &sh, block, threads, &mo, ktimeout, &r);
 	else
 		rc = tkp_measure_kernel(k, dt, sh.m, sh.n, sh.k, block, threads, &mo, &r);
-	if (rc == 1) {
-		tkp_counters_close(ctr);
-		return TKP_EXIT_FAIL;
-	}
+	if (rc == 1) /* crashed, hung or a dtype it lacks: said */
+		return tkp_counters_close(ctr), TKP_EXIT_FAIL;
 	job = (tkp_counters_job){k, dt, sh.m, sh.n, sh.k, block, threads, mo.seed};
 	if (!rc && (rc = tkp_counters_count(ctr, &job, &r, why, sizeof why))) {
 		tkp_counters_close(ctr);

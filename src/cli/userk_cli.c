@@ -144,8 +144,8 @@ int tkp_cli_userk_checked(const char *cmd, const tkp_kernel *k, tkp_dtype dt, do
 	if (rc == 0) {
 		ans = 1;
 	} else if (rc == TKP_ENOTSUP) {
-		tkp_cli_note("tkprofile: %s: %s does not handle %s (TKP_ENOTSUP): its %s rows are "
-			     "skipped", cmd, k->name, tkp_dtype_name(dt), tkp_dtype_name(dt));
+		tkp_cli_note("tkprofile: %s: %s does not handle %s (it returned TKP_ENOTSUP)%s", cmd,
+			     k->name, tkp_dtype_name(dt), strcmp(cmd, "sweep") ? "" : ": its rows are skipped");
 		ans = -1;
 	} else if (rc == TKP_EVERIFY) {
 		tkp_cli_warn(cmd, "%s %s is wrong: C[%zu][%zu] = %.17g, expected %.17g (naive), for "

@@ -544,10 +544,11 @@ bad:
 	return TKP_EINVAL;
 }
 
-/* kernel_files adds its files to the list (the CLI loads and checks them). */
+/* kernel_files: the list of files (the CLI loads and checks them).  Lines
+ * repeating the key in a profile arrive joined, as a list. */
 static int add_kernel_files(tkp_plan *p, const char *value, char *err, size_t errlen)
 {
-	size_t used = strlen(p->kernel_files);
+	size_t used = 0;
 
 	if (!*value) {
 		tkp_fmt(err, errlen, "'': expected FILE[,FILE...] (C sources or shared objects)");

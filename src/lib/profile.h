@@ -19,7 +19,7 @@
  *   seed     = 42
  *   tuned_mc = 96                            # the tuned kernel's MC, KC, NC:
  *   tuned_kc = f32:512,f64:256               # one for every dtype, or per dtype
- *   kernel_files = mm_ikj.c,mm_bt.so         # your own kernels (repeatable: adds)
+ *   kernel_files = mm_ikj.c,mm_bt.so         # your own kernels (a line per file also)
  *   kernel_timeout = 0                       # seconds per user-kernel config; 0 = derived
  *
  *   [kernel.naive]                           # per-kernel overrides
@@ -90,7 +90,7 @@ typedef struct tkp_plan {
 	int nkopts;
 	tkp_plan_kernel kopts[TKP_PLAN_MAX_KERNELS];
 	/* user kernels (--kernel-file): comma-separated files, loaded by the
-	 * CLI (a key that adds: each profile line or option appends); their
+	 * CLI; repeated lines of a profile make one list); their
 	 * time limit per configuration, 0 = derived from FLOPs and the peak */
 	char kernel_files[TKP_PLAN_KERNEL_FILES_MAX];
 	double kernel_timeout_s;
