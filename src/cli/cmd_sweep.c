@@ -909,6 +909,7 @@ static int sweep_finish(const sweep_args *a, sweep_state *s, int argc, char **ar
 		return tkp_cli_fail("sweep", "summary: %s", err);
 	if (s->failed)
 		tkp_cli_warn("sweep", "%zu configurations failed (see messages above)", s->failed);
+	tkp_cli_userk_finish(s->dir);
 	if (!a->no_plots && s->exit_rc != TKP_EXIT_INTR) {
 		int prc = tkp_present_plot("sweep", s->dir, TKP_PRESENT_FORMATS, s->quiet);
 		if (prc == TKP_EXIT_INTR)

@@ -149,8 +149,9 @@ int tkp_cli_userk_checked(const char *cmd, const tkp_kernel *k, tkp_dtype dt, do
 		ans = -1;
 	} else if (rc == TKP_EVERIFY) {
 		tkp_cli_warn(cmd, "%s %s is wrong: C[%zu][%zu] = %.17g, expected %.17g (naive), for "
-				  "m×n×k = %zux%zux%zu; its rows are marked unverified",
-			     k->name, tkp_dtype_name(dt), w.i, w.j, w.got, w.want, w.m, w.n, w.k);
+				  "m×n×k = %zux%zux%zu; %s marked unverified",
+			     k->name, tkp_dtype_name(dt), w.i, w.j, w.got, w.want, w.m, w.n, w.k,
+			     strcmp(cmd, "sweep") ? "its result is" : "its rows are");
 		ans = 0;
 	} else if (rc == 1) {
 		tkp_cli_warn(cmd, "%s %s %s while checked against naive on small awkward shapes; its "
@@ -365,4 +366,14 @@ int tkp_cli_userk_sweep_one(const tkp_cli_userk_ctx *x, const tkp_config *c, con
 		return TKP_USERK_FAILED;
 	}
 	return rc;
+}
+
+void tkp_cli_userk_finish(const char *dir)
+{
+	char p[PATH_MAX];
+
+	if (tkp_userk_count() && !tkp_path_join(p, sizeof p, dir, "kernels/failed.csv") &&
+	    tkp_path_exists(p))
+		tkp_cli_note("tkprofile: sweep: user-kernel configurations that crashed or hung are listed "
+			     "in %s: --resume skips them, --resume --retry-failed runs them again", p);
 }

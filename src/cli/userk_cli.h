@@ -93,4 +93,8 @@ enum { TKP_USERK_SKIPPED = 2, TKP_USERK_FAILED = 3 };
 int tkp_cli_userk_sweep_one(const tkp_cli_userk_ctx *x, const tkp_config *c, const char *label,
 			    tkp_result *r);
 
+/* After a sweep: where its failed user-kernel configurations are listed
+ * and what --resume does with them (nothing when none failed). */
+void tkp_cli_userk_finish(const char *dir);
+
 #endif
