@@ -81,6 +81,16 @@ grep_out "mm_crash f64 100x100x100: crashed: killed by SIGSEGV" "run names the s
 expect_exit 1 "run a hanging kernel" "$TKP_BIN" run --kernel-file mm_hang.c --size 100 --counters none --min-time 0 --kernel-timeout 1
 grep_out "ran past its 1 s time limit" "run names the time limit"
 
+# what a kernel prints (a student's debugging) arrives, once per process
+kernel mm_print "static int once; if (!once++) printf(\"debug %zu\\n\", g->m);" "p < g->k"
+sed 's/#include <stdlib.h>/#include <stdio.h>/' mm_print.c >mm_print.tmp && mv mm_print.tmp mm_print.c
+expect_exit 0 "a kernel that prints" "$TKP_BIN" run --kernel-file mm_print.c --size 32 --counters none --min-time 0
+if [ "$(grep -c '^debug 1$' "$TMP/out")" = 1 ] && [ "$(grep -c '^debug 32$' "$TMP/out")" = 1 ]; then
+	ok "what the kernel prints arrives once (check and measurement)"
+else
+	not_ok "what the kernel prints arrives once" "$(cat "$TMP/out")"
+fi
+
 # ---- one sweep: crash, abort, hang and wrong beside correct kernels --------
 expect_exit 0 "a sweep with crashing, hanging and wrong kernels" "$TKP_BIN" sweep --kernels naive \
 	--sizes 32,100 --dtype f64 --counters none --min-time 0 --no-plots --quiet --kernel-timeout 2 \

@@ -11,8 +11,9 @@
  * measurement is tkp_measure_kernel itself, counters included (PAPI's
  * event sets are created with inherit, so a child of the measuring thread
  * is counted; counting apart, a simulation, is the caller's, after the
- * child has shown the configuration runs).  The child leaves with _exit,
- * so the caller's stdio buffers are never flushed twice.
+ * child has shown the configuration runs).  The caller's stdio buffers are
+ * flushed before the fork and the child's before its _exit, so nothing is
+ * written twice and what the kernel prints is not lost.
  */
 #include "config.h"
 
@@ -20,6 +21,7 @@
 #include <math.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -119,6 +121,11 @@ static int in_child(int (*job)(void *arg, void *out), void *arg, void *out, size
 	oc->limit_s = limit_s;
 	if (pipe(fds))
 		return TKP_EIO;
+	/* what the caller has buffered is written once, by the caller; what
+	 * the kernel prints (a student's debugging printf) is flushed by the
+	 * child before it leaves */
+	fflush(stdout);
+	fflush(stderr);
 	if ((pid = fork()) < 0) {
 		close(fds[0]);
 		close(fds[1]);
@@ -129,6 +136,8 @@ static int in_child(int (*job)(void *arg, void *out), void *arg, void *out, size
 		rc = job(arg, out);
 		write_all(fds[1], &rc, sizeof rc);
 		write_all(fds[1], out, outlen);
+		fflush(stdout);
+		fflush(stderr);
 		_exit(0);
 	}
 	close(fds[1]);
