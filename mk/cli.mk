@@ -17,7 +17,9 @@ tkprofile_SOURCES += \
 	src/cli/cmd_tune.c \
 	src/cli/cmd_plot.c \
 	src/cli/cmd_report.c \
-	src/cli/cmd_compare.c
+	src/cli/cmd_compare.c \
+	src/cli/cmd_new_kernel.c \
+	src/cli/userk_cli.c src/cli/userk_cli.h
 
 dist_man_MANS = doc/tkprofile.1
 dist_profiles_DATA = profiles/quick.prof profiles/default.prof profiles/full.prof

@@ -16,3 +16,9 @@ libtkpcore_la_SOURCES += \
 	src/kernels/threaded.c \
 	src/kernels/tuned.c src/kernels/tuned_ukr.h \
 	src/kernels/blas.c
+
+# User kernels (--kernel-file, src/lib/userkernel.c): the seed's ladder as a
+# student writes it, installed as starting points.
+userkexamplesdir = $(pkgdatadir)/examples/kernels
+dist_userkexamples_DATA = examples/kernels/mm_ijk.c examples/kernels/mm_ikj.c \
+	examples/kernels/mm_bt.c examples/kernels/mm_blocked.c examples/kernels/mm_pthreads.c

@@ -22,7 +22,8 @@ libtkpcore_la_SOURCES += \
 	src/lib/suggest.c src/lib/suggest.h \
 	src/lib/pmu.c src/lib/pmu.h \
 	src/lib/source_none.c \
-	src/lib/source_sim.c src/lib/sim.c src/lib/sim.h
+	src/lib/source_sim.c src/lib/sim.c src/lib/sim.h \
+	src/lib/userkernel.c src/lib/userkernel_run.c src/lib/userkernel.h
 if HAVE_PAPI
 libtkpcore_la_SOURCES += src/lib/source_papi.c
 endif

@@ -33,6 +33,7 @@ TKP_CMD(tune);
 TKP_CMD(plot);
 TKP_CMD(compare);
 TKP_CMD(report);
+TKP_CMD(new_kernel);
 
 /* "tkprofile: CMD: message\n" on stderr.  Returns TKP_EXIT_USAGE /
  * TKP_EXIT_FAIL so callers can `return tkp_cli_usage(...)`.  One set of

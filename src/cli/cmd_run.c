@@ -18,11 +18,13 @@
 #include "counters.h"
 #include "sim.h"
 #include "tuning.h"
+#include "userk_cli.h"
+#include "userkernel.h"
 #include "util.h"
 #include "verify.h"
 
 const char cmd_run_usage[] =
-	"usage: tkprofile run --kernel NAME --size N|MxNxK [options]\n"
+	"usage: tkprofile run --kernel NAME | --kernel-file FILE --size N|MxNxK [options]\n"
 	"\n"
 	"Measures one configuration: a warm-up run, then repetitions until at least\n"
 	"--min-time seconds and 3 runs (at most 1000: a tiny problem stops there);\n"
@@ -31,6 +33,12 @@ const char cmd_run_usage[] =
 	"\n"
 	"options:\n"
 	"  -k, --kernel NAME      kernel to run (see `tkprofile kernels`)\n"
+	"      --kernel-file FILE your own kernel: a C file (compiled with $CC, default cc,\n"
+	"                         and $CFLAGS, default " TKP_USERK_DEFAULT_CFLAGS ") or a shared\n"
+	"                         object defining int tkp_kernel(const tkp_gemm *g)\n"
+	"                         (tkprofile_kernel.h); checked against naive, run in a child\n"
+	"      --kernel-timeout SEC  time limit of a --kernel-file run (default: from its\n"
+	"                         FLOPs at a thousandth of the peak, at least 10 s)\n"
 	"  -s, --size N|MxNxK     C is M×N, the inner dimension K; N means N×N×N\n"
 	"  -b, --block B          tile edge for kernels that take one (default: from L1)\n"
 	"  -t, --threads T        worker threads for kernels that take them (default 1)\n"
@@ -164,12 +172,62 @@ static void print_table(const tkp_result *r, const tkp_counters *ctr, int min_re
 	       tkp_verify_tolerance(r->dtype, r->k));
 }
 
+/* The kernel: --kernel NAME, or --kernel-file FILE loaded (and compiled);
+ * the simulated child of a user kernel loads the parent's objects first.
+ * Returns 0 or an exit code (said). */
+static int find_kernel(const char *kname, const char *kfile, int sim_child, const tkp_kernel **k)
+{
+	char err[1024];
+	int rc;
+
+	if (kname && kfile)
+		return tkp_cli_usage("run", "--kernel and --kernel-file: give one of them");
+	if (!kname && !kfile)
+		return tkp_cli_usage("run", "--kernel or --kernel-file is required (see `tkprofile kernels`)");
+	if (sim_child && tkp_userk_load_env(err, sizeof err))
+		return tkp_cli_usage("run", "--sim-child: %s", err);
+	if (kfile) {
+		if ((rc = tkp_cli_userk_load("run", kfile)))
+			return rc;
+		kname = tkp_userk_at(tkp_userk_count() - 1)->name;
+	}
+	if (!(*k = tkp_kernel_find(kname))) {
+		tkp_plan scratch;
+		tkp_plan_defaults(&scratch);
+		tkp_plan_set(&scratch, "sweep", "kernels", kname, err, sizeof err);
+		return tkp_cli_usage("run", "--kernel: %s", err);
+	}
+	return 0;
+}
+
+/* A user kernel: checked against naive, then measured in a child.
+ * Returns 0, a TKP_E* code, or 1 when it crashed or hung (said). */
+static int run_user(const tkp_kernel *k, tkp_dtype dt, const tkp_shape *sh, int block,
+		    int threads, const tkp_measure_opts *mo, double timeout, tkp_result *r)
+{
+	double flops = 2.0 * (double)sh->m * (double)sh->n * (double)sh->k;
+	int runs = mo->warmup + mo->min_reps + tkp_counters_passes(mo->counters) + 1;
+	double limit = tkp_cli_userk_limit(timeout, flops, runs, NAN, mo->min_time_s);
+	char what[256];
+	int rc;
+
+	rc = tkp_cli_userk_checked("run", k, dt, timeout > 0 ? timeout : TKP_USERK_FLOOR_S, NULL);
+	if (rc == -1)
+		return 1; /* said */
+	rc = tkp_cli_userk_measure(k, dt, sh->m, sh->n, sh->k, block, threads, mo, limit, r, what,
+				   sizeof what);
+	if (rc == 1)
+		tkp_cli_fail("run", "%s %s %zux%zux%zu: %s", k->name, tkp_dtype_name(dt), sh->m, sh->n,
+			     sh->k, what);
+	return rc;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	/* --sim-child (hidden): the child of a simulation (sim.c) runs the
 	 * kernel once under valgrind, prints nothing and exits 0; with
 	 * --sim-tuned MC,KC,NC (hidden) the parent's tuned blocking */
-	enum { O_SIM_CHILD = 256, O_SIM_TUNED };
+	enum { O_SIM_CHILD = 256, O_SIM_TUNED, O_KFILE, O_KTIMEOUT };
 	static const struct option opts[] = {
 		{"kernel", required_argument, NULL, 'k'}, {"size", required_argument, NULL, 's'},
 		{"block", required_argument, NULL, 'b'},  {"threads", required_argument, NULL, 't'},
@@ -177,8 +235,12 @@ int cmd_run(int argc, char **argv)
 		{"format", required_argument, NULL, 'f'}, {"min-time", required_argument, NULL, 'T'},
 		{"seed", required_argument, NULL, 'S'},   {"help", no_argument, NULL, 'h'},
 		{"sim-child", no_argument, NULL, O_SIM_CHILD},
-		{"sim-tuned", required_argument, NULL, O_SIM_TUNED}, {NULL, 0, NULL, 0}};
+		{"sim-tuned", required_argument, NULL, O_SIM_TUNED},
+		{"kernel-file", required_argument, NULL, O_KFILE},
+		{"kernel-timeout", required_argument, NULL, O_KTIMEOUT}, {NULL, 0, NULL, 0}};
 	const char *kname = NULL, *size = NULL, *counters = "auto", *format = "table", *sim_tuned = NULL;
+	const char *kfile = NULL; /* --kernel-file, and its --kernel-timeout (0: derived) */
+	double ktimeout = 0;
 	int block = 0, threads = 0, c, rc, sim_child = 0;
 	tkp_dtype dt = TKP_F64;
 	tkp_measure_opts mo;
@@ -230,25 +292,24 @@ int cmd_run(int argc, char **argv)
 		case 'h': tkp_cli_print_usage("run"); return 0;
 		case O_SIM_CHILD: sim_child = 1; break;
 		case O_SIM_TUNED: sim_tuned = optarg; break;
+		case O_KFILE: kfile = optarg; break;
+		case O_KTIMEOUT:
+			if (tkp_parse_double(optarg, &ktimeout) || !(ktimeout > 0) || ktimeout > 86400)
+				return tkp_cli_usage("run", "--kernel-timeout '%s': expected seconds", optarg);
+			break;
 		default: return tkp_cli_bad_option("run", c, argv, optind, opts);
 		}
 	}
 	if (optind < argc)
 		return tkp_cli_usage("run", "unexpected argument '%s'", argv[optind]);
-	if (!kname)
-		return tkp_cli_usage("run", "--kernel is required (see `tkprofile kernels`)");
 	if (!size)
 		return tkp_cli_usage("run", "--size is required (N or MxNxK)");
 	if (strcmp(format, "table") && strcmp(format, "csv") && strcmp(format, "json"))
 		return tkp_cli_usage("run", "--format '%s': expected table, csv or json", format);
-	if (!(k = tkp_kernel_find(kname))) {
-		tkp_plan scratch;
-		tkp_plan_defaults(&scratch);
-		tkp_plan_set(&scratch, "sweep", "kernels", kname, err, sizeof err);
-		return tkp_cli_usage("run", "--kernel: %s", err);
-	}
 	if (tkp_parse_shape(size, &sh, err, sizeof err))
 		return tkp_cli_usage("run", "--size %s", err);
+	if ((rc = find_kernel(kname, kfile, sim_child, &k)))
+		return rc;
 	if (block && !(k->caps & TKP_CAP_BLOCK))
 		return tkp_cli_usage("run", "--block: kernel '%s' takes no block size", k->name);
 	if (threads > 1 && !(k->caps & TKP_CAP_THREADS))
@@ -278,7 +339,12 @@ int cmd_run(int argc, char **argv)
 	block = tkp_kernel_block_for(k->caps, dt, block);
 	/* counted in the timed runs' passes, or apart after them */
 	mo.counters = ctr;
-	rc = tkp_measure_kernel(k, dt, sh.m, sh.n, sh.k, block, threads, &mo, &r);
+	if (tkp_cli_userk_is(k))
+		rc = run_user(k, dt, &sh, block, threads, &mo, ktimeout, &r);
+	else
+		rc = tkp_measure_kernel(k, dt, sh.m, sh.n, sh.k, block, threads, &mo, &r);
+	if (rc == 1) /* crashed, hung or a dtype it lacks: said */
+		return tkp_counters_close(ctr), TKP_EXIT_FAIL;
 	job = (tkp_counters_job){k, dt, sh.m, sh.n, sh.k, block, threads, mo.seed};
 	if (!rc && (rc = tkp_counters_count(ctr, &job, &r, why, sizeof why))) {
 		tkp_counters_close(ctr);

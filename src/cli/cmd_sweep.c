@@ -30,6 +30,7 @@
 #include "csv.h"
 #include "fsutil.h"
 #include "kernels.h"
+#include "userk_cli.h"
 #include "profile.h"
 #include "sweep.h"
 #include "counters.h"
@@ -53,6 +54,15 @@ const char cmd_sweep_usage[] =
 	"                           auto); sim: valgrind's cache model, sizes up to the\n"
 	"                           profile's sim_max_size (default 128)\n"
 	"  -k, --kernels LIST       e.g. naive,blocked (see `tkprofile kernels`)\n"
+	"      --kernel-file FILE,...  your own kernels beside them: C files (compiled with\n"
+	"                           $CC and $CFLAGS, default cc -O2 -march=native) or shared\n"
+	"                           objects defining int tkp_kernel(const tkp_gemm *g);\n"
+	"                           checked against naive, run in a child (a crash or hang\n"
+	"                           fails only their rows)\n"
+	"      --kernel-timeout SEC time limit of a user kernel's configuration (default:\n"
+	"                           its FLOPs at a thousandth of the peak, at least 10 s)\n"
+	"      --retry-failed       with --resume: run again the user-kernel configurations\n"
+	"                           that crashed or hung (kernels/failed.csv)\n"
 	"  -s, --sizes LIST         N, MxNxK, ranges 64:1024:x2 or 64:512:+64\n"
 	"  -b, --blocks LIST        tile edges for kernels that take them, or auto\n"
 	"  -t, --threads LIST       thread counts for kernels that take them (ncpu = all)\n"
@@ -80,6 +90,7 @@ typedef struct sweep_state {
 	int csv_added; /* the added columns its header has (an older file resumed: fewer) */
 	tkp_config *cfg;
 	size_t ncfg;
+	int retry_failed;      /* --retry-failed: user-kernel configurations that failed */
 	unsigned char *done;   /* per config: 1 if in sweep.csv already */
 	double *predicted;     /* per config: predicted seconds (see repredict) */
 	double *gflops_seen;   /* per config: measured GFLOP/s, NAN until run */
@@ -108,7 +119,7 @@ typedef struct sweep_state {
 typedef struct sweep_args {
 	const char *profile, *out;
 	struct { const char *key, *val; } over[32];
-	int nover, resume, no_plots, reprobe;
+	int nover, resume, no_plots, reprobe, retry_failed;
 } sweep_args;
 
 
@@ -394,7 +405,7 @@ static int write_plan(const char *dir, const tkp_plan *p, char *err, size_t errl
  * printed. */
 static int parse_args(int argc, char **argv, sweep_args *a, int *quiet)
 {
-	enum { O_BUDGET = 256, O_NOPLOTS, O_REPROBE, O_MINTIME };
+	enum { O_BUDGET = 256, O_NOPLOTS, O_REPROBE, O_MINTIME, O_KFILE, O_KTIMEOUT, O_RETRY };
 	static const struct option opts[] = {
 		{"profile", required_argument, NULL, 'p'}, {"out", required_argument, NULL, 'o'},
 		{"resume", no_argument, NULL, 'r'},        {"counters", required_argument, NULL, 'c'},
@@ -404,6 +415,9 @@ static int parse_args(int argc, char **argv, sweep_args *a, int *quiet)
 		{"min-time", required_argument, NULL, O_MINTIME},
 		{"no-plots", no_argument, NULL, O_NOPLOTS}, {"reprobe", no_argument, NULL, O_REPROBE},
 		{"quiet", no_argument, NULL, 'q'},         {"help", no_argument, NULL, 'h'},
+		{"kernel-file", required_argument, NULL, O_KFILE},
+		{"kernel-timeout", required_argument, NULL, O_KTIMEOUT},
+		{"retry-failed", no_argument, NULL, O_RETRY},
 		{NULL, 0, NULL, 0}};
 	int c;
 
@@ -426,6 +440,9 @@ static int parse_args(int argc, char **argv, sweep_args *a, int *quiet)
 		case O_MINTIME: key = "min_time"; break;
 		case O_NOPLOTS: a->no_plots = 1; break;
 		case O_REPROBE: a->reprobe = 1; break;
+		case O_KFILE: key = "kernel_files"; break;
+		case O_KTIMEOUT: key = "kernel_timeout"; break;
+		case O_RETRY: a->retry_failed = 1; break;
 		case 'q': tkp_cli_quiet = *quiet = 1; break;
 		case 'h': tkp_cli_print_usage("sweep"); return -1;
 		default: return tkp_cli_bad_option("sweep", c, argv, optind, opts);
@@ -475,7 +492,10 @@ static int load_plan(const sweep_args *a, tkp_plan *plan)
 	for (int i = 0; i < a->nover; i++)
 		if (tkp_plan_set(plan, "sweep", a->over[i].key, a->over[i].val, err, sizeof err))
 			return tkp_cli_usage("sweep", "--%s: %s",
-					     strcmp(a->over[i].key, "min_time") ? a->over[i].key : "min-time",
+					     !strcmp(a->over[i].key, "min_time")       ? "min-time"
+					     : !strcmp(a->over[i].key, "kernel_files") ? "kernel-file"
+					     : !strcmp(a->over[i].key, "kernel_timeout") ? "kernel-timeout"
+										       : a->over[i].key,
 					     err);
 	return 0;
 }
@@ -493,6 +513,10 @@ static int sweep_plan(const sweep_args *a, sweep_state *s)
 
 	if ((rc = load_plan(a, plan)))
 		return rc;
+	/* user kernels: loaded (compiled) before the plan expands over them */
+	if ((rc = tkp_cli_userk_load("sweep", plan->kernel_files)))
+		return rc;
+	tkp_cli_userk_plan(plan);
 	/* the tuned kernel's blocking, resolved once; plan.prof records it */
 	if (tkp_tuning_plan(plan, err, sizeof err))
 		tkp_cli_warn("sweep", "%s", err);
@@ -631,7 +655,7 @@ static int sweep_outdir(const sweep_args *a, sweep_state *s)
 		return rc;
 	if (!a->resume && write_plan(s->dir, &s->plan, err, sizeof err))
 		rc = tkp_cli_fail("sweep", "%s", err);
-	else
+	else if (!(rc = tkp_cli_userk_record("sweep", s->dir)))
 		rc = open_csv(s);
 	if (rc)
 		unmake_out(s);
@@ -815,8 +839,21 @@ static int run_one(sweep_state *s, size_t i, size_t k)
 		if (!s->done[j])
 			eta += s->predicted[j];
 	progress(s, k - 1, s->todo, label, eta, NULL);
-	rc = tkp_measure_kernel(cf->kernel, cf->dtype, cf->m, cf->n, cf->k, cf->block, cf->threads,
-				&s->mo, &r);
+	if (tkp_cli_userk_is(cf->kernel)) {
+		/* a user kernel: checked, then measured in a child */
+		tkp_cli_userk_ctx x = {s->dir, &s->mo, s->passes, s->plan.kernel_timeout_s,
+				       s->retry_failed, s->tty};
+		rc = tkp_cli_userk_sweep_one(&x, cf, label, &r);
+		if (rc == TKP_EINTR)
+			return -1;
+		if (rc == TKP_USERK_SKIPPED || rc == TKP_USERK_FAILED) {
+			*(rc == TKP_USERK_SKIPPED ? &s->skipped : &s->failed) += 1;
+			return 0;
+		}
+	} else {
+		rc = tkp_measure_kernel(cf->kernel, cf->dtype, cf->m, cf->n, cf->k, cf->block,
+					cf->threads, &s->mo, &r);
+	}
 	if (rc) {
 		char hint[96];
 
@@ -893,6 +930,7 @@ static int sweep_finish(const sweep_args *a, sweep_state *s, int argc, char **ar
 		return tkp_cli_fail("sweep", "summary: %s", err);
 	if (s->failed)
 		tkp_cli_warn("sweep", "%zu configurations failed (see messages above)", s->failed);
+	tkp_cli_userk_finish(s->dir);
 	if (!a->no_plots && s->exit_rc != TKP_EXIT_INTR) {
 		int prc = tkp_present_plot("sweep", s->dir, TKP_PRESENT_FORMATS, s->quiet);
 		if (prc == TKP_EXIT_INTR)
@@ -943,6 +981,7 @@ int cmd_sweep(int argc, char **argv)
 		free(s);
 		return rc < 0 ? 0 : rc;
 	}
+	s->retry_failed = a.retry_failed;
 	if (!(rc = sweep_plan(&a, s)) && !(rc = sweep_outdir(&a, s))) {
 		s->tty = isatty(STDERR_FILENO);
 		tkp_cli_catch_signals();

@@ -34,6 +34,7 @@ static const cmd_struct commands[] = {
 	{"plot", cmd_plot, cmd_plot_usage, "(re)draw a results directory's charts from its CSV"},
 	{"compare", cmd_compare, cmd_compare_usage, "put machines' results side by side"},
 	{"report", cmd_report, cmd_report_usage, "write a results directory's report (Markdown and HTML)"},
+	{"new-kernel", cmd_new_kernel, cmd_new_kernel_usage, "write NAME.c, a kernel of your own to start from"},
 };
 
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

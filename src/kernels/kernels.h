@@ -37,6 +37,16 @@ static inline int tkp_kernel_block_for(unsigned caps, tkp_dtype dt, int block)
 	return (caps & TKP_CAP_BLOCK) && block <= 0 ? tkp_kernel_default_block(dt) : block;
 }
 
+/* Runtime rows (registry.c): kernels loaded while running, after the
+ * built-in table.  tkp_kernel_register keeps the pointer (the caller keeps
+ * the row alive for the process): 0, TKP_EEXIST for a name already taken
+ * (a built-in's or another runtime row's), TKP_ENOMEM when
+ * TKP_KERNEL_MAX_RUNTIME rows are registered, TKP_EINVAL without name or
+ * function.  tkp_kernel_is_builtin: 1 for a row of the static table. */
+#define TKP_KERNEL_MAX_RUNTIME 16
+int tkp_kernel_register(const tkp_kernel *k);
+int tkp_kernel_is_builtin(const tkp_kernel *k);
+
 int tkp_gemm_naive(const tkp_gemm *g);
 int tkp_gemm_simd(const tkp_gemm *g);
 int tkp_gemm_blocked(const tkp_gemm *g);

@@ -3,7 +3,10 @@
  *
  * The CLI, the sweep, `tkprofile kernels` and the tests all iterate this
  * table; adding a kernel is one file plus one row here.  Rows are in ladder
- * order, naive (the reference) first.
+ * order, naive (the reference) first.  Kernels loaded at run time (a
+ * student's --kernel-file, src/lib/userkernel.c) are runtime rows after the
+ * table: tkp_kernel_register adds them, and count, at and find see them
+ * like the built-in rows, which they never replace.
  */
 #include "config.h"
 
@@ -26,21 +29,46 @@ static const tkp_kernel table[] = {
 	 tkp_gemm_blas, TKP_CAP_EXTERNAL | TKP_CAP_THREADS, tkp_blas_unavailable},
 };
 
+#define NBUILTIN (sizeof table / sizeof table[0])
+
+/* Runtime rows: pointers to rows their loader owns and keeps alive. */
+static const tkp_kernel *runtime[TKP_KERNEL_MAX_RUNTIME];
+static size_t nruntime;
+
+int tkp_kernel_register(const tkp_kernel *k)
+{
+	if (!k || !k->name || !k->fn)
+		return TKP_EINVAL;
+	if (tkp_kernel_find(k->name))
+		return TKP_EEXIST;
+	if (nruntime == TKP_KERNEL_MAX_RUNTIME)
+		return TKP_ENOMEM;
+	runtime[nruntime++] = k;
+	return 0;
+}
+
+int tkp_kernel_is_builtin(const tkp_kernel *k)
+{
+	return k && k >= table && k < table + NBUILTIN;
+}
+
 size_t tkp_kernel_count(void)
 {
-	return sizeof table / sizeof table[0];
+	return NBUILTIN + nruntime;
 }
 
 const tkp_kernel *tkp_kernel_at(size_t i)
 {
-	return i < tkp_kernel_count() ? &table[i] : NULL;
+	if (i < NBUILTIN)
+		return &table[i];
+	return i < tkp_kernel_count() ? runtime[i - NBUILTIN] : NULL;
 }
 
 const tkp_kernel *tkp_kernel_find(const char *name)
 {
 	for (size_t i = 0; name && i < tkp_kernel_count(); i++)
-		if (!strcmp(table[i].name, name))
-			return &table[i];
+		if (!strcmp(tkp_kernel_at(i)->name, name))
+			return tkp_kernel_at(i);
 	return NULL;
 }
 

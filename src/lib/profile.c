@@ -532,6 +532,27 @@ bad:
 	return TKP_EINVAL;
 }
 
+/* kernel_files: the list of files (the CLI loads and checks them).  Lines
+ * repeating the key in a profile arrive joined, as a list. */
+static int add_kernel_files(tkp_plan *p, const char *value, char *err, size_t errlen)
+{
+	size_t used = 0;
+
+	if (!*value) {
+		tkp_fmt(err, errlen, "'': expected FILE[,FILE...] (C sources or shared objects)");
+		return TKP_EINVAL;
+	}
+	if (used + strlen(value) + 2 > sizeof p->kernel_files) {
+		tkp_fmt(err, errlen, "too many kernel files (at most %zu characters in all)",
+			sizeof p->kernel_files - 1);
+		return TKP_ERANGE;
+	}
+	if (used)
+		p->kernel_files[used++] = ',';
+	tkp_strlcpy(p->kernel_files + used, value, sizeof p->kernel_files - used);
+	return 0;
+}
+
 int tkp_plan_set(tkp_plan *p, const char *section, const char *key, const char *value, char *err,
 		 size_t errlen)
 {
@@ -609,13 +630,17 @@ int tkp_plan_set(tkp_plan *p, const char *section, const char *key, const char *
 			p->seed = s;
 			return 0;
 		}
+		if (!strcmp(key, "kernel_files"))
+			return add_kernel_files(p, value, err, errlen);
+		if (!strcmp(key, "kernel_timeout"))
+			return parse_seconds(value, 0, 86400, &p->kernel_timeout_s, err, errlen);
 		if (!strncmp(key, "tuned_", 6))
 			for (int i = 0; i < 3; i++)
 				if (!strcmp(key + 6, (const char *const[3]){"mc", "kc", "nc"}[i]))
 					return parse_tuned(value, p->tuned, i, err, errlen);
 		tkp_fmt(err, errlen, "unknown key '%s' in [sweep] (expected kernels, sizes, blocks, threads, "
 			"dtype, budget, counters, sim_max_size, min_time, min_reps, max_reps, probe, seed, "
-			"tuned_mc, tuned_kc, tuned_nc)", key);
+			"tuned_mc, tuned_kc, tuned_nc, kernel_files, kernel_timeout)", key);
 		return TKP_EINVAL;
 	}
 	if (!strncmp(section, "kernel.", 7)) {
@@ -854,15 +879,32 @@ static void write_tuned(FILE *fp, const tkp_plan *p)
 	}
 }
 
+/* One kernel_files line per file (a line of a profile holds 199 bytes). */
+static void write_kernel_files(FILE *fp, const tkp_plan *p)
+{
+	const char *s = p->kernel_files;
+
+	while (*s) {
+		size_t n = strcspn(s, ",");
+		fprintf(fp, "kernel_files = %.*s\n", (int)n, s);
+		s += n + (s[n] == ',');
+	}
+	if (p->kernel_timeout_s > 0)
+		fprintf(fp, "kernel_timeout = %.17g\n", p->kernel_timeout_s);
+}
+
 int tkp_plan_write(const tkp_plan *p, FILE *fp)
 {
 	char b1[32], b2[32];
 
 	fprintf(fp, "# plan.prof - the effective plan of this sweep (profile + options);\n"
 		    "# `tkprofile sweep --out DIR --resume` continues it.\n[sweep]\nkernels = ");
-	for (int i = 0; i < p->nkernels; i++)
-		fprintf(fp, "%s%s", i ? "," : "", p->kernels[i]);
+	/* user kernels come back through kernel_files, loaded before they run */
+	for (int i = 0, o = 0; i < p->nkernels; i++)
+		if (tkp_kernel_is_builtin(tkp_kernel_find(p->kernels[i])))
+			fprintf(fp, "%s%s", o++ ? "," : "", p->kernels[i]);
 	fprintf(fp, "\n");
+	write_kernel_files(fp, p);
 	fprintf(fp, "sizes = ");
 	write_sizes(fp, &p->sizes);
 	fprintf(fp, "\nblocks = ");

@@ -19,6 +19,8 @@
  *   seed     = 42
  *   tuned_mc = 96                            # the tuned kernel's MC, KC, NC:
  *   tuned_kc = f32:512,f64:256               # one for every dtype, or per dtype
+ *   kernel_files = mm_ikj.c,mm_bt.so         # your own kernels (a line per file also)
+ *   kernel_timeout = 0                       # seconds per user-kernel config; 0 = derived
  *
  *   [kernel.naive]                           # per-kernel overrides
  *   max_size = 512                           # skip larger max(m,n,k)
@@ -44,6 +46,7 @@
  * configuration to start plus ~100× the native run time. */
 #define TKP_PLAN_SIM_MAX_SIZE 128
 #define TKP_MAX_THREADS 4096
+#define TKP_PLAN_KERNEL_FILES_MAX 4096
 
 typedef struct tkp_shape {
 	size_t m, n, k;
@@ -86,6 +89,11 @@ typedef struct tkp_plan {
 	size_t tuned[2][3];
 	int nkopts;
 	tkp_plan_kernel kopts[TKP_PLAN_MAX_KERNELS];
+	/* user kernels (--kernel-file): comma-separated files, loaded by the
+	 * CLI; repeated lines of a profile make one list); their
+	 * time limit per configuration, 0 = derived from FLOPs and the peak */
+	char kernel_files[TKP_PLAN_KERNEL_FILES_MAX];
+	double kernel_timeout_s;
 } tkp_plan;
 
 /* One configuration of the expanded plan. */

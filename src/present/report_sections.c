@@ -698,6 +698,34 @@ void tkp_report_bounds(tkp_doc *d, const tkp_results *r)
 			"model's compulsory traffic against DRAM is.");
 }
 
+/* User kernels (--kernel-file): how each was built, from kernels/kernels.txt,
+ * and the configurations that crashed or hung (kernels/failed.csv). */
+static void user_kernels(tkp_doc *d, const tkp_results *r, int level)
+{
+	char path[PATH_MAX], *text = NULL;
+	size_t len = 0;
+
+	if (!tkp_path_join(path, sizeof path, r->dir, "kernels/kernels.txt") &&
+	    !tkp_read_file(path, 1 << 20, &text, &len)) {
+		tkp_doc_heading(d, level, "Your kernels (kernels/kernels.txt)");
+		tkp_doc_para(d, "Kernels given with " TKP_DOC_CODE "--kernel-file" TKP_DOC_END
+				": the file, the compiler, its version and the flags each was built with; "
+				"copies of the files are in kernels/.");
+		tkp_doc_pre(d, text);
+	}
+	free(text);
+	text = NULL;
+	if (!tkp_path_join(path, sizeof path, r->dir, "kernels/failed.csv") &&
+	    !tkp_read_file(path, 1 << 20, &text, &len)) {
+		tkp_doc_heading(d, level, "Configurations that failed (kernels/failed.csv)");
+		tkp_doc_para(d, "These crashed or ran past their time limit and have no row in sweep.csv; "
+				TKP_DOC_CODE "--resume" TKP_DOC_END " skips them unless given "
+				TKP_DOC_CODE "--retry-failed" TKP_DOC_END ".");
+		tkp_doc_pre(d, text);
+	}
+	free(text);
+}
+
 void tkp_report_reproduce(tkp_doc *d, const tkp_results *r, const char *command, int level)
 {
 	static const char *const head[] = {"component", "version"};
@@ -728,6 +756,7 @@ void tkp_report_reproduce(tkp_doc *d, const tkp_results *r, const char *command,
 		tkp_doc_pre(d, plan);
 	}
 	free(plan);
+	user_kernels(d, r, level);
 	tkp_doc_heading(d, level, "Versions");
 	tkp_doc_table(d, 2, head, "ll");
 	row2(d, "tkprofile that measured", r->version[0] ? r->version : "unknown (no machine.json)");
