@@ -161,7 +161,7 @@ expect_exit 2 "run: --kernel and --kernel-file together" "$TKP_BIN" run --kernel
 if "$CC" -O1 -fPIC -shared -I"$TKP_SRCDIR/include" -o mm_so.so mm_good.c 2>cc.err; then
 	expect_exit 0 "a shared object as --kernel-file" "$TKP_BIN" run --kernel-file mm_so.so --size 20 \
 		--counters none --min-time 0 --format csv
-	grep_out "^mm_so,f64,20,20,20,.*,1,[^,]*(,[^,]*){3}$" "its row is named after the file and verified"
+	grep_out "^mm_so,f64,20,20,20,.*,1,[^,]*(,[^,]*){4}$" "its row is named after the file and verified"
 else
 	skip "a shared object as --kernel-file" "$CC cannot build one: $(head -1 cc.err)"
 fi
