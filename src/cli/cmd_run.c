@@ -40,6 +40,8 @@ const char cmd_run_usage[] =
 	"  -f, --format FMT       table|csv|json (default table)\n"
 	"      --min-time SEC     seconds of timed runs to collect (default 0.2)\n"
 	"      --seed N           seed of the random inputs (default 42)\n"
+	"      --no-sample        --counters sim: simulate the whole problem, not a\n"
+	"                         slice of its rows scaled up (slower, for checking)\n"
 	"  -h, --help             this help\n"
 	"\n"
 	"CSV prints sweep.csv's header and one row; JSON one object with the same keys.\n"
@@ -145,8 +147,9 @@ int cmd_run(int argc, char **argv)
 {
 	/* --sim-child (hidden): the child of a simulation (sim.c) runs the
 	 * kernel once under valgrind, prints nothing and exits 0; with
-	 * --sim-tuned MC,KC,NC (hidden) the parent's tuned blocking */
-	enum { O_SIM_CHILD = 256, O_SIM_TUNED };
+	 * --sim-tuned MC,KC,NC (hidden) the parent's tuned blocking; with
+	 * --sim-rows M1[,M2] (hidden) a slice of C's rows */
+	enum { O_SIM_CHILD = 256, O_SIM_TUNED, O_SIM_ROWS, O_NO_SAMPLE };
 	static const struct option opts[] = {
 		{"kernel", required_argument, NULL, 'k'}, {"size", required_argument, NULL, 's'},
 		{"block", required_argument, NULL, 'b'},  {"threads", required_argument, NULL, 't'},
@@ -154,9 +157,12 @@ int cmd_run(int argc, char **argv)
 		{"format", required_argument, NULL, 'f'}, {"min-time", required_argument, NULL, 'T'},
 		{"seed", required_argument, NULL, 'S'},   {"help", no_argument, NULL, 'h'},
 		{"sim-child", no_argument, NULL, O_SIM_CHILD},
-		{"sim-tuned", required_argument, NULL, O_SIM_TUNED}, {NULL, 0, NULL, 0}};
+		{"sim-tuned", required_argument, NULL, O_SIM_TUNED},
+		{"sim-rows", required_argument, NULL, O_SIM_ROWS},
+		{"no-sample", no_argument, NULL, O_NO_SAMPLE}, {NULL, 0, NULL, 0}};
 	const char *kname = NULL, *size = NULL, *counters = "auto", *format = "table", *sim_tuned = NULL;
-	int block = 0, threads = 0, c, rc, sim_child = 0;
+	int block = 0, threads = 0, c, rc, sim_child = 0, no_sample = 0;
+	size_t rows[2] = {0, 0};
 	tkp_dtype dt = TKP_F64;
 	tkp_measure_opts mo;
 	tkp_counters *ctr = NULL;
@@ -207,6 +213,16 @@ int cmd_run(int argc, char **argv)
 		case 'h': tkp_cli_print_usage("run"); return 0;
 		case O_SIM_CHILD: sim_child = 1; break;
 		case O_SIM_TUNED: sim_tuned = optarg; break;
+		case O_NO_SAMPLE: no_sample = 1; break;
+		case O_SIM_ROWS: {
+			char *end;
+			rows[0] = strtoull(optarg, &end, 10);
+			if (*end == ',')
+				rows[1] = strtoull(end + 1, &end, 10);
+			if (*end || !rows[0])
+				return tkp_cli_usage("run", "--sim-rows '%s': expected M1[,M2]", optarg);
+			break;
+		}
 		default: return tkp_cli_bad_option("run", c, argv, optind, opts);
 		}
 	}
@@ -238,7 +254,7 @@ int cmd_run(int argc, char **argv)
 	if (sim_tuned && tkp_tuning_set(dt, sim_tuned))
 		return tkp_cli_usage("run", "--sim-tuned '%s': expected MC,KC,NC", sim_tuned);
 	if (sim_child) {
-		rc = tkp_sim_child(k, dt, sh.m, sh.n, sh.k, block, threads, mo.seed);
+		rc = tkp_sim_child(k, dt, sh.m, sh.n, sh.k, block, threads, mo.seed, rows[0], rows[1]);
 		return rc ? tkp_cli_fail("run", "--sim-child %s %zux%zux%zu: %s", k->name, sh.m, sh.n,
 					 sh.k, tkp_strerror(rc))
 			  : 0;
@@ -251,6 +267,7 @@ int cmd_run(int argc, char **argv)
 	tkp_cli_warn_oversubscribed("run", threads);
 	if ((rc = tkp_cli_open_counters("run", counters, NULL, 0, &ctr)))
 		return rc;
+	tkp_counters_sim_sample(ctr, !no_sample);
 	tkp_counters_about_get(ctr, &about);
 	block = tkp_kernel_block_for(k->caps, dt, block);
 	/* counted in the timed runs' passes, or apart after them */

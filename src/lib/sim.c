@@ -7,6 +7,43 @@
  * temporary directory, whose last lines become the error text when a
  * simulation fails.  Each simulation has a timeout and can be stopped
  * (the sweep's Ctrl-C): the child is killed and reaped, never left behind.
+ *
+ * Sampling.  valgrind runs a kernel 50-100× slower than the CPU, so a
+ * large configuration is simulated on a slice of it: the first rows of C,
+ * whole row panels as the kernel blocks them (the block b, the tuned
+ * kernel's MC, times the threads so that every worker gets whole panels),
+ * computed at the addresses they have in the whole problem, after a
+ * warm-up over the same rows.  The counts are then scaled to all m rows.
+ * What holds, and why:
+ *
+ *   - Rows of C are independent, and an operand the slice shares whole
+ *     with the problem (B, and the packed tiles of B) keeps its relation
+ *     to every cache: naive and simd, which stream B once per row panel,
+ *     give the same misses per FLOP for 8 rows as for 1024.
+ *   - A kernel whose outer loop runs over columns (blocked, threaded:
+ *     JC, PC, IC) re-reads all of its rows of A once per column panel,
+ *     and its column panel of C once per k tile.  A slice of A can fit a
+ *     cache the whole A outgrows (issue 15: blocked 1024 f64, 64 rows
+ *     fit a 1 MiB L2, the whole does not), so for these kernels the slice
+ *     is made large enough that A (m·k) and C's panel (m·b) outgrow,
+ *     by a quarter, every simulated level the whole ones outgrow.
+ *   - Work done once per call whatever m is (packing B: the tuned kernel
+ *     packs a KC×n panel per k block and reuses it for every row panel)
+ *     does not scale with the rows: one slice charges it to too few rows
+ *     (issue 15: tuned L2 3.30 / 1.89 / 1.37 misses per kFLOP at 64 /
+ *     128 / 256 rows).  So two slices are counted, m1 and m2 = 2·m1
+ *     rows, and each count extrapolated along the line through them:
+ *     count(m) = c2 + (c2 - c1)·(m - m2)/(m2 - m1), which separates the
+ *     per-call part from the per-row part.  Where the second slice would
+ *     cost nearly what the whole does, one slice is scaled by m/m1; where
+ *     even one would, the configuration is simulated whole.
+ *   - Small configurations (below 2^23 FLOP) are simulated whole.
+ *
+ * counted_fraction records the share of C's rows counted (m2/m, or m1/m);
+ * 1 for a whole simulation.  Sampling is turned off by tkp_sim_opts's
+ * no_sample (`--no-sample`, a profile's `sim_sample = off`).  Threads: the
+ * kernel splits the slice between its workers as it splits the whole, and
+ * every worker is counted (the worker entry is toggled on by name).
  */
 #include "config.h"
 
@@ -64,6 +101,7 @@ struct tkp_sim {
 	double timeout_s;
 	int parallel;
 	volatile int *stop;
+	int sample;  /* sample large configurations (see the top) */
 	char **envp; /* the children's environment (child_env) */
 };
 
@@ -584,6 +622,7 @@ int tkp_sim_open(tkp_sim **out, const tkp_sim_opts *o, const tkp_sim_geometry *g
 	s->timeout_s = o->timeout_s;
 	s->parallel = o->parallel;
 	s->stop = o->stop;
+	s->sample = !o->no_sample;
 	tkp_fmt(s->tmpdir, sizeof s->tmpdir, "%s/tkp-sim.XXXXXX", tmp && *tmp ? tmp : "/tmp");
 	if (!mkdtemp(s->tmpdir)) {
 		tkp_fmt(why, whylen, "temporary directory %s: %s", s->tmpdir, strerror(errno));
@@ -600,8 +639,10 @@ fail:
 
 static void remove_runs(const tkp_sim *s)
 {
-	/* x.cg.1: the warm-up's part, dumped at the marker (--dump-before) */
-	static const char *const names[] = {"l2.cg", "l3.cg", "l2.cg.1", "l3.cg.1", "l2.err", "l3.err"};
+	/* x.cg.1: the warm-up's part, dumped at the marker (--dump-before);
+	 * x.cg.2: the first of two slices */
+	static const char *const names[] = {"l2.cg",   "l3.cg",   "l2.cg.1", "l3.cg.1",
+					    "l2.cg.2", "l3.cg.2", "l2.err",  "l3.err"};
 	char p[PATH_MAX + 16];
 
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
@@ -628,6 +669,83 @@ const char *tkp_sim_version(const tkp_sim *s)
 const tkp_sim_geometry *tkp_sim_geometry_of(const tkp_sim *s)
 {
 	return s ? &s->geo : NULL;
+}
+
+void tkp_sim_set_sample(tkp_sim *s, int on)
+{
+	if (s)
+		s->sample = on != 0;
+}
+
+/* ---- slices ------------------------------------------------------------------ */
+
+/* Below this many FLOPs a configuration is simulated whole (a few seconds). */
+#define TKP_SIM_WHOLE_FLOPS (1u << 23)
+/* The smallest slice counted: enough work that start-up costs vanish. */
+#define TKP_SIM_SLICE_FLOPS (1u << 21)
+
+/* Rows of C the kernel blocks together: a slice is made of whole panels. */
+static size_t panel_rows(const tkp_kernel *k, tkp_dtype dt, int block, int threads)
+{
+	size_t p = 8, t[3];
+
+	if (k->caps & TKP_CAP_BLOCK)
+		p = (size_t)tkp_kernel_block_for(k->caps, dt, block);
+	else if (k->fn == tkp_gemm_tuned) {
+		tkp_tuning_get(dt, t);
+		p = t[0] ? t[0] : 256;
+	} else if (k->caps & TKP_CAP_EXTERNAL)
+		p = 256; /* a BLAS's own MC is not known: a typical one */
+	if ((k->caps & TKP_CAP_THREADS) && threads > 1)
+		p *= (size_t)threads;
+	return p ? p : 1;
+}
+
+/* Rows an operand of `per_row` bytes a row needs so that, for every
+ * simulated level the whole (m rows) outgrows, the slice outgrows it by a
+ * quarter too (or is the whole). */
+static size_t rows_to_outgrow(const tkp_sim_geometry *g, size_t m, double per_row)
+{
+	const tkp_sim_cache *lv[3] = {&g->d1, &g->l2, &g->l3};
+	size_t need = 1;
+
+	for (int i = 0; i < 3; i++) {
+		double size = (double)lv[i]->size, r;
+		if (size <= 0 || per_row * (double)m <= size)
+			continue;
+		r = ceil(1.25 * size / per_row);
+		if (r > (double)m)
+			r = (double)m;
+		if ((size_t)r > need)
+			need = (size_t)r;
+	}
+	return need;
+}
+
+void tkp_sim_slices(const tkp_kernel *k, tkp_dtype dt, size_t m, size_t n, size_t kk, int block,
+		    int threads, const tkp_sim_geometry *g, size_t *m1, size_t *m2)
+{
+	double row_flops = 2.0 * (double)n * (double)kk, es = (double)tkp_dtype_size(dt);
+	size_t p = panel_rows(k, dt, block, threads), r;
+
+	*m1 = *m2 = 0;
+	if (row_flops * (double)m <= TKP_SIM_WHOLE_FLOPS)
+		return;
+	r = (size_t)ceil(TKP_SIM_SLICE_FLOPS / row_flops);
+	/* column-panel-outer kernels re-read their rows of A and C's panel */
+	if ((k->caps & TKP_CAP_BLOCK)) {
+		size_t b = (size_t)tkp_kernel_block_for(k->caps, dt, block), x;
+		if ((x = rows_to_outgrow(g, m, (double)kk * es)) > r)
+			r = x;
+		if ((x = rows_to_outgrow(g, m, (double)b * es)) > r)
+			r = x;
+	}
+	r = (r + p - 1) / p * p;
+	/* the cost in simulated rows: warm-up + slices, against 2·m whole */
+	if (5 * r <= m)
+		*m1 = r, *m2 = 2 * r;
+	else if (2 * r <= m)
+		*m1 = r;
 }
 
 /* argv of one simulation, strings owned by the builder. */
@@ -667,7 +785,7 @@ static void args_free(arglist *a)
 
 static void build_args(const tkp_sim *s, arglist *a, const tkp_sim_cache *ll, const char *outfile,
 		       const tkp_kernel *k, tkp_dtype dt, size_t m, size_t n, size_t kk, int block,
-		       int threads, uint64_t seed, int toggle_workers)
+		       int threads, uint64_t seed, int toggle_workers, size_t m1, size_t m2)
 {
 	const tkp_sim_geometry *g = &s->geo;
 
@@ -719,6 +837,13 @@ static void build_args(const tkp_sim *s, arglist *a, const tkp_sim_cache *ll, co
 	}
 	arg(a, "--seed");
 	arg(a, "%llu", (unsigned long long)seed);
+	if (m1 > 0) {
+		arg(a, "--sim-rows");
+		if (m2 > 0)
+			arg(a, "%zu,%zu", m1, m2);
+		else
+			arg(a, "%zu", m1);
+	}
 	/* the parent's blocking: the child's own would come from valgrind's
 	 * made-up caches, and the child has no plan */
 	if (k->fn == tkp_gemm_tuned) {
@@ -727,6 +852,36 @@ static void build_args(const tkp_sim *s, arglist *a, const tkp_sim_cache *ll, co
 		arg(a, "--sim-tuned");
 		arg(a, "%zu,%zu,%zu", t[0], t[1], t[2]);
 	}
+}
+
+static void scale(tkp_sim_counts *c, double f)
+{
+	double *v[] = {&c->ir, &c->dr, &c->dw, &c->i1mr, &c->d1mr, &c->d1mw, &c->ilmr, &c->dlmr, &c->dlmw};
+
+	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
+		*v[i] *= f;
+}
+
+/* c2 holds the counts of the m2-row slice (path); path.2 has the m1-row
+ * slice's.  c2 becomes the line through both at m rows (never below 0). */
+static int extrapolate(const char *path, tkp_sim_counts *c2, size_t m, size_t m1, size_t m2,
+		       char *err, size_t errlen)
+{
+	char p1[PATH_MAX + 16];
+	tkp_sim_counts c1;
+	double *v2[] = {&c2->ir, &c2->dr, &c2->dw, &c2->i1mr, &c2->d1mr, &c2->d1mw, &c2->ilmr, &c2->dlmr, &c2->dlmw};
+	double *v1[] = {&c1.ir, &c1.dr, &c1.dw, &c1.i1mr, &c1.d1mr, &c1.d1mw, &c1.ilmr, &c1.dlmr, &c1.dlmw};
+	double t = ((double)m - (double)m2) / ((double)m2 - (double)m1);
+	int rc;
+
+	tkp_fmt(p1, sizeof p1, "%s.2", path);
+	if ((rc = tkp_sim_parse(p1, &c1, NULL, NULL, err, errlen)))
+		return rc;
+	for (size_t i = 0; i < sizeof v2 / sizeof v2[0]; i++) {
+		double x = *v2[i] + (*v2[i] - *v1[i]) * t;
+		*v2[i] = x > 0 ? x : 0;
+	}
+	return 0;
 }
 
 int tkp_sim_run(tkp_sim *s, const tkp_kernel *k, tkp_dtype dt, size_t m, size_t n, size_t kk,
@@ -740,6 +895,7 @@ int tkp_sim_run(tkp_sim *s, const tkp_kernel *k, tkp_dtype dt, size_t m, size_t 
 	int status[2] = {0, 0}, nrun = 0, rc = 0;
 	int toggle_workers = (k->caps & TKP_CAP_THREADS) && !(k->caps & TKP_CAP_EXTERNAL) && threads > 1;
 	int worker_seen = 1;
+	size_t m1 = 0, m2 = 0;
 	tkp_sim_counts cnt[2];
 
 	if (why && whylen)
@@ -749,6 +905,8 @@ int tkp_sim_run(tkp_sim *s, const tkp_kernel *k, tkp_dtype dt, size_t m, size_t 
 	/* the child must use the parent's block: its own default would come
 	 * from valgrind's made-up cpuid caches */
 	block = tkp_kernel_block_for(k->caps, dt, block);
+	if (s->sample)
+		tkp_sim_slices(k, dt, m, n, kk, block, threads, &s->geo, &m1, &m2);
 	if (s->geo.l2.size > 0) {
 		lls[nrun] = &s->geo.l2;
 		llname[nrun++] = "L2";
@@ -767,7 +925,8 @@ int tkp_sim_run(tkp_sim *s, const tkp_kernel *k, tkp_dtype dt, size_t m, size_t 
 	for (int i = 0; i < nrun; i++) {
 		tkp_fmt(out[i], sizeof out[i], "%s/%s.cg", s->tmpdir, i ? "l3" : "l2");
 		tkp_fmt(errp[i], sizeof errp[i], "%s/%s.err", s->tmpdir, i ? "l3" : "l2");
-		build_args(s, &args[i], lls[i], out[i], k, dt, m, n, kk, block, threads, seed, toggle_workers);
+		build_args(s, &args[i], lls[i], out[i], k, dt, m, n, kk, block, threads, seed, toggle_workers,
+			   m1, m2);
 		if (args[i].oom) {
 			tkp_fmt(why, whylen, "out of memory");
 			rc = TKP_ENOMEM;
@@ -840,6 +999,13 @@ int tkp_sim_run(tkp_sim *s, const tkp_kernel *k, tkp_dtype dt, size_t m, size_t 
 						   sizeof perr) == 0 && seen)
 				worker_seen = 0;
 		}
+		if (m2 > 0 && (rc = extrapolate(out[i], &cnt[i], m, m1, m2, perr, sizeof perr))) {
+			tkp_fmt(why, whylen, "valgrind (LL = %s): %s", llname[i], perr);
+			rc = TKP_ECOUNTERS;
+			goto done;
+		} else if (m1 > 0 && m2 == 0) {
+			scale(&cnt[i], (double)m / (double)m1);
+		}
 		if (cnt[i].ir <= 0) {
 			/* the toggle never matched: no symbol of that name */
 			tkp_fmt(why, whylen, "valgrind (LL = %s) collected nothing in tkp_gemm_%s (is %s "
@@ -859,6 +1025,7 @@ int tkp_sim_run(tkp_sim *s, const tkp_kernel *k, tkp_dtype dt, size_t m, size_t 
 			r->counters[TKP_M_L3_TCM] = cnt[i].ilmr + cnt[i].dlmr + cnt[i].dlmw;
 	}
 	r->counter_source = TKP_SRC_SIM;
+	r->counted_fraction = m1 ? (double)(m2 ? m2 : m1) / (double)m : 1;
 	tkp_result_intensity(r, s->geo.d1.line);
 	if (!worker_seen || ((k->caps & TKP_CAP_EXTERNAL) && threads > 1))
 		r->counter_flags |= TKP_CF_CALLER_ONLY;
@@ -881,7 +1048,7 @@ __attribute__((noinline)) void tkp_sim_child_mark(void)
 }
 
 int tkp_sim_child(const tkp_kernel *k, tkp_dtype dt, size_t m, size_t n, size_t kk, int block,
-		  int threads, uint64_t seed)
+		  int threads, uint64_t seed, size_t m1, size_t m2)
 {
 	size_t es = tkp_dtype_size(dt);
 	void *a = NULL, *b = NULL, *c = NULL;
@@ -890,7 +1057,8 @@ int tkp_sim_child(const tkp_kernel *k, tkp_dtype dt, size_t m, size_t n, size_t 
 	tkp_gemm g;
 	int rc;
 
-	if (!k || m == 0 || n == 0 || kk == 0 || block < 0 || threads < 0)
+	if (!k || m == 0 || n == 0 || kk == 0 || block < 0 || threads < 0 || m1 > m || m2 > m ||
+	    (m2 && m2 <= m1))
 		return TKP_EINVAL;
 	if (tkp_measure_bytes(dt, m, n, kk) == 0)
 		return TKP_ENOMEM;
@@ -922,10 +1090,20 @@ int tkp_sim_child(const tkp_kernel *k, tkp_dtype dt, size_t m, size_t n, size_t 
 	/* A warm-up call first, as measured runs have one: it faults in C and
 	 * the kernel's own buffers and leaves the simulated caches as a
 	 * repeated run finds them.  Its costs are discarded when the marker
-	 * is entered (--dump-before); the second call is the one counted. */
+	 * is entered (--dump-before); the second call is the one counted.
+	 * Sampled: the first rows of C only (the same addresses as in the
+	 * whole: rows are contiguous), the warm-up over the larger slice. */
+	if (m1)
+		g.m = m2 ? m2 : m1;
 	if ((rc = tkp_kernel_run(k, &g)) != 0)
 		goto fail;
 	tkp_sim_child_mark();
+	if (m1)
+		g.m = m1;
+	if ((rc = tkp_kernel_run(k, &g)) != 0 || !m2)
+		goto fail;
+	tkp_sim_child_mark();
+	g.m = m2;
 	rc = tkp_kernel_run(k, &g);
 fail:
 	free(a);
