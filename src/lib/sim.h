@@ -140,16 +140,20 @@ int tkp_sim_run(tkp_sim *s, const tkp_kernel *k, tkp_dtype dt, size_t m, size_t 
 		int block, int threads, uint64_t seed, tkp_result *r, char *why, size_t whylen);
 
 /*
- * The child's side (`tkprofile run --sim-child [--sim-rows M1[,M2]]`):
+ * The child's side (`tkprofile run --sim-child [--sim-rows M1,M2,FLUSH]`):
  * allocates and fills A and B from seed exactly as tkp_measure_kernel does
  * and runs the kernel: a warm-up, tkp_sim_child_mark(), and the counted
- * call.  With m1 > 0 the calls compute only the first rows of C (the same
- * addresses as in the whole problem): warm-up over max(m1, m2) rows, then
- * m1 rows counted, and with m2 > 0 another mark and m2 rows counted.
+ * call.  With rows (NULL: whole) and rows[0] = M1 > 0 the calls compute
+ * only the first rows of C (the same addresses as in the whole problem):
+ * a warm-up over max(M1, M2) rows, FLUSH bytes of other memory read and B
+ * read again (as the rest of a whole call would leave the caches), M1
+ * rows counted, and when M2 > 0 the flush again, a mark and M2 rows.
  * Returns the kernel's result, TKP_EINVAL or TKP_ENOMEM.
  */
 int tkp_sim_child(const tkp_kernel *k, tkp_dtype dt, size_t m, size_t n, size_t kk, int block,
-		  int threads, uint64_t seed, size_t m1, size_t m2);
+		  int threads, uint64_t seed, const size_t rows[3]);
+/* Parses "M1,M2,FLUSH" into rows; -1 when malformed or M1 is 0. */
+int tkp_sim_rows_parse(const char *s, size_t rows[3]);
 /* Does nothing; where the simulation zeroes the warm-up's costs. */
 void tkp_sim_child_mark(void);
 
