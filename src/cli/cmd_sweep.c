@@ -755,7 +755,7 @@ static int count_apart(sweep_state *s, size_t i, const char *label, tkp_result *
 	size_t k;
 	int rc = 0;
 
-	if (!s->pick[i] || !tkp_counters_apart(s->ctr, &j) || tkp_cli_interrupted)
+	if (!tkp_counters_apart(s->ctr, &j) || !s->pick[i] || tkp_cli_interrupted)
 		return 0;
 	for (k = 0; s->about.repeatable && k < i; k++)
 		if (s->apartr[k].counter_source != TKP_SRC_NONE && same_config(cf, &s->apartr[k]))

@@ -26,7 +26,11 @@
  *     cache the whole A outgrows (issue 15: blocked 1024 f64, 64 rows
  *     fit a 1 MiB L2, the whole does not), so for these kernels the slice
  *     is made large enough that A (m·k) and C's panel (m·b) outgrow,
- *     by a quarter, every simulated level the whole ones outgrow.
+ *     by a quarter, every simulated level the whole ones outgrow.  Their
+ *     B is read once a call, so across calls its lines come from the
+ *     level the whole footprint (A, B and C) fits: the slice's footprint
+ *     must outgrow the same levels (the flush below cannot stand in
+ *     for it, since it would leave B where the whole call does not).
  *   - Work done once per call whatever m is (packing B: the tuned kernel
  *     packs a KC×n panel per k block and reuses it for every row panel)
  *     does not scale with the rows: one slice charges it to too few rows
@@ -706,18 +710,18 @@ static size_t panel_rows(const tkp_kernel *k, tkp_dtype dt, int block, int threa
 
 /* Rows an operand of `per_row` bytes a row needs so that, for every
  * simulated level the whole (m rows) outgrows, the slice outgrows it by a
- * quarter too (or is the whole). */
+ * quarter too (or is the whole); `fixed` bytes come whatever the rows. */
 static size_t rows_to_outgrow(const tkp_sim_geometry *g, const tkp_sim_cache *ll, size_t m,
-			      double per_row)
+			      double fixed, double per_row)
 {
 	const tkp_sim_cache *lv[3] = {&g->d1, ll ? ll : &g->l2, ll ? ll : &g->l3};
 	size_t need = 1;
 
 	for (int i = 0; i < 3; i++) {
 		double size = (double)lv[i]->size, r;
-		if (size <= 0 || per_row * (double)m <= size)
+		if (size <= 0 || fixed + per_row * (double)m <= size)
 			continue;
-		r = ceil(1.25 * size / per_row);
+		r = ceil((1.25 * size - fixed) / per_row);
 		if (r > (double)m)
 			r = (double)m;
 		if ((size_t)r > need)
@@ -742,9 +746,15 @@ static void slices_for(const tkp_kernel *k, tkp_dtype dt, size_t m, size_t n, si
 	/* column-panel-outer kernels re-read their rows of A and C's panel */
 	if ((k->caps & TKP_CAP_BLOCK)) {
 		size_t b = (size_t)tkp_kernel_block_for(k->caps, dt, block), x;
-		if ((x = rows_to_outgrow(g, ll, m, (double)kk * es)) > r)
+		if ((x = rows_to_outgrow(g, ll, m, 0, (double)kk * es)) > r)
 			r = x;
-		if ((x = rows_to_outgrow(g, ll, m, (double)b * es)) > r)
+		if ((x = rows_to_outgrow(g, ll, m, 0, (double)b * es)) > r)
+			r = x;
+		/* B is read once a call, so its lines come back across calls
+		 * from the level the whole footprint (A, B, C) fits: the
+		 * slice's footprint must outgrow the same levels */
+		if ((x = rows_to_outgrow(g, ll, m, (double)kk * (double)n * es,
+					 (double)(kk + n) * es)) > r)
 			r = x;
 	}
 	r = (r + p - 1) / p * p;
