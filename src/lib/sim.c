@@ -26,7 +26,8 @@
  *     cache the whole A outgrows (issue 15: blocked 1024 f64, 64 rows
  *     fit a 1 MiB L2, the whole does not), so for these kernels the slice
  *     is made large enough that A (m·k) and C's panel (m·b) outgrow,
- *     by a quarter, every simulated level the whole ones outgrow.  Their
+ *     by a quarter, every simulated level the whole ones fill more than
+ *     half of (else it is the whole).  Their
  *     B is read once a call, so across calls its lines come from the
  *     level the whole footprint (A, B and C) fits: the slice's footprint
  *     must outgrow the same levels (the flush below cannot stand in
@@ -709,8 +710,8 @@ static size_t panel_rows(const tkp_kernel *k, tkp_dtype dt, int block, int threa
 }
 
 /* Rows an operand of `per_row` bytes a row needs so that, for every
- * simulated level the whole (m rows) outgrows, the slice outgrows it by a
- * quarter too (or is the whole); `fixed` bytes come whatever the rows. */
+ * simulated level the whole (m rows) fills more than half of, the slice
+ * outgrows it by a quarter (or is the whole); `fixed` bytes come whatever the rows. */
 static size_t rows_to_outgrow(const tkp_sim_geometry *g, const tkp_sim_cache *ll, size_t m,
 			      double fixed, double per_row)
 {
@@ -719,9 +720,14 @@ static size_t rows_to_outgrow(const tkp_sim_geometry *g, const tkp_sim_cache *ll
 
 	for (int i = 0; i < 3; i++) {
 		double size = (double)lv[i]->size, r;
-		if (size <= 0 || fixed + per_row * (double)m <= size)
+		/* half a cache already competes with the rest for it (blocked
+		 * 512 f64: A is the 2 MiB L2's size; a slice that fit gave
+		 * half the L2 misses) */
+		if (size <= 0 || fixed + per_row * (double)m <= size / 2)
 			continue;
 		r = ceil((1.25 * size - fixed) / per_row);
+		if (r < 1) /* the fixed part alone outgrows it */
+			r = 1;
 		if (r > (double)m)
 			r = (double)m;
 		if ((size_t)r > need)
