@@ -145,10 +145,9 @@ static void print_table(const tkp_result *r, const tkp_counters *ctr)
 
 int cmd_run(int argc, char **argv)
 {
-	/* --sim-child (hidden): the child of a simulation (sim.c) runs the
-	 * kernel once under valgrind, prints nothing and exits 0; with
-	 * --sim-tuned MC,KC,NC (hidden) the parent's tuned blocking; with
-	 * --sim-rows M1,M2,FLUSH (hidden) slices of C's rows */
+	/* --sim-child (hidden): the child of a simulation (sim.c) runs the kernel
+	 * under valgrind, prints nothing, exits 0; --sim-tuned MC,KC,NC (hidden):
+	 * the parent's tuned blocking; --sim-rows M1,M2,FLUSH (hidden): slices */
 	enum { O_SIM_CHILD = 256, O_SIM_TUNED, O_SIM_ROWS, O_NO_SAMPLE };
 	static const struct option opts[] = {
 		{"kernel", required_argument, NULL, 'k'}, {"size", required_argument, NULL, 's'},
@@ -157,12 +156,12 @@ int cmd_run(int argc, char **argv)
 		{"format", required_argument, NULL, 'f'}, {"min-time", required_argument, NULL, 'T'},
 		{"seed", required_argument, NULL, 'S'},   {"help", no_argument, NULL, 'h'},
 		{"sim-child", no_argument, NULL, O_SIM_CHILD},
-		{"sim-tuned", required_argument, NULL, O_SIM_TUNED},
-		{"sim-rows", required_argument, NULL, O_SIM_ROWS},
+		{"sim-tuned", required_argument, NULL, O_SIM_TUNED}, {"sim-rows", required_argument, NULL, O_SIM_ROWS},
 		{"no-sample", no_argument, NULL, O_NO_SAMPLE}, {NULL, 0, NULL, 0}};
-	const char *kname = NULL, *size = NULL, *counters = "auto", *format = "table", *sim_tuned = NULL;
+	const char *kname = NULL, *size = NULL, *counters = "auto", *format = "table", *sim_tuned = NULL,
+		   *sim_rows = NULL;
 	int block = 0, threads = 0, c, rc, sim_child = 0, no_sample = 0;
-	size_t rows[3] = {0, 0, 0};
+	size_t rows[3] = {0, 0, 0}; /* --sim-rows */
 	tkp_dtype dt = TKP_F64;
 	tkp_measure_opts mo;
 	tkp_counters *ctr = NULL;
@@ -214,10 +213,7 @@ int cmd_run(int argc, char **argv)
 		case O_SIM_CHILD: sim_child = 1; break;
 		case O_SIM_TUNED: sim_tuned = optarg; break;
 		case O_NO_SAMPLE: no_sample = 1; break;
-		case O_SIM_ROWS:
-			if (tkp_sim_rows_parse(optarg, rows))
-				return tkp_cli_usage("run", "--sim-rows '%s': expected M1,M2,FLUSH", optarg);
-			break;
+		case O_SIM_ROWS: sim_rows = optarg; break;
 		default: return tkp_cli_bad_option("run", c, argv, optind, opts);
 		}
 	}
@@ -248,6 +244,8 @@ int cmd_run(int argc, char **argv)
 		return rc;
 	if (sim_tuned && tkp_tuning_set(dt, sim_tuned))
 		return tkp_cli_usage("run", "--sim-tuned '%s': expected MC,KC,NC", sim_tuned);
+	if (sim_rows && tkp_sim_rows_parse(sim_rows, rows))
+		return tkp_cli_usage("run", "--sim-rows '%s': expected M1,M2,FLUSH", sim_rows);
 	if (sim_child) {
 		rc = tkp_sim_child(k, dt, sh.m, sh.n, sh.k, block, threads, mo.seed, rows);
 		return rc ? tkp_cli_fail("run", "--sim-child %s %zux%zux%zu: %s", k->name, sh.m, sh.n,

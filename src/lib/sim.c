@@ -940,6 +940,41 @@ static int extrapolate(const char *path, tkp_sim_counts *c2, size_t m, size_t m1
 	return 0;
 }
 
+/* The slices of one run into rows ({M1, M2, FLUSH}). */
+static void run_slices(const tkp_kernel *k, tkp_dtype dt, size_t m, size_t n, size_t kk, int block,
+		       int threads, const tkp_sim_geometry *g, const tkp_sim_cache *ll, size_t rows[3])
+{
+	size_t most;
+
+	slices_for(k, dt, m, n, kk, block, threads, g, ll, &rows[0], &rows[1]);
+	most = rows[1] ? rows[1] : rows[0];
+	rows[2] = most ? flush_bytes(dt, m, n, kk, most, ll) : 0;
+}
+
+/* The share of rows counted: the smallest of the runs' (1: all whole). */
+static double share(size_t rows[][3], int nrun, size_t m)
+{
+	double f = 1;
+
+	for (int i = 0; i < nrun; i++) {
+		size_t most = rows[i][1] ? rows[i][1] : rows[i][0];
+		if (most && (double)most / (double)m < f)
+			f = (double)most / (double)m;
+	}
+	return f;
+}
+
+/* A run's counts (of the slices in rows, if any) scaled to all m rows. */
+static int to_whole(const char *path, tkp_sim_counts *c, size_t m, const size_t rows[3], char *err,
+		    size_t errlen)
+{
+	if (rows[1] > 0)
+		return extrapolate(path, c, m, rows[0], rows[1], err, errlen);
+	if (rows[0] > 0)
+		scale(c, (double)m / (double)rows[0]);
+	return 0;
+}
+
 int tkp_sim_run(tkp_sim *s, const tkp_kernel *k, tkp_dtype dt, size_t m, size_t n, size_t kk,
 		int block, int threads, uint64_t seed, tkp_result *r, char *why, size_t whylen)
 {
@@ -951,8 +986,7 @@ int tkp_sim_run(tkp_sim *s, const tkp_kernel *k, tkp_dtype dt, size_t m, size_t 
 	int status[2] = {0, 0}, nrun = 0, rc = 0;
 	int toggle_workers = (k->caps & TKP_CAP_THREADS) && !(k->caps & TKP_CAP_EXTERNAL) && threads > 1;
 	int worker_seen = 1;
-	size_t m1[2] = {0, 0}, m2[2] = {0, 0};
-	double fraction = 1;
+	size_t rows[2][3] = {{0, 0, 0}, {0, 0, 0}}; /* each run's slices (run_slices) */
 	tkp_sim_counts cnt[2];
 
 	if (why && whylen)
@@ -980,16 +1014,10 @@ int tkp_sim_run(tkp_sim *s, const tkp_kernel *k, tkp_dtype dt, size_t m, size_t 
 	for (int i = 0; i < nrun; i++) {
 		tkp_fmt(out[i], sizeof out[i], "%s/%s.cg", s->tmpdir, i ? "l3" : "l2");
 		tkp_fmt(errp[i], sizeof errp[i], "%s/%s.err", s->tmpdir, i ? "l3" : "l2");
-		/* each run its own slices: one level's relations to keep */
 		if (s->sample)
-			slices_for(k, dt, m, n, kk, block, threads, &s->geo, lls[i], &m1[i], &m2[i]);
-		if (m1[i] && (double)(m2[i] ? m2[i] : m1[i]) / (double)m < fraction)
-			fraction = (double)(m2[i] ? m2[i] : m1[i]) / (double)m;
-		{
-			size_t rows[3] = {m1[i], m2[i], flush_bytes(dt, m, n, kk, m2[i] ? m2[i] : m1[i], lls[i])};
-			build_args(s, &args[i], lls[i], out[i], k, dt, m, n, kk, block, threads, seed,
-				   toggle_workers, rows);
-		}
+			run_slices(k, dt, m, n, kk, block, threads, &s->geo, lls[i], rows[i]);
+		build_args(s, &args[i], lls[i], out[i], k, dt, m, n, kk, block, threads, seed, toggle_workers,
+			   rows[i]);
 		if (args[i].oom) {
 			tkp_fmt(why, whylen, "out of memory");
 			rc = TKP_ENOMEM;
@@ -1062,12 +1090,10 @@ int tkp_sim_run(tkp_sim *s, const tkp_kernel *k, tkp_dtype dt, size_t m, size_t 
 						   sizeof perr) == 0 && seen)
 				worker_seen = 0;
 		}
-		if (m2[i] > 0 && (rc = extrapolate(out[i], &cnt[i], m, m1[i], m2[i], perr, sizeof perr))) {
+		if ((rc = to_whole(out[i], &cnt[i], m, rows[i], perr, sizeof perr))) {
 			tkp_fmt(why, whylen, "valgrind (LL = %s): %s", llname[i], perr);
 			rc = TKP_ECOUNTERS;
 			goto done;
-		} else if (m1[i] > 0 && m2[i] == 0) {
-			scale(&cnt[i], (double)m / (double)m1[i]);
 		}
 		if (cnt[i].ir <= 0) {
 			/* the toggle never matched: no symbol of that name */
@@ -1088,7 +1114,7 @@ int tkp_sim_run(tkp_sim *s, const tkp_kernel *k, tkp_dtype dt, size_t m, size_t 
 			r->counters[TKP_M_L3_TCM] = cnt[i].ilmr + cnt[i].dlmr + cnt[i].dlmw;
 	}
 	r->counter_source = TKP_SRC_SIM;
-	r->counted_fraction = fraction;
+	r->counted_fraction = share(rows, nrun, m);
 	tkp_result_intensity(r, s->geo.d1.line);
 	if (!worker_seen || ((k->caps & TKP_CAP_EXTERNAL) && threads > 1))
 		r->counter_flags |= TKP_CF_CALLER_ONLY;
