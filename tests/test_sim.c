@@ -13,6 +13,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "kernels.h"
+#include "machine.h"
+#include "measure.h"
 #include "sim.h"
 #include "tap.h"
 #include "util.h"
@@ -356,6 +359,113 @@ static void test_simulations(void)
 	}
 }
 
+/* The kernel × dtype × threads configurations of the sampled-versus-whole
+ * check: every one with TKP_SIM_VALIDATE=all in the environment, else a
+ * bounded few (make check: ~1 min on 2 busy cores). */
+struct vcase {
+	const char *kernel;
+	tkp_dtype dt;
+	int threads;
+};
+
+/* Relative error of a sampled count against the whole one; counts below
+ * 1 per 10^4 FLOPs (a level the problem fits) compare as absolute. */
+static double rel_err(double sampled, double whole, double flops)
+{
+	double floor = flops * 1e-4;
+
+	if (isnan(sampled) || isnan(whole))
+		return isnan(sampled) && isnan(whole) ? 0 : INFINITY;
+	return fabs(sampled - whole) / (whole > floor ? whole : floor);
+}
+
+/*
+ * Sampled against whole simulation at n = 256 with the hierarchy scaled
+ * down in proportion to the problem (16 KiB L1, 64 KiB L2, 512 KiB L3:
+ * A, B and C outgrow L1 and L2 and, together, L3, as at n = 1024 on a
+ * real machine), so that the operands' relations to the caches are the
+ * ones sampling must keep.  Within 10% per level.
+ */
+static void test_sampling(const char *exe)
+{
+	static const struct vcase few[] = {
+		{"naive", TKP_F32, 1}, {"simd", TKP_F64, 1}, {"tuned", TKP_F64, 2}};
+	static const char *const names[] = {"naive", "simd", "blocked", "threaded", "tuned", "blas"};
+	struct vcase all[24];
+	const struct vcase *cs = few;
+	size_t nc = sizeof few / sizeof few[0];
+	tkp_sim_opts o = {.exe = exe, .timeout_s = 600, .parallel = 1};
+	tkp_sim *whole = NULL, *samp = NULL;
+	tkp_sim_geometry g;
+	tkp_machine m;
+	char why[1024];
+	const char *v = getenv("TKP_SIM_VALIDATE");
+	const size_t n = 256;
+
+	if (v && *v) { /* "all", or kernel names */
+		nc = 0;
+		for (size_t i = 0; i < 6; i++)
+			if (!strcmp(v, "all") || strstr(v, names[i]))
+			for (int d = 0; d < 2; d++)
+				for (int t = 1; t <= 2; t++) {
+					const tkp_kernel *k = tkp_kernel_find(names[i]);
+					if (!k || tkp_kernel_why_unavailable(k) || (t > 1 && !(k->caps & TKP_CAP_THREADS)))
+						continue;
+					all[nc++] = (struct vcase){names[i], d ? TKP_F64 : TKP_F32, t};
+				}
+		cs = all;
+	}
+	tkp_machine_describe(&m, NULL);
+	tkp_sim_geometry_from_machine(&m, &g);
+	g.d1 = (tkp_sim_cache){16 * 1024, 8, 64};
+	g.l2 = (tkp_sim_cache){64 * 1024, 8, 64};
+	g.l3 = (tkp_sim_cache){512 * 1024, 16, 64};
+	o.no_sample = 1;
+	if (tkp_sim_open(&whole, &o, &g, why, sizeof why)) {
+		skip(why, "sampled against whole simulation (valgrind needed)");
+		return;
+	}
+	o.no_sample = 0;
+	if (tkp_sim_open(&samp, &o, &g, why, sizeof why)) {
+		tkp_sim_close(whole);
+		skip(why, "sampled against whole simulation (valgrind needed)");
+		return;
+	}
+	diag("sampled vs whole, n = %zu, L1 16 KiB / L2 64 KiB / L3 512 KiB: relative error per level", n);
+	for (size_t i = 0; i < nc; i++) {
+		const tkp_kernel *k = tkp_kernel_find(cs[i].kernel);
+		tkp_result rw, rs;
+		double e[3];
+		int rc;
+
+		if (!k || tkp_kernel_why_unavailable(k)) {
+			skip("kernel unavailable here", cs[i].kernel);
+			continue;
+		}
+		memset(&rw, 0, sizeof rw);
+		rw.dtype = cs[i].dt;
+		rw.m = rw.n = rw.k = n;
+		tkp_result_model(&rw);
+		rs = rw;
+		rc = tkp_sim_run(whole, k, cs[i].dt, n, n, n, 0, cs[i].threads, 42, &rw, why, sizeof why);
+		if (!rc)
+			rc = tkp_sim_run(samp, k, cs[i].dt, n, n, n, 0, cs[i].threads, 42, &rs, why, sizeof why);
+		for (int l = 0; l < 3; l++)
+			e[l] = rel_err(rs.counters[TKP_M_L1_DCM + l], rw.counters[TKP_M_L1_DCM + l], rw.flops_model);
+		diag("%-8s %s %dT  counted %.3f  L1 %+.1f%%  L2 %+.1f%%  L3 %+.1f%%  (whole %.0f %.0f %.0f)",
+		     cs[i].kernel, tkp_dtype_name(cs[i].dt), cs[i].threads, rs.counted_fraction, 100 * e[0],
+		     100 * e[1], 100 * e[2], rw.counters[TKP_M_L1_DCM], rw.counters[TKP_M_L2_DCM],
+		     rw.counters[TKP_M_L3_TCM]);
+		/* counted_fraction 1: no slice keeps the relations, simulated whole */
+		ok(rc == 0 && rw.counted_fraction == 1 && e[0] <= 0.10 && e[1] <= 0.10 && e[2] <= 0.10,
+		   "%s %s %d thread%s: sampled (%.0f%% of the rows) within 10%% of whole per level%s%s",
+		   cs[i].kernel, tkp_dtype_name(cs[i].dt), cs[i].threads, cs[i].threads > 1 ? "s" : "",
+		   100 * rs.counted_fraction, rc ? ": " : "", rc ? why : "");
+	}
+	tkp_sim_close(whole);
+	tkp_sim_close(samp);
+}
+
 int main(void)
 {
 	snprintf(tmpdir, sizeof tmpdir, "%s/tkp-simtest.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
@@ -363,10 +473,20 @@ int main(void)
 		perror("mkdtemp");
 		return 1;
 	}
-	test_parse();
-	test_geometry();
-	test_no_valgrind();
-	test_simulations();
+	if (!getenv("TKP_SIM_VALIDATE")) {
+		test_parse();
+		test_geometry();
+		test_no_valgrind();
+		test_simulations();
+	}
+	{
+		/* a private copy of tkprofile, as test_simulations has */
+		char bin[600], cmd[1300];
+		snprintf(bin, sizeof bin, "%s/tkprofile-val", tmpdir);
+		snprintf(cmd, sizeof cmd, "cp '%s' '%s'", tkprofile_bin(), bin);
+		setenv("TMPDIR", tmpdir, 1);
+		test_sampling(system(cmd) == 0 ? bin : tkprofile_bin());
+	}
 	{
 		char cmd[600];
 		snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);

@@ -48,6 +48,8 @@ const char cmd_run_usage[] =
 	"  -f, --format FMT       table|csv|json (default table)\n"
 	"      --min-time SEC     seconds of timed runs to collect (default 0.2)\n"
 	"      --seed N           seed of the random inputs (default 42)\n"
+	"      --no-sample        --counters sim: simulate the whole problem, not a\n"
+	"                         slice of its rows scaled up (slower, for checking)\n"
 	"  -h, --help             this help\n"
 	"\n"
 	"CSV prints sweep.csv's header and one row; JSON one object with the same keys.\n"
@@ -226,8 +228,9 @@ int cmd_run(int argc, char **argv)
 {
 	/* --sim-child (hidden): the child of a simulation (sim.c) runs the
 	 * kernel once under valgrind, prints nothing and exits 0; with
-	 * --sim-tuned MC,KC,NC (hidden) the parent's tuned blocking */
-	enum { O_SIM_CHILD = 256, O_SIM_TUNED, O_KFILE, O_KTIMEOUT };
+	 * --sim-tuned MC,KC,NC (hidden) the parent's tuned blocking; with
+	 * --sim-rows M1,M2,FLUSH (hidden) slices of C's rows */
+	enum { O_SIM_CHILD = 256, O_SIM_TUNED, O_KFILE, O_KTIMEOUT, O_SIM_ROWS, O_NO_SAMPLE };
 	static const struct option opts[] = {
 		{"kernel", required_argument, NULL, 'k'}, {"size", required_argument, NULL, 's'},
 		{"block", required_argument, NULL, 'b'},  {"threads", required_argument, NULL, 't'},
@@ -237,11 +240,15 @@ int cmd_run(int argc, char **argv)
 		{"sim-child", no_argument, NULL, O_SIM_CHILD},
 		{"sim-tuned", required_argument, NULL, O_SIM_TUNED},
 		{"kernel-file", required_argument, NULL, O_KFILE},
-		{"kernel-timeout", required_argument, NULL, O_KTIMEOUT}, {NULL, 0, NULL, 0}};
+		{"kernel-timeout", required_argument, NULL, O_KTIMEOUT},
+		{"sim-rows", required_argument, NULL, O_SIM_ROWS},
+		{"no-sample", no_argument, NULL, O_NO_SAMPLE}, {NULL, 0, NULL, 0}};
 	const char *kname = NULL, *size = NULL, *counters = "auto", *format = "table", *sim_tuned = NULL;
 	const char *kfile = NULL; /* --kernel-file, and its --kernel-timeout (0: derived) */
+	const char *sim_rows = NULL;
 	double ktimeout = 0;
-	int block = 0, threads = 0, c, rc, sim_child = 0;
+	int block = 0, threads = 0, c, rc, sim_child = 0, no_sample = 0;
+	size_t rows[3] = {0, 0, 0}; /* --sim-rows */
 	tkp_dtype dt = TKP_F64;
 	tkp_measure_opts mo;
 	tkp_counters *ctr = NULL;
@@ -297,6 +304,8 @@ int cmd_run(int argc, char **argv)
 			if (tkp_parse_double(optarg, &ktimeout) || !(ktimeout > 0) || ktimeout > 86400)
 				return tkp_cli_usage("run", "--kernel-timeout '%s': expected seconds", optarg);
 			break;
+		case O_NO_SAMPLE: no_sample = 1; break;
+		case O_SIM_ROWS: sim_rows = optarg; break;
 		default: return tkp_cli_bad_option("run", c, argv, optind, opts);
 		}
 	}
@@ -321,8 +330,10 @@ int cmd_run(int argc, char **argv)
 		return rc;
 	if (sim_tuned && tkp_tuning_set(dt, sim_tuned))
 		return tkp_cli_usage("run", "--sim-tuned '%s': expected MC,KC,NC", sim_tuned);
+	if (sim_rows && tkp_sim_rows_parse(sim_rows, rows))
+		return tkp_cli_usage("run", "--sim-rows '%s': expected M1,M2,FLUSH", sim_rows);
 	if (sim_child) {
-		rc = tkp_sim_child(k, dt, sh.m, sh.n, sh.k, block, threads, mo.seed);
+		rc = tkp_sim_child(k, dt, sh.m, sh.n, sh.k, block, threads, mo.seed, rows);
 		return rc ? tkp_cli_fail("run", "--sim-child %s %zux%zux%zu: %s", k->name, sh.m, sh.n,
 					 sh.k, tkp_strerror(rc))
 			  : 0;
@@ -335,6 +346,7 @@ int cmd_run(int argc, char **argv)
 	tkp_cli_warn_oversubscribed("run", threads);
 	if ((rc = tkp_cli_open_counters("run", counters, NULL, 0, &ctr)))
 		return rc;
+	tkp_counters_sim_sample(ctr, !no_sample);
 	tkp_counters_about_get(ctr, &about);
 	block = tkp_kernel_block_for(k->caps, dt, block);
 	/* counted in the timed runs' passes, or apart after them */

@@ -52,7 +52,10 @@ const char cmd_sweep_usage[] =
 	"  -r, --resume             continue the interrupted sweep in --out DIR\n"
 	"  -c, --counters MODE      auto|papi|sim|auto,sim|none (default from the profile:\n"
 	"                           auto); sim: valgrind's cache model, sizes up to the\n"
-	"                           profile's sim_max_size (default 128)\n"
+	"                           profile's sim_max_size (default 128); simulated: each\n"
+	"                           kernel × size × dtype at its default block and most\n"
+	"                           threads (the rows the charts use)\n"
+	"      --no-sample          simulate whole problems, not slices of their rows\n"
 	"  -k, --kernels LIST       e.g. naive,blocked (see `tkprofile kernels`)\n"
 	"      --kernel-file FILE,...  your own kernels beside them: C files (compiled with\n"
 	"                           $CC and $CFLAGS, default cc -O2 -march=native) or shared\n"
@@ -112,6 +115,7 @@ typedef struct sweep_state {
 	size_t napart, counted_apart;
 	double apart_s;        /* seconds spent counting apart: not charged to the budget */
 	tkp_result *apartr;    /* per config: its counts, for repeats */
+	unsigned char *pick;   /* per config: 1 if counted apart (sim_picks) */
 } sweep_state;
 
 /* The command line: the profile, the results directory and the options
@@ -405,7 +409,7 @@ static int write_plan(const char *dir, const tkp_plan *p, char *err, size_t errl
  * printed. */
 static int parse_args(int argc, char **argv, sweep_args *a, int *quiet)
 {
-	enum { O_BUDGET = 256, O_NOPLOTS, O_REPROBE, O_MINTIME, O_KFILE, O_KTIMEOUT, O_RETRY };
+	enum { O_BUDGET = 256, O_NOPLOTS, O_REPROBE, O_MINTIME, O_KFILE, O_KTIMEOUT, O_RETRY, O_NOSAMPLE };
 	static const struct option opts[] = {
 		{"profile", required_argument, NULL, 'p'}, {"out", required_argument, NULL, 'o'},
 		{"resume", no_argument, NULL, 'r'},        {"counters", required_argument, NULL, 'c'},
@@ -413,6 +417,7 @@ static int parse_args(int argc, char **argv, sweep_args *a, int *quiet)
 		{"blocks", required_argument, NULL, 'b'},  {"threads", required_argument, NULL, 't'},
 		{"dtype", required_argument, NULL, 'd'},   {"budget", required_argument, NULL, O_BUDGET},
 		{"min-time", required_argument, NULL, O_MINTIME},
+		{"no-sample", no_argument, NULL, O_NOSAMPLE},
 		{"no-plots", no_argument, NULL, O_NOPLOTS}, {"reprobe", no_argument, NULL, O_REPROBE},
 		{"quiet", no_argument, NULL, 'q'},         {"help", no_argument, NULL, 'h'},
 		{"kernel-file", required_argument, NULL, O_KFILE},
@@ -438,6 +443,7 @@ static int parse_args(int argc, char **argv, sweep_args *a, int *quiet)
 		case 'd': key = "dtype"; break;
 		case O_BUDGET: key = "budget"; break;
 		case O_MINTIME: key = "min_time"; break;
+		case O_NOSAMPLE: key = "sim_sample"; optarg = "off"; break;
 		case O_NOPLOTS: a->no_plots = 1; break;
 		case O_REPROBE: a->reprobe = 1; break;
 		case O_KFILE: key = "kernel_files"; break;
@@ -544,9 +550,40 @@ static int sweep_plan(const sweep_args *a, sweep_state *s)
 	if ((rc = tkp_cli_open_counters("sweep", plan->counters, (volatile int *)&tkp_cli_interrupted,
 					plan->sim_max_size, &s->ctr)))
 		return rc;
+	tkp_counters_sim_sample(s->ctr, plan->sim_sample);
 	tkp_counters_about_get(s->ctr, &s->about);
 	s->passes = tkp_counters_passes(s->ctr);
 	return 0;
+}
+
+/* How a configuration ranks as the one of its kernel × size × dtype that
+ * the charts use: the default block first, then the most threads. */
+static int chart_rank(const tkp_config *c)
+{
+	int dflt = !(c->kernel->caps & TKP_CAP_BLOCK) ||
+		   c->block == tkp_kernel_block_for(c->kernel->caps, c->dtype, 0);
+
+	return dflt * 1000000 + c->threads;
+}
+
+/* Marks the configurations counted apart: one per kernel × size × dtype,
+ * the best ranked (the first of equals).  Simulating every block and
+ * thread variant would take longer than measuring them; the others keep
+ * empty counter cells. */
+static void sim_picks(sweep_state *s)
+{
+	for (size_t i = 0; i < s->ncfg; i++) {
+		const tkp_config *a = &s->cfg[i];
+		s->pick[i] = 1;
+		for (size_t j = 0; j < s->ncfg && s->pick[i]; j++) {
+			const tkp_config *b = &s->cfg[j];
+			if (j == i || b->kernel != a->kernel || b->dtype != a->dtype || b->m != a->m ||
+			    b->n != a->n || b->k != a->k)
+				continue;
+			if (chart_rank(b) > chart_rank(a) || (chart_rank(b) == chart_rank(a) && j < i))
+				s->pick[i] = 0;
+		}
+	}
 }
 
 /* ---- the results directory ---------------------------------------------------- */
@@ -608,9 +645,12 @@ static int sweep_tables(const sweep_args *a, sweep_state *s)
 	s->done = calloc(s->ncfg, 1);
 	s->predicted = malloc(s->ncfg * sizeof *s->predicted);
 	s->gflops_seen = malloc(s->ncfg * sizeof *s->gflops_seen);
-	if (s->about.apart)
+	if (s->about.apart) {
 		s->apartr = calloc(s->ncfg, sizeof *s->apartr);
-	if (!s->done || !s->predicted || !s->gflops_seen || (s->about.apart && !s->apartr))
+		if ((s->pick = calloc(s->ncfg, 1)))
+			sim_picks(s);
+	}
+	if (!s->done || !s->predicted || !s->gflops_seen || (s->about.apart && (!s->apartr || !s->pick)))
 		return tkp_cli_fail("sweep", "out of memory");
 	for (size_t i = 0; i < s->ncfg; i++)
 		s->gflops_seen[i] = NAN;
@@ -676,12 +716,21 @@ static void sweep_header(const sweep_args *a, sweep_state *s)
 	if (ab->apart) {
 		for (size_t i = 0; i < s->ncfg; i++) {
 			tkp_counters_job j = job_of(&s->cfg[i], &s->plan);
-			s->napart += !s->done[i] && !tkp_kernel_why_unavailable(s->cfg[i].kernel) &&
+			s->napart += !s->done[i] && s->pick[i] && !tkp_kernel_why_unavailable(s->cfg[i].kernel) &&
 				     tkp_counters_apart(s->ctr, &j);
 		}
-		tkp_cli_note("tkprofile: sweep: counters: %s (%s: %s); %s sizes <= %zu (%zu configuration%s, "
-			     "one %s run each after the timed runs); larger rows have no counters",
-			     ab->adjective, ab->tool, ab->model, ab->gerund, ab->max_size, s->napart,
+		if (strstr(s->plan.counters, "auto")) {
+			char st[1024];
+			tkp_counters_machine_status(st, sizeof st);
+			tkp_cli_note("tkprofile: sweep: counters: simulated, since hardware counters cannot "
+				     "count here (%s); for real counters fix that and run again, or "
+				     "--counters none for none", st);
+		}
+		tkp_cli_note("tkprofile: sweep: counters: %s (%s: %s); %s sizes <= %zu%s (%zu configuration%s: "
+			     "each kernel × size × dtype at its default block and most threads, one %s "
+			     "run each after the timed runs); other rows have no counters",
+			     ab->adjective, ab->tool, ab->model, ab->gerund, ab->max_size,
+			     s->plan.sim_sample ? ", large ones on a slice of their rows" : "", s->napart,
 			     s->napart == 1 ? "" : "s", ab->runner);
 		if (ab->note[0])
 			tkp_cli_note("tkprofile: sweep: %s caches: %s", ab->adjective, ab->note);
@@ -731,7 +780,7 @@ static int count_apart(sweep_state *s, size_t i, const char *label, tkp_result *
 	size_t k;
 	int rc = 0;
 
-	if (!tkp_counters_apart(s->ctr, &j) || tkp_cli_interrupted)
+	if (!tkp_counters_apart(s->ctr, &j) || !s->pick[i] || tkp_cli_interrupted)
 		return 0;
 	for (k = 0; s->about.repeatable && k < i; k++)
 		if (s->apartr[k].counter_source != TKP_SRC_NONE && same_config(cf, &s->apartr[k]))
@@ -961,6 +1010,7 @@ static void sweep_free(sweep_state *s)
 		close(s->csv_fd);
 	tkp_counters_close(s->ctr);
 	free(s->apartr);
+	free(s->pick);
 	free(s->cfg);
 	free(s->done);
 	free(s->predicted);

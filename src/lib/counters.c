@@ -317,11 +317,21 @@ int tkp_counters_open_opts(tkp_counters **out, const tkp_counters_opts *o, char 
 	    (rc = open_source(&c, ops, o, why, whylen)))
 		return rc;
 	if (o->fallback && !counts(c)) {
-		tkp_counters_close(c);
-		c = NULL;
+		tkp_counters *f = NULL;
 		if ((rc = pick_source(o->fallback, &ops, why, whylen)) ||
-		    (rc = open_source(&c, ops, o, why, whylen)))
-			return rc;
+		    (rc = open_source(&f, ops, o, why, whylen))) {
+			/* the fallback cannot work here (valgrind missing): the
+			 * first set stands, counting nothing, saying both whys */
+			if (rc != TKP_ENOTSUP) {
+				tkp_counters_close(c);
+				return rc;
+			}
+			tkp_fmt(c->why + strlen(c->why), sizeof c->why - strlen(c->why),
+				"; no simulation either: %s", why);
+		} else {
+			tkp_counters_close(c);
+			c = f;
+		}
 	}
 	if (o->mode == TKP_COUNTERS_PAPI && !counts(c)) {
 		tkp_strlcpy(why, c->why, whylen);

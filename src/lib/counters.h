@@ -136,6 +136,10 @@ int tkp_counters_apart(const tkp_counters *c, const tkp_counters_job *j);
 int tkp_counters_count(tkp_counters *c, const tkp_counters_job *j, tkp_result *r, char *why,
 		       size_t whylen);
 
+/* Sources that simulate (sim): sample large configurations (on = 1, the
+ * default) or simulate them whole (0).  Others: nothing. */
+void tkp_counters_sim_sample(tkp_counters *c, int on);
+
 /* What a counter set's source is, for headers and tables. */
 typedef struct tkp_counters_about {
 	const char *source;    /* its name: "papi", "sim", "none" */

@@ -41,6 +41,7 @@ void tkp_plan_defaults(tkp_plan *p)
 	p->budget_s = 0;
 	tkp_strlcpy(p->counters, "auto", sizeof p->counters);
 	p->sim_max_size = TKP_PLAN_SIM_MAX_SIZE;
+	p->sim_sample = 1;
 	p->min_time_s = 0.2;
 	p->min_reps = 3;
 	p->max_reps = 1000;
@@ -613,6 +614,14 @@ int tkp_plan_set(tkp_plan *p, const char *section, const char *key, const char *
 			p->sim_max_size = v;
 			return 0;
 		}
+		if (!strcmp(key, "sim_sample")) {
+			if (strcmp(value, "on") && strcmp(value, "off")) {
+				tkp_fmt(err, errlen, "'%s': expected on or off", value);
+				return TKP_EINVAL;
+			}
+			p->sim_sample = !strcmp(value, "on");
+			return 0;
+		}
 		if (!strcmp(key, "probe")) {
 			if (strcmp(value, "quick") && strcmp(value, "full") && strcmp(value, "none")) {
 				tkp_fmt(err, errlen, "'%s': expected quick, full or none", value);
@@ -639,8 +648,8 @@ int tkp_plan_set(tkp_plan *p, const char *section, const char *key, const char *
 				if (!strcmp(key + 6, (const char *const[3]){"mc", "kc", "nc"}[i]))
 					return parse_tuned(value, p->tuned, i, err, errlen);
 		tkp_fmt(err, errlen, "unknown key '%s' in [sweep] (expected kernels, sizes, blocks, threads, "
-			"dtype, budget, counters, sim_max_size, min_time, min_reps, max_reps, probe, seed, "
-			"tuned_mc, tuned_kc, tuned_nc, kernel_files, kernel_timeout)", key);
+			"dtype, budget, counters, sim_max_size, sim_sample, min_time, min_reps, max_reps, probe, "
+			"seed, tuned_mc, tuned_kc, tuned_nc, kernel_files, kernel_timeout)", key);
 		return TKP_EINVAL;
 	}
 	if (!strncmp(section, "kernel.", 7)) {
@@ -914,9 +923,9 @@ int tkp_plan_write(const tkp_plan *p, FILE *fp)
 	fprintf(fp, "\ndtype = ");
 	for (int i = 0; i < p->ndtypes; i++)
 		fprintf(fp, "%s%s", i ? "," : "", tkp_dtype_name(p->dtypes[i]));
-	fprintf(fp, "\nbudget = %s\ncounters = %s\nsim_max_size = %zu\nmin_time = %s\nmin_reps = %d\n"
-		    "max_reps = %d\nprobe = %s\nseed = %llu\n",
-		num(b1, sizeof b1, p->budget_s), p->counters, p->sim_max_size, num(b2, sizeof b2, p->min_time_s), p->min_reps, p->max_reps, p->probe,
+	fprintf(fp, "\nbudget = %s\ncounters = %s\nsim_max_size = %zu\nsim_sample = %s\nmin_time = %s\n"
+		    "min_reps = %d\nmax_reps = %d\nprobe = %s\nseed = %llu\n",
+		num(b1, sizeof b1, p->budget_s), p->counters, p->sim_max_size, p->sim_sample ? "on" : "off", num(b2, sizeof b2, p->min_time_s), p->min_reps, p->max_reps, p->probe,
 		(unsigned long long)p->seed);
 	write_tuned(fp, p);
 	for (int i = 0; i < p->nkopts; i++) {

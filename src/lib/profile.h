@@ -12,6 +12,7 @@
  *   budget   = 300                           # seconds; 0 = none
  *   counters = auto                          # auto | papi | sim | auto,sim | none
  *   sim_max_size = 128                       # simulate (sim) only max(m,n,k) ≤ this
+ *   sim_sample = on                          # on: large ones on a slice of rows; off: whole
  *   min_time = 0.2                           # seconds timed per config
  *   min_reps = 3
  *   max_reps = 1000
@@ -80,6 +81,7 @@ typedef struct tkp_plan {
 	double budget_s;
 	char counters[32];
 	size_t sim_max_size; /* --counters sim: largest max(m,n,k) simulated */
+	int sim_sample;      /* 1: simulate large configurations on a slice (sim.c) */
 	double min_time_s;
 	int min_reps, max_reps;
 	char probe[16];

@@ -95,6 +95,7 @@ typedef struct tkp_sim_opts {
 	double timeout_s;     /* per simulation; 0: none */
 	int parallel;         /* run the LL=L2 and LL=L3 simulations at once */
 	volatile int *stop;   /* if set and raised, running simulations are killed */
+	int no_sample;        /* 1: simulate every configuration whole (no slices) */
 } tkp_sim_opts;
 
 /*
@@ -110,10 +111,25 @@ void tkp_sim_close(tkp_sim *s);
 const char *tkp_sim_version(const tkp_sim *s);
 const tkp_sim_geometry *tkp_sim_geometry_of(const tkp_sim *s);
 
+/* Sampling on (1, the default) or off (0: every configuration whole). */
+void tkp_sim_set_sample(tkp_sim *s, int on);
+
+/*
+ * The row slices simulated for a configuration (see sim.c's opening
+ * comment): *m1 = 0 when it is simulated whole; else the counted slices
+ * are the first *m1 rows of C and, when *m2 > 0, the first *m2 rows too
+ * (two slices, extrapolated to m).  g gives the cache sizes the slices
+ * must keep their operands' relation to.
+ */
+void tkp_sim_slices(const tkp_kernel *k, tkp_dtype dt, size_t m, size_t n, size_t kk, int block,
+		    int threads, const tkp_sim_geometry *g, size_t *m1, size_t *m2);
+
 /*
  * Simulates one configuration and writes the simulated metrics into
  * r->counters (the others become NAN), counter_source = TKP_SRC_SIM and
- * ai_dram; the timing and model columns of r are left alone.  When a
+ * ai_dram, ai_l2, ai_l3 and counted_fraction (the share of C's rows
+ * counted; 1 when simulated whole); the timing and model columns of r are
+ * left alone.  When a
  * threaded kernel's workers were not seen by the simulation (or a
  * library's thread pool did the work), r->counter_flags gets
  * TKP_CF_CALLER_ONLY.  Returns 0; TKP_ECOUNTERS with why (valgrind's last
@@ -124,13 +140,20 @@ int tkp_sim_run(tkp_sim *s, const tkp_kernel *k, tkp_dtype dt, size_t m, size_t 
 		int block, int threads, uint64_t seed, tkp_result *r, char *why, size_t whylen);
 
 /*
- * The child's side (`tkprofile run --sim-child`): allocates and fills A and
- * B from seed exactly as tkp_measure_kernel does and runs the kernel twice:
- * a warm-up, tkp_sim_child_mark(), and the counted call.  Returns the
- * kernel's result, TKP_EINVAL or TKP_ENOMEM.
+ * The child's side (`tkprofile run --sim-child [--sim-rows M1,M2,FLUSH]`):
+ * allocates and fills A and B from seed exactly as tkp_measure_kernel does
+ * and runs the kernel: a warm-up, tkp_sim_child_mark(), and the counted
+ * call.  With rows (NULL: whole) and rows[0] = M1 > 0 the calls compute
+ * only the first rows of C (the same addresses as in the whole problem):
+ * a warm-up over max(M1, M2) rows, FLUSH bytes of other memory read and B
+ * read again (as the rest of a whole call would leave the caches), M1
+ * rows counted, and when M2 > 0 the flush again, a mark and M2 rows.
+ * Returns the kernel's result, TKP_EINVAL or TKP_ENOMEM.
  */
 int tkp_sim_child(const tkp_kernel *k, tkp_dtype dt, size_t m, size_t n, size_t kk, int block,
-		  int threads, uint64_t seed);
+		  int threads, uint64_t seed, const size_t rows[3]);
+/* Parses "M1,M2,FLUSH" into rows; -1 when malformed or M1 is 0. */
+int tkp_sim_rows_parse(const char *s, size_t rows[3]);
 /* Does nothing; where the simulation zeroes the warm-up's costs. */
 void tkp_sim_child_mark(void);
 

@@ -83,3 +83,9 @@ const tkp_source_ops tkp_source_sim = {
 	.about = sim_about,
 	.close = sim_close,
 };
+
+void tkp_counters_sim_sample(tkp_counters *c, int on)
+{
+	if (c && c->ops == &tkp_source_sim)
+		tkp_sim_set_sample(c->priv, on);
+}
