@@ -46,21 +46,24 @@ static void disturbance_rule(void)
 	const tkp_rep_sample wait2 = {0.100, 0.150, 0};         /* 2 threads, one idle half the time */
 	const tkp_rep_sample hog2 = {0.100, 0.120, 25};         /* 2 threads sharing with hogs */
 	const tkp_rep_sample nan_cpu = {0.100, NAN, 50};
+	const tkp_rep_sample idle2 = {0.100, 0.112, 30};        /* 44% idle, yields counted */
 
-	ok(!tkp_stats_disturbed(&tick, 1, 2) && !tkp_stats_disturbed(&kworker, 1, 2),
+	ok(!tkp_stats_disturbed(&tick, 1, 2, 0) && !tkp_stats_disturbed(&kworker, 1, 2, 0),
 	   "1 thread: timer ticks and a 0.5 ms kernel worker in 100 ms are not a disturbance");
-	ok(tkp_stats_disturbed(&shared, 1, 2), "1 thread: half the CPU lost to another program is");
-	ok(tkp_stats_disturbed(&steal, 1, 2),
+	ok(tkp_stats_disturbed(&shared, 1, 2, 0), "1 thread: half the CPU lost to another program is");
+	ok(tkp_stats_disturbed(&steal, 1, 2, 0),
 	   "1 thread: 10%% lost without a switch (a hypervisor's steal) is too");
-	ok(!tkp_stats_disturbed(&edge, 1, 2), "4.9%% lost is under the 5%% bound");
-	ok(!tkp_stats_disturbed(&short_hit, 1, 2) && tkp_stats_disturbed(&short_hog, 1, 2),
+	ok(!tkp_stats_disturbed(&edge, 1, 2, 0), "4.9%% lost is under the 5%% bound");
+	ok(!tkp_stats_disturbed(&short_hit, 1, 2, 0) && tkp_stats_disturbed(&short_hog, 1, 2, 0),
 	   "a short sample: 40 us lost is under the 50 us floor, a 3 ms time slice is not");
-	ok(!tkp_stats_disturbed(&wait2, 2, 2),
+	ok(!tkp_stats_disturbed(&wait2, 2, 2, 0),
 	   "2 threads: CPU lost to waiting for each other, without an involuntary switch, is not");
-	ok(tkp_stats_disturbed(&hog2, 2, 2), "2 threads: CPU lost with involuntary switches is");
-	ok(!tkp_stats_disturbed(&hog2, 4, 2) && !tkp_stats_disturbed(&shared, 2, 1),
+	ok(tkp_stats_disturbed(&hog2, 2, 2, 0), "2 threads: CPU lost with involuntary switches is");
+	ok(!tkp_stats_disturbed(&idle2, 2, 2, 0.30) && tkp_stats_disturbed(&idle2, 2, 2, 0.10),
+	   "2 threads: idle time the row's best sample shows too is not a disturbance, more is");
+	ok(!tkp_stats_disturbed(&hog2, 4, 2, 0) && !tkp_stats_disturbed(&shared, 2, 1, 0),
 	   "more threads than usable CPUs (oversubscribed on purpose): never");
-	ok(!tkp_stats_disturbed(&nan_cpu, 1, 2) && !tkp_stats_disturbed(NULL, 1, 2),
+	ok(!tkp_stats_disturbed(&nan_cpu, 1, 2, 0) && !tkp_stats_disturbed(NULL, 1, 2, 0),
 	   "no CPU time: cannot tell, not flagged");
 }
 

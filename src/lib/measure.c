@@ -189,6 +189,7 @@ typedef struct samples {
 	int n, cap, clean, ndist;
 	long batch;
 	double clean_wall; /* seconds timed in clean samples */
+	double min_lost;   /* the least share of CPU a sample lost (threads > 1) */
 } samples;
 
 /*
@@ -272,7 +273,9 @@ static int timed_samples(const tkp_kernel *k, const tkp_gemm *g, const tkp_measu
 			return rc;
 		smp.wall_s = t1 - t0;
 		smp.nivcsw = v0 >= 0 && v1 >= 0 ? v1 - v0 : -1;
-		s->dist[s->n] = (unsigned char)(detect && tkp_stats_disturbed(&smp, threads, cpus));
+		if (s->n == 0 || tkp_stats_lost(&smp, threads) < s->min_lost)
+			s->min_lost = tkp_stats_lost(&smp, threads);
+		s->dist[s->n] = (unsigned char)(detect && tkp_stats_disturbed(&smp, threads, cpus, s->min_lost));
 		s->time[s->n] = (t1 - t0) / (double)s->batch;
 		s->tsc[s->n] = (double)(s1 - s0) / (double)s->batch;
 		if (s->dist[s->n++])

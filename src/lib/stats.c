@@ -67,7 +67,17 @@ double tkp_stats_mad(const double *x, size_t n)
 	return mad;
 }
 
-int tkp_stats_disturbed(const tkp_rep_sample *s, int threads, int cpus)
+double tkp_stats_lost(const tkp_rep_sample *s, int threads)
+{
+	double could;
+
+	if (!s || !(s->wall_s > 0) || !isfinite(s->cpu_s) || threads < 1)
+		return 0;
+	could = s->wall_s * threads;
+	return could > s->cpu_s ? (could - s->cpu_s) / could : 0;
+}
+
+int tkp_stats_disturbed(const tkp_rep_sample *s, int threads, int cpus, double base)
 {
 	double could, lost;
 
@@ -75,9 +85,13 @@ int tkp_stats_disturbed(const tkp_rep_sample *s, int threads, int cpus)
 		return 0;
 	if (threads > cpus)
 		return 0;
+	if (threads == 1 || !(base > 0) || !(base < 1))
+		base = 0;
 	could = s->wall_s * threads;
-	lost = could - s->cpu_s;
-	if (!(lost > TKP_DISTURB_LOST * could) || !(lost >= TKP_DISTURB_FLOOR_S))
+	/* what was lost beyond what the row loses by itself */
+	lost = could - s->cpu_s - base * could;
+	if (!(lost > (threads == 1 ? TKP_DISTURB_LOST : TKP_DISTURB_LOST_MT) * could) ||
+	    !(lost >= TKP_DISTURB_FLOOR_S))
 		return 0;
 	return threads == 1 || s->nivcsw > 0;
 }

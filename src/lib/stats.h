@@ -36,10 +36,24 @@ double tkp_stats_mad(const double *x, size_t n);
  * or a hypervisor's steal, which counts no switch).  On more threads, the
  * kernel's threads may also wait for each other (one finished its share
  * early), which loses CPU with voluntary switches only; so there at least
- * one involuntary switch must have happened too.  More threads than usable
- * CPUs (oversubscribed on purpose) take turns by design: never disturbed.
+ * one involuntary switch must have happened too, and the loss is counted
+ * above base, the share the row's least-losing sample lost: small
+ * problems on several threads idle by design (threaded 128³ on 2 threads
+ * keeps 56% of 2 CPUs busy on a quiet VM, and its barriers' sched_yield
+ * counts as involuntary switches), which is no disturbance; a program
+ * taking a CPU costs a sample more than the row's best.  (The limit: a
+ * program that takes the CPUs during every sample of a multi-thread row
+ * raises base too, and shows only in the figure.)  More threads than
+ * usable CPUs (oversubscribed on purpose) take turns by design: never
+ * disturbed.
  */
 #define TKP_DISTURB_LOST 0.05
+/* On several threads the loss must pass base by this much: small problems'
+ * idle share varies from call to call by more than 5% (threaded 128³ on 2
+ * threads: 0.52-0.56 of 2 CPUs busy from row to row, wider from call to
+ * call), while a program holding one of two CPUs for a whole sample costs
+ * it 50%. */
+#define TKP_DISTURB_LOST_MT 0.20
 #define TKP_DISTURB_FLOOR_S 50e-6
 
 typedef struct tkp_rep_sample {
@@ -50,7 +64,11 @@ typedef struct tkp_rep_sample {
 
 /* 1 when sample s of a kernel on `threads` threads, with `cpus` usable
  * CPUs, was disturbed by another program (the rule above), else 0 (also
- * when it cannot be told: no CPU time, or no switch count on threads > 1). */
-int tkp_stats_disturbed(const tkp_rep_sample *s, int threads, int cpus);
+ * when it cannot be told: no CPU time, or no switch count on threads > 1).
+ * base: on threads > 1, the share of wall × threads the row's least-losing
+ * sample so far lost (tkp_stats_lost; 0 for none yet); unused on 1. */
+int tkp_stats_disturbed(const tkp_rep_sample *s, int threads, int cpus, double base);
+/* The share of wall × threads that sample s did not get (0 when unknown). */
+double tkp_stats_lost(const tkp_rep_sample *s, int threads);
 
 #endif
