@@ -224,6 +224,27 @@ static int run_user(const tkp_kernel *k, tkp_dtype dt, const tkp_shape *sh, int 
 	return rc;
 }
 
+/* The row in the format asked for, and the warnings that go with it. */
+static void print_result(const char *format, const tkp_result *r, const tkp_counters *ctr,
+			 const tkp_counters_about *about, int min_reps)
+{
+	if (!strcmp(format, "csv")) {
+		tkp_csv_sweep_header(stdout);
+		tkp_csv_sweep_row(stdout, r);
+	} else if (!strcmp(format, "json")) {
+		print_json(r);
+	} else {
+		print_table(r, ctr, min_reps);
+	}
+	if (r->disturbed && strcmp(format, "table")) {
+		char dw[256];
+		tkp_cli_warn("run", "disturbed: %s", disturbed_words(r, min_reps, dw, sizeof dw));
+	}
+	if (about->apart && (r->counter_flags & TKP_CF_CALLER_ONLY))
+		tkp_cli_warn("run", "%s counts cover the calling thread only (the workers' share is missing)",
+			     about->adjective);
+}
+
 int cmd_run(int argc, char **argv)
 {
 	/* --sim-child (hidden): the child of a simulation (sim.c) runs the
@@ -370,21 +391,7 @@ int cmd_run(int argc, char **argv)
 		return tkp_cli_fail("run", "%s %zux%zux%zu: %s%s", k->name, sh.m, sh.n, sh.k, tkp_strerror(rc),
 				    rc == TKP_ENOMEM ? tkp_cli_enomem_hint(hint, sizeof hint) : "");
 	}
-	if (!strcmp(format, "csv")) {
-		tkp_csv_sweep_header(stdout);
-		tkp_csv_sweep_row(stdout, &r);
-	} else if (!strcmp(format, "json")) {
-		print_json(&r);
-	} else {
-		print_table(&r, ctr, mo.min_reps);
-	}
-	if (r.disturbed && strcmp(format, "table")) {
-		char dw[256];
-		tkp_cli_warn("run", "disturbed: %s", disturbed_words(&r, mo.min_reps, dw, sizeof dw));
-	}
-	if (about.apart && (r.counter_flags & TKP_CF_CALLER_ONLY))
-		tkp_cli_warn("run", "%s counts cover the calling thread only (the workers' share is missing)",
-			     about.adjective);
+	print_result(format, &r, ctr, &about, mo.min_reps);
 	tkp_counters_close(ctr);
 	return 0;
 }
