@@ -26,58 +26,40 @@ run_on() {
 	taskset -c "$_cpus" "$TKP_BIN" run --counters none --format csv "$@" >"$_out" 2>"$TMP/err"
 }
 
+# ceiling_check: a kernel above its compute ceiling: the sweep measures
+# that peak again once (a higher figure replaces it), and the report
+# flags what stays above.  Needs no taskset.
+ceiling_check() {
+	printf '[sweep]\nkernels = simd\nsizes = 64,96\ndtype = f64\ncounters = none\nprobe = none\nmin_time = 0.02\n' \
+		>"$TMP/p.prof"
+	expect_exit 0 "a sweep without a probe" "$TKP_BIN" sweep --profile "$TMP/p.prof" --out "$TMP/rc" --no-plots --quiet
+	printf 'ceiling,dtype,isa,threads,value,unit,source\npeak,f64,scalar,1,0.001,GFLOP/s,measured\n' \
+		>"$TMP/rc/ceilings.csv"
+	printf 'test,threads,bytes,value,unit\n' >"$TMP/rc/hierarchy.csv"
+	head -n 2 "$TMP/rc/sweep.csv" >"$TMP/s" && cat "$TMP/s" >"$TMP/rc/sweep.csv"
+	expect_exit 0 "--resume: one row more" "$TKP_BIN" sweep --out "$TMP/rc" --resume --no-plots
+	grep_out "simd f64 t1 reached .* above the f64 scalar 1-thread peak \(0.0\); measured again" \
+		"the peak a kernel went above is measured again, and said so"
+	peak=$(awk -F, '$1 == "peak" { print $5 }' "$TMP/rc/ceilings.csv")
+	if awk -v p="$peak" 'BEGIN { exit !(p > 0.5) }'; then ok "the higher figure replaces it ($peak GFLOP/s)"
+	else not_ok "the higher figure replaces it" "$(cat "$TMP/rc/ceilings.csv")"; fi
+	best=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next } $c["gflops"] > b { b = $c["gflops"] } END { print b }' \
+		"$TMP/rc/sweep.csv")
+	if awk -v p="$peak" -v b="$best" 'BEGIN { exit !(b > p) }'; then
+		grep_md() { grep -q "CEILING TOO LOW: simd f64" "$TMP/rc/report.md" && grep -q "(ceiling too low)" "$TMP/rc/report.md"; }
+		want="flagged"
+	else
+		grep_md() { ! grep -qi "ceiling too low" "$TMP/rc/report.md"; }
+		want="not flagged"
+	fi
+	if grep_md; then ok "the report: a kernel at $best GFLOP/s against a $peak peak is $want"
+	else not_ok "the report: a kernel at $best GFLOP/s against a $peak peak is $want" "$(grep -i "peak" "$TMP/rc/report.md" | head -5)"; fi
+}
+
 if ! command -v taskset >/dev/null 2>&1; then
 	skip "disturbance end to end" "no taskset"
-	
-# --- a sweep beside a hog on its CPU: the disturbed rows are named in the
-# progress lines, summary.txt and the report
-printf '[sweep]\nkernels = naive\nsizes = 128,160\ndtype = f64\ncounters = none\nprobe = none\nmin_time = 0.1\n' \
-	>"$TMP/h.prof"
-hog "$c0"
-sleep 0.2
-expect_exit 0 "a sweep beside a hog" taskset -c "$c0" "$TKP_BIN" sweep --profile "$TMP/h.prof" \
-	--out "$TMP/hs" --no-plots
-stop_hogs
-ndist=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next } $c["disturbed"] > 0 { n++ } END { print n + 0 }' \
-	"$TMP/hs/sweep.csv")
-if [ "$ndist" -gt 0 ]; then ok "beside a hog, $ndist of 2 rows are disturbed"
-else not_ok "beside a hog, rows are disturbed" "$(cat "$TMP/hs/sweep.csv")"; fi
-if [ "$(grep -cE '^\[[0-9]+/2\] naive f64 (128|160): .*(disturbed [0-9]+/[0-9]+ reps|DISTURBED throughout)' "$TMP/out")" = "$ndist" ] &&
-   [ "$(grep -cE '^  naive f64 (128x128x128|160x160x160) t1: ' "$TMP/hs/summary.txt")" = "$ndist" ] &&
-   grep -q "Disturbed by another program .*: $ndist row" "$TMP/hs/report.md"; then
-	ok "the progress lines, summary.txt and the report name each disturbed row"
-else
-	not_ok "the progress lines, summary.txt and the report name each disturbed row" \
-		"$(grep -i disturb "$TMP/out" "$TMP/hs/summary.txt" "$TMP/hs/report.md" | head)"
-fi
-
-# --- a kernel above its compute ceiling: the sweep measures that peak again
-# once (a higher figure replaces it), and the report flags what stays above
-printf '[sweep]\nkernels = simd\nsizes = 64,96\ndtype = f64\ncounters = none\nprobe = none\nmin_time = 0.02\n' \
-	>"$TMP/p.prof"
-expect_exit 0 "a sweep without a probe" "$TKP_BIN" sweep --profile "$TMP/p.prof" --out "$TMP/rc" --no-plots --quiet
-printf 'ceiling,dtype,isa,threads,value,unit,source\npeak,f64,scalar,1,0.001,GFLOP/s,measured\n' \
-	>"$TMP/rc/ceilings.csv"
-printf 'test,threads,bytes,value,unit\n' >"$TMP/rc/hierarchy.csv"
-head -n 2 "$TMP/rc/sweep.csv" >"$TMP/s" && cat "$TMP/s" >"$TMP/rc/sweep.csv"
-expect_exit 0 "--resume: one row more" "$TKP_BIN" sweep --out "$TMP/rc" --resume --no-plots
-grep_out "simd f64 t1 reached .* above the f64 scalar 1-thread peak \(0.0\); measured again" \
-	"the peak a kernel went above is measured again, and said so"
-peak=$(awk -F, '$1 == "peak" { print $5 }' "$TMP/rc/ceilings.csv")
-if awk -v p="$peak" 'BEGIN { exit !(p > 0.5) }'; then ok "the higher figure replaces it ($peak GFLOP/s)"
-else not_ok "the higher figure replaces it" "$(cat "$TMP/rc/ceilings.csv")"; fi
-best=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next } $c["gflops"] > b { b = $c["gflops"] } END { print b }' \
-	"$TMP/rc/sweep.csv")
-if awk -v p="$peak" -v b="$best" 'BEGIN { exit !(b > p) }'; then
-	grep_md() { grep -q "CEILING TOO LOW: simd f64" "$TMP/rc/report.md" && grep -q "(ceiling too low)" "$TMP/rc/report.md"; }
-	want="flagged"
-else
-	grep_md() { ! grep -qi "ceiling too low" "$TMP/rc/report.md"; }
-	want="not flagged"
-fi
-if grep_md; then ok "the report: a kernel at $best GFLOP/s against a $peak peak is $want"
-else not_ok "the report: a kernel at $best GFLOP/s against a $peak peak is $want" "$(grep -i "peak" "$TMP/rc/report.md" | head -5)"; fi
-done_testing
+	ceiling_check
+	done_testing
 	exit $?
 fi
 cpus=$(taskset -pc $$ | sed 's/.*: //' | tr ',' '\n' | sed 's/-/ /' |
@@ -182,30 +164,5 @@ else
 		"$(grep -i disturb "$TMP/out" "$TMP/hs/summary.txt" "$TMP/hs/report.md" | head)"
 fi
 
-# --- a kernel above its compute ceiling: the sweep measures that peak again
-# once (a higher figure replaces it), and the report flags what stays above
-printf '[sweep]\nkernels = simd\nsizes = 64,96\ndtype = f64\ncounters = none\nprobe = none\nmin_time = 0.02\n' \
-	>"$TMP/p.prof"
-expect_exit 0 "a sweep without a probe" "$TKP_BIN" sweep --profile "$TMP/p.prof" --out "$TMP/rc" --no-plots --quiet
-printf 'ceiling,dtype,isa,threads,value,unit,source\npeak,f64,scalar,1,0.001,GFLOP/s,measured\n' \
-	>"$TMP/rc/ceilings.csv"
-printf 'test,threads,bytes,value,unit\n' >"$TMP/rc/hierarchy.csv"
-head -n 2 "$TMP/rc/sweep.csv" >"$TMP/s" && cat "$TMP/s" >"$TMP/rc/sweep.csv"
-expect_exit 0 "--resume: one row more" "$TKP_BIN" sweep --out "$TMP/rc" --resume --no-plots
-grep_out "simd f64 t1 reached .* above the f64 scalar 1-thread peak \(0.0\); measured again" \
-	"the peak a kernel went above is measured again, and said so"
-peak=$(awk -F, '$1 == "peak" { print $5 }' "$TMP/rc/ceilings.csv")
-if awk -v p="$peak" 'BEGIN { exit !(p > 0.5) }'; then ok "the higher figure replaces it ($peak GFLOP/s)"
-else not_ok "the higher figure replaces it" "$(cat "$TMP/rc/ceilings.csv")"; fi
-best=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next } $c["gflops"] > b { b = $c["gflops"] } END { print b }' \
-	"$TMP/rc/sweep.csv")
-if awk -v p="$peak" -v b="$best" 'BEGIN { exit !(b > p) }'; then
-	grep_md() { grep -q "CEILING TOO LOW: simd f64" "$TMP/rc/report.md" && grep -q "(ceiling too low)" "$TMP/rc/report.md"; }
-	want="flagged"
-else
-	grep_md() { ! grep -qi "ceiling too low" "$TMP/rc/report.md"; }
-	want="not flagged"
-fi
-if grep_md; then ok "the report: a kernel at $best GFLOP/s against a $peak peak is $want"
-else not_ok "the report: a kernel at $best GFLOP/s against a $peak peak is $want" "$(grep -i "peak" "$TMP/rc/report.md" | head -5)"; fi
+ceiling_check
 done_testing
