@@ -253,7 +253,7 @@ static int timed_samples(const tkp_kernel *k, const tkp_gemm *g, const tkp_measu
 
 	while (s->n < s->cap) {
 		tkp_rep_sample smp;
-		double c0, t0, t1;
+		double c0, t0, t1, lost;
 		long v0, v1;
 		uint64_t s0, s1;
 
@@ -273,8 +273,9 @@ static int timed_samples(const tkp_kernel *k, const tkp_gemm *g, const tkp_measu
 			return rc;
 		smp.wall_s = t1 - t0;
 		smp.nivcsw = v0 >= 0 && v1 >= 0 ? v1 - v0 : -1;
-		if (s->n == 0 || tkp_stats_lost(&smp, threads) < s->min_lost)
-			s->min_lost = tkp_stats_lost(&smp, threads);
+		lost = tkp_stats_lost(&smp, threads);
+		if (s->n == 0 || lost < s->min_lost)
+			s->min_lost = lost;
 		s->dist[s->n] = (unsigned char)(detect && tkp_stats_disturbed(&smp, threads, cpus, s->min_lost));
 		s->time[s->n] = (t1 - t0) / (double)s->batch;
 		s->tsc[s->n] = (double)(s1 - s0) / (double)s->batch;
