@@ -198,6 +198,31 @@ static void test_vm_curve(void)
 /* A small L3 shared with busy neighbours: its latency climbs by 50% per
  * doubling, so no point is flat, but the rise from L2 to memory has a
  * shelf.  Quick grid, noise. */
+/* The knee is where a plateau is left, whatever comes after it.  A quick
+ * probe's curve of a Zen 5 VM: a 1 MiB L2, then a rise through an L3 too
+ * short and contended to show a plateau on a half-doubling grid, to DRAM.
+ * The midpoint between the L2 and the next plateau found (DRAM) put this
+ * L2 at 2.9 MiB; where the L2 plateau is left is its size. */
+static void test_missed_level(void)
+{
+	curve c;
+	tkp_knees k;
+	size_t i;
+	int rc;
+
+	grid(&c, 1.4142135623730951, 256 * MiB);
+	for (i = 0; i < c.n; i++) {
+		double b = c.bytes[i];
+		c.ns[i] = b <= 40 * KiB ? 1.0 : b <= 1 * MiB ? 4.0 : b <= 1.5 * MiB ? 9.0 : b <= 2 * MiB ? 14.0
+			: b <= 3 * MiB ? 17.0 : b <= 4.1 * MiB ? 30.0 : b <= 6 * MiB ? 60.0 : b <= 8.5 * MiB ? 90.0 : 100.0;
+	}
+	noise(&c, 0.02, 77);
+	rc = tkp_knee_detect(c.bytes, c.ns, c.n, &k);
+	ok(rc == 0 && k.nlevels >= 3 && within(k.size[0], 40 * KiB, 1.25) && within(k.size[1], 1 * MiB, 1.25),
+	   "a level missed on the way to DRAM does not move the L2's knee: %.0f %.0f near 40K 1M (%d levels)",
+	   k.size[0], k.size[1], k.nlevels);
+}
+
 static void test_shelf(void)
 {
 	curve c;
@@ -297,6 +322,7 @@ int main(void)
 	test_smeared_steps();
 	test_outliers();
 	test_vm_curve();
+	test_missed_level();
 	test_shelf();
 	test_tail_and_flat();
 	test_invalid();

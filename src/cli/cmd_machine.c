@@ -49,7 +49,7 @@ const char cmd_machine_usage[] =
 	"  -o, --out DIR         results directory (default results/<host>-machine-<date>):\n"
 	"                        new or empty, or a sweep's results directory that has\n"
 	"                        no probe yet (its roofline and staircase then draw)\n"
-	"      --quick           the short probe (about 5 s instead of about 30 s)\n"
+	"      --quick           the short probe (about 7 s instead of about 30 s)\n"
 	"      --reprobe         measure again even if this host was probed recently\n"
 	"  -t, --threads LIST    thread counts, e.g. 1,2 or 1:ncpu:x2, as for sweep\n"
 	"                        (default 1, 2, 4, ... and all cores); threads are\n"

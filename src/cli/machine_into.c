@@ -286,7 +286,7 @@ int tkp_cli_machine_into(const char *cmd, const char *dir, int quick, int reprob
 probe:
 	if (!quiet)
 		tkp_cli_note("tkprofile: %s: probing this machine (%s, %s)%s%s%s", cmd,
-			     quick ? "quick, about 5 s" : "about 30 s", m.cpu_model[0] ? m.cpu_model : "unknown CPU",
+			     quick ? "quick, about 7 s" : "about 30 s", m.cpu_model[0] ? m.cpu_model : "unknown CPU",
 			     why[0] && !reprobe ? " [" : "", why[0] && !reprobe ? why : "", why[0] && !reprobe ? "]" : "");
 	tkp_probe_opts_init(&o);
 	o.quick = quick;

@@ -21,11 +21,20 @@
  *   3b. a level too short or too steep to have flat points (a small,
  *      contended L3) shows as a dip in slope between two steep rises: it
  *      becomes a plateau too (see below);
- *   4. between two plateaus, the knee is where the curve crosses the
- *      geometric midpoint of their levels (interpolated between points):
- *      for a sharp (LRU-like) step that is the capacity; for a smeared one
- *      the midpoint is where half of the extra cost is paid, which is far
- *      less sensitive to noise than the onset of the rise;
+ *   4. the knee is where the curve leaves a plateau: where it first
+ *      climbs LEAVE_RATIO above the plateau's last flat point (interpolated
+ *      between points).  A random chase misses from the capacity on (a
+ *      sharp, LRU-like step starts there; random replacement adds misses
+ *      as 1 - capacity/size), so the onset is the size, while the middle
+ *      of the rise sits past it by as much as the rise is smeared.  And
+ *      the onset needs nothing of the next level: the midpoint needs that
+ *      level's plateau, and a quick probe that missed a short L3 put a
+ *      1 MiB L2's knee at 2.9 MiB, halfway to DRAM.  1.6× is clear of
+ *      the noise and creep of a plateau and of early conflict misses
+ *      (the L2 of a Xeon VM here crept 40% over its last doubling; a
+ *      1 MiB L2 of an earlier VM read 1.5× its level from 700 KiB on),
+ *      and below the midpoint of the smallest step (levels differ ≥ 3×,
+ *      midpoint ≥ 1.73×);
  *   5. a curve still rising at its largest point ends in a "tail" level
  *      (the largest point's value), so memory is there even when the
  *      sweep stopped before its plateau.
@@ -42,6 +51,7 @@
 
 #define FLAT_SLOPE 0.25   /* ln(value) per doubling: < 28% growth per doubling */
 #define MERGE_RATIO 1.5   /* plateaus closer than this are one level */
+#define LEAVE_RATIO 1.6   /* a plateau is left where latency is this much above its end */
 #define MAX_POINTS 4096
 
 static double med3(double a, double b, double c)
@@ -102,6 +112,26 @@ static size_t merge_levels(run *runs, size_t nruns, const double *y)
 		}
 	}
 	return nruns;
+}
+
+/* log2(bytes) where the smoothed curve ys first climbs LEAVE_RATIO above
+ * its value at `last` (the plateau's last flat point), searching up to
+ * `next` (the next plateau's first point, at log-level `next_level`). */
+static double leave_point(const double *x, const double *ys, size_t last, size_t next, double next_level)
+{
+	double at = ys[last] + log(LEAVE_RATIO);
+	size_t j;
+
+	/* a plateau that crept most of the way up leaves at the midpoint */
+	if (at > 0.5 * (ys[last] + next_level))
+		at = 0.5 * (ys[last] + next_level);
+	for (j = last + 1; j <= next; j++)
+		if (ys[j] >= at) {
+			double f = (at - ys[j - 1]) / (ys[j] - ys[j - 1]);
+			return x[j - 1] + f * (x[j] - x[j - 1]);
+		}
+	/* smoothing hid the crossing: between the runs */
+	return 0.5 * (x[last] + x[next]);
 }
 
 int tkp_knee_detect(const double *bytes, const double *value, size_t n, tkp_knees *out)
@@ -210,26 +240,15 @@ int tkp_knee_detect(const double *bytes, const double *value, size_t n, tkp_knee
 		out->tail = 0;
 	}
 
-	/* 4. Knees: crossing of the geometric midpoint between plateaus. */
+	/* 4. Knees: where each plateau is left. */
 	out->nlevels = (int)nruns;
 	for (r = 0; r < nruns; r++) {
 		out->level[r] = exp(runs[r].level);
 		out->first[r] = runs[r].first;
 		out->last[r] = runs[r].last;
-		if (r + 1 < nruns) {
-			double mid = 0.5 * (runs[r].level + runs[r + 1].level), xc = NAN;
-			size_t j;
-			for (j = runs[r].last + 1; j <= runs[r + 1].first; j++) {
-				if (ys[j] >= mid) {
-					double f = (mid - ys[j - 1]) / (ys[j] - ys[j - 1]);
-					xc = x[j - 1] + f * (x[j] - x[j - 1]);
-					break;
-				}
-			}
-			if (isnan(xc)) /* smoothing hid the crossing: between the runs */
-				xc = 0.5 * (x[runs[r].last] + x[runs[r + 1].first]);
-			out->size[r] = exp2(xc);
-		}
+		if (r + 1 < nruns)
+			out->size[r] = exp2(leave_point(x, ys, runs[r].last, runs[r + 1].first,
+							runs[r + 1].level));
 	}
 	return 0;
 }
