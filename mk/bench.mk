@@ -26,6 +26,10 @@ EXTRA_DIST += bench/ceilings.sh
 # detection off, and with it on, side by side (run it by hand).
 EXTRA_DIST += bench/disturb.sh
 
+# bench/probe_agree.sh: the quick probe's ceilings against the full one's,
+# measured back to back (run it by hand, on a quiet machine).
+EXTRA_DIST += bench/probe_agree.sh
+
 # bench/overhead: the cost of one region begin/end pair next to PAPI's own
 # start/stop.
 EXTRA_PROGRAMS += bench/overhead
