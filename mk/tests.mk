@@ -73,6 +73,9 @@ EXTRA_DIST += \
 	tests/data/results-levels/sweep.csv \
 	tests/data/results-levels/ceilings.csv \
 	tests/data/results-levels/machine.json \
+	tests/data/results-crowded/sweep.csv \
+	tests/data/results-crowded/ceilings.csv \
+	tests/data/results-crowded/machine.json \
 	tests/data/results-minimal/sweep.csv \
 	tests/data/results-minimal/machine.json \
 	tests/data/callgrind.out.fixture

@@ -247,7 +247,20 @@ if [ $have_gnuplot = yes ]; then
 	else
 		not_ok "compare roofline: naive's L2 marks from both" "want $new and $old; have: $(echo $l2)"
 	fi
-	rm -rf "$TMP/lvl" "$TMP/old" "$TMP/cmplv"
+	# a largest size without counts: its largest counted size dashed beside
+	# it, as in one directory's roofline, and the note says what dashed is
+	awk -F, -v OFS=, '$1 == "blocked" && $2 == "f64" && $4 == 256 { for (i = 13; i <= 18; i++) $i = ""; $22 = ""; $25 = "none"; $28 = $29 = $30 = "" } { print }' \
+		"$TKP_SRCDIR/tests/data/results-levels/sweep.csv" >"$TMP/lvl/sweep.csv"
+	(cd "$TMP" && TKP_PLOT_KEEP=1 "$TKP_BIN" compare lvl old --allow-mixed --out cmpfb >"$TMP/out" 2>&1)
+	kv=$(ls -d "$TMP/cmpfb/plots"/.tmp-plot-*/compare_roofline.vars.gp 2>/dev/null | head -n 1)
+	want=$(awk -F, '$1 == "blocked" && $2 == "f64" && $4 == 128 { printf "%.6g", $28 }' "$TMP/lvl/sweep.csv")
+	if [ -n "$kv" ] && grep -q '^sdash\[[0-9]*\] = 2$' "$kv" && grep -q "^note = '.*dashed at the largest with counts" "$kv" &&
+		awk '$3 == 5 { printf "%.6g\n", $1 }' "${kv%.vars.gp}.dat" | grep -qx "$want"; then
+		ok "compare roofline: blocked's largest counted size (ai_l2 $want) dashed beside its uncounted largest"
+	else
+		not_ok "compare roofline: the largest counted size dashed beside an uncounted largest" "$(cat "$TMP/out"; grep -E '^(sdash|note)' "$kv" 2>&1)"
+	fi
+	rm -rf "$TMP/lvl" "$TMP/old" "$TMP/cmplv" "$TMP/cmpfb"
 else
 	skip "compare a per-level directory with an older one" "$NOGP"
 	skip "compare roofline: naive's L2 marks from both" "$NOGP"

@@ -238,6 +238,48 @@ else
 	skip "speedup: the sizes naive did not run are named as not shown" "gnuplot not installed"
 	skip "roofline: the best 1-thread f64 peak is a dashed roof of its own" "gnuplot not installed"
 fi
+# ---- compute labels clear of the kernels' marks ----------------------------
+# tests/data/results-crowded: a quick simulated sweep of a 2-vCPU Xeon, whose
+# compute-bound kernels sit on and just under the roofs: the 22.5 GFLOP/s
+# scalar label and the f32 avx2 label were laid over three marks.  A mark
+# within half a text line of a label's height must lie left or right of its
+# text (its width from the panel's pixels per decade, as chart_roofline.c
+# lays it out; blocks in the .dat are two blank lines apart).
+if [ "$have_gnuplot" = yes ]; then
+	copy "$TKP_SRCDIR/tests/data/results-crowded" "$TMP/crowd"
+	TKP_PLOT_KEEP=1 expect_exit 0 "plot the crowded fixture" "$TKP_BIN" plot --format png "$TMP/crowd"
+	cv=$(ls -d "$TMP/crowd/plots"/.tmp-plot-*/roofline.vars.gp 2>/dev/null | head -n 1)
+	hit=$(awk -F' = ' -v dat="${cv%.vars.gp}.dat" '
+		/^segp\[/ { split($1, a, /[][]/); p[a[2]] = $2 } /^segkind\[/ { split($1, a, /[][]/); k[a[2]] = $2 }
+		/^labx\[/ { split($1, a, /[][]/); lx[a[2]] = $2 } /^laby\[/ { split($1, a, /[][]/); ly[a[2]] = $2 }
+		/^lab\[/ { split($1, a, /[][]/); t = $2; gsub(/^.|.$/, "", t); ln[a[2]] = length(t) }
+		/^sp\[/ { split($1, a, /[][]/); sp[a[2]] = $2 } /^plm\[/ { split($1, a, /[][]/); lm[a[2]] = $2 }
+		/^prm\[/ { split($1, a, /[][]/); rm[a[2]] = $2 } /^xmin = / { x0 = $2 } /^xmax = / { x1 = $2 }
+		/^ymin = / { y0 = $2 } /^ymax = / { y1 = $2 }
+		END {
+			b = 1; e = 0
+			while ((getline line < dat) > 0) {
+				if (line == "") { if (++e == 2) { b++; e = 0 } continue }
+				split(line, f, " "); if (f[1] != "NaN") { n++; mx[n] = f[1]; my[n] = f[2]; mp[n] = sp[b] }
+			}
+			ppd = (0.84 - 0.30) * 800 / (log(y1 / y0) / log(10)); h = 10 ^ (8 / ppd)
+			for (i in lx) {
+				if (k[i] == 2) continue
+				w = 10 ^ ((8 * ln[i] + 12) / ((rm[p[i]] - lm[p[i]]) * 1280 / (log(x1 / x0) / log(10))))
+				for (j = 1; j <= n; j++)
+					if (mp[j] == p[i] && my[j] > ly[i] / h && my[j] < ly[i] * h && mx[j] > lx[i] && mx[j] < lx[i] * w)
+						print "label " i " covers mark " mx[j] "," my[j]
+			}
+			if (!n || !length(lx)) print "no marks or no labels"
+		}' "$cv")
+	if [ -n "$cv" ] && [ -z "$hit" ]; then
+		ok "roofline: no compute label covers a kernel's mark"
+	else
+		not_ok "roofline: no compute label covers a kernel's mark" "$hit"
+	fi
+	rm -rf "$TMP/crowd"
+fi
+
 # ---- the hierarchical roofline and the cache chart, per memory level -----
 # tests/data/results-levels: simulated counts with the added columns (ai_l2,
 # ai_l3, counted_fraction), f64 and f32, three sizes; naive's largest size

@@ -226,30 +226,83 @@ static void roof_write_box(FILE *v, const roof_box *b, const roof_panels *pn)
 	tkp_gp_num_array(v, "prm", pn->rm, pn->n);
 }
 
+/* The marks a label must not cover: every mark of panel p's kernels (an
+ * arrow for a level without traffic at xedge). */
+typedef struct roof_obst {
+	const roof_kmarks *s;
+	int ns, p;
+	double xedge;
+} roof_obst;
+
+/* Whether a label from x0 to x1 centred at height y (half-height hy, as a
+ * factor) would cover a mark of the panel (a mark's half-size: mx, my). */
+static int label_hits(const roof_obst *o, double x0, double x1, double y, double hy, double mx, double my)
+{
+	for (int i = 0; o && i < o->ns; i++) {
+		const roof_kmarks *k = &o->s[i];
+		if (k->panel != o->p || !(k->y > y / hy / my && k->y < y * hy * my))
+			continue;
+		for (int lv = 0; lv <= 3; lv++) {
+			double mxp = lv ? (isfinite(k->x[lv]) ? k->x[lv] : k->zero[lv] ? o->xedge : NAN) : k->model;
+			if (mxp > x0 / mx && mxp < x1 * mx)
+				return 1;
+		}
+	}
+	return 0;
+}
+
+/* Label s's x (its left end, from `start`, at most `last`): the first place,
+ * stepping right, where it covers no mark; else `start`. */
+static double label_clear(const roof_obst *o, double start, double last, double room, double y, double hy,
+			  double mx, double my)
+{
+	for (double x = start; x <= last * 1.0001; x *= pow(last / start, 1.0 / 16) > 1.01 ? pow(last / start, 1.0 / 16) : 1.01) {
+		if (!label_hits(o, x, x * room, y, hy, mx, my))
+			return x;
+		if (last <= start)
+			break;
+	}
+	return NAN;
+}
+
 /* The labels of the compute segments s0..s1-1 of one panel, w pixels wide
  * (sorted from the top): left-aligned just right of where the lowest
- * bandwidth line bwlow meets it (clear of the diagonals and their labels;
- * further right the compute-bound kernels' marks sit),
+ * bandwidth line bwlow meets it (clear of the diagonals and their labels),
  * but never so far right that the text leaves the panel; each just above
  * its line unless the label above is too close, then pushed down (below
- * its line if need be), and never above the top: none overlaps another. */
-static void roof_stack(roof_segs *sg, int s0, int s1, const roof_box *b, double w, double bwlow)
+ * its line if need be), and never above the top: none overlaps another.
+ * Compute-bound kernels' marks sit on and under these lines: a label that
+ * would cover one slides right, or goes below its line, or else left over
+ * the diagonals, until it covers none (where no place is free it keeps
+ * the first). */
+static void roof_stack(roof_segs *sg, int s0, int s1, const roof_box *b, double w, double bwlow,
+		       const roof_obst *o)
 {
 	double ppd = (PANEL_TOP - PANEL_BOT) * PAGE_H / log10(b->ymax / b->ymin);
 	double ppdx = w / log10(b->xmax / b->xmin);
 	double up = pow(10, 0.62 * TEXT_PX / ppd), sep = pow(10, 1.1 * TEXT_PX / ppd);
+	double hy = pow(10, 0.5 * TEXT_PX / ppd), my = pow(10, 6 / ppd), mx = pow(10, 8 / ppdx);
 	double prev = b->ymax / up * sep;
 
 	for (int s = s0; s < s1; s++) {
-		double y = fmin(sg->y1[s] * up, prev / sep);
+		double y = fmin(sg->y1[s] * up, prev / sep), below, x;
 		double room = pow(10, (0.5 * TEXT_PX * (double)strlen(sg->lab[s]) + 12) / ppdx);
 		if (y < sg->y1[s] * sqrt(up)) /* would sit on its line: below it */
 			y = fmin(sg->y1[s] / up, prev / sep);
 		/* right of every diagonal at that height, where it can */
 		double start = bwlow > 0 ? fmax(sg->x1[s], sg->y1[s] / bwlow) : sg->x1[s];
-		sg->lx[s] = fmax(b->xmin * 1.05, fmin(start * 1.12, b->xmax / room));
-		sg->ly[s] = y;
+		double x0 = fmax(b->xmin * 1.05, fmin(start * 1.12, b->xmax / room));
+		double last = fmax(x0, b->xmax / room);
+		sg->lx[s] = x0;
 		sg->side[s] = 1;
+		below = fmin(sg->y1[s] / up, prev / sep);
+		if (isfinite(x = label_clear(o, x0, last, room, y, hy, mx, my)))
+			sg->lx[s] = x;
+		else if (below < y && isfinite(x = label_clear(o, x0, last, room, below, hy, mx, my)))
+			sg->lx[s] = x, y = below;
+		else if (isfinite(x = label_clear(o, fmax(b->xmin, sg->x1[s]) * 1.05, x0, room, y, hy, mx, my)))
+			sg->lx[s] = x; /* over the diagonals, on its line (the text box is opaque) */
+		sg->ly[s] = y;
 		prev = y;
 	}
 }
@@ -346,7 +399,7 @@ static void roof_peaks(const tkp_results *c, const char *dn, int tc, roofs *rf)
 /* Panel p's compute lines: from the top memory line (bwtop) to the right
  * edge, labelled inside the panel (roof_stack). */
 static void roof_compute_segs(const roofs *rf, const double bw[4], double bwtop, const roof_box *b,
-			      int p, const roof_panels *pn, roof_segs *sg)
+			      int p, const roof_panels *pn, roof_segs *sg, const roof_obst *o)
 {
 	int s0 = sg->n;
 	double bwlow = INFINITY;
@@ -364,7 +417,7 @@ static void roof_compute_segs(const roofs *rf, const double bw[4], double bwtop,
 		sg->p[s] = p + 1;
 		memcpy(sg->lab[s], rf->pk[j].label, sizeof sg->lab[s]);
 	}
-	roof_stack(sg, s0, sg->n, b, (pn->rm[p] - pn->lm[p]) * PAGE_W, isfinite(bwlow) ? bwlow : 0);
+	roof_stack(sg, s0, sg->n, b, (pn->rm[p] - pn->lm[p]) * PAGE_W, isfinite(bwlow) ? bwlow : 0, o);
 }
 
 /* Panel p's memory lines up to its top compute line (or the top),
@@ -581,7 +634,8 @@ int tkp_chart_roofline(tkp_results *c, FILE *v, FILE *d)
 	for (int i = 0; i < x.ns; i++)
 		marks_write(d, &x.s[i], x.box.xmax / 1.12);
 	for (int p = 0; p < x.pn.n; p++) {
-		roof_compute_segs(&x.rf[p], bw, bwtop, &x.box, p, &x.pn, &x.sg);
+		roof_obst o = {x.s, x.ns, p, x.box.xmax / 1.12};
+		roof_compute_segs(&x.rf[p], bw, bwtop, &x.box, p, &x.pn, &x.sg, &o);
 		roof_bw_segs(bw, x.rf[p].n ? x.rf[p].max : x.box.ymax, &x.box, p, &x.sg);
 	}
 	fprintf(v, "nseg = %d\n", x.sg.n);
@@ -602,7 +656,7 @@ typedef struct cmp_roof {
 	roof_panels pn;
 	roof_kmarks s[MAXKS];
 	const char *colors[MAXKS];
-	int ns, nzero, any_ceil;
+	int ns, nzero, any_ceil, nfb;
 	char mlab[TKP_CMP_MAXM][200];
 	roof_box box;
 	roof_segs sg;
@@ -618,7 +672,7 @@ static void cmp_marks(cmp_roof *x, int i)
 	for (int p = 0; p < x->pn.n; p++) {
 		int dt = tkp_res_dtype_index(r, x->pn.name[p]);
 		for (int ki = 0; ki < r->nk && dt >= 0 && x->ns < MAXKS; ki++) {
-			long row = tkp_chart_largest_row(r, order[ki], dt);
+			long row = tkp_chart_largest_row(r, order[ki], dt), fb;
 			roof_kmarks *s = &x->s[x->ns];
 			if (row < 0)
 				continue;
@@ -628,6 +682,18 @@ static void cmp_marks(cmp_roof *x, int i)
 			tkp_strlcpy(s->name, r->kname[order[ki]], sizeof s->name);
 			x->colors[x->ns++] = tkp_chart_machine_color(i);
 			x->nzero += s->zero[1] || s->zero[2] || s->zero[3];
+			/* no counts at the largest size: the largest counted one
+			 * dashed beside it, as in one directory's roofline */
+			if (s->counted || x->ns >= MAXKS || (fb = largest_counted_row(r, order[ki], dt)) < 0)
+				continue;
+			s = &x->s[x->ns];
+			memset(s, 0, sizeof *s);
+			s->panel = p;
+			s->fallback = 1;
+			kernel_marks(r, &r->rows[fb], s, &x->box);
+			x->colors[x->ns++] = tkp_chart_machine_color(i);
+			x->nzero += s->zero[1] || s->zero[2] || s->zero[3];
+			x->nfb++;
 		}
 	}
 }
@@ -774,7 +840,9 @@ int tkp_chart_roofline_cmp(const tkp_cmp *c, FILE *v, FILE *d)
 	marks_vars(v, x.s, x.ns, x.colors);
 	tkp_gp_str_array(v, "mlab", x.mlab, c->nm);
 	roof_write_box(v, &x.box, &x.pn);
-	tkp_gp_set_str(v, "note", "colour: machine; each kernel (named) at its largest size, its marks "
-				  "joined at its GFLOP/s; lines: peak, L1 dashed, L2 dash-dot, DRAM dotted");
+	tkp_gp_set_str(v, "note", x.nfb ? "colour: machine; kernels (named) at their largest size, dashed at "
+					  "the largest with counts; lines: peak, L1 dashed, L2 dash-dot, DRAM dotted"
+					: "colour: machine; each kernel (named) at its largest size, its marks "
+					  "joined at its GFLOP/s; lines: peak, L1 dashed, L2 dash-dot, DRAM dotted");
 	return 0;
 }
