@@ -47,6 +47,7 @@ static void disturbance_rule(void)
 	const tkp_rep_sample hog2 = {0.100, 0.120, 25};         /* 2 threads sharing with hogs */
 	const tkp_rep_sample nan_cpu = {0.100, NAN, 50};
 	const tkp_rep_sample idle2 = {0.100, 0.112, 30};        /* 44% idle, yields counted */
+	const tkp_rep_sample starved2 = {0.100, 0.006, 40};     /* 97% lost: hogs on both CPUs */
 
 	ok(!tkp_stats_disturbed(&tick, 1, 2, 0) && !tkp_stats_disturbed(&kworker, 1, 2, 0),
 	   "1 thread: timer ticks and a 0.5 ms kernel worker in 100 ms are not a disturbance");
@@ -61,6 +62,9 @@ static void disturbance_rule(void)
 	ok(tkp_stats_disturbed(&hog2, 2, 2, 0), "2 threads: CPU lost with involuntary switches is");
 	ok(!tkp_stats_disturbed(&idle2, 2, 2, 0.30) && tkp_stats_disturbed(&idle2, 2, 2, 0.10),
 	   "2 threads: idle time the row's best sample shows too is not a disturbance, more is");
+	ok(tkp_stats_disturbed(&starved2, 2, 2, 0.96) && !tkp_stats_disturbed(&idle2, 2, 2, 0.44),
+	   "2 threads: a best sample that lost 96%% too does not hide a loss no row has by itself "
+	   "(base at most 1 - 1/threads)");
 	ok(!tkp_stats_disturbed(&hog2, 4, 2, 0) && !tkp_stats_disturbed(&shared, 2, 1, 0),
 	   "more threads than usable CPUs (oversubscribed on purpose): never");
 	ok(!tkp_stats_disturbed(&nan_cpu, 1, 2, 0) && !tkp_stats_disturbed(NULL, 1, 2, 0),

@@ -41,9 +41,12 @@ double tkp_stats_mad(const double *x, size_t n);
  * problems on several threads idle by design (threaded 128³ on 2 threads
  * keeps 56% of 2 CPUs busy on a quiet VM, and its barriers' sched_yield
  * counts as involuntary switches), which is no disturbance; a program
- * taking a CPU costs a sample more than the row's best.  (The limit: a
- * program that takes the CPUs during every sample of a multi-thread row
- * raises base too, and shows only in the figure.)  More threads than
+ * taking a CPU costs a sample more than the row's best.  base is at most
+ * 1 - 1/threads, one thread working while the others wait: a program that
+ * takes the CPUs during every sample of a multi-thread row raises the best
+ * sample's loss too, and only beyond that bound does it show (a hog on
+ * each of 2 CPUs costs 50% or more: flagged once past 70%; below, only
+ * the figure shows it).  More threads than
  * usable CPUs (oversubscribed on purpose) take turns by design: never
  * disturbed.
  */
