@@ -12,7 +12,7 @@ tkprofile_SOURCES += \
 	src/cli/cmd_run.c \
 	src/cli/cmd_sweep.c src/cli/sweep.h src/cli/sweep_summary.c src/cli/sweep_recheck.c \
 	src/cli/cmd_machine.c src/cli/machine_into.c \
-	src/cli/cmd_counters.c \
+	src/cli/cmd_counters.c src/cli/counters_check.c \
 	src/cli/cmd_kernels.c \
 	src/cli/cmd_tune.c \
 	src/cli/cmd_plot.c \

@@ -23,6 +23,7 @@ libtkpcore_la_SOURCES += \
 	src/lib/pmu.c src/lib/pmu.h \
 	src/lib/source_none.c \
 	src/lib/source_sim.c src/lib/sim.c src/lib/sim.h \
+	src/lib/check.c src/lib/check_kernels.c src/lib/check.h \
 	src/lib/userkernel.c src/lib/userkernel_run.c src/lib/userkernel.h
 if HAVE_PAPI
 libtkpcore_la_SOURCES += src/lib/source_papi.c

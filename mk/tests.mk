@@ -46,6 +46,12 @@ check_PROGRAMS += tests/test_counters_sde
 tests_test_counters_sde_SOURCES = tests/test_counters_sde.c
 tests_test_counters_sde_LDADD = libtkpcore.la $(SDE_LIBS)
 TESTS += tests/test_counters_sde
+# the counter check's arithmetic and verdicts, right and wrong counts fed
+# through SDE counters
+check_PROGRAMS += tests/test_check_sde
+tests_test_check_sde_SOURCES = tests/test_check_sde.c
+tests_test_check_sde_LDADD = libtkpcore.la $(SDE_LIBS)
+TESTS += tests/test_check_sde
 endif
 
 # ---- CLI tests (sh) ----------------------------------------------------------
@@ -57,7 +63,7 @@ endif
 cli_tests = tests/cli_basic.sh tests/cli_badinput.sh tests/cli_run.sh tests/cli_sweep.sh \
 	tests/cli_counters.sh tests/cli_machine.sh tests/cli_tune.sh tests/cli_sim.sh \
 	tests/cli_plot.sh tests/cli_compare.sh tests/cli_report.sh tests/cli_slurm.sh \
-	tests/cli_faults.sh tests/cli_userk.sh tests/lib_abi.sh tests/cli_disturb.sh
+	tests/cli_faults.sh tests/cli_userk.sh tests/lib_abi.sh tests/cli_disturb.sh tests/cli_check.sh
 TESTS += $(cli_tests)
 dist_check_SCRIPTS += $(cli_tests)
 

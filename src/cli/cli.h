@@ -161,6 +161,21 @@ const char *tkp_cli_counters_brief(const tkp_counters *ctr, char *buf, size_t le
  * followed. */
 const char *tkp_cli_counters_reason(const char *why, int *len, int *has_fix);
 
+/* ---- counters_check.c: the counter check ---- */
+
+/* `tkprofile counters --check [--quick] [--counters SRC]`: an exit code. */
+int tkp_cli_counters_check(int argc, char **argv);
+/* Before a sweep that counts with PAPI: the quick check, one opening line
+ * (unless quiet), a warning per failed metric, the verdicts into
+ * dir/machine.json and the host's cache.  Other sources: nothing.
+ * Returns an exit code (0 also when a metric failed). */
+int tkp_cli_sweep_check(const char *dir, tkp_counters *c, int quiet);
+/* The last check's verdicts (host cache), for `tkprofile counters`. */
+void tkp_cli_check_show_saved(void);
+/* $XDG_CACHE_HOME/tkprofile/<host> or ~/.cache/tkprofile/<host>; -1 if
+ * neither is known. */
+int tkp_cli_cache_dir(char *buf, size_t size);
+
 /* Seconds one simulation (valgrind) may take before it is killed. */
 #define TKP_CLI_SIM_TIMEOUT_S 600
 

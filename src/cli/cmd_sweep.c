@@ -1037,6 +1037,8 @@ int cmd_sweep(int argc, char **argv)
 		tkp_cli_catch_signals();
 		sweep_header(&a, s);
 		sweep_probe(&a, s);
+		if (!s->exit_rc && !tkp_cli_interrupted && tkp_cli_sweep_check(s->dir, s->ctr, s->quiet) == TKP_EXIT_INTR)
+			s->exit_rc = TKP_EXIT_INTR;
 		if (!(rc = sweep_runs(s)))
 			rc = sweep_finish(&a, s, argc, argv);
 	}

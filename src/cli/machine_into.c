@@ -82,9 +82,7 @@ static void default_threads(const tkp_machine *m, int *out, int *n)
 	out[(*n)++] = cores;
 }
 
-/* $XDG_CACHE_HOME/tkprofile/<host> or ~/.cache/tkprofile/<host>; -1 if
- * neither is known. */
-static int cache_dir(char *buf, size_t size)
+int tkp_cli_cache_dir(char *buf, size_t size)
 {
 	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
 	int n;
@@ -223,7 +221,7 @@ int tkp_cli_machine_into(const char *cmd, const char *dir, int quick, int reprob
 		return rc;
 
 	/* A recent probe of this host? */
-	if (!reprobe && cache_dir(cdir, sizeof cdir) == 0 &&
+	if (!reprobe && tkp_cli_cache_dir(cdir, sizeof cdir) == 0 &&
 	    cache_usable(cdir, &m, quick, threads, nthreads, &c, why, sizeof why)) {
 		long long age = (long long)time(NULL) - tkp_machine_date_epoch(c.probe_date[0] ? c.probe_date : c.date);
 		char agebuf[32];
@@ -322,7 +320,7 @@ probe:
 		goto done;
 	}
 	/* Keep a copy for the next sweep (best effort). */
-	if (cache_dir(cdir, sizeof cdir) == 0) {
+	if (tkp_cli_cache_dir(cdir, sizeof cdir) == 0) {
 		int bad = tkp_mkdirs(cdir) != 0;
 		for (i = 0; tkp_cli_probe_files[i] && !bad; i++)
 			bad = tkp_path_join(from, sizeof from, dir, tkp_cli_probe_files[i]) ||

@@ -140,6 +140,12 @@ int tkp_counters_count(tkp_counters *c, const tkp_counters_job *j, tkp_result *r
  * default) or simulate them whole (0).  Others: nothing. */
 void tkp_counters_sim_sample(tkp_counters *c, int on);
 
+/* Sources that simulate (sim): runs `exe args...` (this program) apart,
+ * counting only the function toggle (tkp_sim_run_cmd), into vals.
+ * TKP_ENOTSUP for other sources. */
+int tkp_counters_sim_cmd(tkp_counters *c, const char *toggle, char *const args[],
+			 double vals[TKP_M_COUNT], char *why, size_t whylen);
+
 /* What a counter set's source is, for headers and tables. */
 typedef struct tkp_counters_about {
 	const char *source;    /* its name: "papi", "sim", "none" */

@@ -842,12 +842,10 @@ static void args_free(arglist *a)
 	a->n = 0;
 }
 
-static void build_args(const tkp_sim *s, arglist *a, const tkp_sim_cache *ll, const char *outfile,
-		       const tkp_kernel *k, tkp_dtype dt, size_t m, size_t n, size_t kk, int block,
-		       int threads, uint64_t seed, int toggle_workers, const size_t rows[3])
+/* valgrind's argv up to the toggles: callgrind with its cache simulation,
+ * collecting nothing until a toggle says so. */
+static void valgrind_head(const tkp_sim *s, arglist *a)
 {
-	const tkp_sim_geometry *g = &s->geo;
-
 	memset(a, 0, sizeof *a);
 	arg(a, "%s", s->valgrind);
 	arg(a, "--tool=callgrind");
@@ -856,6 +854,24 @@ static void build_args(const tkp_sim *s, arglist *a, const tkp_sim_cache *ll, co
 	arg(a, "--vgdb=no");
 	arg(a, "--cache-sim=yes");
 	arg(a, "--collect-atstart=no");
+}
+
+/* The simulated caches (LL = ll) and the output file. */
+static void valgrind_caches(const tkp_sim *s, arglist *a, const tkp_sim_cache *ll, const char *outfile)
+{
+	const tkp_sim_geometry *g = &s->geo;
+
+	arg(a, "--I1=%lld,%d,%d", g->i1.size, g->i1.assoc, g->i1.line);
+	arg(a, "--D1=%lld,%d,%d", g->d1.size, g->d1.assoc, g->d1.line);
+	arg(a, "--LL=%lld,%d,%d", ll->size, ll->assoc, ll->line);
+	arg(a, "--callgrind-out-file=%s", outfile);
+}
+
+static void build_args(const tkp_sim *s, arglist *a, const tkp_sim_cache *ll, const char *outfile,
+		       const tkp_kernel *k, tkp_dtype dt, size_t m, size_t n, size_t kk, int block,
+		       int threads, uint64_t seed, int toggle_workers, const size_t rows[3])
+{
+	valgrind_head(s, a);
 #ifdef TKP_SIM_CLIENT_REQUESTS
 	arg(a, "--instr-atstart=no");
 #endif
@@ -873,10 +889,7 @@ static void build_args(const tkp_sim *s, arglist *a, const tkp_sim_cache *ll, co
 	if (toggle_workers)
 		arg(a, "--toggle-collect=%s", TKP_SIM_WORKER_FN);
 	arg(a, "--separate-threads=no");
-	arg(a, "--I1=%lld,%d,%d", g->i1.size, g->i1.assoc, g->i1.line);
-	arg(a, "--D1=%lld,%d,%d", g->d1.size, g->d1.assoc, g->d1.line);
-	arg(a, "--LL=%lld,%d,%d", ll->size, ll->assoc, ll->line);
-	arg(a, "--callgrind-out-file=%s", outfile);
+	valgrind_caches(s, a, ll, outfile);
 	arg(a, "%s", s->exe);
 	arg(a, "run");
 	arg(a, "--sim-child");
@@ -1227,5 +1240,99 @@ fail:
 	free(a);
 	free(b);
 	free(c);
+	return rc;
+}
+
+/* ---- another program of this binary (the counter check) ------------------------ */
+
+/* valgrind's argv for `exe args...` with LL = ll, collecting toggle. */
+static void cmd_args(const tkp_sim *s, arglist *a, const tkp_sim_cache *ll, const char *outfile,
+		     const char *toggle, char *const args[])
+{
+	valgrind_head(s, a);
+	arg(a, "--toggle-collect=%s", toggle);
+	valgrind_caches(s, a, ll, outfile);
+	arg(a, "%s", s->exe);
+	for (int i = 0; args[i]; i++)
+		arg(a, "%s", args[i]);
+}
+
+/* Waits for the n runs and parses their outputs into cnt. */
+static int cmd_collect(tkp_sim *s, pid_t *pid, int n, char out[][PATH_MAX + 16],
+		       char errp[][PATH_MAX + 16], tkp_sim_counts *cnt, char *why, size_t whylen)
+{
+	int status[2] = {0, 0}, rc;
+	char tail[512], perr[512];
+
+	rc = wait_children(pid, status, n, s->timeout_s, s->stop);
+	if (rc) {
+		tkp_fmt(why, whylen, rc == TKP_EINTR ? "simulation interrupted"
+						     : "simulation (valgrind) timed out");
+		return rc == TKP_EINTR ? rc : TKP_ECOUNTERS;
+	}
+	for (int i = 0; i < n; i++) {
+		if (!WIFEXITED(status[i]) || WEXITSTATUS(status[i]) != 0) {
+			err_tail(errp[i], tail, sizeof tail);
+			tkp_fmt(why, whylen, "valgrind failed (status %d)%s%s", status[i], tail[0] ? ": " : "",
+				tail);
+			return TKP_ECOUNTERS;
+		}
+		if (tkp_sim_parse(out[i], &cnt[i], NULL, NULL, perr, sizeof perr)) {
+			tkp_fmt(why, whylen, "valgrind: %s", perr);
+			return TKP_ECOUNTERS;
+		}
+	}
+	return 0;
+}
+
+int tkp_sim_run_cmd(tkp_sim *s, const char *toggle, char *const args[], double vals[TKP_M_COUNT],
+		    char *why, size_t whylen)
+{
+	char out[2][PATH_MAX + 16], errp[2][PATH_MAX + 16];
+	arglist a[2];
+	pid_t pid[2] = {-1, -1};
+	tkp_sim_counts cnt[2];
+	int lvl[2], n = 0, rc = TKP_ECOUNTERS;
+
+	if (!s || !toggle || !args)
+		return TKP_EINVAL;
+	memset(a, 0, sizeof a);
+	for (int i = 0; i < 2; i++) {
+		const tkp_sim_cache *ll = i ? &s->geo.l3 : &s->geo.l2;
+		if (ll->size <= 0)
+			continue;
+		lvl[n] = i;
+		tkp_fmt(out[n], sizeof out[n], "%s/%s.cg", s->tmpdir, i ? "l3" : "l2");
+		tkp_fmt(errp[n], sizeof errp[n], "%s/%s.err", s->tmpdir, i ? "l3" : "l2");
+		cmd_args(s, &a[n], ll, out[n], toggle, args);
+		if (a[n].oom || (pid[n] = spawn(s->valgrind, a[n].v, s->envp, errp[n], -1)) < 0) {
+			tkp_fmt(why, whylen, "cannot start valgrind");
+			if (s->parallel && n)
+				cmd_collect(s, pid, n, out, errp, cnt, NULL, 0);
+			goto done;
+		}
+		n++;
+		/* one after the other on one CPU */
+		if (!s->parallel && (rc = cmd_collect(s, &pid[n - 1], 1, &out[n - 1], &errp[n - 1],
+						      &cnt[n - 1], why, whylen)))
+			goto done;
+	}
+	if (s->parallel && (rc = cmd_collect(s, pid, n, out, errp, cnt, why, whylen)))
+		goto done;
+	for (int m = 0; m < TKP_M_COUNT; m++)
+		vals[m] = NAN;
+	for (int j = 0; j < n; j++) {
+		vals[TKP_M_INSTRUCTIONS] = cnt[j].ir;
+		vals[TKP_M_L1_DCM] = cnt[j].d1mr + cnt[j].d1mw;
+		if (lvl[j] == 0)
+			vals[TKP_M_L2_DCM] = cnt[j].dlmr + cnt[j].dlmw;
+		else
+			vals[TKP_M_L3_TCM] = cnt[j].ilmr + cnt[j].dlmr + cnt[j].dlmw;
+	}
+	rc = 0;
+done:
+	for (int i = 0; i < 2; i++)
+		args_free(&a[i]);
+	remove_runs(s);
 	return rc;
 }

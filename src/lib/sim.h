@@ -152,6 +152,16 @@ int tkp_sim_run(tkp_sim *s, const tkp_kernel *k, tkp_dtype dt, size_t m, size_t 
  */
 int tkp_sim_child(const tkp_kernel *k, tkp_dtype dt, size_t m, size_t n, size_t kk, int block,
 		  int threads, uint64_t seed, const size_t rows[3]);
+/*
+ * Runs `exe args...` (this binary, another command: the counter check's
+ * child) under callgrind with LL = L2 and LL = L3, collecting only the
+ * function named toggle and its callees, and writes instructions, l1_dcm,
+ * l2_dcm and l3_tcm into vals (the others NAN; a level the geometry lacks
+ * NAN too).  Whole, never sampled.  0, TKP_ECOUNTERS (why: valgrind's
+ * last words), TKP_EINTR, TKP_EINVAL.
+ */
+int tkp_sim_run_cmd(tkp_sim *s, const char *toggle, char *const args[], double vals[TKP_M_COUNT],
+		    char *why, size_t whylen);
 /* Parses "M1,M2,FLUSH" into rows; -1 when malformed or M1 is 0. */
 int tkp_sim_rows_parse(const char *s, size_t rows[3]);
 /* Does nothing; where the simulation zeroes the warm-up's costs. */

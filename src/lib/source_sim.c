@@ -89,3 +89,11 @@ void tkp_counters_sim_sample(tkp_counters *c, int on)
 	if (c && c->ops == &tkp_source_sim)
 		tkp_sim_set_sample(c->priv, on);
 }
+
+int tkp_counters_sim_cmd(tkp_counters *c, const char *toggle, char *const args[],
+			 double vals[TKP_M_COUNT], char *why, size_t whylen)
+{
+	if (!c || c->ops != &tkp_source_sim)
+		return TKP_ENOTSUP;
+	return tkp_sim_run_cmd(c->priv, toggle, args, vals, why, whylen);
+}

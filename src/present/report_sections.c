@@ -120,6 +120,12 @@ static void machine_counters(tkp_doc *d, const tkp_results *r)
 			tkp_fmt(buf, sizeof buf, "PAPI %s", pv);
 			row2(d, "counter library", buf);
 		}
+		if (r->check_line[0]) {
+			tkp_fmt(buf, sizeof buf, "%s%s%s%s", r->check_line, r->check_off[0] ? "; left out of the "
+											      "charts: " : "",
+				r->check_off, r->check_off[0] ? " (cells kept in sweep.csv)" : "");
+			row2(d, "counter check", buf);
+		}
 	}
 	probe = json_object_get(j, "probe");
 	if (json_is_object(probe)) {

@@ -678,6 +678,64 @@ static int load_machine(tkp_results *c)
 	return 0;
 }
 
+/* One metric that failed the counter check: its values in rows of the
+ * checked source become NAN, with what is derived from it. */
+static void drop_metric(tkp_results *c, const char *metric, int src)
+{
+	static const char *const miss[] = {"l1_dcm", "l2_dcm", "l3_tcm"};
+
+	for (size_t i = 0; i < c->nrows; i++) {
+		tkp_res_row *w = &c->rows[i];
+		if (w->src != src)
+			continue;
+		for (int lv = 0; lv < 3; lv++)
+			if (!strcmp(metric, miss[lv]))
+				w->miss[lv] = NAN;
+		if (!strcmp(metric, "l2_dcm"))
+			w->ai_l2 = NAN;
+		if (!strcmp(metric, "l3_tcm"))
+			w->ai_l3 = NAN;
+		/* hardware rows: fp_ops / (l3_tcm x line) */
+		if (!strcmp(metric, "l3_tcm") || !strcmp(metric, "fp_ops"))
+			w->ai_dram = NAN;
+	}
+}
+
+/* machine.json's counter check (counters.check, written by the sweep):
+ * the line for the report, and the failed metrics left out of the charts,
+ * with a note. */
+static void drop_failed(tkp_results *c)
+{
+	json_t *chk = json_object_get(json_object_get(c->json, "counters"), "check");
+	json_t *met = json_object_get(chk, "metrics"), *why = json_object_get(chk, "why"), *v;
+	const char *src = tkp_res_json_str(chk, "source"), *key;
+	size_t n = 0, o = 0;
+	int si = -1;
+
+	if (!json_is_object(met) || !src)
+		return;
+	for (int i = 0; i < c->nsrc; i++)
+		if (!strcmp(c->srcname[i], src))
+			si = i;
+	json_object_foreach(met, key, v) {
+		const char *verdict = json_string_value(v), *w = tkp_res_json_str(why, key);
+		int off = verdict && !strcmp(verdict, "off");
+		if (!verdict || n >= sizeof c->check_line - 1)
+			continue;
+		n += (size_t)snprintf(c->check_line + n, sizeof c->check_line - n, "%s%s %s%s%s%s",
+				      n ? ", " : "", key, verdict, off && w ? " (" : "", off && w ? w : "",
+				      off && w ? ")" : "");
+		if (off && o < sizeof c->check_off - 1) {
+			o += (size_t)snprintf(c->check_off + o, sizeof c->check_off - o, "%s%s", o ? ", " : "", key);
+			if (si >= 0)
+				drop_metric(c, key, si);
+		}
+	}
+	if (c->check_off[0])
+		tkp_pr_note("tkprofile: %s: %s failed the counter check before the sweep (machine.json): "
+			    "left out of the charts; the cells stay in sweep.csv", c->cmd, c->check_off);
+}
+
 int tkp_results_load(const char *cmd, const char *dir, tkp_results *c)
 {
 	struct stat st;
@@ -712,7 +770,10 @@ int tkp_results_load(const char *cmd, const char *dir, tkp_results *c)
 		return tkp_pr_usage(cmd, "%s: no sweep.csv, ceilings.csv or hierarchy.csv: not a "
 					  "results directory (tkprofile sweep --out DIR makes one)",
 				     dir);
-	return load_machine(c);
+	if ((rc = load_machine(c)))
+		return rc;
+	drop_failed(c);
+	return 0;
 }
 
 void tkp_results_free(tkp_results *c)

@@ -85,6 +85,12 @@ typedef struct tkp_results {
 	int counters_known, counters_avail, cores;
 	double cache_rep[3], cache_meas[3]; /* L1d, L2, L3 bytes; NAN unknown */
 	double line_bytes;      /* the L1d cache line (machine.json), else 64 */
+	/* machine.json counters.check: the counter check run before the
+	 * sweep.  check_line: "cycles pass, l1_dcm off (why), ..." ("" when
+	 * none ran); check_off: the metrics that failed, left out of the
+	 * charts (their cells in rows of that source read as NAN). */
+	char check_line[1024];
+	char check_off[128];
 } tkp_results;
 
 /* Compute and memory ceiling names by level index. */
