@@ -45,16 +45,18 @@ static struct event events[MAX_EVENTS];
 static int nevents;
 static const char *cur_file;
 
-/* Adds each "pmu::EVENT..." token of a comma-separated events value. */
+/* Adds each "pmu::EVENT..." token of a comma-separated events value; the
+ * terms of a weighted sum ("A*1 + B*2") are events each, without weight. */
 static void add_names(const char *section, const char *value)
 {
 	char buf[4096], *save = NULL;
 
 	snprintf(buf, sizeof buf, "%s", value);
-	for (char *t = strtok_r(buf, ", \t\r\n", &save); t; t = strtok_r(NULL, ", \t\r\n", &save)) {
+	for (char *t = strtok_r(buf, ",+ \t\r\n", &save); t; t = strtok_r(NULL, ",+ \t\r\n", &save)) {
 		const char *sep = strstr(t, "::");
 		struct event *e;
 
+		t[strcspn(t, "*")] = '\0';
 		if (!sep || sep == t || nevents == MAX_EVENTS)
 			continue;
 		e = &events[nevents++];
