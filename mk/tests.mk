@@ -50,6 +50,11 @@ check_PROGRAMS += tests/test_counters_sde
 tests_test_counters_sde_SOURCES = tests/test_counters_sde.c
 tests_test_counters_sde_LDADD = libtkpcore.la $(SDE_LIBS)
 TESTS += tests/test_counters_sde
+# weighted sums and raw entries of group files, counted through PAPI
+check_PROGRAMS += tests/test_groups_sde
+tests_test_groups_sde_SOURCES = tests/test_groups_sde.c
+tests_test_groups_sde_LDADD = libtkpcore.la $(SDE_LIBS)
+TESTS += tests/test_groups_sde
 endif
 
 # ---- CLI tests (sh) ----------------------------------------------------------

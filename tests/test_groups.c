@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "groups.h"
+#include "machine.h"
 #include "pmu.h"
 #include "tap.h"
 #include "tkprofile.h"
@@ -111,6 +112,8 @@ static void test_parse(void)
 	bad("[fp_ops]\nevents = PAPI_FP_OPS,\n\tskx::A:X*1 +\n\tskx::A:Y\n", 4, "term 'skx::A:Y' has no weight",
 	    "an unweighted term on a continuation line: its own line");
 	bad("[fp_ops]\nevents = skx::A:X*1 + + skx::A:Y*2\n", 2, "empty term", "an empty term");
+	bad("[fp_ops]\nevents = PAPI_FP_OPS,\n\tskx::A:X*1 +\n[cycles]\nevents = PAPI_TOT_CYC\n", 3,
+	    "[fp_ops] events: the sum ends in '+' with no term after it", "a sum left open at the end of its list");
 	bad("[cycles]\nraw = 1Ah 00-4F: r76\n", 2, "expected the CPU first", "a raw entry without a vendor");
 	bad("[cycles]\nraw = AMD 1Ah 00-4F r76\n", 2, "expected 'CPU: TERMS'", "a raw entry without ':'");
 	bad("[cycles]\nraw = AMD zen5: r76\n", 2, "family 'zen5': expected hex", "a raw entry with a bad family");
@@ -254,6 +257,49 @@ static void test_encode(void)
 #endif
 }
 
+/* machine.json: the event chosen per metric and its encoding, written
+ * and read back; a file without them (older tkprofile) still reads. */
+static void test_machine_json(void)
+{
+	tkp_machine *m = calloc(1, sizeof *m), *back = calloc(1, sizeof *back);
+	char path[600], err[512], text[65536] = "";
+	FILE *f;
+	size_t n;
+	int rc;
+
+	if (!m || !back) {
+		tap_ok(0, "calloc");
+		goto out;
+	}
+	snprintf(path, sizeof path, "%s/machine.json", dir);
+	strcpy(m->counter_event[TKP_M_FP_OPS], "skx::FP_ARITH_INST_RETIRED:SCALAR_DOUBLE*1 + skx::X*2");
+	strcpy(m->counter_encoding[TKP_M_FP_OPS], "type=4 config=0x1c7 *1 + type=4 config=0x4c7 *2");
+	strcpy(m->counter_event[TKP_M_CYCLES], "perf_raw::r76");
+	strcpy(m->counter_encoding[TKP_M_CYCLES], "raw config=0x76");
+	m->counter_raw[TKP_M_CYCLES] = 1;
+	rc = tkp_machine_write_json(m, path);
+	if (!tap_ok(rc == 0, "machine.json written (%d)", rc))
+		goto out;
+	if ((f = fopen(path, "r"))) {
+		n = fread(text, 1, sizeof text - 1, f);
+		text[n] = '\0';
+		fclose(f);
+	}
+	tap_ok(strstr(text, "\"metrics\"") && strstr(text, "\"fp_ops\"") && strstr(text, "\"encoding\"") &&
+		       strstr(text, "config=0x1c7") && strstr(text, "\"raw\": true") && strstr(text, "\"event\": null"),
+	       "counters.metrics: per metric event, encoding and raw (null when not counted)");
+	rc = tkp_machine_read_json(path, back, err, sizeof err);
+	tap_ok(rc == 0 && !strcmp(back->counter_event[TKP_M_FP_OPS], m->counter_event[TKP_M_FP_OPS]) &&
+		       !strcmp(back->counter_encoding[TKP_M_CYCLES], "raw config=0x76") &&
+		       back->counter_raw[TKP_M_CYCLES] && !back->counter_raw[TKP_M_FP_OPS] &&
+		       !back->counter_event[TKP_M_L1_DCM][0],
+	       "read back the same (%s)", err);
+out:
+	unlink(path);
+	free(m);
+	free(back);
+}
+
 int main(void)
 {
 	/* before anything initialises libpfm4 (it reads the variable once) */
@@ -266,6 +312,7 @@ int main(void)
 	test_parse();
 	test_choose();
 	test_shipped();
+	test_machine_json();
 	rmdir(dir);
 	return tap_done();
 }

@@ -89,14 +89,15 @@ int tkp_ctr_split_list(char *s, char **tok, int max)
 	return n;
 }
 
-/* An event name: letters, digits and _ : . = + - / @ (PAPI presets,
- * libpfm4 "pmu::EVENT:UMASK:mod=1", component events "sde:::lib::name"). */
+/* An event name: letters, digits and _ : . = - / @ (PAPI presets,
+ * libpfm4 "pmu::EVENT:UMASK:mod=1", component events "sde:::lib::name");
+ * not + or *, which make weighted sums. */
 int tkp_groups_event_name_ok(const char *s, char *bad)
 {
 	if (!*s)
 		return 0;
 	for (; *s; s++)
-		if (!isalnum((unsigned char)*s) && !strchr("_:.=+-/@", *s)) {
+		if (!isalnum((unsigned char)*s) && !strchr("_:.=-/@", *s)) {
 			*bad = *s;
 			return 0;
 		}
@@ -317,7 +318,7 @@ struct gparse {
 	struct gsect sect[64];
 	int nsect;
 	tkp_gdef def[TKP_M_COUNT];
-	unsigned char open[TKP_M_COUNT][TKP_GROUPS_NKEYS]; /* a sum goes on next line */
+	int open[TKP_M_COUNT][TKP_GROUPS_NKEYS]; /* line of a sum going on next line; 0 */
 	int err_line;
 	char err[TEXT_LEN];
 };
@@ -409,7 +410,7 @@ static int add_fragment(struct gparse *g, const char *section, int m, int k, con
 		v = tkp_trim(v + 1);
 	}
 	e = v + strlen(v);
-	g->open[m][k] = e > v && e[-1] == '+';
+	g->open[m][k] = e > v && e[-1] == '+' ? g->line : 0;
 	if (e > v && (e[-1] == ',' || e[-1] == '+'))
 		e[-1] = '\0';
 	n = tkp_ctr_split_list(v, tok, 64);
@@ -499,6 +500,11 @@ static int parse_group(const char *path, const char *group, struct gparse *g, ch
 		tkp_fmt(why, whylen, "%s: out of memory", path);
 		return TKP_ENOMEM;
 	}
+	for (i = 0; i < TKP_M_COUNT * TKP_GROUPS_NKEYS; i++)
+		if (g->open[i / TKP_GROUPS_NKEYS][i % TKP_GROUPS_NKEYS])
+			gerr(g, g->open[i / TKP_GROUPS_NKEYS][i % TKP_GROUPS_NKEYS],
+			     "[%s] %s: the sum ends in '+' with no term after it", tkp_metric_name(i / TKP_GROUPS_NKEYS),
+			     tkp_groups_ev_keys[i % TKP_GROUPS_NKEYS]);
 	/* Section-level checks, at the section's own line. */
 	for (i = 0; i < g->nsect; i++) {
 		const char *name = g->sect[i].name;

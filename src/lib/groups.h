@@ -53,9 +53,10 @@ int tkp_groups_load(const char *dir, const char *groups, tkp_gdef def[TKP_M_COUN
 /* The metric index of a metric name ("l1_dcm"), or -1. */
 int tkp_groups_metric_index(const char *name);
 
-/* An event name: letters, digits and _ : . = + - / @ (PAPI presets,
- * libpfm4 "pmu::EVENT:UMASK:mod=1", component events "sde:::lib::name");
- * 0 with *bad the first other character (unchanged for ""). */
+/* An event name: letters, digits and _ : . = - / @ (PAPI presets,
+ * libpfm4 "pmu::EVENT:UMASK:mod=1", component events "sde:::lib::name";
+ * + and * make weighted sums); 0 with *bad the first other character
+ * (unchanged for ""). */
 int tkp_groups_event_name_ok(const char *s, char *bad);
 
 /* ---- candidates: weighted sums and raw encodings --------------------- */

@@ -270,9 +270,10 @@ static int pass_add_terms(struct tkp_ctr_pass *p, const struct tkp_ctr_slot *s, 
 	return r;
 }
 
-static int pass_may_take(const tkp_counters *c, const struct tkp_ctr_pass *p)
+/* Whether pass p may take `need` more events under the max_per_pass knob. */
+static int pass_may_take(const tkp_counters *c, const struct tkp_ctr_pass *p, int need)
 {
-	return !c->max_per_pass || p->n < c->max_per_pass;
+	return !c->max_per_pass || p->n + need <= c->max_per_pass;
 }
 
 /*
@@ -289,7 +290,7 @@ static int place(tkp_counters *c, int si)
 
 	for (i = 0; i < c->npass; i++) {
 		p = &c->pass[i];
-		if (p->cidx != s->cidx || !pass_may_take(c, p))
+		if (p->cidx != s->cidx || !pass_may_take(c, p, s->nterm))
 			continue;
 		r = pass_add_terms(p, s, si);
 		if (!r) {
@@ -303,7 +304,7 @@ static int place(tkp_counters *c, int si)
 		return PAPI_ENOCNTR;
 	p = &c->pass[c->npass];
 	try_ref = ref && ref->countable && ref->nterm == 1 && ref->cidx == s->cidx &&
-		  (!c->max_per_pass || c->max_per_pass >= 2);
+		  (!c->max_per_pass || c->max_per_pass >= s->nterm + 1);
 	for (;;) {
 		if ((r = pass_create(p, s->cidx)))
 			return r;
@@ -527,8 +528,8 @@ static void pass_drop(tkp_counters *c, int pi, const char *why, const char *fix)
 	for (i = 0; i < c->pass[pi].n; i++) {
 		struct tkp_ctr_slot *s = &c->slot[c->pass[pi].slot[i]];
 
-		if (!c->pass[pi].home[i])
-			continue;
+		if (!c->pass[pi].home[i] || !s->countable)
+			continue; /* a reference copy, or a sum's slot dropped already */
 		s->countable = 0;
 		s->pass = -1;
 		tkp_fmt(s->why, sizeof s->why, "%s: %s", s->event, why);
