@@ -28,14 +28,10 @@ static char dir[] = "/tmp/tkp_groups_XXXXXX";
 static void put(const char *name, const char *text)
 {
 	char path[512];
-	FILE *f;
 
 	snprintf(path, sizeof path, "%s/%s.ini", dir, name);
-	f = fopen(path, "w");
-	if (f) {
-		fputs(text, f);
-		fclose(f);
-	}
+	if (tap_write_file(path, text))
+		tap_diag("cannot write %s", path);
 }
 
 static void drop(const char *name)
@@ -67,11 +63,51 @@ static void bad(const char *text, int line, const char *words, const char *what)
 	drop("bad");
 }
 
+/* Bad lines: the text, the line of the error, words it must say, and what
+ * is wrong. */
+static const struct {
+	const char *text;
+	int line;
+	const char *words, *what;
+} bads[] = {
+	{"[fp_ops]\nevents = skx::A:X*1 + skx::A:Y*two\n", 2,
+	 "weight 'two' of skx::A:Y: expected a positive number", "a weight that is no number"},
+	{"[fp_ops]\nevents = skx::A:X*1 + skx::A:Y*-2\n", 2,
+	 "weight '-2'", "a negative weight"},
+	{"[fp_ops]\nevents = skx::A:X*0\n", 2,
+	 "weight '0'", "a zero weight"},
+	{"[fp_ops]\nevents = skx::A:X*\n", 2,
+	 "weight ''", "a missing weight after '*'"},
+	{"[fp_ops]\nevents = skx::A:X*1 + skx::A:Y\n", 2,
+	 "term 'skx::A:Y' has no weight", "a term without a weight"},
+	{"[fp_ops]\nevents = PAPI_FP_OPS,\n\tskx::A:X*1 +\n\tskx::A:Y\n", 4,
+	 "term 'skx::A:Y' has no weight", "an unweighted term on a continuation line: its own line"},
+	{"[fp_ops]\nevents = skx::A:X*1 + + skx::A:Y*2\n", 2,
+	 "empty term", "an empty term"},
+	{"[fp_ops]\nevents = PAPI_FP_OPS,\n\tskx::A:X*1 +\n[cycles]\nevents = PAPI_TOT_CYC\n", 3,
+	 "[fp_ops] events: the sum ends in '+' with no term after it", "a sum left open at the end of its list"},
+	{"[cycles]\nraw = 1Ah 00-4F: r76\n", 2,
+	 "expected the CPU first", "a raw entry without a vendor"},
+	{"[cycles]\nraw = AMD 1Ah 00-4F r76\n", 2,
+	 "expected 'CPU: TERMS'", "a raw entry without ':'"},
+	{"[cycles]\nraw = AMD zen5: r76\n", 2,
+	 "family 'zen5': expected hex", "a raw entry with a bad family"},
+	{"[cycles]\nraw = AMD 1Ah 4F-00: r76\n", 2,
+	 "model range '4F-00'", "a raw entry with a reversed range"},
+	{"[cycles]\nraw = AMD 1Ah: 0x76\n", 2,
+	 "raw term '0x76': expected r and the perf_event config in hex", "a raw term that is not rHEX"},
+	{"[cycles]\nraw = AMD 1Ah: rzz\n", 2,
+	 "raw term 'rzz'", "a raw term with no hex digits"},
+	{"[cycles]\nrow = AMD 1Ah: r76\n", 2,
+	 "did you mean 'raw'", "a misspelt raw key is suggested"},
+};
+
 static void test_parse(void)
 {
 	tkp_gdef def[TKP_M_COUNT];
 	tkp_gcand c;
 	char why[1024];
+	size_t i;
 	int rc;
 
 	put("good", "[fp_ops]\n"
@@ -103,25 +139,8 @@ static void test_parse(void)
 		       c.lo[1] == 0x60 && c.hi[1] == 0x7f && !strcmp(c.vendor, "AMD"),
 	       "a raw entry: CPU, model ranges, configs and PAPI names (%s)", c.term[1].name);
 
-	bad("[fp_ops]\nevents = skx::A:X*1 + skx::A:Y*two\n", 2, "weight 'two' of skx::A:Y: expected a positive number",
-	    "a weight that is no number");
-	bad("[fp_ops]\nevents = skx::A:X*1 + skx::A:Y*-2\n", 2, "weight '-2'", "a negative weight");
-	bad("[fp_ops]\nevents = skx::A:X*0\n", 2, "weight '0'", "a zero weight");
-	bad("[fp_ops]\nevents = skx::A:X*\n", 2, "weight ''", "a missing weight after '*'");
-	bad("[fp_ops]\nevents = skx::A:X*1 + skx::A:Y\n", 2, "term 'skx::A:Y' has no weight", "a term without a weight");
-	bad("[fp_ops]\nevents = PAPI_FP_OPS,\n\tskx::A:X*1 +\n\tskx::A:Y\n", 4, "term 'skx::A:Y' has no weight",
-	    "an unweighted term on a continuation line: its own line");
-	bad("[fp_ops]\nevents = skx::A:X*1 + + skx::A:Y*2\n", 2, "empty term", "an empty term");
-	bad("[fp_ops]\nevents = PAPI_FP_OPS,\n\tskx::A:X*1 +\n[cycles]\nevents = PAPI_TOT_CYC\n", 3,
-	    "[fp_ops] events: the sum ends in '+' with no term after it", "a sum left open at the end of its list");
-	bad("[cycles]\nraw = 1Ah 00-4F: r76\n", 2, "expected the CPU first", "a raw entry without a vendor");
-	bad("[cycles]\nraw = AMD 1Ah 00-4F r76\n", 2, "expected 'CPU: TERMS'", "a raw entry without ':'");
-	bad("[cycles]\nraw = AMD zen5: r76\n", 2, "family 'zen5': expected hex", "a raw entry with a bad family");
-	bad("[cycles]\nraw = AMD 1Ah 4F-00: r76\n", 2, "model range '4F-00'", "a raw entry with a reversed range");
-	bad("[cycles]\nraw = AMD 1Ah: 0x76\n", 2, "raw term '0x76': expected r and the perf_event config in hex",
-	    "a raw term that is not rHEX");
-	bad("[cycles]\nraw = AMD 1Ah: rzz\n", 2, "raw term 'rzz'", "a raw term with no hex digits");
-	bad("[cycles]\nrow = AMD 1Ah: r76\n", 2, "did you mean 'raw'", "a misspelt raw key is suggested");
+	for (i = 0; i < sizeof bads / sizeof bads[0]; i++)
+		bad(bads[i].text, bads[i].line, bads[i].words, bads[i].what);
 }
 
 /* ---- the selection, with a fake resolver ------------------------------ */

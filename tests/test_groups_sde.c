@@ -61,7 +61,6 @@ static void test_sums(const char *dir)
 	tkp_counter_slot s;
 	double v[TKP_M_COUNT], r[TKP_M_COUNT];
 	int rc, p, i;
-	FILE *f;
 
 	this_cpu(cpu, sizeof cpu);
 	snprintf(text, sizeof text,
@@ -81,10 +80,8 @@ static void test_sums(const char *dir)
 		 cpu);
 	mkdir(dir, 0700);
 	snprintf(why, sizeof why, "%s/sums.ini", dir);
-	if (!(f = fopen(why, "w")))
+	if (!tap_ok(!tap_write_file(why, text), "write %s", why))
 		return;
-	fputs(text, f);
-	fclose(f);
 	tkp_counters_opts_init(&o);
 	o.mode = TKP_COUNTERS_PAPI;
 	o.groups_dir = dir;
