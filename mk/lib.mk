@@ -30,3 +30,6 @@ libtkpcore_la_SOURCES += src/lib/source_papi.c
 endif
 
 dist_groups_DATA += profiles/groups/core.ini profiles/groups/cache.ini profiles/groups/flops.ini
+# libpfm4 (when its headers are installed): the raw config of the event
+# chosen per metric, for `tkprofile counters` and machine.json (pmu.c)
+libtkpcore_la_LIBADD += $(PFM_LIBS)

@@ -6,7 +6,7 @@
 # ---- unit tests (C) ----------------------------------------------------------
 check_PROGRAMS += tests/test_stats tests/test_csv tests/test_profile tests/test_verify \
 	tests/test_kernels tests/test_measure tests/test_knee tests/test_chase tests/test_probe \
-	tests/test_sim tests/test_groups_pfm tests/example_region
+	tests/test_sim tests/test_groups_pfm tests/test_groups tests/example_region
 tests_test_stats_SOURCES = tests/test_stats.c
 tests_test_stats_LDADD = libtkpcore.la
 tests_test_csv_SOURCES = tests/test_csv.c
@@ -32,12 +32,16 @@ tests_test_sim_LDADD = libtkpcore.la
 # model forced in turn (LIBPFM_FORCE_PMU); skips without libpfm4-dev
 tests_test_groups_pfm_SOURCES = tests/test_groups_pfm.c
 tests_test_groups_pfm_LDADD = $(INIH_LIBS) $(PFM_LIBS)
+# weighted sums and raw entries in group files: parsing, FILE:LINE errors,
+# and the order candidates are offered in (a fake resolver)
+tests_test_groups_SOURCES = tests/test_groups.c
+tests_test_groups_LDADD = libtkpcore.la
 # the example profiles a user's own loop through the public API only
 tests_example_region_SOURCES = tests/example_region.c
 tests_example_region_LDADD = libtkprofile.la
 TESTS += tests/test_stats tests/test_csv tests/test_profile tests/test_verify \
 	tests/test_kernels tests/test_measure tests/test_knee tests/test_chase tests/test_probe \
-	tests/test_sim tests/test_groups_pfm tests/example_region
+	tests/test_sim tests/test_groups_pfm tests/test_groups tests/example_region
 
 # The PAPI path, tested for real with software-defined events (libsde),
 # which work on machines without a PMU.
@@ -52,6 +56,11 @@ check_PROGRAMS += tests/test_check_sde
 tests_test_check_sde_SOURCES = tests/test_check_sde.c
 tests_test_check_sde_LDADD = libtkpcore.la $(SDE_LIBS)
 TESTS += tests/test_check_sde
+# weighted sums and raw entries of group files, counted through PAPI
+check_PROGRAMS += tests/test_groups_sde
+tests_test_groups_sde_SOURCES = tests/test_groups_sde.c
+tests_test_groups_sde_LDADD = libtkpcore.la $(SDE_LIBS)
+TESTS += tests/test_groups_sde
 endif
 
 # ---- CLI tests (sh) ----------------------------------------------------------

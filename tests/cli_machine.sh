@@ -46,7 +46,7 @@ fi
 if [ -s "$out/machine.json" ]; then
 	for key in schema tkprofile_version host cpu_model vendor isa isa_path cores threads_per_core \
 		memory_bytes caches reported_bytes measured_bytes line_bytes assoc shared_by_cores os compiler \
-		cflags counters papi_version available status date probe quick seconds; do
+		cflags counters papi_version available status metrics event encoding raw date probe quick seconds; do
 		check "machine.json has \"$key\"" grep -q "\"$key\":" "$out/machine.json"
 	done
 	check "machine.json: a fresh probe" grep -q '"reused": false' "$out/machine.json"

@@ -56,6 +56,19 @@ static inline int tap_done(void)
 	return tap_failed ? 1 : 0;
 }
 
+/* Writes text into the file at path (a fixture); 0, or -1 when it
+ * cannot be written. */
+static inline int tap_write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	int bad;
+
+	if (!f)
+		return -1;
+	bad = fputs(text, f) < 0;
+	return fclose(f) != 0 || bad ? -1 : 0;
+}
+
 #define ok(cond, ...) tap_ok(!!(cond), __VA_ARGS__)
 #define skip(reason, ...) tap_skip(reason, __VA_ARGS__)
 #define diag(...) tap_diag(__VA_ARGS__)

@@ -12,7 +12,11 @@
  * events are checked without forcing (forcing hides that PMU).  A model
  * this libpfm4 does not know (Debian 12's 4.13 has no Zen 5 tables) is
  * listed as a SKIP with the names left unchecked.  PAPI presets (PAPI_*)
- * and raw encodings are PAPI's to resolve and are not checked here.
+ * are PAPI's to resolve and are not checked here.  The terms of weighted
+ * sums are events each.  The Zen 5 raw encodings (raw keys, "AMD 1Ah ...:
+ * rHEX") are cross-checked against the encoding libpfm4 gives the Zen 5
+ * events named in the same section and dtype, when the installed libpfm4
+ * knows Zen 5 (else each is a SKIP).
  *
  * Usage: test_groups_pfm [DIR]  (default: $TKP_SRCDIR/profiles/groups)
  */
@@ -37,29 +41,78 @@
 struct event {
 	char file[64];
 	char section[64];
+	char key[16]; /* the dtype suffix of its key: "", "_f32", "_f64" */
 	char name[256];
 	char pmu[64];
+	int encoded;  /* 1 when libpfm4 encoded it; config then set */
+	unsigned long long config;
 };
 
 static struct event events[MAX_EVENTS];
 static int nevents;
 static const char *cur_file;
 
-/* Adds each "pmu::EVENT..." token of a comma-separated events value. */
-static void add_names(const char *section, const char *value)
+/* A Zen 5 raw term of a raw list. */
+struct rawcfg {
+	char file[64];
+	char section[64];
+	char key[16];
+	unsigned long long config;
+};
+
+static struct rawcfg raws[64];
+static int nraws;
+static int raw_zen5; /* the raw entry being read is for AMD family 1Ah */
+
+#define ZEN5 "amd64_fam1ah_zen5"
+
+/* Adds the terms (rHEX[*W]) of the Zen 5 entries of a raw list value. */
+static void add_raws(const char *section, const char *key, const char *value)
 {
 	char buf[4096], *save = NULL;
 
 	snprintf(buf, sizeof buf, "%s", value);
-	for (char *t = strtok_r(buf, ", \t\r\n", &save); t; t = strtok_r(NULL, ", \t\r\n", &save)) {
+	for (char *ent = strtok_r(buf, ",", &save); ent; ent = strtok_r(NULL, ",", &save)) {
+		char *colon = strchr(ent, ':'), *save2 = NULL, *terms = ent;
+
+		if (colon) {
+			*colon = '\0';
+			raw_zen5 = strstr(ent, "AMD") && strstr(ent, "1Ah");
+			terms = colon + 1;
+		}
+		for (char *t = strtok_r(terms, "+ \t\r\n", &save2); t && raw_zen5; t = strtok_r(NULL, "+ \t\r\n", &save2)) {
+			struct rawcfg *r;
+
+			if ((t[0] != 'r' && t[0] != 'R') || nraws == 64)
+				continue;
+			t[strcspn(t, "*")] = '\0';
+			r = &raws[nraws++];
+			snprintf(r->file, sizeof r->file, "%s", cur_file);
+			snprintf(r->section, sizeof r->section, "%s", section);
+			snprintf(r->key, sizeof r->key, "%s", key);
+			r->config = strtoull(t + 1, NULL, 16);
+		}
+	}
+}
+
+/* Adds each "pmu::EVENT..." token of a comma-separated events value; the
+ * terms of a weighted sum ("A*1 + B*2") are events each, without weight. */
+static void add_names(const char *section, const char *key, const char *value)
+{
+	char buf[4096], *save = NULL;
+
+	snprintf(buf, sizeof buf, "%s", value);
+	for (char *t = strtok_r(buf, ",+ \t\r\n", &save); t; t = strtok_r(NULL, ",+ \t\r\n", &save)) {
 		const char *sep = strstr(t, "::");
 		struct event *e;
 
+		t[strcspn(t, "*")] = '\0';
 		if (!sep || sep == t || nevents == MAX_EVENTS)
 			continue;
 		e = &events[nevents++];
 		snprintf(e->file, sizeof e->file, "%s", cur_file);
 		snprintf(e->section, sizeof e->section, "%s", section);
+		snprintf(e->key, sizeof e->key, "%s", key);
 		snprintf(e->name, sizeof e->name, "%s", t);
 		snprintf(e->pmu, sizeof e->pmu, "%.*s", (int)(sep - t), t);
 	}
@@ -69,7 +122,9 @@ static int on_key(void *user, const char *section, const char *name, const char 
 {
 	(void)user;
 	if (!strncmp(name, "events", 6))
-		add_names(section, value);
+		add_names(section, name + 6, value);
+	else if (!strncmp(name, "raw", 3))
+		add_raws(section, name + 3, value);
 	return 1;
 }
 
@@ -210,13 +265,43 @@ static void report_pmu(const char *pmu, FILE *in)
 		if (strcmp(events[i].pmu, pmu))
 			continue;
 		line[strcspn(line, "\n")] = '\0';
-		tap_ok(!strncmp(line, "ok ", 3), "%s [%s]: %s encodes (%s)", events[i].file,
-		       events[i].section, events[i].name, line);
+		events[i].encoded = tap_ok(!strncmp(line, "ok ", 3), "%s [%s]: %s encodes (%s)", events[i].file,
+					   events[i].section, events[i].name, line);
+		if (events[i].encoded)
+			events[i].config = strtoull(line + 3, NULL, 16);
 		if (!fgets(line, sizeof line, in))
 			line[0] = '\0';
 	}
 	line[strcspn(line, "\n")] = '\0';
 	tap_ok(!strncmp(line, "refused ", 8), "libpfm4 refuses a misspelt %s event (%s)", pmu, line);
+}
+
+/* Each Zen 5 raw term must be the encoding of a Zen 5 event named in the
+ * same section and dtype (when libpfm4 knows Zen 5). */
+static void cross_check_raws(void)
+{
+	int known = 0;
+
+	for (int i = 0; i < nevents; i++)
+		known |= !strcmp(events[i].pmu, ZEN5) && events[i].encoded;
+	for (int r = 0; r < nraws; r++) {
+		const struct rawcfg *rc = &raws[r];
+		char what[400];
+		int j;
+
+		snprintf(what, sizeof what, "%.63s [%.63s] raw%.15s: r%llx is what libpfm4 encodes a Zen 5 event named there to",
+			 rc->file, rc->section, rc->key, rc->config);
+		if (!known) {
+			tap_skip("the installed libpfm4 has no " ZEN5 " tables to compare with", what);
+			continue;
+		}
+		for (j = 0; j < nevents; j++)
+			if (!strcmp(events[j].pmu, ZEN5) && events[j].encoded && events[j].config == rc->config &&
+			    !strcmp(events[j].file, rc->file) && !strcmp(events[j].section, rc->section) &&
+			    !strcmp(events[j].key, rc->key))
+				break;
+		tap_ok(j < nevents, "%s (%s)", what, j < nevents ? events[j].name : "none matches");
+	}
 }
 
 int main(int argc, char **argv)
@@ -256,6 +341,8 @@ int main(int argc, char **argv)
 		tap_ok(WIFEXITED(status) && WEXITSTATUS(status) == 0, "%s: the checking child exited 0",
 		       events[i].pmu);
 	}
+	tap_ok(nraws >= 6, "%d Zen 5 raw terms in the group files", nraws);
+	cross_check_raws();
 	return tap_done();
 }
 

@@ -105,6 +105,25 @@ static const char *opt_value(int argc, char **argv, int *i, const char *opt, int
 	return argv[++*i];
 }
 
+/* Per counted metric or event: the event chosen and what it encodes to
+ * (perf_event type and config, per term for weighted sums), so that a
+ * count can be traced to the hardware event behind it. */
+static void print_encodings(const tkp_counters *c)
+{
+	int i, head = 0;
+
+	for (i = 0; i < tkp_counters_nslots(c); i++) {
+		tkp_counter_slot s;
+
+		if (tkp_counters_slot(c, i, &s) || !s.countable)
+			continue;
+		if (!head++)
+			printf("\nevents chosen and their encodings:\n");
+		printf("  %-13s %s%s\n", s.name, s.event, s.raw ? "  (raw encoding: nothing named counts here)" : "");
+		printf("  %-13s = %s\n", "", s.encoding[0] ? s.encoding : "encoding unknown");
+	}
+}
+
 static void print_components(void)
 {
 	char name[128], status[1024], ver[64];
@@ -195,6 +214,7 @@ int cmd_counters(int argc, char **argv)
 			printf("%-13s %-8s %-5s %-7s %-8s %s\n", s.name, s.countable ? "yes" : "no", pass,
 			       s.group[0] ? s.group : "-", whynot, s.event[0] ? s.event : "-");
 	}
+	print_encodings(c);
 	printf("\n%d of %d %s can be counted here, in %d pass%s (the kernel runs once per pass).\n", counted,
 	       tkp_counters_nslots(c), events ? "events" : "metrics", tkp_counters_passes(c),
 	       tkp_counters_passes(c) == 1 ? "" : "es");

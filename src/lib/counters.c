@@ -118,7 +118,7 @@ static void slots_from_groups(tkp_counters *c, const tkp_gdef def[TKP_M_COUNT], 
 		}
 		tkp_strlcpy(s->group, def[m].group, sizeof s->group);
 		tkp_strlcpy(s->desc, def[m].desc, sizeof s->desc);
-		for (k = 0; k < 3; k++)
+		for (k = 0; k < TKP_GROUPS_NKEYS; k++)
 			tkp_strlcpy(s->cand[k], def[m].ev[k], sizeof s->cand[k]);
 	}
 	c->ref_slot = TKP_M_CYCLES;
@@ -437,6 +437,8 @@ int tkp_counters_slot(const tkp_counters *c, int i, tkp_counter_slot *out)
 	out->why = s->why;
 	out->cause = s->cause[0] ? s->cause : s->why;
 	out->fix = s->fix;
+	out->encoding = s->encoding;
+	out->raw = s->raw;
 	return 0;
 }
 
@@ -523,17 +525,19 @@ static int get(tkp_counters *c, int pass, double *vals, int how)
 	} else if ((r = c->ops->read(c, pass))) {
 		return r;
 	}
+	/* A read writes the pass's cells, a stop adds to them; a weighted
+	 * sum's terms all add into their slot's cell. */
 	for (i = 0; vals && i < p->n; i++) {
 		int cell = (how & GET_SLOTS) ? p->slot[i] : c->slot[p->slot[i]].metric;
 
-		if (!p->home[i] || cell < 0)
-			continue;
-		if (!(how & GET_STOP))
-			vals[cell] = (double)p->raw[i];
-		else if (isnan(vals[cell]))
-			vals[cell] = (double)p->raw[i];
-		else
-			vals[cell] += (double)p->raw[i];
+		if (p->home[i] && cell >= 0 && (!(how & GET_STOP) || isnan(vals[cell])))
+			vals[cell] = 0;
+	}
+	for (i = 0; vals && i < p->n; i++) {
+		int cell = (how & GET_SLOTS) ? p->slot[i] : c->slot[p->slot[i]].metric;
+
+		if (p->home[i] && cell >= 0)
+			vals[cell] += (double)p->raw[i] * (p->weight[i] > 0 ? p->weight[i] : 1);
 	}
 	return 0;
 }

@@ -180,6 +180,9 @@ typedef struct tkp_counter_slot {
 	const char *cause; /* why, without the names of the events tried when
 			    * they all failed for one reason (for grouping) */
 	const char *fix;   /* what would fix it; "" when nothing obvious */
+	const char *encoding; /* what the event chosen encodes to ("type=4 config=0x1c7",
+			       * per term for sums); "" when none or unknown */
+	int raw;           /* 1: the event chosen is a raw encoding (last resort) */
 } tkp_counter_slot;
 
 int tkp_counters_nslots(const tkp_counters *c);

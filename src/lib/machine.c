@@ -483,6 +483,68 @@ static void describe_os(tkp_machine *m)
 		tkp_strlcpy(m->os, pretty[0] ? pretty : "unknown", sizeof m->os);
 }
 
+static int set(json_t *o, const char *key, json_t *v);
+static void get_str(json_t *o, const char *key, char *buf, size_t size);
+
+/* The event chosen for each metric and its encoding, from an open set. */
+static void chosen_events(tkp_machine *m, const tkp_counters *c)
+{
+	int i;
+
+	for (i = 0; i < tkp_counters_nslots(c); i++) {
+		tkp_counter_slot s;
+
+		if (tkp_counters_slot(c, i, &s) || s.metric < 0 || s.metric >= TKP_M_COUNT || !s.countable)
+			continue;
+		tkp_strlcpy(m->counter_event[s.metric], s.event, sizeof m->counter_event[0]);
+		tkp_strlcpy(m->counter_encoding[s.metric], s.encoding, sizeof m->counter_encoding[0]);
+		m->counter_raw[s.metric] = s.raw;
+	}
+}
+
+/* machine.json "counters"."metrics": per metric the event chosen (null
+ * when none), its encoding and whether it is a raw one. */
+static json_t *chosen_json(const tkp_machine *m)
+{
+	json_t *o = json_object();
+	int k, bad = !o;
+
+	for (k = 0; o && k < TKP_M_COUNT; k++) {
+		json_t *e = json_object();
+
+		if (!e) {
+			bad = 1;
+			break;
+		}
+		bad |= set(e, "event", m->counter_event[k][0] ? json_string(m->counter_event[k]) : json_null());
+		bad |= set(e, "encoding", m->counter_encoding[k][0] ? json_string(m->counter_encoding[k]) : json_null());
+		bad |= set(e, "raw", json_boolean(m->counter_raw[k]));
+		bad |= set(o, tkp_metric_name(k), e);
+	}
+	if (bad) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+/* Reads "counters"."metrics" back (absent in files of older versions). */
+static void chosen_read(tkp_machine *m, json_t *ctr)
+{
+	json_t *o = json_object_get(ctr, "metrics");
+	int k;
+
+	for (k = 0; json_is_object(o) && k < TKP_M_COUNT; k++) {
+		json_t *e = json_object_get(o, tkp_metric_name(k));
+
+		if (!json_is_object(e))
+			continue;
+		get_str(e, "event", m->counter_event[k], sizeof m->counter_event[k]);
+		get_str(e, "encoding", m->counter_encoding[k], sizeof m->counter_encoding[k]);
+		m->counter_raw[k] = json_is_true(json_object_get(e, "raw"));
+	}
+}
+
 static void describe_counters(tkp_machine *m, const char *groups_dir)
 {
 	tkp_counters *c = NULL;
@@ -498,6 +560,7 @@ static void describe_counters(tkp_machine *m, const char *groups_dir)
 		return;
 	}
 	m->counters_available = tkp_counters_passes(c) > 0;
+	chosen_events(m, c);
 	w = tkp_counters_why(c);
 	tkp_strlcpy(m->counters_status, w && *w ? w : "all metrics counted", sizeof m->counters_status);
 	tkp_counters_close(c);
@@ -647,6 +710,11 @@ int tkp_machine_write_json(const tkp_machine *m, const char *path)
 	bad |= set(ctr, "papi_version", m->papi_version[0] ? json_string(m->papi_version) : json_null());
 	bad |= set(ctr, "available", json_boolean(m->counters_available));
 	bad |= set(ctr, "status", json_string(m->counters_status));
+	{
+		json_t *chosen = chosen_json(m);
+
+		bad |= !chosen || set(ctr, "metrics", chosen);
+	}
 	if (m->probed) {
 		json_t *th = json_array();
 		if (!(probe = json_object()) || !th) {
@@ -781,6 +849,7 @@ int tkp_machine_read_json(const char *path, tkp_machine *m, char *err, size_t er
 		get_str(v, "papi_version", m->papi_version, sizeof m->papi_version);
 		m->counters_available = json_is_true(json_object_get(v, "available"));
 		get_str(v, "status", m->counters_status, sizeof m->counters_status);
+		chosen_read(m, v);
 	}
 	if (json_is_object(probe = json_object_get(root, "probe"))) {
 		m->probed = 1;

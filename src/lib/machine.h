@@ -45,6 +45,11 @@ typedef struct tkp_machine {
 	char papi_version[64];   /* "" when built without PAPI */
 	int counters_available;
 	char counters_status[1536]; /* why and the fix: a few sentences */
+	/* per metric (tkp_metric order): the event chosen and what it encodes
+	 * to ("" when not counted); machine.json "counters"."metrics" */
+	char counter_event[TKP_M_COUNT][256];
+	char counter_encoding[TKP_M_COUNT][512];
+	int counter_raw[TKP_M_COUNT];
 	char date[32];           /* ISO 8601 UTC, when described */
 	char topology_source[16];/* "hwloc", "sysfs", "cpuid", "sysconf" */
 

@@ -9,10 +9,14 @@
 
 #include <dirent.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #ifdef TKP_HAVE_PAPI
 #include <papi.h>
+#endif
+#ifdef TKP_HAVE_PFM
+#include <perfmon/pfmlib_perf_event.h>
 #endif
 
 #include "counters.h"
@@ -44,6 +48,60 @@ void tkp_pmu_paranoid_fix(char *buf, size_t len)
 		tkp_fmt(buf, len, "sudo sysctl kernel.perf_event_paranoid=1 (or run with CAP_PERFMON)");
 	else
 		tkp_fmt(buf, len, "sudo sysctl kernel.perf_event_paranoid=1 (it is %d; or run with CAP_PERFMON)", p);
+}
+
+#ifdef TKP_HAVE_PFM
+/* One native event's perf_event type and config, appended to buf. */
+static int encode_native(const char *name, char *buf, size_t len)
+{
+	struct perf_event_attr attr;
+	pfm_perf_encode_arg_t arg;
+	int r;
+
+	memset(&attr, 0, sizeof attr);
+	memset(&arg, 0, sizeof arg);
+	arg.size = sizeof arg;
+	arg.attr = &attr;
+	/* PAPI has initialised libpfm4 already when it resolved the name;
+	 * without PAPI this is the first call (and harmless when repeated). */
+	pfm_initialize();
+	r = pfm_get_os_event_encoding(name, PFM_PLM3, PFM_OS_PERF_EVENT_EXT, &arg);
+	if (r != PFM_SUCCESS) {
+		tkp_ctr_cat(buf, len, "%s: %s", name, pfm_strerror(r));
+		return -1;
+	}
+	tkp_ctr_cat(buf, len, "type=%u config=%#llx", attr.type, (unsigned long long)attr.config);
+	return 0;
+}
+#endif
+
+int tkp_pmu_encode(const char *name, char *buf, size_t len)
+{
+	buf[0] = '\0';
+#ifndef TKP_HAVE_PFM
+	(void)name;
+	tkp_fmt(buf, len, "unknown (built without libpfm4-dev)");
+	return -1;
+#else
+#ifdef TKP_HAVE_PAPI
+	if (!strncmp(name, "PAPI_", 5)) {
+		PAPI_event_info_t info;
+		int code, i, bad = 0;
+
+		if (PAPI_event_name_to_code(name, &code) != PAPI_OK || PAPI_get_event_info(code, &info) != PAPI_OK ||
+		    info.count == 0) {
+			tkp_fmt(buf, len, "%s: not a preset PAPI can map here", name);
+			return -1;
+		}
+		for (i = 0; i < (int)info.count; i++) {
+			tkp_ctr_cat(buf, len, "%s%s ", i ? ", " : "", info.name[i]);
+			bad |= encode_native(info.name[i], buf, len);
+		}
+		return bad ? -1 : 0;
+	}
+#endif
+	return encode_native(name, buf, len);
+#endif
 }
 
 #ifdef TKP_HAVE_PAPI

@@ -23,6 +23,14 @@ typedef struct tkp_pmu_state {
 /* The fix for a permission problem, with the current paranoid level. */
 void tkp_pmu_paranoid_fix(char *buf, size_t len);
 
+/*
+ * What event `name` encodes to for perf_event, as libpfm4 (the library
+ * PAPI resolves names with) says: "type=4 config=0x1c7"; a PAPI preset:
+ * its native events' encodings, comma-separated.  0, or -1 with buf
+ * saying why not (built without libpfm4-dev, or unknown here).
+ */
+int tkp_pmu_encode(const char *name, char *buf, size_t len);
+
 #ifdef TKP_HAVE_PAPI
 /* Fills *cpu from PAPI's component table (PAPI initialised) and the
  * kernel's view of the machine. */

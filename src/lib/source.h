@@ -40,10 +40,15 @@ struct tkp_ctr_slot {
 	int metric;
 	char group[TKP_CTR_GROUP_LEN];
 	char desc[256];
-	char cand[3][TKP_CTR_LIST_LEN]; /* candidate lists, as in the group file */
+	char cand[TKP_GROUPS_NKEYS][TKP_CTR_LIST_LEN]; /* candidate lists, as in the group file */
 	char event[TKP_CTR_NAME_LEN];
 	char tried[TKP_CTR_LIST_LEN];
-	int code;
+	int code;                              /* the first term's event */
+	int nterm;                             /* events summed (weighted sum: > 1) */
+	int codes[TKP_GROUPS_MAX_TERMS];
+	double weights[TKP_GROUPS_MAX_TERMS];
+	int raw;                               /* 1: a raw encoding was chosen */
+	char encoding[TKP_CTR_TEXT_LEN];       /* what the chosen event encodes to ("" unknown) */
 	int cidx;
 	int countable;
 	int pass;
@@ -58,6 +63,7 @@ struct tkp_ctr_pass {
 	int n;                      /* events in it */
 	int slot[TKP_CTR_MAX_EV];   /* slot of each event */
 	int home[TKP_CTR_MAX_EV];   /* 1: the slot's counts come from this event */
+	double weight[TKP_CTR_MAX_EV]; /* its weight in the slot's sum (1 but for sums) */
 	int ref_pos;                /* position of the reference event; -1 */
 	int inherit;                /* 1: PAPI_INHERIT set; 0: process-wide component */
 	double last_ref;

@@ -45,6 +45,8 @@ static char papi_err[TEXT_LEN];
 
 /* What the CPU component (perf_event) can do here, and why not. */
 static tkp_pmu_state cpu;
+/* The CPU raw encodings in the group files are matched against. */
+static tkp_cpu_id cpu_id;
 
 static void papi_init(void)
 {
@@ -65,6 +67,12 @@ static void papi_init(void)
 	}
 	papi_ok = 1;
 	tkp_pmu_diagnose(&cpu);
+	{
+		const PAPI_hw_info_t *hw = PAPI_get_hardware_info();
+
+		if (hw)
+			tkp_cpu_id_set(&cpu_id, hw->vendor_string, hw->cpuid_family, hw->cpuid_model);
+	}
 }
 
 static int papi_ready(void)
@@ -229,7 +237,7 @@ fail:
 	return r;
 }
 
-static int pass_add(struct tkp_ctr_pass *p, int code, int slot, int home)
+static int pass_add(struct tkp_ctr_pass *p, int code, int slot, int home, double weight)
 {
 	int r;
 
@@ -239,13 +247,33 @@ static int pass_add(struct tkp_ctr_pass *p, int code, int slot, int home)
 		return r;
 	p->slot[p->n] = slot;
 	p->home[p->n] = home;
+	p->weight[p->n] = weight;
 	p->n++;
 	return 0;
 }
 
-static int pass_may_take(const tkp_counters *c, const struct tkp_ctr_pass *p)
+/* Adds every term of slot s to pass p, or none: a weighted sum is counted
+ * in one pass, so that its terms see the same run. */
+static int pass_add_terms(struct tkp_ctr_pass *p, const struct tkp_ctr_slot *s, int si)
 {
-	return !c->max_per_pass || p->n < c->max_per_pass;
+	int i, r = 0;
+
+	for (i = 0; i < s->nterm; i++)
+		if ((r = pass_add(p, s->codes[i], si, 1, s->weights[i])))
+			break;
+	if (!r)
+		return 0;
+	while (i-- > 0) {
+		PAPI_remove_event(p->es, s->codes[i]);
+		p->n--;
+	}
+	return r;
+}
+
+/* Whether pass p may take `need` more events under the max_per_pass knob. */
+static int pass_may_take(const tkp_counters *c, const struct tkp_ctr_pass *p, int need)
+{
+	return !c->max_per_pass || p->n + need <= c->max_per_pass;
 }
 
 /*
@@ -262,9 +290,9 @@ static int place(tkp_counters *c, int si)
 
 	for (i = 0; i < c->npass; i++) {
 		p = &c->pass[i];
-		if (p->cidx != s->cidx || !pass_may_take(c, p))
+		if (p->cidx != s->cidx || !pass_may_take(c, p, s->nterm))
 			continue;
-		r = pass_add(p, s->code, si, 1);
+		r = pass_add_terms(p, s, si);
 		if (!r) {
 			s->pass = i;
 			return 0;
@@ -275,13 +303,14 @@ static int place(tkp_counters *c, int si)
 	if (c->npass >= TKP_COUNTERS_MAX_PASSES)
 		return PAPI_ENOCNTR;
 	p = &c->pass[c->npass];
-	try_ref = ref && ref->countable && ref->cidx == s->cidx && (!c->max_per_pass || c->max_per_pass >= 2);
+	try_ref = ref && ref->countable && ref->nterm == 1 && ref->cidx == s->cidx &&
+		  (!c->max_per_pass || c->max_per_pass >= s->nterm + 1);
 	for (;;) {
 		if ((r = pass_create(p, s->cidx)))
 			return r;
-		if (try_ref && !pass_add(p, ref->code, c->ref_slot, 0))
+		if (try_ref && !pass_add(p, ref->code, c->ref_slot, 0, 1))
 			p->ref_pos = 0;
-		r = pass_add(p, s->code, si, 1);
+		r = pass_add_terms(p, s, si);
 		if (!r)
 			break;
 		pass_free(p);
@@ -289,7 +318,7 @@ static int place(tkp_counters *c, int si)
 			return r;
 		try_ref = 0; /* maybe it conflicts with the reference: alone */
 	}
-	if (si == c->ref_slot)
+	if (si == c->ref_slot && s->nterm == 1)
 		p->ref_pos = p->n - 1;
 	s->pass = c->npass++;
 	return 0;
@@ -323,113 +352,171 @@ static void causes_add(struct causes *cs, const char *name, const char *why, con
 }
 
 /*
- * Chooses slot si's event from its candidates and places it.  Returns 0
- * (chosen or not countable, s->why says), or TKP_ENOENT with why when in
- * events mode the name is not an event at all.
+ * Looks up one event of a candidate: 0 with *code and *cidx when PAPI can
+ * count it here, else why and fix; *unknown: the name is no event at all.
+ */
+static int resolve_term(const char *name, int *code, int *cidx, char *w, size_t wl, char *f, size_t fl,
+			int *unknown)
+{
+	const PAPI_component_info_t *ci;
+	int r;
+
+	*unknown = 0;
+	/* A CPU event where the CPU component has nothing to count with is
+	 * not looked up: the reason is known, and PAPI 7.0's native lookup
+	 * leaks its strdup'd names when the kernel then refuses the event
+	 * (LeakSanitizer, KVM guest without a vPMU).  Presets and other
+	 * components' events (COMPONENT:::NAME) are looked up as usual. */
+	if (cpu.cidx >= 0 && !cpu.enabled && strncasecmp(name, "PAPI_", 5) && !strstr(name, ":::"))
+		goto cpu_off;
+	r = PAPI_event_name_to_code(name, code);
+	if (r != PAPI_OK) {
+		explain_unresolved(name, r, w, wl, f, fl, unknown);
+		return -1;
+	}
+	*cidx = PAPI_get_event_component(*code);
+	ci = PAPI_get_component_info(*cidx);
+	if (*cidx == cpu.cidx && !cpu.enabled)
+		goto cpu_off;
+	if (ci && ci->disabled) {
+		if (*cidx == cpu.cidx)
+			goto cpu_off;
+		tkp_fmt(w, wl, "PAPI's %s component is disabled (\"%s\")", ci->name, ci->disabled_reason);
+		tkp_fmt(f, fl, "see papi_component_avail");
+		return -1;
+	}
+	if (PAPI_query_event(*code) == PAPI_OK)
+		return 0;
+	if (cpu.cidx >= 0 && !cpu.enabled)
+		goto cpu_off; /* no CPU counters at all: that is the reason */
+	if (!strncasecmp(name, "PAPI_", 5)) {
+		const PAPI_hw_info_t *hw = PAPI_get_hardware_info();
+
+		tkp_fmt(w, wl, "PAPI has no %s preset for this CPU (%s, family %d model %d)", name,
+			hw ? hw->vendor_string : "?", hw ? hw->cpuid_family : 0, hw ? hw->cpuid_model : 0);
+		tkp_fmt(f, fl, "list a native event of this CPU (papi_native_avail) after it in the group file");
+	} else {
+		papi_advice(PAPI_ENOEVNT, w, wl, f, fl);
+	}
+	return -1;
+cpu_off:
+	tkp_strlcpy(w, cpu.reason, wl);
+	tkp_strlcpy(f, cpu.fix, fl);
+	return -1;
+}
+
+/* What a candidate's events encode to, for `tkprofile counters` and
+ * machine.json: "config=0x..." per event, weighted for sums. */
+static void describe_encoding(const tkp_gcand *g, char *buf, size_t len)
+{
+	int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < g->nterm; i++) {
+		char e[TEXT_LEN];
+
+		if (g->raw)
+			tkp_fmt(e, sizeof e, "raw config=%#llx", g->term[i].config);
+		else if (strstr(g->term[i].name, ":::"))
+			tkp_strlcpy(e, "a PAPI component's event (no perf_event encoding)", sizeof e);
+		else if (tkp_pmu_encode(g->term[i].name, e, sizeof e))
+			tkp_strlcpy(e, "?", sizeof e);
+		tkp_ctr_cat(buf, len, "%s%s", i ? " + " : "", e);
+		if (g->nterm > 1)
+			tkp_ctr_cat(buf, len, " *%g", g->term[i].weight);
+	}
+}
+
+/* The search for one slot's event, through tkp_groups_choose. */
+struct choice {
+	tkp_counters *c;
+	int si;
+	struct causes *cs;
+	char *why;
+	size_t whylen;
+	int rc;
+};
+
+/* Tries candidate g for the slot: 0 when it is counted (or the search
+ * must stop: ch->rc), 1 to go on with the next. */
+static int try_cand(const tkp_gcand *g, void *arg)
+{
+	struct choice *ch = arg;
+	tkp_counters *c = ch->c;
+	struct tkp_ctr_slot *s = &c->slot[ch->si];
+	char w[TEXT_LEN], f[TEXT_LEN];
+	int i, r, unknown, cidx = -1;
+
+	tkp_ctr_cat(s->tried, sizeof s->tried, "%s%s", s->tried[0] ? ", " : "", g->text);
+	for (i = 0; i < g->nterm; i++) {
+		if (resolve_term(g->term[i].name, &s->codes[i], &cidx, w, sizeof w, f, sizeof f, &unknown)) {
+			if (unknown && c->events_mode) {
+				char hint[NAME_LEN + 32];
+
+				suggest_event(g->term[i].name, hint, sizeof hint);
+				tkp_fmt(ch->why, ch->whylen, "unknown event '%s'%s: %s", g->term[i].name, hint, w);
+				ch->rc = TKP_ENOENT;
+				return 0;
+			}
+			causes_add(ch->cs, g->term[i].name, w, f);
+			return 1;
+		}
+		if (i && cidx != s->cidx) {
+			causes_add(ch->cs, g->text, "the terms of a sum are counted by different PAPI components",
+				   "sum events of one component");
+			return 1;
+		}
+		s->cidx = cidx;
+		s->weights[i] = g->term[i].weight;
+	}
+	s->nterm = g->nterm;
+	s->code = s->codes[0];
+	if ((r = place(c, ch->si))) {
+		papi_advice(r, w, sizeof w, f, sizeof f);
+		causes_add(ch->cs, g->text, w, f);
+		return 1;
+	}
+	s->countable = 1;
+	s->raw = g->raw;
+	tkp_strlcpy(s->event, g->text, sizeof s->event);
+	describe_encoding(g, s->encoding, sizeof s->encoding);
+	return 0;
+}
+
+/*
+ * Chooses slot si's event from its candidates and places it: the named
+ * events first, then raw encodings valid on this CPU.  Returns 0 (chosen
+ * or not countable, s->why says), or TKP_ENOENT with why when in events
+ * mode the name is not an event at all.
  */
 static int choose(tkp_counters *c, int si, int dtype, char *why, size_t whylen)
 {
 	struct tkp_ctr_slot *s = &c->slot[si];
-	struct causes *cs = calloc(1, sizeof *cs);
-	int order[2] = {dtype >= 0 ? dtype + 1 : -1, 0}, o, i;
+	struct choice ch = {c, si, calloc(1, sizeof(struct causes)), why, whylen, 0};
+	int i, skipped = 0;
 
-	if (!cs)
+	if (!ch.cs)
 		return TKP_ENOMEM;
-	for (o = 0; o < 2 && !s->countable; o++) {
-		char tmp[LIST_LEN], *tok[64];
-		int n;
-
-		if (order[o] < 0)
-			continue;
-		tkp_strlcpy(tmp, s->cand[order[o]], sizeof tmp);
-		n = tkp_ctr_split_list(tmp, tok, 64);
-		for (i = 0; i < n; i++) {
-			char w[TEXT_LEN], f[TEXT_LEN];
-			const PAPI_component_info_t *ci;
-			int r, unknown;
-
-			tkp_ctr_cat(s->tried, sizeof s->tried, "%s%s", s->tried[0] ? ", " : "", tok[i]);
-			/* A CPU event where the CPU component has nothing to
-			 * count with is not looked up: the reason is known, and
-			 * PAPI 7.0's native lookup leaks its strdup'd names when
-			 * the kernel then refuses the event (LeakSanitizer, KVM
-			 * guest without a vPMU).  Presets and other components'
-			 * events (COMPONENT:::NAME) are looked up as usual. */
-			if (cpu.cidx >= 0 && !cpu.enabled && strncasecmp(tok[i], "PAPI_", 5) &&
-			    !strstr(tok[i], ":::")) {
-				causes_add(cs, tok[i], cpu.reason, cpu.fix);
-				continue;
-			}
-			r = PAPI_event_name_to_code(tok[i], &s->code);
-			if (r != PAPI_OK) {
-				explain_unresolved(tok[i], r, w, sizeof w, f, sizeof f, &unknown);
-				if (unknown && c->events_mode) {
-					char hint[NAME_LEN + 32];
-
-					suggest_event(tok[i], hint, sizeof hint);
-					tkp_fmt(why, whylen, "unknown event '%s'%s: %s", tok[i], hint, w);
-					free(cs);
-					return TKP_ENOENT;
-				}
-				causes_add(cs, tok[i], w, f);
-				continue;
-			}
-			s->cidx = PAPI_get_event_component(s->code);
-			ci = PAPI_get_component_info(s->cidx);
-			if (s->cidx == cpu.cidx && !cpu.enabled) {
-				causes_add(cs, tok[i], cpu.reason, cpu.fix);
-				continue;
-			}
-			if (ci && ci->disabled) {
-				if (s->cidx == cpu.cidx) {
-					causes_add(cs, tok[i], cpu.reason, cpu.fix);
-				} else {
-					tkp_fmt(w, sizeof w, "PAPI's %s component is disabled (\"%s\")", ci->name,
-						ci->disabled_reason);
-					causes_add(cs, tok[i], w, "see papi_component_avail");
-				}
-				continue;
-			}
-			if (PAPI_query_event(s->code) != PAPI_OK) {
-				const PAPI_hw_info_t *hw = PAPI_get_hardware_info();
-
-				if (cpu.cidx >= 0 && !cpu.enabled) {
-					/* no CPU counters at all: that is the reason */
-					tkp_strlcpy(w, cpu.reason, sizeof w);
-					tkp_strlcpy(f, cpu.fix, sizeof f);
-				} else if (!strncasecmp(tok[i], "PAPI_", 5)) {
-					tkp_fmt(w, sizeof w, "PAPI has no %s preset for this CPU (%s, family %d model %d)",
-						tok[i], hw ? hw->vendor_string : "?", hw ? hw->cpuid_family : 0,
-						hw ? hw->cpuid_model : 0);
-					tkp_fmt(f, sizeof f, "list a native event of this CPU (papi_native_avail) after it in the group file");
-				} else {
-					papi_advice(PAPI_ENOEVNT, w, sizeof w, f, sizeof f);
-				}
-				causes_add(cs, tok[i], w, f);
-				continue;
-			}
-			r = place(c, si);
-			if (r) {
-				papi_advice(r, w, sizeof w, f, sizeof f);
-				causes_add(cs, tok[i], w, f);
-				continue;
-			}
-			s->countable = 1;
-			tkp_strlcpy(s->event, tok[i], sizeof s->event);
-			break;
-		}
+	tkp_groups_choose(s->cand, dtype, &cpu_id, try_cand, &ch, &skipped);
+	if (ch.rc) {
+		free(ch.cs);
+		return ch.rc;
 	}
 	if (!s->countable) {
 		s->pass = -1;
-		if (cs->n == 1)
-			tkp_strlcpy(s->cause, cs->c[0].why, sizeof s->cause);
-		for (i = 0; i < cs->n; i++) {
-			tkp_ctr_cat(s->why, sizeof s->why, "%s%s: %s", i ? "; " : "", cs->c[i].names, cs->c[i].why);
+		if (ch.cs->n == 1)
+			tkp_strlcpy(s->cause, ch.cs->c[0].why, sizeof s->cause);
+		for (i = 0; i < ch.cs->n; i++) {
+			tkp_ctr_cat(s->why, sizeof s->why, "%s%s: %s", i ? "; " : "", ch.cs->c[i].names,
+				    ch.cs->c[i].why);
 			if (!s->fix[0])
-				tkp_strlcpy(s->fix, cs->c[i].fix, sizeof s->fix);
+				tkp_strlcpy(s->fix, ch.cs->c[i].fix, sizeof s->fix);
 		}
+		if (skipped)
+			tkp_ctr_cat(s->why, sizeof s->why, " (%d raw encoding%s in the group file for other CPUs)",
+				    skipped, skipped > 1 ? "s" : "");
 	}
-	free(cs);
+	free(ch.cs);
 	return 0;
 }
 
@@ -441,8 +528,8 @@ static void pass_drop(tkp_counters *c, int pi, const char *why, const char *fix)
 	for (i = 0; i < c->pass[pi].n; i++) {
 		struct tkp_ctr_slot *s = &c->slot[c->pass[pi].slot[i]];
 
-		if (!c->pass[pi].home[i])
-			continue;
+		if (!c->pass[pi].home[i] || !s->countable)
+			continue; /* a reference copy, or a sum's slot dropped already */
 		s->countable = 0;
 		s->pass = -1;
 		tkp_fmt(s->why, sizeof s->why, "%s: %s", s->event, why);
