@@ -58,7 +58,7 @@ fuzz/fuzz_groups$(EXEEXT): $(fuzz_groups_src) $(fuzz_deps) $(top_srcdir)/fuzz/no
 	@$(MKDIR_P) fuzz
 	$(AM_V_CCLD)$(FUZZ_CC) $(FUZZ_FLAGS) -I$(top_srcdir)/fuzz/nopapi $(FUZZ_CPPFLAGS) $(BLAS_CFLAGS) \
 		-o $@ $(fuzz_groups_src) $(top_srcdir)/src/kernels/*.c $(BLAS_LIBS) $(HWLOC_LIBS) \
-		$(JANSSON_LIBS) $(FUZZ_LIBS)
+		$(JANSSON_LIBS) $(PFM_LIBS) $(FUZZ_LIBS)
 
 fuzz-run: fuzz
 	$(SHELL) $(top_srcdir)/fuzz/run.sh $(FUZZ_SECONDS)

@@ -194,7 +194,8 @@ static int parse_terms(char *s, int raw, int need_w, tkp_gcand *out, char *err, 
 		if (parse_term(p, raw, need_w || sum, &out->term[out->nterm], err, el))
 			return -1;
 		out->nterm++;
-		p = plus + 1;
+		if (plus)
+			p = plus + 1;
 	} while (plus);
 	return 0;
 }
