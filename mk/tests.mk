@@ -69,10 +69,12 @@ endif
 # single-node Slurm on localhost; each SKIPs, saying why, without them.
 # cli_faults: write errors, memory, signals, hostile paths and inputs.
 # cli_disturb: CPU hogs pinned beside a run (disturbed repetitions).
+# cli_check: counters --check, under valgrind on both CPUs for about a
+# minute: listed early, so that it does not run beside cli_disturb.
 cli_tests = tests/cli_basic.sh tests/cli_badinput.sh tests/cli_run.sh tests/cli_sweep.sh \
-	tests/cli_counters.sh tests/cli_machine.sh tests/cli_tune.sh tests/cli_sim.sh \
+	tests/cli_counters.sh tests/cli_check.sh tests/cli_machine.sh tests/cli_tune.sh tests/cli_sim.sh \
 	tests/cli_plot.sh tests/cli_compare.sh tests/cli_report.sh tests/cli_slurm.sh \
-	tests/cli_faults.sh tests/cli_userk.sh tests/lib_abi.sh tests/cli_disturb.sh tests/cli_check.sh
+	tests/cli_faults.sh tests/cli_userk.sh tests/lib_abi.sh tests/cli_disturb.sh
 TESTS += $(cli_tests)
 dist_check_SCRIPTS += $(cli_tests)
 

@@ -186,6 +186,24 @@ static void test_judge(void)
 	tkp_check_summarise(&ck);
 	ok(ck.metric[TKP_M_CYCLES] == TKP_CHECK_PASS, "a pass beside a not counted: the metric passes");
 	ok(ck.metric[TKP_M_L1_DCM] == TKP_CHECK_NONE, "a metric without items: no verdict");
+	/* f64 counted, f32 read 0: one precision only */
+	memset(&ck, 0, sizeof ck);
+	ck.n = 2;
+	for (int i = 0; i < 2; i++) {
+		it = &ck.item[i];
+		it->metric = TKP_M_FP_OPS;
+		it->kind = TKP_CHK_FP;
+		it->dbits = i ? 32 : 64;
+		it->width = 256;
+		it->expected = 1000;
+		it->tol = 0.02;
+		it->measured = i ? 0 : 1000;
+		tkp_check_judge(it);
+	}
+	tkp_check_summarise(&ck);
+	ok(ck.item[1].verdict == TKP_CHECK_OFF && strstr(ck.item[1].meaning, "reads 0 for f32 while f64 counts") &&
+	   ck.metric[TKP_M_FP_OPS] == TKP_CHECK_OFF && strstr(ck.metric_why[TKP_M_FP_OPS], "one precision only"),
+	   "f32 reads 0 beside a counted f64: \"%s\"", ck.item[1].meaning);
 	ok(tkp_check_verdict_parse("off") == TKP_CHECK_OFF && tkp_check_verdict_parse("x") == TKP_CHECK_NONE,
 	   "verdict names parse back");
 }

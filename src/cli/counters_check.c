@@ -57,7 +57,8 @@ static void print_items(const tkp_check *ck)
 	       "RATIO", "VERDICT", "TOLERANCE", "NOTE");
 	for (int i = 0; i < ck->n; i++) {
 		const tkp_check_item *it = &ck->item[i];
-		char exp[32], got[32] = "-", ratio[16] = "-", tol[32], note[16] = "";
+		char exp[32], got[32] = "-", ratio[16] = "-", tol[32], note[16] = "", line[256];
+		size_t n;
 
 		tkp_fmt(exp, sizeof exp, "%.0f", it->expected);
 		if (!isnan(it->measured))
@@ -68,12 +69,15 @@ static void print_items(const tkp_check *ck)
 			tkp_fmt(note, sizeof note, "[%d]", cnote(&nt, it->meaning));
 		if (it->verdict == TKP_CHECK_SKIPPED)
 			tkp_strlcpy(exp, "-", sizeof exp);
-		printf("%-13s %-22s %13s %13s %6s  %-11s %-14s%s%s\n", tkp_metric_name(it->metric), it->name, exp,
-		       got, ratio, tkp_check_verdict_name(it->verdict),
-		       it->verdict == TKP_CHECK_PASS || it->verdict == TKP_CHECK_OFF
-			       ? tkp_check_tol_text(it, tol, sizeof tol)
-			       : "-",
-		       note[0] ? " " : "", note);
+		tkp_fmt(line, sizeof line, "%-13s %-22s %13s %13s %6s  %-11s %-14s %s", tkp_metric_name(it->metric),
+			it->name, exp, got, ratio, tkp_check_verdict_name(it->verdict),
+			it->verdict == TKP_CHECK_PASS || it->verdict == TKP_CHECK_OFF
+				? tkp_check_tol_text(it, tol, sizeof tol)
+				: "-",
+			note);
+		for (n = strlen(line); n > 0 && line[n - 1] == ' '; n--)
+			line[n - 1] = '\0';
+		printf("%s\n", line);
 		if (it->kind == TKP_CHK_CHAIN && it->tsc > 0 && !isnan(it->measured))
 			printf("%-13s %-22s %13.0f TSC ticks: core clock %.2f x TSC\n", "", "", it->tsc,
 			       it->measured / it->tsc);

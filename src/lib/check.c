@@ -287,8 +287,35 @@ void tkp_check_judge(tkp_check_item *it)
 		it->meaning[0] = '\0';
 }
 
+/* An FP item that reads 0 while others count: which precision or width
+ * the event leaves out says more than "reads 0". */
+static void fp_zero_meaning(tkp_check *ck, tkp_check_item *z)
+{
+	int other_dt = 0, other_w = 0;
+
+	for (int i = 0; i < ck->n; i++) {
+		const tkp_check_item *it = &ck->item[i];
+		if (it->kind != TKP_CHK_FP || isnan(it->measured) || it->measured <= 0)
+			continue;
+		other_dt |= it->dbits != z->dbits && it->width == z->width;
+		other_w |= it->dbits == z->dbits && it->width != z->width;
+	}
+	if (other_dt)
+		tkp_fmt(z->meaning, sizeof z->meaning, "reads 0 for f%d while f%d counts: the event counts one "
+			"precision only (Intel: PAPI_DP_OPS counts f64, PAPI_SP_OPS f32)", z->dbits,
+			z->dbits == 64 ? 32 : 64);
+	else if (other_w)
+		tkp_fmt(z->meaning, sizeof z->meaning, "reads 0 for %s%s while other widths count: the event "
+			"does not count this vector width", z->width ? "" : "scalar",
+			z->width == 0 ? "" : z->width == 128 ? "128-bit" : z->width == 256 ? "256-bit" : "512-bit");
+}
+
 void tkp_check_summarise(tkp_check *ck)
 {
+	for (int i = 0; i < ck->n; i++)
+		if (ck->item[i].kind == TKP_CHK_FP && ck->item[i].verdict == TKP_CHECK_OFF &&
+		    ck->item[i].measured == 0)
+			fp_zero_meaning(ck, &ck->item[i]);
 	for (int m = 0; m < TKP_M_COUNT; m++) {
 		ck->metric[m] = TKP_CHECK_NONE;
 		ck->metric_why[m][0] = '\0';

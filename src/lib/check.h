@@ -98,7 +98,8 @@ int tkp_check_run(tkp_check *ck, tkp_counters *c, tkp_check_hook hook, void *arg
  * not counted, with meaning the reason to keep). */
 void tkp_check_judge(tkp_check_item *it);
 /* The per-metric verdicts from the items' (worst wins: off, pass, not
- * counted; skipped items do not vote). */
+ * counted; skipped items do not vote).  An FP item reading 0 while
+ * another precision or width counts gets that meaning first. */
 void tkp_check_summarise(tkp_check *ck);
 
 /* "pass", "off", "not counted", "skipped", "-" */
