@@ -16,10 +16,10 @@
  *                 four times a cache (twice in the simulator, whose LRU
  *                 needs no margin), after a warm-up walk in the same order,
  *                 every line misses that cache once; over a buffer half its
- *                 size, walked again and again, about none.  Large buffers
- *                 are given transparent huge pages where the kernel allows,
- *                 so that page walks (whose loads are cache traffic too)
- *                 stay rare.
+ *                 size, walked again and again, about none.  The L1 and L2
+ *                 walks' buffers are given transparent huge pages where the
+ *                 kernel allows, so that page walks (whose loads are cache
+ *                 traffic too) stay rare.
  * Tolerances: 2% for instructions and FLOPs (exact but for the call and
  * PAPI's own code around the run), 15% for cycles and misses (clock
  * changes, interrupts, replacement that is not quite LRU); an "about none"
@@ -372,7 +372,12 @@ static unsigned char *walk_buffer(const tkp_check_item *it, int fill)
 	if (posix_memalign((void **)&b, 1 << 21, it->bytes))
 		return NULL;
 #ifdef MADV_HUGEPAGE
-	if (it->bytes >= (1u << 22))
+	/* huge pages for the L1 and L2 walks, whose page tables would
+	 * otherwise be traffic of the same order as the lines; not for the
+	 * L3 walk, whose page tables stay in L3, and where the kernel's
+	 * compaction for hundreds of MiB took 3.4 s of a 2 s budget (a
+	 * KVM guest, defrag = madvise) against 0.55 s without */
+	if (it->bytes >= (1u << 22) && it->bytes <= (64u << 20))
 		madvise(b, it->bytes, MADV_HUGEPAGE);
 #endif
 	if (fill)
