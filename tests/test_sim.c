@@ -18,6 +18,7 @@
 #include "measure.h"
 #include "sim.h"
 #include "tap.h"
+#include "tuning.h"
 #include "util.h"
 
 static char tmpdir[256];
@@ -360,8 +361,10 @@ static void test_simulations(void)
 }
 
 /* The kernel × dtype × threads configurations of the sampled-versus-whole
- * check: every one with TKP_SIM_VALIDATE=all in the environment, else a
- * bounded few (make check: ~1 min on 2 busy cores). */
+ * check: every one with TKP_SIM_VALIDATE=all in the environment (or those
+ * of the kernels named there; bench/sim_sample.sh), else a bounded few
+ * (make check: ~1 min on 2 busy cores).  TKP_SIM_VSIZE and TKP_SIM_VBLOCK
+ * set another n or block. */
 struct vcase {
 	const char *kernel;
 	tkp_dtype dt;
@@ -379,6 +382,27 @@ static double rel_err(double sampled, double whole, double flops)
 	return fabs(sampled - whole) / (whole > floor ? whole : floor);
 }
 
+/* tuned's blocking for the scaled hierarchy g, by the rules tuned.c
+ * derives it from the caches with (KC: an MR-row sliver of A in half of
+ * L1; NC: a KC×NC block of B in half of L2; MC: an MC×KC panel of A in
+ * min(1.5·L2, L3/4)) on the AVX2 path valgrind runs (MR 6, NR 16 in f32
+ * and 8 in f64): the real caches' blocking would keep packed panels that
+ * the scaled caches cannot hold, a relation no whole run on them has. */
+static void scaled_tuning(const tkp_sim_geometry *g)
+{
+	for (int d = 0; d < 2; d++) {
+		size_t es = d ? 8 : 4, nr = d ? 8 : 16, kc, nc, mc, l2 = (size_t)g->l2.size;
+		size_t l3 = (size_t)g->l3.size;
+		char t[64];
+
+		kc = (size_t)g->d1.size / 2 / (6 * es) / 16 * 16;
+		nc = l2 / 2 / (kc * es) / nr * nr;
+		mc = (l2 * 3 / 2 < l3 / 4 ? l2 * 3 / 2 : l3 / 4) / (kc * es) / 6 * 6;
+		snprintf(t, sizeof t, "%zu,%zu,%zu", mc, kc, nc ? nc : nr);
+		tkp_tuning_set(d ? TKP_F64 : TKP_F32, t);
+	}
+}
+
 /*
  * Sampled against whole simulation at n = 256 with the hierarchy scaled
  * down in proportion to the problem (16 KiB L1, 64 KiB L2, 512 KiB L3:
@@ -389,7 +413,7 @@ static double rel_err(double sampled, double whole, double flops)
 static void test_sampling(const char *exe)
 {
 	static const struct vcase few[] = {
-		{"naive", TKP_F32, 1}, {"simd", TKP_F64, 1}, {"tuned", TKP_F64, 2}};
+		{"naive", TKP_F32, 1}, {"simd", TKP_F64, 1}, {"blocked", TKP_F64, 1}, {"tuned", TKP_F64, 2}};
 	static const char *const names[] = {"naive", "simd", "blocked", "threaded", "tuned", "blas"};
 	struct vcase all[24];
 	const struct vcase *cs = few;
@@ -400,7 +424,8 @@ static void test_sampling(const char *exe)
 	tkp_machine m;
 	char why[1024];
 	const char *v = getenv("TKP_SIM_VALIDATE");
-	const size_t n = 256;
+	const size_t n = getenv("TKP_SIM_VSIZE") ? strtoul(getenv("TKP_SIM_VSIZE"), NULL, 10) : 256;
+	const int vblock = getenv("TKP_SIM_VBLOCK") ? atoi(getenv("TKP_SIM_VBLOCK")) : 0;
 
 	if (v && *v) { /* "all", or kernel names */
 		nc = 0;
@@ -420,6 +445,7 @@ static void test_sampling(const char *exe)
 	g.d1 = (tkp_sim_cache){16 * 1024, 8, 64};
 	g.l2 = (tkp_sim_cache){64 * 1024, 8, 64};
 	g.l3 = (tkp_sim_cache){512 * 1024, 16, 64};
+	scaled_tuning(&g);
 	o.no_sample = 1;
 	if (tkp_sim_open(&whole, &o, &g, why, sizeof why)) {
 		skip(why, "sampled against whole simulation (valgrind needed)");
@@ -447,9 +473,9 @@ static void test_sampling(const char *exe)
 		rw.m = rw.n = rw.k = n;
 		tkp_result_model(&rw);
 		rs = rw;
-		rc = tkp_sim_run(whole, k, cs[i].dt, n, n, n, 0, cs[i].threads, 42, &rw, why, sizeof why);
+		rc = tkp_sim_run(whole, k, cs[i].dt, n, n, n, vblock, cs[i].threads, 42, &rw, why, sizeof why);
 		if (!rc)
-			rc = tkp_sim_run(samp, k, cs[i].dt, n, n, n, 0, cs[i].threads, 42, &rs, why, sizeof why);
+			rc = tkp_sim_run(samp, k, cs[i].dt, n, n, n, vblock, cs[i].threads, 42, &rs, why, sizeof why);
 		for (int l = 0; l < 3; l++)
 			e[l] = rel_err(rs.counters[TKP_M_L1_DCM + l], rw.counters[TKP_M_L1_DCM + l], rw.flops_model);
 		diag("%-8s %s %dT  counted %.3f  L1 %+.1f%%  L2 %+.1f%%  L3 %+.1f%%  (whole %.0f %.0f %.0f)",

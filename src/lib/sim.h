@@ -151,7 +151,9 @@ int tkp_sim_run(tkp_sim *s, const tkp_kernel *k, tkp_dtype dt, size_t m, size_t 
  * Returns the kernel's result, TKP_EINVAL or TKP_ENOMEM.
  */
 int tkp_sim_child(const tkp_kernel *k, tkp_dtype dt, size_t m, size_t n, size_t kk, int block,
-		  int threads, uint64_t seed, const size_t rows[3]);
+		  int threads, uint64_t seed, const size_t rows[3], const size_t cols[3]);
+/* Parses "J0,J1,J2" (--sim-cols) into cols; -1 unless J0 < J1 < J2. */
+int tkp_sim_cols_parse(const char *s, size_t cols[3]);
 /* Parses "M1,M2,FLUSH" into rows; -1 when malformed or M1 is 0. */
 int tkp_sim_rows_parse(const char *s, size_t rows[3]);
 /* Does nothing; where the simulation zeroes the warm-up's costs. */
