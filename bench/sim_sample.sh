@@ -28,7 +28,7 @@ fi
 
 # one simulated row: kernel dtype size -> "l1_dcm ai_l2 flops counted_fraction"
 sim_row() {
-	./tkprofile run -k "$1" -d "$2" -s "$3" -c sim -f csv --min-time 0.01 2>/dev/null |
+	./tkprofile run -k "$1" -d "$2" -s "$3" -c sim -f csv 2>/dev/null |
 		awk -F, '
 			NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
 			{ printf "%s %s %s %s\n", $col["l1_dcm"], $col["ai_l2"], $col["flops_model"], $col["counted_fraction"] }'

@@ -408,7 +408,9 @@ static void scaled_tuning(const tkp_sim_geometry *g)
  * down in proportion to the problem (16 KiB L1, 64 KiB L2, 512 KiB L3:
  * A, B and C outgrow L1 and L2 and, together, L3, as at n = 1024 on a
  * real machine), so that the operands' relations to the caches are the
- * ones sampling must keep.  Within 10% per level.
+ * ones sampling must keep.  The kernels' cache blocking is scaled with
+ * the caches (blocked's b, tuned's MC/KC/NC), else the scaled caches would
+ * hold none of the tiles the real ones hold.  Within 10% per level.
  */
 static void test_sampling(const char *exe)
 {
@@ -462,24 +464,34 @@ static void test_sampling(const char *exe)
 		const tkp_kernel *k = tkp_kernel_find(cs[i].kernel);
 		tkp_result rw, rs;
 		double e[3];
-		int rc;
+		int rc, block;
 
 		if (!k || tkp_kernel_why_unavailable(k)) {
 			skip("kernel unavailable here", cs[i].kernel);
 			continue;
+		}
+		/* the blocked kernels' default block scaled with L1 as well
+		 * (the largest multiple of 16 whose b×b tile of B fits it,
+		 * tkp_kernel_default_block's rule): 32 in f64, 64 in f32 */
+		if (vblock == 0 && (k->caps & TKP_CAP_BLOCK)) {
+			size_t es = cs[i].dt == TKP_F32 ? 4 : 8;
+			for (block = 16; (size_t)(block + 16) * (size_t)(block + 16) * es <= (size_t)g.d1.size;)
+				block += 16;
+		} else {
+			block = vblock;
 		}
 		memset(&rw, 0, sizeof rw);
 		rw.dtype = cs[i].dt;
 		rw.m = rw.n = rw.k = n;
 		tkp_result_model(&rw);
 		rs = rw;
-		rc = tkp_sim_run(whole, k, cs[i].dt, n, n, n, vblock, cs[i].threads, 42, &rw, why, sizeof why);
+		rc = tkp_sim_run(whole, k, cs[i].dt, n, n, n, block, cs[i].threads, 42, &rw, why, sizeof why);
 		if (!rc)
-			rc = tkp_sim_run(samp, k, cs[i].dt, n, n, n, vblock, cs[i].threads, 42, &rs, why, sizeof why);
+			rc = tkp_sim_run(samp, k, cs[i].dt, n, n, n, block, cs[i].threads, 42, &rs, why, sizeof why);
 		for (int l = 0; l < 3; l++)
 			e[l] = rel_err(rs.counters[TKP_M_L1_DCM + l], rw.counters[TKP_M_L1_DCM + l], rw.flops_model);
-		diag("%-8s %s %dT  counted %.3f  L1 %+.1f%%  L2 %+.1f%%  L3 %+.1f%%  (whole %.0f %.0f %.0f)",
-		     cs[i].kernel, tkp_dtype_name(cs[i].dt), cs[i].threads, rs.counted_fraction, 100 * e[0],
+		diag("%-8s %s %dT b%-3d counted %.3f  L1 %+.1f%%  L2 %+.1f%%  L3 %+.1f%%  (whole %.0f %.0f %.0f)",
+		     cs[i].kernel, tkp_dtype_name(cs[i].dt), cs[i].threads, block, rs.counted_fraction, 100 * e[0],
 		     100 * e[1], 100 * e[2], rw.counters[TKP_M_L1_DCM], rw.counters[TKP_M_L2_DCM],
 		     rw.counters[TKP_M_L3_TCM]);
 		/* counted_fraction 1: no slice keeps the relations, simulated whole */

@@ -245,6 +245,25 @@ static void print_result(const char *format, const tkp_result *r, const tkp_coun
 			     about->adjective);
 }
 
+/* --sim-child: the kernel under valgrind (sim.c), on the slices given
+ * by --sim-rows or --sim-cols (NULL: none); an exit code. */
+static int sim_child_run(const tkp_kernel *k, tkp_dtype dt, const tkp_shape *sh, int block,
+			 int threads, uint64_t seed, const char *sim_rows, const char *sim_cols)
+{
+	size_t rows[3] = {0, 0, 0}, cols[3] = {0, 0, 0};
+	int rc;
+
+	if (sim_rows && tkp_sim_rows_parse(sim_rows, rows))
+		return tkp_cli_usage("run", "--sim-rows '%s': expected M1,M2,FLUSH", sim_rows);
+	if (sim_cols && tkp_sim_cols_parse(sim_cols, cols))
+		return tkp_cli_usage("run", "--sim-cols '%s': expected J0,J1,J2", sim_cols);
+	rc = tkp_sim_child(k, dt, sh->m, sh->n, sh->k, block, threads, seed, rows,
+			   sim_cols ? cols : NULL);
+	return rc ? tkp_cli_fail("run", "--sim-child %s %zux%zux%zu: %s", k->name, sh->m, sh->n,
+				 sh->k, tkp_strerror(rc))
+		  : 0;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	/* --sim-child (hidden): the child of a simulation (sim.c) runs the
@@ -271,8 +290,6 @@ int cmd_run(int argc, char **argv)
 	const char *sim_rows = NULL, *sim_cols = NULL;
 	double ktimeout = 0;
 	int block = 0, threads = 0, c, rc, sim_child = 0, no_sample = 0;
-	size_t rows[3] = {0, 0, 0}; /* --sim-rows */
-	size_t cols[3] = {0, 0, 0}; /* --sim-cols */
 	tkp_dtype dt = TKP_F64;
 	tkp_measure_opts mo;
 	tkp_counters *ctr = NULL;
@@ -355,17 +372,8 @@ int cmd_run(int argc, char **argv)
 		return rc;
 	if (sim_tuned && tkp_tuning_set(dt, sim_tuned))
 		return tkp_cli_usage("run", "--sim-tuned '%s': expected MC,KC,NC", sim_tuned);
-	if (sim_rows && tkp_sim_rows_parse(sim_rows, rows))
-		return tkp_cli_usage("run", "--sim-rows '%s': expected M1,M2,FLUSH", sim_rows);
-	if (sim_cols && tkp_sim_cols_parse(sim_cols, cols))
-		return tkp_cli_usage("run", "--sim-cols '%s': expected J0,J1,J2", sim_cols);
-	if (sim_child) {
-		rc = tkp_sim_child(k, dt, sh.m, sh.n, sh.k, block, threads, mo.seed, rows,
-				   sim_cols ? cols : NULL);
-		return rc ? tkp_cli_fail("run", "--sim-child %s %zux%zux%zu: %s", k->name, sh.m, sh.n,
-					 sh.k, tkp_strerror(rc))
-			  : 0;
-	}
+	if (sim_child)
+		return sim_child_run(k, dt, &sh, block, threads, mo.seed, sim_rows, sim_cols);
 	/* Allowed, since they are honest measurements, but rarely meant. */
 	if (block && (size_t)block > sh.m && (size_t)block > sh.n && (size_t)block > sh.k)
 		tkp_cli_warn("run", "--block %d is larger than the whole problem (%zux%zux%zu): the "

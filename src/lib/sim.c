@@ -859,40 +859,38 @@ static void col_slices(const tkp_kernel *k, tkp_dtype dt, size_t m, size_t n, si
 	cols[0] = cols[1] - u;
 }
 
-int tkp_sim_cols_parse(const char *s, size_t cols[3])
+/* "A,B,C": three counts, comma-separated, nothing else; -1 if not. */
+static int parse3(const char *s, size_t v[3])
 {
 	char *end;
 
 	for (int i = 0; i < 3; i++) {
 		if (*s < '0' || *s > '9')
 			return -1;
-		cols[i] = strtoull(s, &end, 10);
+		v[i] = strtoull(s, &end, 10);
 		if (*end != (i < 2 ? ',' : '\0'))
 			return -1;
 		s = end + 1;
 	}
-	return cols[0] < cols[1] && cols[1] < cols[2] ? 0 : -1;
+	return 0;
+}
+
+int tkp_sim_cols_parse(const char *s, size_t cols[3])
+{
+	return parse3(s, cols) == 0 && cols[0] < cols[1] && cols[1] < cols[2] ? 0 : -1;
 }
 
 int tkp_sim_rows_parse(const char *s, size_t rows[3])
 {
-	char *end;
-
-	for (int i = 0; i < 3; i++) {
-		if (*s < '0' || *s > '9')
-			return -1;
-		rows[i] = strtoull(s, &end, 10);
-		if (*end != (i < 2 ? ',' : '\0'))
-			return -1;
-		s = end + 1;
-	}
-	return rows[0] ? 0 : -1;
+	return parse3(s, rows) == 0 && rows[0] ? 0 : -1;
 }
 
 void tkp_sim_slices(const tkp_kernel *k, tkp_dtype dt, size_t m, size_t n, size_t kk, int block,
 		    int threads, const tkp_sim_geometry *g, size_t *m1, size_t *m2)
 {
-	slices_for(k, dt, m, n, kk, block, threads, g, NULL, m1, m2);
+	*m1 = *m2 = 0;
+	if (!cols_entry(k)) /* blocked, threaded: column panels (col_slices) */
+		slices_for(k, dt, m, n, kk, block, threads, g, NULL, m1, m2);
 }
 
 /* argv of one simulation, strings owned by the builder. */
@@ -1076,6 +1074,24 @@ static int to_whole(const char *path, tkp_sim_counts *c, size_t m, const size_t 
 	return 0;
 }
 
+/* r's counters from the runs' counts (the L1 and instructions from the
+ * first run's; each run's last level as its level's misses). */
+static void fill_counters(tkp_result *r, const tkp_sim_counts *cnt, const char *const llname[],
+			  int nrun)
+{
+	for (int i = 0; i < TKP_M_COUNT; i++)
+		r->counters[i] = NAN;
+	r->counters[TKP_M_INSTRUCTIONS] = cnt[0].ir;
+	r->counters[TKP_M_L1_DCM] = cnt[0].d1mr + cnt[0].d1mw;
+	for (int i = 0; i < nrun; i++) {
+		if (!strcmp(llname[i], "L2"))
+			r->counters[TKP_M_L2_DCM] = cnt[i].dlmr + cnt[i].dlmw;
+		else if (!strcmp(llname[i], "L3"))
+			r->counters[TKP_M_L3_TCM] = cnt[i].ilmr + cnt[i].dlmr + cnt[i].dlmw;
+	}
+	r->counter_source = TKP_SRC_SIM;
+}
+
 int tkp_sim_run(tkp_sim *s, const tkp_kernel *k, tkp_dtype dt, size_t m, size_t n, size_t kk,
 		int block, int threads, uint64_t seed, tkp_result *r, char *why, size_t whylen)
 {
@@ -1207,17 +1223,7 @@ int tkp_sim_run(tkp_sim *s, const tkp_kernel *k, tkp_dtype dt, size_t m, size_t 
 			goto done;
 		}
 	}
-	for (int i = 0; i < TKP_M_COUNT; i++)
-		r->counters[i] = NAN;
-	r->counters[TKP_M_INSTRUCTIONS] = cnt[0].ir;
-	r->counters[TKP_M_L1_DCM] = cnt[0].d1mr + cnt[0].d1mw;
-	for (int i = 0; i < nrun; i++) {
-		if (!strcmp(llname[i], "L2"))
-			r->counters[TKP_M_L2_DCM] = cnt[i].dlmr + cnt[i].dlmw;
-		else if (!strcmp(llname[i], "L3"))
-			r->counters[TKP_M_L3_TCM] = cnt[i].ilmr + cnt[i].dlmr + cnt[i].dlmw;
-	}
-	r->counter_source = TKP_SRC_SIM;
+	fill_counters(r, cnt, llname, nrun);
 	r->counted_fraction = share(rows, nrun, m, cols, n);
 	tkp_result_intensity(r, s->geo.d1.line);
 	if (!worker_seen || ((k->caps & TKP_CAP_EXTERNAL) && threads > 1))
