@@ -30,6 +30,10 @@ EXTRA_DIST += bench/disturb.sh
 # measured back to back (run it by hand, on a quiet machine).
 EXTRA_DIST += bench/probe_agree.sh
 
+# bench/sim_sample.sh: sampled simulation against whole for every kernel,
+# dtype and thread count, and the textbook relations at n = 1024 (by hand).
+EXTRA_DIST += bench/sim_sample.sh
+
 # bench/overhead: the cost of one region begin/end pair next to PAPI's own
 # start/stop.
 EXTRA_PROGRAMS += bench/overhead

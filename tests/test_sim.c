@@ -18,6 +18,7 @@
 #include "measure.h"
 #include "sim.h"
 #include "tap.h"
+#include "tuning.h"
 #include "util.h"
 
 static char tmpdir[256];
@@ -360,8 +361,10 @@ static void test_simulations(void)
 }
 
 /* The kernel × dtype × threads configurations of the sampled-versus-whole
- * check: every one with TKP_SIM_VALIDATE=all in the environment, else a
- * bounded few (make check: ~1 min on 2 busy cores). */
+ * check: every one with TKP_SIM_VALIDATE=all in the environment (or those
+ * of the kernels named there; bench/sim_sample.sh), else a bounded few
+ * (make check: ~1 min on 2 busy cores).  TKP_SIM_VSIZE and TKP_SIM_VBLOCK
+ * set another n or block. */
 struct vcase {
 	const char *kernel;
 	tkp_dtype dt;
@@ -379,17 +382,40 @@ static double rel_err(double sampled, double whole, double flops)
 	return fabs(sampled - whole) / (whole > floor ? whole : floor);
 }
 
+/* tuned's blocking for the scaled hierarchy g, by the rules tuned.c
+ * derives it from the caches with (KC: an MR-row sliver of A in half of
+ * L1; NC: a KC×NC block of B in half of L2; MC: an MC×KC panel of A in
+ * min(1.5·L2, L3/4)) on the AVX2 path valgrind runs (MR 6, NR 16 in f32
+ * and 8 in f64): the real caches' blocking would keep packed panels that
+ * the scaled caches cannot hold, a relation no whole run on them has. */
+static void scaled_tuning(const tkp_sim_geometry *g)
+{
+	for (int d = 0; d < 2; d++) {
+		size_t es = d ? 8 : 4, nr = d ? 8 : 16, kc, nc, mc, l2 = (size_t)g->l2.size;
+		size_t l3 = (size_t)g->l3.size;
+		char t[64];
+
+		kc = (size_t)g->d1.size / 2 / (6 * es) / 16 * 16;
+		nc = l2 / 2 / (kc * es) / nr * nr;
+		mc = (l2 * 3 / 2 < l3 / 4 ? l2 * 3 / 2 : l3 / 4) / (kc * es) / 6 * 6;
+		snprintf(t, sizeof t, "%zu,%zu,%zu", mc, kc, nc ? nc : nr);
+		tkp_tuning_set(d ? TKP_F64 : TKP_F32, t);
+	}
+}
+
 /*
  * Sampled against whole simulation at n = 256 with the hierarchy scaled
  * down in proportion to the problem (16 KiB L1, 64 KiB L2, 512 KiB L3:
  * A, B and C outgrow L1 and L2 and, together, L3, as at n = 1024 on a
  * real machine), so that the operands' relations to the caches are the
- * ones sampling must keep.  Within 10% per level.
+ * ones sampling must keep.  The kernels' cache blocking is scaled with
+ * the caches (blocked's b, tuned's MC/KC/NC), else the scaled caches would
+ * hold none of the tiles the real ones hold.  Within 10% per level.
  */
 static void test_sampling(const char *exe)
 {
 	static const struct vcase few[] = {
-		{"naive", TKP_F32, 1}, {"simd", TKP_F64, 1}, {"tuned", TKP_F64, 2}};
+		{"naive", TKP_F32, 1}, {"simd", TKP_F64, 1}, {"blocked", TKP_F64, 1}, {"tuned", TKP_F64, 2}};
 	static const char *const names[] = {"naive", "simd", "blocked", "threaded", "tuned", "blas"};
 	struct vcase all[24];
 	const struct vcase *cs = few;
@@ -400,7 +426,8 @@ static void test_sampling(const char *exe)
 	tkp_machine m;
 	char why[1024];
 	const char *v = getenv("TKP_SIM_VALIDATE");
-	const size_t n = 256;
+	const size_t n = getenv("TKP_SIM_VSIZE") ? strtoul(getenv("TKP_SIM_VSIZE"), NULL, 10) : 256;
+	const int vblock = getenv("TKP_SIM_VBLOCK") ? atoi(getenv("TKP_SIM_VBLOCK")) : 0;
 
 	if (v && *v) { /* "all", or kernel names */
 		nc = 0;
@@ -420,6 +447,7 @@ static void test_sampling(const char *exe)
 	g.d1 = (tkp_sim_cache){16 * 1024, 8, 64};
 	g.l2 = (tkp_sim_cache){64 * 1024, 8, 64};
 	g.l3 = (tkp_sim_cache){512 * 1024, 16, 64};
+	scaled_tuning(&g);
 	o.no_sample = 1;
 	if (tkp_sim_open(&whole, &o, &g, why, sizeof why)) {
 		skip(why, "sampled against whole simulation (valgrind needed)");
@@ -436,24 +464,34 @@ static void test_sampling(const char *exe)
 		const tkp_kernel *k = tkp_kernel_find(cs[i].kernel);
 		tkp_result rw, rs;
 		double e[3];
-		int rc;
+		int rc, block;
 
 		if (!k || tkp_kernel_why_unavailable(k)) {
 			skip("kernel unavailable here", cs[i].kernel);
 			continue;
+		}
+		/* the blocked kernels' default block scaled with L1 as well
+		 * (the largest multiple of 16 whose b×b tile of B fits it,
+		 * tkp_kernel_default_block's rule): 32 in f64, 64 in f32 */
+		if (vblock == 0 && (k->caps & TKP_CAP_BLOCK)) {
+			size_t es = cs[i].dt == TKP_F32 ? 4 : 8;
+			for (block = 16; (size_t)(block + 16) * (size_t)(block + 16) * es <= (size_t)g.d1.size;)
+				block += 16;
+		} else {
+			block = vblock;
 		}
 		memset(&rw, 0, sizeof rw);
 		rw.dtype = cs[i].dt;
 		rw.m = rw.n = rw.k = n;
 		tkp_result_model(&rw);
 		rs = rw;
-		rc = tkp_sim_run(whole, k, cs[i].dt, n, n, n, 0, cs[i].threads, 42, &rw, why, sizeof why);
+		rc = tkp_sim_run(whole, k, cs[i].dt, n, n, n, block, cs[i].threads, 42, &rw, why, sizeof why);
 		if (!rc)
-			rc = tkp_sim_run(samp, k, cs[i].dt, n, n, n, 0, cs[i].threads, 42, &rs, why, sizeof why);
+			rc = tkp_sim_run(samp, k, cs[i].dt, n, n, n, block, cs[i].threads, 42, &rs, why, sizeof why);
 		for (int l = 0; l < 3; l++)
 			e[l] = rel_err(rs.counters[TKP_M_L1_DCM + l], rw.counters[TKP_M_L1_DCM + l], rw.flops_model);
-		diag("%-8s %s %dT  counted %.3f  L1 %+.1f%%  L2 %+.1f%%  L3 %+.1f%%  (whole %.0f %.0f %.0f)",
-		     cs[i].kernel, tkp_dtype_name(cs[i].dt), cs[i].threads, rs.counted_fraction, 100 * e[0],
+		diag("%-8s %s %dT b%-3d counted %.3f  L1 %+.1f%%  L2 %+.1f%%  L3 %+.1f%%  (whole %.0f %.0f %.0f)",
+		     cs[i].kernel, tkp_dtype_name(cs[i].dt), cs[i].threads, block, rs.counted_fraction, 100 * e[0],
 		     100 * e[1], 100 * e[2], rw.counters[TKP_M_L1_DCM], rw.counters[TKP_M_L2_DCM],
 		     rw.counters[TKP_M_L3_TCM]);
 		/* counted_fraction 1: no slice keeps the relations, simulated whole */

@@ -245,13 +245,33 @@ static void print_result(const char *format, const tkp_result *r, const tkp_coun
 			     about->adjective);
 }
 
+/* --sim-child: the kernel under valgrind (sim.c), on the slices given
+ * by --sim-rows or --sim-cols (NULL: none); an exit code. */
+static int sim_child_run(const tkp_kernel *k, tkp_dtype dt, const tkp_shape *sh, int block,
+			 int threads, uint64_t seed, const char *sim_rows, const char *sim_cols)
+{
+	size_t rows[3] = {0, 0, 0}, cols[3] = {0, 0, 0};
+	int rc;
+
+	if (sim_rows && tkp_sim_rows_parse(sim_rows, rows))
+		return tkp_cli_usage("run", "--sim-rows '%s': expected M1,M2,FLUSH", sim_rows);
+	if (sim_cols && tkp_sim_cols_parse(sim_cols, cols))
+		return tkp_cli_usage("run", "--sim-cols '%s': expected J0,J1,J2", sim_cols);
+	rc = tkp_sim_child(k, dt, sh->m, sh->n, sh->k, block, threads, seed, rows,
+			   sim_cols ? cols : NULL);
+	return rc ? tkp_cli_fail("run", "--sim-child %s %zux%zux%zu: %s", k->name, sh->m, sh->n,
+				 sh->k, tkp_strerror(rc))
+		  : 0;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	/* --sim-child (hidden): the child of a simulation (sim.c) runs the
 	 * kernel once under valgrind, prints nothing and exits 0; with
 	 * --sim-tuned MC,KC,NC (hidden) the parent's tuned blocking; with
-	 * --sim-rows M1,M2,FLUSH (hidden) slices of C's rows */
-	enum { O_SIM_CHILD = 256, O_SIM_TUNED, O_KFILE, O_KTIMEOUT, O_SIM_ROWS, O_NO_SAMPLE };
+	 * --sim-rows M1,M2,FLUSH (hidden) slices of C's rows, with --sim-cols
+	 * J0,J1,J2 (hidden) of its columns */
+	enum { O_SIM_CHILD = 256, O_SIM_TUNED, O_KFILE, O_KTIMEOUT, O_SIM_ROWS, O_NO_SAMPLE, O_SIM_COLS };
 	static const struct option opts[] = {
 		{"kernel", required_argument, NULL, 'k'}, {"size", required_argument, NULL, 's'},
 		{"block", required_argument, NULL, 'b'},  {"threads", required_argument, NULL, 't'},
@@ -263,13 +283,13 @@ int cmd_run(int argc, char **argv)
 		{"kernel-file", required_argument, NULL, O_KFILE},
 		{"kernel-timeout", required_argument, NULL, O_KTIMEOUT},
 		{"sim-rows", required_argument, NULL, O_SIM_ROWS},
-		{"no-sample", no_argument, NULL, O_NO_SAMPLE}, {NULL, 0, NULL, 0}};
+		{"no-sample", no_argument, NULL, O_NO_SAMPLE}, {"sim-cols", required_argument, NULL, O_SIM_COLS},
+		{NULL, 0, NULL, 0}};
 	const char *kname = NULL, *size = NULL, *counters = "auto", *format = "table", *sim_tuned = NULL;
 	const char *kfile = NULL; /* --kernel-file, and its --kernel-timeout (0: derived) */
-	const char *sim_rows = NULL;
+	const char *sim_rows = NULL, *sim_cols = NULL;
 	double ktimeout = 0;
 	int block = 0, threads = 0, c, rc, sim_child = 0, no_sample = 0;
-	size_t rows[3] = {0, 0, 0}; /* --sim-rows */
 	tkp_dtype dt = TKP_F64;
 	tkp_measure_opts mo;
 	tkp_counters *ctr = NULL;
@@ -327,6 +347,7 @@ int cmd_run(int argc, char **argv)
 			break;
 		case O_NO_SAMPLE: no_sample = 1; break;
 		case O_SIM_ROWS: sim_rows = optarg; break;
+		case O_SIM_COLS: sim_cols = optarg; break;
 		default: return tkp_cli_bad_option("run", c, argv, optind, opts);
 		}
 	}
@@ -351,14 +372,8 @@ int cmd_run(int argc, char **argv)
 		return rc;
 	if (sim_tuned && tkp_tuning_set(dt, sim_tuned))
 		return tkp_cli_usage("run", "--sim-tuned '%s': expected MC,KC,NC", sim_tuned);
-	if (sim_rows && tkp_sim_rows_parse(sim_rows, rows))
-		return tkp_cli_usage("run", "--sim-rows '%s': expected M1,M2,FLUSH", sim_rows);
-	if (sim_child) {
-		rc = tkp_sim_child(k, dt, sh.m, sh.n, sh.k, block, threads, mo.seed, rows);
-		return rc ? tkp_cli_fail("run", "--sim-child %s %zux%zux%zu: %s", k->name, sh.m, sh.n,
-					 sh.k, tkp_strerror(rc))
-			  : 0;
-	}
+	if (sim_child)
+		return sim_child_run(k, dt, &sh, block, threads, mo.seed, sim_rows, sim_cols);
 	/* Allowed, since they are honest measurements, but rarely meant. */
 	if (block && (size_t)block > sh.m && (size_t)block > sh.n && (size_t)block > sh.k)
 		tkp_cli_warn("run", "--block %d is larger than the whole problem (%zux%zux%zu): the "

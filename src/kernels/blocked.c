@@ -61,7 +61,8 @@ void tkp_blocked_part(const tkp_gemm *g, tkp_isa isa, size_t b, size_t i0, size_
 	}
 }
 
-int tkp_gemm_blocked_isa(const tkp_gemm *g, tkp_isa isa)
+/* Columns [j0, j1) of C, all rows: the whole call, or a column slice. */
+static int blocked_cols(const tkp_gemm *g, tkp_isa isa, size_t j0, size_t j1)
 {
 	size_t b = (size_t)tkp_kernel_block_for(TKP_CAP_BLOCK, g->dtype, g->block);
 	void *pack;
@@ -71,9 +72,19 @@ int tkp_gemm_blocked_isa(const tkp_gemm *g, tkp_isa isa)
 	pack = malloc(tkp_blocked_pack_bytes(g, b));
 	if (!pack)
 		return TKP_ENOMEM;
-	tkp_blocked_part(g, isa, b, 0, g->m, 0, g->n, pack);
+	tkp_blocked_part(g, isa, b, 0, g->m, j0, j1 < g->n ? j1 : g->n, pack);
 	free(pack);
 	return 0;
+}
+
+int tkp_gemm_blocked_isa(const tkp_gemm *g, tkp_isa isa)
+{
+	return blocked_cols(g, isa, 0, g->n);
+}
+
+int tkp_gemm_blocked_cols(const tkp_gemm *g, size_t j0, size_t j1)
+{
+	return blocked_cols(g, tkp_isa_current(), j0, j1);
 }
 
 int tkp_gemm_blocked(const tkp_gemm *g)

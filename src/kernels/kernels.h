@@ -81,4 +81,15 @@ void tkp_blocked_part(const tkp_gemm *g, tkp_isa isa, size_t b, size_t i0, size_
 		      size_t j0, size_t j1, void *pack);
 size_t tkp_blocked_pack_bytes(const tkp_gemm *g, size_t b);
 
+/* For simulated counters only (src/lib/sim.c samples column panels): the
+ * blocked and threaded kernels on columns [j0, j1) of C, all rows, with
+ * the whole problem's strides, loops and (threaded) grid of blocks; j0 a
+ * multiple of tkp_threaded_col_unit for threaded.  Collection is toggled
+ * on by these names, so they are never inlined into another entry. */
+int tkp_gemm_blocked_cols(const tkp_gemm *g, size_t j0, size_t j1);
+int tkp_gemm_threaded_cols(const tkp_gemm *g, size_t j0, size_t j1);
+/* The columns of one round of threaded's grid for g: whole column blocks
+ * holding at least one block per thread. */
+size_t tkp_threaded_col_unit(const tkp_gemm *g);
+
 #endif

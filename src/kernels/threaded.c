@@ -42,6 +42,7 @@ struct team {
 	size_t b;          /* tile edge */
 	size_t bm, bn;     /* block of C: bm rows × bn columns */
 	size_t nbn;        /* blocks per row of the grid */
+	size_t c0, ncb;    /* the column blocks worked on: c0, c0+1, ... */
 	size_t nblocks;
 	atomic_size_t next; /* next block to take */
 	atomic_int stop;    /* set when the team could not be formed */
@@ -75,8 +76,8 @@ static void team_work(struct team *t, void *pack)
 		blk = atomic_fetch_add_explicit(&t->next, 1, memory_order_relaxed);
 		if (blk >= t->nblocks)
 			return;
-		i0 = blk / t->nbn * t->bm;
-		j0 = blk % t->nbn * t->bn;
+		i0 = blk / t->ncb * t->bm;
+		j0 = (t->c0 + blk % t->ncb) * t->bn;
 		tkp_blocked_part(t->g, t->isa, t->b, i0, min_sz(i0 + t->bm, t->g->m), j0,
 				 min_sz(j0 + t->bn, t->g->n), pack);
 	}
@@ -111,10 +112,33 @@ static void team_grid(struct team *t, int nt)
 	t->bm = rows_per * t->b;
 	t->bn = cols_per * t->b;
 	t->nbn = div_up(t->g->n, t->bn);
+	t->c0 = 0;
+	t->ncb = t->nbn;
 	t->nblocks = div_up(t->g->m, t->bm) * t->nbn;
 }
 
-int tkp_gemm_threaded_isa(const tkp_gemm *g, tkp_isa isa)
+/* The grid's column blocks holding columns [j0, j1) (all, for the whole). */
+static void team_cols(struct team *t, size_t j0, size_t j1)
+{
+	t->c0 = min_sz(j0 / t->bn, t->nbn);
+	t->ncb = div_up(min_sz(j1, t->g->n), t->bn);
+	t->ncb = t->ncb > t->c0 ? t->ncb - t->c0 : 0;
+	t->nblocks = div_up(t->g->m, t->bm) * t->ncb;
+}
+
+size_t tkp_threaded_col_unit(const tkp_gemm *g)
+{
+	int nt = g->threads > 0 ? g->threads : 1;
+	struct team t = {.g = g, .b = (size_t)tkp_kernel_block_for(TKP_CAP_BLOCK, g->dtype, g->block)};
+	size_t nbm;
+
+	team_grid(&t, nt);
+	nbm = div_up(g->m, t.bm);
+	return t.bn * div_up((size_t)nt, nbm);
+}
+
+/* Columns [j0, j1) of C by the team (the whole call: 0, n). */
+static int team_run(const tkp_gemm *g, tkp_isa isa, size_t j0, size_t j1)
 {
 	int nt = g->threads > 0 ? g->threads : 1;
 	struct team t = {
@@ -132,6 +156,7 @@ int tkp_gemm_threaded_isa(const tkp_gemm *g, tkp_isa isa)
 	if (!tkp_simd_isa_ok(isa))
 		return TKP_ENOTSUP;
 	team_grid(&t, nt);
+	team_cols(&t, j0, j1);
 	atomic_init(&t.next, 0);
 	atomic_init(&t.stop, 0);
 
@@ -176,6 +201,16 @@ fail:
 	free(w);
 	free(packs);
 	return err;
+}
+
+int tkp_gemm_threaded_isa(const tkp_gemm *g, tkp_isa isa)
+{
+	return team_run(g, isa, 0, g->n);
+}
+
+int tkp_gemm_threaded_cols(const tkp_gemm *g, size_t j0, size_t j1)
+{
+	return team_run(g, tkp_isa_current(), j0, j1);
 }
 
 int tkp_gemm_threaded(const tkp_gemm *g)

@@ -9,46 +9,48 @@
  * (the sweep's Ctrl-C): the child is killed and reaped, never left behind.
  *
  * Sampling.  valgrind runs a kernel 50-100× slower than the CPU, so a
- * large configuration is simulated on a slice of it: the first rows of C,
- * whole row panels as the kernel blocks them (the block b, the tuned
- * kernel's MC, times the threads so that every worker gets whole panels),
- * computed at the addresses they have in the whole problem, after a
- * warm-up over the same rows.  The counts are then scaled to all m rows.
- * What holds, and why:
+ * large configuration is simulated on a slice of it, computed at the
+ * addresses it has in the whole problem after a warm-up, and the counts
+ * are scaled to the whole.  What holds, and why:
  *
  *   - Rows of C are independent, and an operand the slice shares whole
  *     with the problem (B, and the packed tiles of B) keeps its relation
  *     to every cache: naive and simd, which stream B once per row panel,
- *     give the same misses per FLOP for 8 rows as for 1024.
+ *     give the same misses per FLOP for 8 rows as for 1024, and do no
+ *     work once per call, so one row slice is scaled by m/m1.
  *   - A kernel whose outer loop runs over columns (blocked, threaded:
- *     JC, PC, IC) re-reads all of its rows of A once per column panel,
- *     and its column panel of C once per k tile.  A slice of A can fit a
- *     cache the whole A outgrows (issue 15: blocked 1024 f64, 64 rows
- *     fit a 1 MiB L2, the whole does not), so for these kernels the slice
- *     is made large enough that A (m·k) and C's panel (m·b) outgrow,
- *     by a quarter, every simulated level the whole ones fill more than
- *     half of (else it is the whole).  Their
- *     B is read once a call, so across calls its lines come from the
- *     level the whole footprint (A, B and C) fits: the slice's footprint
- *     must outgrow the same levels (the flush below cannot stand in
- *     for it, since it would leave B where the whole call does not).
+ *     JC, PC, IC) re-reads all of A once per column panel, so a row slice
+ *     of A can fit a cache the whole A outgrows (issue 15: blocked 1024
+ *     f64, 64 rows fit a 1 MiB L2, the whole does not).  These kernels are
+ *     sampled by column panels instead (col_slices): every panel reads all
+ *     of A, so A's relation to each cache is the whole problem's, and the
+ *     panel's B and C are its own.  The child runs the kernel's own loops
+ *     on the whole matrices through a column range entry (kernels.h's
+ *     tkp_gemm_blocked_cols, tkp_gemm_threaded_cols: same strides, so the
+ *     4 KiB aliasing of B's rows is kept; threaded's grid of blocks as for
+ *     the whole, every worker counted).  Other kernels declaring a block
+ *     (run-time ones) keep row slices large enough that A and C's panel
+ *     outgrow every level the whole ones fill more than half of.
  *   - Work done once per call whatever m is (packing B: the tuned kernel
- *     packs a KC×n panel per k block and reuses it for every row panel)
- *     does not scale with the rows: one slice charges it to too few rows
- *     (issue 15: tuned L2 3.30 / 1.89 / 1.37 misses per kFLOP at 64 /
- *     128 / 256 rows).  So two slices are counted, m1 and m2 = 2·m1
- *     rows, and each count extrapolated along the line through them:
+ *     packs a KC×n panel per k block and reuses it for every row panel;
+ *     a BLAS does the same) does not scale with the rows: one slice
+ *     charges it to too few rows (issue 15: tuned L2 3.30 / 1.89 / 1.37
+ *     misses per kFLOP at 64 / 128 / 256 rows).  So tuned and blas count
+ *     two row slices, m1 and m2 = 2·m1 rows, and each count is
+ *     extrapolated along the line through them:
  *     count(m) = c2 + (c2 - c1)·(m - m2)/(m2 - m1), which separates the
- *     per-call part from the per-row part.  Where the second slice would
- *     cost nearly what the whole does, one slice is scaled by m/m1; where
- *     even one would, the configuration is simulated whole.
+ *     per-call part from the per-row part.  Their slices are whole
+ *     register tiles, fewer rows than MC: the packed A block and B panel
+ *     are sized to the caches whatever m is.  Where the second slice
+ *     would cost nearly what the whole does, one slice is scaled by m/m1;
+ *     where even one would, the configuration is simulated whole.
  *   - Small configurations (below 2^23 FLOP) are simulated whole.
- *   - The two valgrind runs (LL = L2, LL = L3) choose their slices apart,
- *     each keeping the relations of the levels it simulates: where the
- *     whole problem fits L3, the L3 run needs only a small slice.
+ *   - The two valgrind runs (LL = L2, LL = L3) choose their row slices
+ *     apart, each keeping the relations of the levels it simulates.
  *
- * counted_fraction records the share of C's rows counted (m2/m, or m1/m;
- * the smaller of the two runs'); 1 for a whole simulation.  Sampling is turned off by tkp_sim_opts's
+ * counted_fraction records the share of C counted (m2/m or m1/m, the
+ * smaller of the two runs'; or the columns counted over n); 1 for a whole
+ * simulation.  Sampling is turned off by tkp_sim_opts's
  * no_sample (`--no-sample`, a profile's `sim_sample = off`).  Threads: the
  * kernel splits the slice between its workers as it splits the whole, and
  * every worker is counted (the worker entry is toggled on by name).
@@ -692,18 +694,33 @@ void tkp_sim_set_sample(tkp_sim *s, int on)
 /* The smallest slice counted: enough work that start-up costs vanish. */
 #define TKP_SIM_SLICE_FLOPS (1u << 21)
 
-/* Rows of C the kernel blocks together: a slice is made of whole panels. */
-static size_t panel_rows(const tkp_kernel *k, tkp_dtype dt, int block, int threads)
+/*
+ * Rows of C the kernel blocks together: a slice is made of whole panels.
+ * tuned: whole IC blocks as the whole call cuts m (MC balanced over
+ * ceil(m/MC) blocks, in MR = 6 multiples as on the AVX2 path valgrind
+ * runs).  Slices of fewer rows keep neither relation that matters: each
+ * IC block streams the packed B panel from L3 once, so B's traffic grows
+ * with the blocks, not the rows, and a smaller packed A block fits an L2
+ * the whole one outgrows (checked at n = 256 on scaled caches: 24- and
+ * 48-row slices were 20-40% over in L2 and L3).
+ */
+static size_t panel_rows(const tkp_kernel *k, tkp_dtype dt, size_t m, int block, int threads)
 {
-	size_t p = 8, t[3];
+	size_t p = 4, t[3]; /* naive, simd: rows are independent (issue 15:
+			     * naive 1024 f64, 501.2 L1 misses per kFLOP
+			     * on 8 rows, 501.6 on 32) */
 
 	if (k->caps & TKP_CAP_BLOCK)
 		p = (size_t)tkp_kernel_block_for(k->caps, dt, block);
 	else if (k->fn == tkp_gemm_tuned) {
 		tkp_tuning_get(dt, t);
 		p = t[0] ? t[0] : 256;
+		p = (m + p - 1) / p;          /* IC blocks of the whole */
+		p = ((m + p - 1) / p + 5) / 6 * 6; /* their balanced size */
+		return p; /* the team splits each block's rows */
 	} else if (k->caps & TKP_CAP_EXTERNAL)
-		p = 256; /* a BLAS's own MC is not known: a typical one */
+		p = 256; /* a BLAS's own MC is not known: a typical one (24-row
+			  * slices were 10-40% over in L2 and L3 at n = 256) */
 	if ((k->caps & TKP_CAP_THREADS) && threads > 1)
 		p *= (size_t)threads;
 	return p ? p : 1;
@@ -743,7 +760,7 @@ static void slices_for(const tkp_kernel *k, tkp_dtype dt, size_t m, size_t n, si
 		       size_t *m2)
 {
 	double row_flops = 2.0 * (double)n * (double)kk, es = (double)tkp_dtype_size(dt);
-	size_t p = panel_rows(k, dt, block, threads), r;
+	size_t p = panel_rows(k, dt, m, block, threads), r;
 
 	*m1 = *m2 = 0;
 	if (row_flops * (double)m <= TKP_SIM_WHOLE_FLOPS)
@@ -764,10 +781,13 @@ static void slices_for(const tkp_kernel *k, tkp_dtype dt, size_t m, size_t n, si
 			r = x;
 	}
 	r = (r + p - 1) / p * p;
-	/* the cost in simulated rows: warm-up + slices, against 2·m whole */
-	if (5 * r <= m)
+	/* the cost in simulated rows: warm-up + slices, against 2·m whole;
+	 * naive and simd do no work once per call (they pack nothing), so
+	 * one slice scaled by m/m1 holds for them and costs 2·m1 rows of
+	 * the 5·m1 two would */
+	if (5 * r <= m && k->fn != tkp_gemm_naive && k->fn != tkp_gemm_simd)
 		*m1 = r, *m2 = 2 * r;
-	else if (2 * r <= m)
+	else if (2 * r <= m && k->fn != tkp_gemm_tuned) /* tuned: packs B per call */
 		*m1 = r;
 }
 
@@ -786,25 +806,91 @@ static size_t flush_bytes(tkp_dtype dt, size_t m, size_t n, size_t kk, size_t ro
 	return rows >= m ? 0 : (size_t)(f < cap ? f : cap);
 }
 
-int tkp_sim_rows_parse(const char *s, size_t rows[3])
+/* A kernel's column range entry (blocked, threaded; see kernels.h). */
+typedef int (*cols_fn)(const tkp_gemm *g, size_t j0, size_t j1);
+
+/* The column range entry of k, or NULL (row slices, or whole). */
+static cols_fn cols_entry(const tkp_kernel *k)
+{
+	if (k->fn == tkp_gemm_blocked)
+		return tkp_gemm_blocked_cols;
+	if (k->fn == tkp_gemm_threaded)
+		return tkp_gemm_threaded_cols;
+	return NULL;
+}
+
+/*
+ * Column slices for the column-panel-outer kernels (blocked, threaded):
+ * cols = {J0, J1, J2}, a warm-up over columns [J0, J1) and [J1, J2)
+ * counted; zeros to simulate whole.  Units are whole column panels (the
+ * block b, or threaded's round of blocks, one per thread).  Every column
+ * panel reads all of A and its own panels of B and C, so a panel keeps
+ * each operand's relation to every cache as in the whole, and the counts
+ * scale by n/(J2 - J1): no per-call part is left over.  The count ends at
+ * n, so that a narrower last panel (n not a multiple of the unit) is in
+ * it; two units are counted where that costs at most three quarters of
+ * a call: a cache the whole problem fills only just (768 KiB of operands
+ * against a 512 KiB L3) made single panels differ by up to 13%, the mean
+ * of two by 3%.
+ */
+static void col_slices(const tkp_kernel *k, tkp_dtype dt, size_t m, size_t n, size_t kk,
+		       int block, int threads, size_t cols[3])
+{
+	tkp_gemm g = {.dtype = dt, .m = m, .n = n, .k = kk, .block = block, .threads = threads};
+	double col_flops = 2.0 * (double)m * (double)kk;
+	size_t u, w, e;
+
+	cols[0] = cols[1] = cols[2] = 0;
+	if (!cols_entry(k) || col_flops * (double)n <= TKP_SIM_WHOLE_FLOPS)
+		return;
+	u = k->fn == tkp_gemm_threaded ? tkp_threaded_col_unit(&g)
+				       : (size_t)tkp_kernel_block_for(k->caps, dt, block);
+	if (u == 0)
+		return;
+	e = n % u;
+	w = (size_t)ceil(TKP_SIM_SLICE_FLOPS / col_flops);
+	w = (w + u - 1) / u * u;
+	if (w < 2 * u && 4 * (3 * u + e) <= 3 * n)
+		w = 2 * u;
+	if (u + w + e > n)
+		return;
+	cols[2] = n;
+	cols[1] = n - e - w;
+	cols[0] = cols[1] - u;
+}
+
+/* "A,B,C": three counts, comma-separated, nothing else; -1 if not. */
+static int parse3(const char *s, size_t v[3])
 {
 	char *end;
 
 	for (int i = 0; i < 3; i++) {
 		if (*s < '0' || *s > '9')
 			return -1;
-		rows[i] = strtoull(s, &end, 10);
+		v[i] = strtoull(s, &end, 10);
 		if (*end != (i < 2 ? ',' : '\0'))
 			return -1;
 		s = end + 1;
 	}
-	return rows[0] ? 0 : -1;
+	return 0;
+}
+
+int tkp_sim_cols_parse(const char *s, size_t cols[3])
+{
+	return parse3(s, cols) == 0 && cols[0] < cols[1] && cols[1] < cols[2] ? 0 : -1;
+}
+
+int tkp_sim_rows_parse(const char *s, size_t rows[3])
+{
+	return parse3(s, rows) == 0 && rows[0] ? 0 : -1;
 }
 
 void tkp_sim_slices(const tkp_kernel *k, tkp_dtype dt, size_t m, size_t n, size_t kk, int block,
 		    int threads, const tkp_sim_geometry *g, size_t *m1, size_t *m2)
 {
-	slices_for(k, dt, m, n, kk, block, threads, g, NULL, m1, m2);
+	*m1 = *m2 = 0;
+	if (!cols_entry(k)) /* blocked, threaded: column panels (col_slices) */
+		slices_for(k, dt, m, n, kk, block, threads, g, NULL, m1, m2);
 }
 
 /* argv of one simulation, strings owned by the builder. */
@@ -869,7 +955,8 @@ static void valgrind_caches(const tkp_sim *s, arglist *a, const tkp_sim_cache *l
 
 static void build_args(const tkp_sim *s, arglist *a, const tkp_sim_cache *ll, const char *outfile,
 		       const tkp_kernel *k, tkp_dtype dt, size_t m, size_t n, size_t kk, int block,
-		       int threads, uint64_t seed, int toggle_workers, const size_t rows[3])
+		       int threads, uint64_t seed, int toggle_workers, const size_t rows[3],
+		       const size_t cols[3])
 {
 	valgrind_head(s, a);
 #ifdef TKP_SIM_CLIENT_REQUESTS
@@ -878,7 +965,8 @@ static void build_args(const tkp_sim *s, arglist *a, const tkp_sim_cache *ll, co
 	/* No --fair-sched=yes: it made single-threaded miss counts vary
 	 * between identical runs (naive 64³: 39009 or 39311 L1 misses), and
 	 * threaded ones vary by a few in 10^4 with or without it. */
-	arg(a, "--toggle-collect=tkp_gemm_%s", k->name);
+	/* column slices run the kernel's column range entry */
+	arg(a, "--toggle-collect=tkp_gemm_%s%s", k->name, cols[2] ? "_cols" : "");
 	/* The warm-up's costs go to a dump of their own (x.cg.1), and the
 	 * file read is the counted call alone.  --zero-before was not enough:
 	 * the costs of the warm-up's worker threads, gone by then, survived
@@ -912,6 +1000,10 @@ static void build_args(const tkp_sim *s, arglist *a, const tkp_sim_cache *ll, co
 	if (rows[0] > 0) {
 		arg(a, "--sim-rows");
 		arg(a, "%zu,%zu,%zu", rows[0], rows[1], rows[2]);
+	}
+	if (cols[2] > 0) {
+		arg(a, "--sim-cols");
+		arg(a, "%zu,%zu,%zu", cols[0], cols[1], cols[2]);
 	}
 	/* the parent's blocking: the child's own would come from valgrind's
 	 * made-up caches, and the child has no plan */
@@ -964,11 +1056,13 @@ static void run_slices(const tkp_kernel *k, tkp_dtype dt, size_t m, size_t n, si
 	rows[2] = most ? flush_bytes(dt, m, n, kk, most, ll) : 0;
 }
 
-/* The share of rows counted: the smallest of the runs' (1: all whole). */
-static double share(size_t rows[][3], int nrun, size_t m)
+/* The share of C counted: the smallest of the runs' (1: all whole). */
+static double share(size_t rows[][3], int nrun, size_t m, const size_t cols[3], size_t n)
 {
 	double f = 1;
 
+	if (cols[2])
+		return (double)(cols[2] - cols[1]) / (double)n;
 	for (int i = 0; i < nrun; i++) {
 		size_t most = rows[i][1] ? rows[i][1] : rows[i][0];
 		if (most && (double)most / (double)m < f)
@@ -977,15 +1071,38 @@ static double share(size_t rows[][3], int nrun, size_t m)
 	return f;
 }
 
-/* A run's counts (of the slices in rows, if any) scaled to all m rows. */
-static int to_whole(const char *path, tkp_sim_counts *c, size_t m, const size_t rows[3], char *err,
-		    size_t errlen)
+/* A run's counts (of the slices in rows or cols, if any) scaled to all
+ * of C (m rows, n columns). */
+static int to_whole(const char *path, tkp_sim_counts *c, size_t m, const size_t rows[3],
+		    size_t n, const size_t cols[3], char *err, size_t errlen)
 {
+	if (cols[2] > 0) {
+		scale(c, (double)n / (double)(cols[2] - cols[1]));
+		return 0;
+	}
 	if (rows[1] > 0)
 		return extrapolate(path, c, m, rows[0], rows[1], err, errlen);
 	if (rows[0] > 0)
 		scale(c, (double)m / (double)rows[0]);
 	return 0;
+}
+
+/* r's counters from the runs' counts (the L1 and instructions from the
+ * first run's; each run's last level as its level's misses). */
+static void fill_counters(tkp_result *r, const tkp_sim_counts *cnt, const char *const llname[],
+			  int nrun)
+{
+	for (int i = 0; i < TKP_M_COUNT; i++)
+		r->counters[i] = NAN;
+	r->counters[TKP_M_INSTRUCTIONS] = cnt[0].ir;
+	r->counters[TKP_M_L1_DCM] = cnt[0].d1mr + cnt[0].d1mw;
+	for (int i = 0; i < nrun; i++) {
+		if (!strcmp(llname[i], "L2"))
+			r->counters[TKP_M_L2_DCM] = cnt[i].dlmr + cnt[i].dlmw;
+		else if (!strcmp(llname[i], "L3"))
+			r->counters[TKP_M_L3_TCM] = cnt[i].ilmr + cnt[i].dlmr + cnt[i].dlmw;
+	}
+	r->counter_source = TKP_SRC_SIM;
 }
 
 int tkp_sim_run(tkp_sim *s, const tkp_kernel *k, tkp_dtype dt, size_t m, size_t n, size_t kk,
@@ -1000,6 +1117,7 @@ int tkp_sim_run(tkp_sim *s, const tkp_kernel *k, tkp_dtype dt, size_t m, size_t 
 	int toggle_workers = (k->caps & TKP_CAP_THREADS) && !(k->caps & TKP_CAP_EXTERNAL) && threads > 1;
 	int worker_seen = 1;
 	size_t rows[2][3] = {{0, 0, 0}, {0, 0, 0}}; /* each run's slices (run_slices) */
+	size_t cols[3] = {0, 0, 0};                   /* or column slices (col_slices) */
 	tkp_sim_counts cnt[2];
 
 	if (why && whylen)
@@ -1024,13 +1142,15 @@ int tkp_sim_run(tkp_sim *s, const tkp_kernel *k, tkp_dtype dt, size_t m, size_t 
 		llname[nrun++] = "L1d";
 	}
 	memset(args, 0, sizeof args);
+	if (s->sample)
+		col_slices(k, dt, m, n, kk, block, threads, cols);
 	for (int i = 0; i < nrun; i++) {
 		tkp_fmt(out[i], sizeof out[i], "%s/%s.cg", s->tmpdir, i ? "l3" : "l2");
 		tkp_fmt(errp[i], sizeof errp[i], "%s/%s.err", s->tmpdir, i ? "l3" : "l2");
-		if (s->sample)
+		if (s->sample && !cols[2])
 			run_slices(k, dt, m, n, kk, block, threads, &s->geo, lls[i], rows[i]);
 		build_args(s, &args[i], lls[i], out[i], k, dt, m, n, kk, block, threads, seed, toggle_workers,
-			   rows[i]);
+			   rows[i], cols);
 		if (args[i].oom) {
 			tkp_fmt(why, whylen, "out of memory");
 			rc = TKP_ENOMEM;
@@ -1103,7 +1223,7 @@ int tkp_sim_run(tkp_sim *s, const tkp_kernel *k, tkp_dtype dt, size_t m, size_t 
 						   sizeof perr) == 0 && seen)
 				worker_seen = 0;
 		}
-		if ((rc = to_whole(out[i], &cnt[i], m, rows[i], perr, sizeof perr))) {
+		if ((rc = to_whole(out[i], &cnt[i], m, rows[i], n, cols, perr, sizeof perr))) {
 			tkp_fmt(why, whylen, "valgrind (LL = %s): %s", llname[i], perr);
 			rc = TKP_ECOUNTERS;
 			goto done;
@@ -1116,18 +1236,8 @@ int tkp_sim_run(tkp_sim *s, const tkp_kernel *k, tkp_dtype dt, size_t m, size_t 
 			goto done;
 		}
 	}
-	for (int i = 0; i < TKP_M_COUNT; i++)
-		r->counters[i] = NAN;
-	r->counters[TKP_M_INSTRUCTIONS] = cnt[0].ir;
-	r->counters[TKP_M_L1_DCM] = cnt[0].d1mr + cnt[0].d1mw;
-	for (int i = 0; i < nrun; i++) {
-		if (!strcmp(llname[i], "L2"))
-			r->counters[TKP_M_L2_DCM] = cnt[i].dlmr + cnt[i].dlmw;
-		else if (!strcmp(llname[i], "L3"))
-			r->counters[TKP_M_L3_TCM] = cnt[i].ilmr + cnt[i].dlmr + cnt[i].dlmw;
-	}
-	r->counter_source = TKP_SRC_SIM;
-	r->counted_fraction = share(rows, nrun, m);
+	fill_counters(r, cnt, llname, nrun);
+	r->counted_fraction = share(rows, nrun, m, cols, n);
 	tkp_result_intensity(r, s->geo.d1.line);
 	if (!worker_seen || ((k->caps & TKP_CAP_EXTERNAL) && threads > 1))
 		r->counter_flags |= TKP_CF_CALLER_ONLY;
@@ -1170,42 +1280,74 @@ static __attribute__((noinline)) void flush_then_b(const void *b, size_t bbytes,
 	__asm__ volatile("" : : "r"(sum));
 }
 
+/* The child's matrices, as tkp_measure_kernel has them: 64-byte aligned,
+ * A then B from one generator, C zeroed. */
+static int child_matrices(tkp_dtype dt, size_t m, size_t n, size_t kk, uint64_t seed, void **a,
+			  void **b, void **c)
+{
+	size_t es = tkp_dtype_size(dt), na = m * kk, nb = kk * n, nc = m * n;
+	tkp_rng rng;
+
+	*a = *b = *c = NULL;
+	if (tkp_measure_bytes(dt, m, n, kk) == 0)
+		return TKP_ENOMEM;
+	if (posix_memalign(a, 64, (na * es + 63) & ~(size_t)63) ||
+	    posix_memalign(b, 64, (nb * es + 63) & ~(size_t)63) ||
+	    posix_memalign(c, 64, (nc * es + 63) & ~(size_t)63))
+		return TKP_ENOMEM;
+	tkp_rng_seed(&rng, seed);
+	for (size_t i = 0; i < na; i++)
+		if (dt == TKP_F32)
+			((float *)*a)[i] = (float)tkp_rng_unit(&rng);
+		else
+			((double *)*a)[i] = tkp_rng_unit(&rng);
+	for (size_t i = 0; i < nb; i++)
+		if (dt == TKP_F32)
+			((float *)*b)[i] = (float)tkp_rng_unit(&rng);
+		else
+			((double *)*b)[i] = tkp_rng_unit(&rng);
+	memset(*c, 0, nc * es);
+	return 0;
+}
+
+/*
+ * Column slices (cols = {J0, J1, J2}): A, B and C read once, as the calls
+ * before leave them (each in the level the whole footprint fits), then
+ * the warm-up over columns [J0, J1), which reads all of A as every column
+ * panel does and leaves C's and B's previous panel where the whole call
+ * has them, the mark, and the counted columns [J1, J2).
+ */
+static int child_cols(const tkp_kernel *k, tkp_gemm *g, const size_t cols[3])
+{
+	cols_fn fn = cols_entry(k);
+	size_t es = tkp_dtype_size(g->dtype);
+	int rc;
+
+	if (!fn || cols[0] >= cols[1] || cols[1] >= cols[2] || cols[2] > g->n)
+		return TKP_EINVAL;
+	flush_then_b(g->a, g->m * g->k * es, 0);
+	flush_then_b(g->b, g->k * g->n * es, 0);
+	flush_then_b(g->c, g->m * g->n * es, 0);
+	if ((rc = fn(g, cols[0], cols[1])) != 0)
+		return rc;
+	tkp_sim_child_mark();
+	return fn(g, cols[1], cols[2]);
+}
+
 int tkp_sim_child(const tkp_kernel *k, tkp_dtype dt, size_t m, size_t n, size_t kk, int block,
-		  int threads, uint64_t seed, const size_t rows[3])
+		  int threads, uint64_t seed, const size_t rows[3], const size_t cols[3])
 {
 	size_t m1 = rows ? rows[0] : 0, m2 = rows ? rows[1] : 0, flush = rows ? rows[2] : 0;
-
-	size_t es = tkp_dtype_size(dt);
+	size_t es = tkp_dtype_size(dt), nb = kk * n;
 	void *a = NULL, *b = NULL, *c = NULL;
-	size_t na = m * kk, nb = kk * n, nc = m * n;
-	tkp_rng rng;
 	tkp_gemm g;
 	int rc;
 
 	if (!k || m == 0 || n == 0 || kk == 0 || block < 0 || threads < 0 || m1 > m || m2 > m ||
-	    (m2 && m2 <= m1))
+	    (m2 && m2 <= m1) || (cols && m1))
 		return TKP_EINVAL;
-	if (tkp_measure_bytes(dt, m, n, kk) == 0)
-		return TKP_ENOMEM;
-	/* as tkp_measure_kernel: 64-byte aligned, A then B from one generator */
-	if (posix_memalign(&a, 64, (na * es + 63) & ~(size_t)63) ||
-	    posix_memalign(&b, 64, (nb * es + 63) & ~(size_t)63) ||
-	    posix_memalign(&c, 64, (nc * es + 63) & ~(size_t)63)) {
-		rc = TKP_ENOMEM;
+	if ((rc = child_matrices(dt, m, n, kk, seed, &a, &b, &c)))
 		goto fail;
-	}
-	tkp_rng_seed(&rng, seed);
-	for (size_t i = 0; i < na; i++)
-		if (dt == TKP_F32)
-			((float *)a)[i] = (float)tkp_rng_unit(&rng);
-		else
-			((double *)a)[i] = tkp_rng_unit(&rng);
-	for (size_t i = 0; i < nb; i++)
-		if (dt == TKP_F32)
-			((float *)b)[i] = (float)tkp_rng_unit(&rng);
-		else
-			((double *)b)[i] = tkp_rng_unit(&rng);
-	memset(c, 0, nc * es);
 #ifdef TKP_SIM_CLIENT_REQUESTS
 	/* Simulated from here: the fill is not (at n = 1024 it cost as much
 	 * as a slice of the kernel), and the warm-up call below leaves the
@@ -1215,6 +1357,10 @@ int tkp_sim_child(const tkp_kernel *k, tkp_dtype dt, size_t m, size_t n, size_t 
 	g = (tkp_gemm){.dtype = dt, .m = m, .n = n, .k = kk, .a = a, .b = b, .c = c,
 		       .block = block, .threads = threads};
 	tkp_tuning_apply(&g);
+	if (cols && cols[2]) {
+		rc = child_cols(k, &g, cols);
+		goto fail;
+	}
 	/* A warm-up call first, as measured runs have one: it faults in C and
 	 * the kernel's own buffers and leaves the simulated caches as a
 	 * repeated run finds them.  Its costs are discarded when the marker

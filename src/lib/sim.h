@@ -119,7 +119,8 @@ void tkp_sim_set_sample(tkp_sim *s, int on);
  * comment): *m1 = 0 when it is simulated whole; else the counted slices
  * are the first *m1 rows of C and, when *m2 > 0, the first *m2 rows too
  * (two slices, extrapolated to m).  g gives the cache sizes the slices
- * must keep their operands' relation to.
+ * must keep their operands' relation to.  blocked and threaded are
+ * sampled by column panels instead (*m1 = 0 here for them).
  */
 void tkp_sim_slices(const tkp_kernel *k, tkp_dtype dt, size_t m, size_t n, size_t kk, int block,
 		    int threads, const tkp_sim_geometry *g, size_t *m1, size_t *m2);
@@ -127,8 +128,8 @@ void tkp_sim_slices(const tkp_kernel *k, tkp_dtype dt, size_t m, size_t n, size_
 /*
  * Simulates one configuration and writes the simulated metrics into
  * r->counters (the others become NAN), counter_source = TKP_SRC_SIM and
- * ai_dram, ai_l2, ai_l3 and counted_fraction (the share of C's rows
- * counted; 1 when simulated whole); the timing and model columns of r are
+ * ai_dram, ai_l2, ai_l3 and counted_fraction (the share of C counted,
+ * rows or columns; 1 when simulated whole); the timing and model columns of r are
  * left alone.  When a
  * threaded kernel's workers were not seen by the simulation (or a
  * library's thread pool did the work), r->counter_flags gets
@@ -148,10 +149,15 @@ int tkp_sim_run(tkp_sim *s, const tkp_kernel *k, tkp_dtype dt, size_t m, size_t 
  * a warm-up over max(M1, M2) rows, FLUSH bytes of other memory read and B
  * read again (as the rest of a whole call would leave the caches), M1
  * rows counted, and when M2 > 0 the flush again, a mark and M2 rows.
+ * With cols (`--sim-cols J0,J1,J2`; NULL: none), for blocked and threaded
+ * only: A, B and C read once, the kernel's column range entry over
+ * columns [J0, J1) as the warm-up, the mark, and [J1, J2) counted.
  * Returns the kernel's result, TKP_EINVAL or TKP_ENOMEM.
  */
 int tkp_sim_child(const tkp_kernel *k, tkp_dtype dt, size_t m, size_t n, size_t kk, int block,
-		  int threads, uint64_t seed, const size_t rows[3]);
+		  int threads, uint64_t seed, const size_t rows[3], const size_t cols[3]);
+/* Parses "J0,J1,J2" (--sim-cols) into cols; -1 unless J0 < J1 < J2. */
+int tkp_sim_cols_parse(const char *s, size_t cols[3]);
 /*
  * Runs `exe args...` (this binary, another command: the counter check's
  * child) under callgrind with LL = L2 and LL = L3, collecting only the
