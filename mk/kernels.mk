@@ -15,6 +15,7 @@ libtkpcore_la_SOURCES += \
 	src/kernels/blocked.c \
 	src/kernels/threaded.c \
 	src/kernels/tuned.c src/kernels/tuned_ukr.h \
+	src/kernels/tuned_small.c src/kernels/tuned_small.h src/kernels/tuned_small_ukr.h \
 	src/kernels/blas.c
 
 # User kernels (--kernel-file, src/lib/userkernel.c): the seed's ladder as a

@@ -68,6 +68,7 @@
 
 #include "kernels.h"
 #include "pin.h"
+#include "tuned_small.h"
 
 #ifdef TKP_HAVE_X86_SIMD
 #include <immintrin.h>
@@ -419,6 +420,7 @@ struct plan {
 	const tkp_gemm *g;
 	const struct path *pa;
 	size_t es, mc, kc, nc;
+	tkp_tuned_mode mode; /* never TKP_TUNED_AUTO here */
 };
 
 static size_t round_up(size_t x, size_t to)
@@ -509,6 +511,15 @@ static void gemm_part(const struct plan *pl, struct shared_b *t, int tid, size_t
 	/* this part's blocks, evened out over its own rows and columns */
 	size_t kcb = balance(g->k, pl->kc, 4), mcb = balance(i1 - i0, pl->mc, mr);
 
+	if (pl->mode == TKP_TUNED_DIRECT) {
+		tkp_tuned_direct(g, pa->isa, kcb, i0, i1, j0, j1);
+		return;
+	}
+	if (pl->mode == TKP_TUNED_SKINNY) {
+		tkp_tuned_skinny(g, pa->isa, kcb, balance(j1 - j0, pl->nc, nr), pa->pack_b, bpack, i0,
+				 i1, j0, j1);
+		return;
+	}
 	for (size_t jp = j0; jp < j1; jp += PANEL_COLS) { /* column panels */
 		size_t np = min_sz(PANEL_COLS, j1 - jp), ncb = balance(np, pl->nc, nr);
 		size_t ns = (np + nr - 1) / nr; /* NR-column slivers */
@@ -556,9 +567,13 @@ static void part_bytes(const struct plan *pl, size_t rows, size_t cols, size_t *
 		       size_t *bbytes)
 {
 	size_t kc = min_sz(pl->kc, pl->g->k);
+	size_t bcols = pl->mode == TKP_TUNED_SKINNY ? min_sz(pl->nc, cols) : min_sz(PANEL_COLS, cols);
 
-	*abytes = round_up(round_up(min_sz(pl->mc, rows), pl->pa->mr) * kc * pl->es, 4096);
-	*bbytes = round_up(round_up(min_sz(PANEL_COLS, cols), pl->pa->nr) * kc * pl->es, 4096);
+	/* the direct path packs nothing, the skinny one only B, NC at a time */
+	*abytes = pl->mode != TKP_TUNED_PACKED
+			  ? 0
+			  : round_up(round_up(min_sz(pl->mc, rows), pl->pa->mr) * kc * pl->es, 4096);
+	*bbytes = pl->mode == TKP_TUNED_DIRECT ? 0 : round_up(round_up(bcols, pl->pa->nr) * kc * pl->es, 4096);
 }
 
 /* ---- packing arena ------------------------------------------------------- */
@@ -645,7 +660,52 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
+/*
+ * Which loops run this shape (crossovers measured on this VM, Xeon
+ * family 6 model 207, AVX-512, 48 KB L1d, 2 MB L2; see tuned_small.c):
+ * nothing packed while every dimension is at most SMALL_MAX; only B
+ * packed for at most SKINNY_M rows; the five packed loops otherwise.
+ */
+enum { SMALL_MAX = 96, SKINNY_M = 64 };
+
+static tkp_tuned_mode choose_mode(const tkp_gemm *g)
+{
+	if (g->m <= SMALL_MAX && g->n <= SMALL_MAX && g->k <= SMALL_MAX)
+		return TKP_TUNED_DIRECT;
+	if (g->m <= SKINNY_M)
+		return TKP_TUNED_SKINNY;
+	return TKP_TUNED_PACKED;
+}
+
+/*
+ * The grid for nt threads: *tm × *tn parts, rows split in MR units or
+ * columns in NR units, whichever packs less twice.  Each member packs all
+ * of B when rows are split (k·n each), all of A once per column panel when
+ * columns are (m·k·panels): at 500×4000×2000 f64 the row split had both
+ * threads pack all 64 MB of B, 0.85-0.93 of OpenBLAS on 2 threads.  The
+ * skinny path packs no A: its columns are split.  Members beyond the work
+ * get nothing.
+ */
+static void choose_grid(const struct plan *pl, size_t nt, size_t *tm, size_t *tn)
+{
+	const tkp_gemm *g = pl->g;
+	size_t rows_u = (g->m + pl->pa->mr - 1) / pl->pa->mr;
+	size_t cols_u = (g->n + pl->pa->nr - 1) / pl->pa->nr;
+	size_t panels = ((g->n + nt - 1) / nt + PANEL_COLS - 1) / PANEL_COLS;
+	int by_cols = pl->mode == TKP_TUNED_SKINNY || (double)g->m * (double)panels < (double)g->n;
+
+	if (by_cols ? cols_u < nt && rows_u > cols_u : rows_u < nt && cols_u > rows_u)
+		by_cols = !by_cols; /* too few units that way */
+	*tm = by_cols ? 1 : min_sz(nt, rows_u);
+	*tn = by_cols ? min_sz(nt, cols_u) : 1;
+}
+
 int tkp_gemm_tuned_isa(const tkp_gemm *g, tkp_isa isa)
+{
+	return tkp_gemm_tuned_mode(g, isa, TKP_TUNED_AUTO);
+}
+
+int tkp_gemm_tuned_mode(const tkp_gemm *g, tkp_isa isa, tkp_tuned_mode mode)
 {
 	const struct path *pa = path_for(isa, g->dtype);
 	struct plan pl = {.g = g, .pa = pa};
@@ -653,13 +713,14 @@ int tkp_gemm_tuned_isa(const tkp_gemm *g, tkp_isa isa)
 	size_t rows_u, cols_u, tm, tn, abytes, bbytes, per;
 	char *buf = NULL;
 	double flop;
-	int nt = g->threads > 0 ? g->threads : 1, made = 1, mine = 0, err = 0, split_rows;
+	int nt = g->threads > 0 ? g->threads : 1, made = 1, mine = 0, err = 0;
 	tkp_pin_saved saved = {0};
 	struct shared_b team_b, *sb = NULL;
 
 	if (!pa || isa > tkp_isa_supported())
 		return TKP_ENOTSUP;
 	pl.es = g->dtype == TKP_F32 ? sizeof(float) : sizeof(double);
+	pl.mode = mode == TKP_TUNED_AUTO ? choose_mode(g) : mode;
 	tuned_blocking(pa, (const size_t[3]){g->mc, g->kc, g->nc}, &pl.mc, &pl.kc, &pl.nc);
 
 	/* A thread costs tens of microseconds to start: below ~4 Mflop each,
@@ -667,35 +728,15 @@ int tkp_gemm_tuned_isa(const tkp_gemm *g, tkp_isa isa)
 	flop = 2.0 * (double)g->m * (double)g->n * (double)g->k;
 	if ((double)nt * 4e6 > flop)
 		nt = flop < 8e6 ? 1 : (int)(flop / 4e6);
-	/* The grid: rows split in MR units or columns in NR units, whichever
-	 * packs less twice.  Each member packs all of B when rows are split
-	 * (k·n each), all of A once per column panel when columns are
-	 * (m·k·panels): at 500×4000×2000 f64 the row split had both threads
-	 * pack all 64 MB of B, 0.85-0.93 of OpenBLAS on 2 threads.  Members
-	 * beyond the work get nothing. */
 	rows_u = (g->m + pa->mr - 1) / pa->mr;
 	cols_u = (g->n + pa->nr - 1) / pa->nr;
-	{
-		size_t panels = ((g->n + (size_t)nt - 1) / (size_t)nt + PANEL_COLS - 1) / PANEL_COLS;
-		int by_cols = (double)g->m * (double)panels < (double)g->n;
-
-		if (by_cols ? cols_u < (size_t)nt && rows_u > cols_u : rows_u < (size_t)nt && cols_u > rows_u)
-			by_cols = !by_cols; /* too few units that way */
-		split_rows = !by_cols;
-	}
-	if (split_rows) {
-		tm = min_sz((size_t)nt, rows_u);
-		tn = 1;
-	} else {
-		tm = 1;
-		tn = min_sz((size_t)nt, cols_u);
-	}
+	choose_grid(&pl, (size_t)nt, &tm, &tn);
 	nt = (int)(tm * tn);
 	part_bytes(&pl, (rows_u + tm - 1) / tm * pa->mr, (cols_u + tn - 1) / tn * pa->nr, &abytes,
 		   &bbytes);
 	/* Rows split: one B panel for the team (TKP_TUNED_PRIVATE_B=1 in the
 	 * environment gives each member its own, to compare). */
-	if (nt > 1 && tn == 1 && !getenv("TKP_TUNED_PRIVATE_B")) {
+	if (nt > 1 && tn == 1 && pl.mode == TKP_TUNED_PACKED && !getenv("TKP_TUNED_PRIVATE_B")) {
 		sb = &team_b;
 		atomic_init(&sb->arrived, 0);
 		atomic_init(&sb->phase, 0);
@@ -704,7 +745,8 @@ int tkp_gemm_tuned_isa(const tkp_gemm *g, tkp_isa isa)
 	}
 	/* buffers: [A, B] per member, or [B] then A per member */
 	per = sb ? abytes : abytes + bbytes;
-	buf = arena_get(per * (size_t)nt + (sb ? bbytes : 0), &mine);
+	/* (the direct path needs none: a page, so that buf is never NULL) */
+	buf = arena_get(per * (size_t)nt + (sb ? bbytes : 0) + (per ? 0 : 4096), &mine);
 	if (!buf)
 		return TKP_ENOMEM;
 	if (sb)
