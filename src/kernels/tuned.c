@@ -661,18 +661,30 @@ static void *worker_main(void *arg)
 }
 
 /*
- * Which loops run this shape (crossovers measured on this VM, Xeon
- * family 6 model 207, AVX-512, 48 KB L1d, 2 MB L2; see tuned_small.c):
- * nothing packed while every dimension is at most SMALL_MAX; only B
- * packed for at most SKINNY_M rows; the five packed loops otherwise.
+ * Which loops run this shape.  Crossovers measured on this VM (Xeon,
+ * family 6 model 207, AVX-512, 48 KB L1d, 2 MB L2; 1 thread, medians of
+ * interleaved calls of the three, GFLOP/s f64 / f32):
+ *   - nothing packed against only B packed: 128³ 60 vs 55 / 121 vs 118,
+ *     144³ 58 vs 62 / 112 vs 99, 160³ 54 vs 61 / 115 vs 121: the direct
+ *     path while every dimension is at most SMALL_MAX = 128;
+ *   - only B packed against the five packed loops: ahead from 16³ to 768³
+ *     (256³ 58 vs 51 / 140 vs 123) on a loaded machine, so up to
+ *     BONLY_MAX = 256 in every dimension (not checked further) and for
+ *     any shape with at most SKINNY_M = 64 rows, where packing A is pure
+ *     loss (m×4096×4096, m = 4 .. 64: 0.37-0.72 of OpenBLAS packed,
+ *     0.75-1.23 with only B packed);
+ *   - with 1 or 2 rows packing B does not pay either (each element is
+ *     used once or twice): 1×4096×4096 2.3 vs 1.4 GFLOP/s / 4.0 vs 2.8
+ *     nothing packed against B packed, 4×4096×4096 5.7 vs 5.3 / 10.0 vs
+ *     11.5: the direct path up to DIRECT_M = 2 rows.
  */
-enum { SMALL_MAX = 96, SKINNY_M = 64 };
+enum { SMALL_MAX = 128, BONLY_MAX = 256, SKINNY_M = 64, DIRECT_M = 2 };
 
 static tkp_tuned_mode choose_mode(const tkp_gemm *g)
 {
-	if (g->m <= SMALL_MAX && g->n <= SMALL_MAX && g->k <= SMALL_MAX)
+	if ((g->m <= SMALL_MAX && g->n <= SMALL_MAX && g->k <= SMALL_MAX) || g->m <= DIRECT_M)
 		return TKP_TUNED_DIRECT;
-	if (g->m <= SKINNY_M)
+	if (g->m <= SKINNY_M || (g->m <= BONLY_MAX && g->n <= BONLY_MAX && g->k <= BONLY_MAX))
 		return TKP_TUNED_SKINNY;
 	return TKP_TUNED_PACKED;
 }
@@ -683,7 +695,7 @@ static tkp_tuned_mode choose_mode(const tkp_gemm *g)
  * of B when rows are split (k·n each), all of A once per column panel when
  * columns are (m·k·panels): at 500×4000×2000 f64 the row split had both
  * threads pack all 64 MB of B, 0.85-0.93 of OpenBLAS on 2 threads.  The
- * skinny path packs no A: its columns are split.  Members beyond the work
+ * direct and skinny paths pack no A: their columns are split.  Members beyond the work
  * get nothing.
  */
 static void choose_grid(const struct plan *pl, size_t nt, size_t *tm, size_t *tn)
@@ -692,7 +704,7 @@ static void choose_grid(const struct plan *pl, size_t nt, size_t *tm, size_t *tn
 	size_t rows_u = (g->m + pl->pa->mr - 1) / pl->pa->mr;
 	size_t cols_u = (g->n + pl->pa->nr - 1) / pl->pa->nr;
 	size_t panels = ((g->n + nt - 1) / nt + PANEL_COLS - 1) / PANEL_COLS;
-	int by_cols = pl->mode == TKP_TUNED_SKINNY || (double)g->m * (double)panels < (double)g->n;
+	int by_cols = pl->mode != TKP_TUNED_PACKED || (double)g->m * (double)panels < (double)g->n;
 
 	if (by_cols ? cols_u < nt && rows_u > cols_u : rows_u < nt && cols_u > rows_u)
 		by_cols = !by_cols; /* too few units that way */
@@ -728,6 +740,12 @@ int tkp_gemm_tuned_mode(const tkp_gemm *g, tkp_isa isa, tkp_tuned_mode mode)
 	flop = 2.0 * (double)g->m * (double)g->n * (double)g->k;
 	if ((double)nt * 4e6 > flop)
 		nt = flop < 8e6 ? 1 : (int)(flop / 4e6);
+	/* alone and packing nothing: no buffers, no team (at 16³ the call's
+	 * own overhead is most of it) */
+	if (pl.mode == TKP_TUNED_DIRECT && nt == 1) {
+		tkp_tuned_direct(g, isa, balance(g->k, pl.kc, 4), 0, g->m, 0, g->n);
+		return 0;
+	}
 	rows_u = (g->m + pa->mr - 1) / pa->mr;
 	cols_u = (g->n + pa->nr - 1) / pa->nr;
 	choose_grid(&pl, (size_t)nt, &tm, &tn);

@@ -28,7 +28,7 @@
 #endif
 
 typedef void (*sukr_fn)(size_t mr, size_t nr, size_t kc, const void *a, size_t lda,
-			const void *b, size_t ldb, void *c, size_t ldc, int acc);
+			const void *b, size_t ldb, void *c, size_t ldc, int acc, size_t pf);
 
 #define FN2(x, s) x##_##s
 #define FN1(x, s) FN2(x, s)
@@ -250,6 +250,8 @@ int tkp_tuned_small_tile(tkp_isa isa, tkp_dtype dt, size_t *mr, size_t *nr)
 	return sp ? 0 : -1;
 }
 
+enum { PF_ROWS = 8 };
+
 static size_t min_sz(size_t x, size_t y)
 {
 	return x < y ? x : y;
@@ -267,6 +269,8 @@ void tkp_tuned_direct(const tkp_gemm *g, tkp_isa isa, size_t kc, size_t i0, size
 	size_t es = g->dtype == TKP_F32 ? 4 : 8;
 	const char *a = g->a, *b = g->b;
 	char *c = g->c;
+	/* B out of cache (few rows against a large B): PF_ROWS rows ahead */
+	size_t pf = g->k * g->n * es > (1u << 20) ? PF_ROWS * g->n : 0;
 
 	if (!sp || !kc)
 		return;
@@ -277,7 +281,7 @@ void tkp_tuned_direct(const tkp_gemm *g, tkp_isa isa, size_t kc, size_t i0, size
 			for (size_t ir = i0; ir < i1; ir += sp->mr)
 				sp->ukr(min_sz(sp->mr, i1 - ir), min_sz(sp->nr, j1 - jr), kb,
 					a + (ir * g->k + pc) * es, g->k, b + (pc * g->n + jr) * es,
-					g->n, c + (ir * g->n + jr) * es, g->n, pc > 0);
+					g->n, c + (ir * g->n + jr) * es, g->n, pc > 0, pf);
 	}
 }
 
@@ -308,7 +312,7 @@ void tkp_tuned_skinny(const tkp_gemm *g, tkp_isa isa, size_t kc, size_t nc, tkp_
 				for (size_t jr = 0; jr < nb; jr += sp->nr)
 					sp->ukr(min_sz(sp->mr, i1 - ir), min_sz(sp->nr, nb - jr), kb,
 						a + (ir * g->k + pc) * es, g->k, bp + jr * kb * es,
-						sp->nr, c + (ir * g->n + jc + jr) * es, g->n, pc > 0);
+						sp->nr, c + (ir * g->n + jc + jr) * es, g->n, pc > 0, 0);
 		}
 	}
 }

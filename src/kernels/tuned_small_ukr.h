@@ -24,38 +24,47 @@
 #define NR (NV * VL)
 
 /*
- * C[0:ROWS][0:nr] (+)= A[0:ROWS][0:kc]·B[0:kc][0:nr], ROWS ≤ MR and EDGE
- * (nr < NR: masked B and C) constant after inlining, so each caller below
- * is an instance with ROWS × NV accumulators held in registers for the
- * whole k loop.  acc: add to C instead of overwriting it.
+ * C[0:ROWS][0:nr] (+)= A[0:ROWS][0:kc]·B[0:kc][0:nr], with ROWS ≤ MR,
+ * COLV ≤ NV vectors and EDGE (nr < COLV·VL: masked B and C) constant after
+ * inlining, so each caller below is an instance with ROWS × COLV
+ * accumulators held in registers for the whole k loop.  A partial tile
+ * runs only the vectors it needs: at n = 32 in f64 (NR = 24) the second
+ * strip is one vector, and computing three cost 0.63 of OpenBLAS at 32³
+ * instead of [see tuned_small.c].  acc: add to C instead of overwriting it.
  */
 ATTR static inline __attribute__((always_inline)) void
-FN(sbody)(const int ROWS, const int EDGE, size_t kc, const T *restrict a, size_t lda,
-	  const T *restrict b, size_t ldb, T *restrict c, size_t ldc, int acc, size_t nr)
+FN(sbody)(const int ROWS, const int COLV, const int EDGE, size_t kc, const T *restrict a, size_t lda,
+	  const T *restrict b, size_t ldb, T *restrict c, size_t ldc, int acc, size_t nr, size_t pf)
 {
 	V cr[MR][NV];
 	MASK_T mk[NV];
 
 #pragma GCC unroll 8
-	for (int v = 0; v < NV; v++)
+	for (int v = 0; v < COLV; v++)
 		mk[v] = VMASK((long)nr - (long)(v * VL));
 #pragma GCC unroll 32
 	for (int r = 0; r < ROWS; r++)
 #pragma GCC unroll 8
-		for (int v = 0; v < NV; v++)
+		for (int v = 0; v < COLV; v++)
 			cr[r][v] = VZERO();
 #pragma GCC unroll 2
 	for (size_t p = 0; p < kc; p++) {
 		V bx[NV];
 
+		/* B in memory, a row apart: fetch pf elements ahead (the
+		 * prefetchers do not follow a stride of a page or more) */
+		if (pf)
 #pragma GCC unroll 8
-		for (int v = 0; v < NV; v++)
+			for (int v = 0; v < COLV; v++)
+				__builtin_prefetch(b + pf + v * VL, 0, 3);
+#pragma GCC unroll 8
+		for (int v = 0; v < COLV; v++)
 			bx[v] = EDGE ? VLOADM(b + v * VL, mk[v]) : VLOADU(b + v * VL);
 #pragma GCC unroll 32
 		for (int r = 0; r < ROWS; r++) {
 			V ar = VSET1(a[(size_t)r * lda + p]);
 #pragma GCC unroll 8
-			for (int v = 0; v < NV; v++)
+			for (int v = 0; v < COLV; v++)
 				cr[r][v] = VFMA(ar, bx[v], cr[r][v]);
 		}
 		b += ldb;
@@ -63,7 +72,7 @@ FN(sbody)(const int ROWS, const int EDGE, size_t kc, const T *restrict a, size_t
 #pragma GCC unroll 32
 	for (int r = 0; r < ROWS; r++)
 #pragma GCC unroll 8
-		for (int v = 0; v < NV; v++) {
+		for (int v = 0; v < COLV; v++) {
 			T *cp = c + (size_t)r * ldc + v * VL;
 
 			if (EDGE)
@@ -73,28 +82,34 @@ FN(sbody)(const int ROWS, const int EDGE, size_t kc, const T *restrict a, size_t
 		}
 }
 
-/* Instances for mr = 1..MR rows, full or masked (cases past MR are dead
- * code on paths with a smaller MR). */
+/* Instances for mr = 1..MR rows: full (NV vectors), or masked with the
+ * 1..NV vectors the columns need (NV ≤ 3 on the vector paths; the
+ * scalar path, NV 8, masks all eight).  Cases past MR are dead code on
+ * paths with a smaller MR. */
 #define SCASE(n)                                                                            \
 	case n:                                                                             \
-		if ((n) <= MR) {                                                            \
-			if (edge)                                                           \
-				FN(sbody)((n), 1, kc, a, lda, b, ldb, c, ldc, acc, nr);     \
-			else                                                                \
-				FN(sbody)((n), 0, kc, a, lda, b, ldb, c, ldc, acc, nr);     \
-		}                                                                           \
+		if ((n) > MR)                                                               \
+			break;                                                              \
+		if (nr == NR)                                                               \
+			FN(sbody)((n), NV, 0, kc, a, lda, b, ldb, c, ldc, acc, nr, pf);         \
+		else if (NV > 3 || nr > 2 * VL)                                             \
+			FN(sbody)((n), NV, 1, kc, a, lda, b, ldb, c, ldc, acc, nr, pf);         \
+		else if (nr > VL)                                                           \
+			FN(sbody)((n), NV < 2 ? NV : 2, 1, kc, a, lda, b, ldb, c, ldc, acc, nr, pf); \
+		else                                                                        \
+			FN(sbody)((n), 1, 1, kc, a, lda, b, ldb, c, ldc, acc, nr, pf);          \
 		break;
 
 /*
  * C[0:mr][0:nr] (+)= A[0:mr][0:kc]·B[0:kc][0:nr] with 1 ≤ mr ≤ MR and
- * 1 ≤ nr ≤ NR (strides and acc as in sbody).
+ * 1 ≤ nr ≤ NR (strides and acc as in sbody; pf: prefetch distance in
+ * elements of B, 0 for none).
  */
 ATTR static void FN(sukr)(size_t mr, size_t nr, size_t kc, const void *av, size_t lda,
-			  const void *bv, size_t ldb, void *cv, size_t ldc, int acc)
+			  const void *bv, size_t ldb, void *cv, size_t ldc, int acc, size_t pf)
 {
 	const T *a = av, *b = bv;
 	T *c = cv;
-	int edge = nr < NR;
 
 	switch (mr) {
 		SCASE(1) SCASE(2) SCASE(3) SCASE(4) SCASE(5) SCASE(6)
