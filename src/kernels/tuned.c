@@ -81,102 +81,7 @@ typedef void (*pack_b_fn)(size_t kc, size_t nc, const void *b, size_t ldb, void 
 
 /* ---- micro-kernels and packing, one instance per path and dtype -------- */
 
-#define FN2(x, s) x##_##s
-#define FN1(x, s) FN2(x, s)
-
-/* portable: scalars, MR×NR = 4×8 (the compiler may vectorise) */
-#define ATTR
-#define VL 1
-#define MR 4
-#define NV 8
-#define VLOAD(p) (*(p))
-#define VLOADU(p) (*(p))
-#define VSTOREU(p, v) (*(p) = (v))
-#define VSET1(x) (x)
-#define VFMA(a, b, c) ((a) * (b) + (c))
-#define VADD(a, b) ((a) + (b))
-#define VZERO() 0
-#define T float
-#define V float
-#define FN(x) FN1(x, generic_f32)
-#include "tuned_ukr.h"
-#undef T
-#undef V
-#undef FN
-#define T double
-#define V double
-#define FN(x) FN1(x, generic_f64)
-#include "tuned_ukr.h"
-#undef T
-#undef V
-#undef FN
-#undef ATTR
-#undef VL
-#undef MR
-#undef NV
-#undef VLOAD
-#undef VLOADU
-#undef VSTOREU
-#undef VSET1
-#undef VFMA
-#undef VADD
-#undef VZERO
-
 #ifdef TKP_HAVE_X86_SIMD
-/* AVX2+FMA: 16 ymm; MR×NV = 6×2: 12 accumulators + 2 of B + 1 broadcast */
-#define ATTR __attribute__((target("avx2,fma")))
-#define MR 6
-#define NV 2
-#define T double
-#define V __m256d
-#define VL 4
-#define VLOAD(p) _mm256_load_pd(p)
-#define VLOADU(p) _mm256_loadu_pd(p)
-#define VSTOREU(p, v) _mm256_storeu_pd((p), (v))
-#define VSET1(x) _mm256_set1_pd(x)
-#define VFMA(a, b, c) _mm256_fmadd_pd((a), (b), (c))
-#define VADD(a, b) _mm256_add_pd((a), (b))
-#define VZERO() _mm256_setzero_pd()
-#define FN(x) FN1(x, avx2_f64)
-#include "tuned_ukr.h"
-#undef T
-#undef V
-#undef VL
-#undef VLOAD
-#undef VLOADU
-#undef VSTOREU
-#undef VSET1
-#undef VFMA
-#undef VADD
-#undef VZERO
-#undef FN
-#define T float
-#define V __m256
-#define VL 8
-#define VLOAD(p) _mm256_load_ps(p)
-#define VLOADU(p) _mm256_loadu_ps(p)
-#define VSTOREU(p, v) _mm256_storeu_ps((p), (v))
-#define VSET1(x) _mm256_set1_ps(x)
-#define VFMA(a, b, c) _mm256_fmadd_ps((a), (b), (c))
-#define VADD(a, b) _mm256_add_ps((a), (b))
-#define VZERO() _mm256_setzero_ps()
-#define FN(x) FN1(x, avx2_f32)
-#include "tuned_ukr.h"
-#undef T
-#undef V
-#undef VL
-#undef VLOAD
-#undef VLOADU
-#undef VSTOREU
-#undef VSET1
-#undef VFMA
-#undef VADD
-#undef VZERO
-#undef FN
-#undef ATTR
-#undef MR
-#undef NV
-
 /*
  * Transposes for packing A (the broadcast operand): a full sliver is MR
  * rows of A read along k and written k-major, MR elements per k step.
@@ -245,76 +150,12 @@ TKP_AVX_ATTR static inline void tr4x4_pd(const double *a, size_t lda, double *ou
 	_mm256_storeu_pd(out + 2 * ldo, _mm256_permute2f128_pd(t0, t2, 0x31));
 	_mm256_storeu_pd(out + 3 * ldo, _mm256_permute2f128_pd(t1, t3, 0x31));
 }
-
-/* AVX-512: 32 zmm; f64 MR×NV = 8×3 (NR 24), f32 12×2 (NR 32): 24
- * accumulators + NV of B + 1 broadcast either way. */
-#define ATTR __attribute__((target("avx512f,avx512dq,avx512vl,avx512bw,fma")))
-#define MR 8
-#define NV 3
-#define T double
-#define V __m512d
-#define VL 8
-#define VLOAD(p) _mm512_load_pd(p)
-#define VLOADU(p) _mm512_loadu_pd(p)
-#define VSTOREU(p, v) _mm512_storeu_pd((p), (v))
-#define VSET1(x) _mm512_set1_pd(x)
-#define VFMA(a, b, c) _mm512_fmadd_pd((a), (b), (c))
-#define VADD(a, b) _mm512_add_pd((a), (b))
-#define VZERO() _mm512_setzero_pd()
-#define FN(x) FN1(x, avx512_f64)
-#define PACK_A_COLS 4
-#define PACK_A_BLOCK(a, lda, out)                                                   \
-	(tr4x4_pd((a), (lda), (out), MR), tr4x4_pd((a) + 4 * (lda), (lda), (out) + 4, MR))
-#include "tuned_ukr.h"
-#undef PACK_A_COLS
-#undef PACK_A_BLOCK
-#undef T
-#undef V
-#undef VL
-#undef VLOAD
-#undef VLOADU
-#undef VSTOREU
-#undef VSET1
-#undef VFMA
-#undef VADD
-#undef VZERO
-#undef FN
-#undef MR
-#undef NV
-#define MR 12
-#define NV 2
-#define T float
-#define V __m512
-#define VL 16
-#define VLOAD(p) _mm512_load_ps(p)
-#define VLOADU(p) _mm512_loadu_ps(p)
-#define VSTOREU(p, v) _mm512_storeu_ps((p), (v))
-#define VSET1(x) _mm512_set1_ps(x)
-#define VFMA(a, b, c) _mm512_fmadd_ps((a), (b), (c))
-#define VADD(a, b) _mm512_add_ps((a), (b))
-#define VZERO() _mm512_setzero_ps()
-#define FN(x) FN1(x, avx512_f32)
-#define PACK_A_COLS 8
-#define PACK_A_BLOCK(a, lda, out)                                                   \
-	(tr8x8_ps((a), (lda), (out), MR), tr4x8_ps((a) + 8 * (lda), (lda), (out) + 8, MR))
-#include "tuned_ukr.h"
-#undef PACK_A_COLS
-#undef PACK_A_BLOCK
-#undef T
-#undef V
-#undef VL
-#undef VLOAD
-#undef VLOADU
-#undef VSTOREU
-#undef VSET1
-#undef VFMA
-#undef VADD
-#undef VZERO
-#undef FN
-#undef ATTR
-#undef MR
-#undef NV
 #endif /* TKP_HAVE_X86_SIMD */
+
+/* tuned_ukr.h for each path and dtype: ukr_avx512_f64, pack_a_avx2_f32, ... */
+#define TUNED_TEMPLATE "tuned_ukr.h"
+#include "tuned_paths.h"
+#undef TUNED_TEMPLATE
 
 /* ---- the table: one row per path and dtype ------------------------------ */
 
@@ -330,16 +171,23 @@ struct path {
 	pack_a_fn pack_a;
 	pack_b_fn pack_b;
 	size_t mr, nr;
+	tkp_sukr_fn sukr; /* the unpacked micro-kernel, same MR × NR */
 };
 
 static const struct path paths[] = {
-	{TKP_ISA_GENERIC, TKP_F32, ukr_generic_f32, pack_a_generic_f32, pack_b_generic_f32, 4, 8},
-	{TKP_ISA_GENERIC, TKP_F64, ukr_generic_f64, pack_a_generic_f64, pack_b_generic_f64, 4, 8},
+	{TKP_ISA_GENERIC, TKP_F32, ukr_generic_f32, pack_a_generic_f32, pack_b_generic_f32, 4, 8,
+	 tkp_tuned_sukr_generic_f32},
+	{TKP_ISA_GENERIC, TKP_F64, ukr_generic_f64, pack_a_generic_f64, pack_b_generic_f64, 4, 8,
+	 tkp_tuned_sukr_generic_f64},
 #ifdef TKP_HAVE_X86_SIMD
-	{TKP_ISA_AVX2, TKP_F32, ukr_avx2_f32, pack_a_avx2_f32, pack_b_avx2_f32, 6, 16},
-	{TKP_ISA_AVX2, TKP_F64, ukr_avx2_f64, pack_a_avx2_f64, pack_b_avx2_f64, 6, 8},
-	{TKP_ISA_AVX512, TKP_F32, ukr_avx512_f32, pack_a_avx512_f32, pack_b_avx512_f32, 12, 32},
-	{TKP_ISA_AVX512, TKP_F64, ukr_avx512_f64, pack_a_avx512_f64, pack_b_avx512_f64, 8, 24},
+	{TKP_ISA_AVX2, TKP_F32, ukr_avx2_f32, pack_a_avx2_f32, pack_b_avx2_f32, 6, 16,
+	 tkp_tuned_sukr_avx2_f32},
+	{TKP_ISA_AVX2, TKP_F64, ukr_avx2_f64, pack_a_avx2_f64, pack_b_avx2_f64, 6, 8,
+	 tkp_tuned_sukr_avx2_f64},
+	{TKP_ISA_AVX512, TKP_F32, ukr_avx512_f32, pack_a_avx512_f32, pack_b_avx512_f32, 12, 32,
+	 tkp_tuned_sukr_avx512_f32},
+	{TKP_ISA_AVX512, TKP_F64, ukr_avx512_f64, pack_a_avx512_f64, pack_b_avx512_f64, 8, 24,
+	 tkp_tuned_sukr_avx512_f64},
 #endif
 };
 
@@ -511,13 +359,15 @@ static void gemm_part(const struct plan *pl, struct shared_b *t, int tid, size_t
 	/* this part's blocks, evened out over its own rows and columns */
 	size_t kcb = balance(g->k, pl->kc, 4), mcb = balance(i1 - i0, pl->mc, mr);
 
+	struct tkp_tuned_tile tile = {pa->sukr, mr, nr};
+
 	if (pl->mode == TKP_TUNED_DIRECT) {
-		tkp_tuned_direct(g, pa->isa, kcb, i0, i1, j0, j1);
+		tkp_tuned_direct(g, &tile, kcb, i0, i1, j0, j1);
 		return;
 	}
 	if (pl->mode == TKP_TUNED_SKINNY) {
-		tkp_tuned_skinny(g, pa->isa, kcb, balance(j1 - j0, pl->nc, nr), pa->pack_b, bpack, i0,
-				 i1, j0, j1);
+		tkp_tuned_skinny(g, &tile, kcb, balance(j1 - j0, pl->nc, nr), pa->pack_b, bpack, i0, i1,
+				 j0, j1);
 		return;
 	}
 	for (size_t jp = j0; jp < j1; jp += PANEL_COLS) { /* column panels */
@@ -743,7 +593,9 @@ int tkp_gemm_tuned_mode(const tkp_gemm *g, tkp_isa isa, tkp_tuned_mode mode)
 	/* alone and packing nothing: no buffers, no team (at 16³ the call's
 	 * own overhead is most of it) */
 	if (pl.mode == TKP_TUNED_DIRECT && nt == 1) {
-		tkp_tuned_direct(g, isa, balance(g->k, pl.kc, 4), 0, g->m, 0, g->n);
+		struct tkp_tuned_tile tile = {pa->sukr, pa->mr, pa->nr};
+
+		tkp_tuned_direct(g, &tile, balance(g->k, pl.kc, 4), 0, g->m, 0, g->n);
 		return 0;
 	}
 	rows_u = (g->m + pa->mr - 1) / pa->mr;

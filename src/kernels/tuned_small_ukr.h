@@ -3,13 +3,8 @@
  * once and instantiated by tuned_small.c for each ISA path and dtype
  * (private to src/kernels/; included several times, no include guard).
  *
- * The includer defines what tuned_ukr.h's includer does (FN, ATTR, T, V,
- * VL, MR, NV, VLOADU, VSTOREU, VSET1, VFMA, VADD, VZERO) and the masks:
- *   MASK_T       a lane mask for one vector
- *   VMASK(rem)   the mask of the first rem lanes (none if rem ≤ 0, all if
- *                rem ≥ VL)
- *   VLOADM(p, m) masked load (lanes off read as 0 and never fault),
- *   VSTOREM(p, m, v) masked store
+ * tuned_paths.h defines the macros it uses (the vector operations and
+ * tile, as for tuned_ukr.h, and the masks MASK_T, VMASK, VLOADM, VSTOREM).
  *
  * Unlike tuned_ukr.h's micro-kernel this one reads A and B where they are,
  * each with its own row stride: A element (r, p) at a[r·lda + p] (so A is
@@ -29,8 +24,9 @@
  * inlining, so each caller below is an instance with ROWS × COLV
  * accumulators held in registers for the whole k loop.  A partial tile
  * runs only the vectors it needs: at n = 32 in f64 (NR = 24) the second
- * strip is one vector, and computing three cost 0.63 of OpenBLAS at 32³
- * instead of [see tuned_small.c].  acc: add to C instead of overwriting it.
+ * strip is one vector; computing all three there gave 0.63 of OpenBLAS at
+ * 32³, one 0.90 (f32 48³: 0.74, 1.12).  acc: add to C instead of
+ * overwriting it.
  */
 ATTR static inline __attribute__((always_inline)) void
 FN(sbody)(const int ROWS, const int COLV, const int EDGE, size_t kc, const T *restrict a, size_t lda,
@@ -105,7 +101,7 @@ FN(sbody)(const int ROWS, const int COLV, const int EDGE, size_t kc, const T *re
  * 1 ≤ nr ≤ NR (strides and acc as in sbody; pf: prefetch distance in
  * elements of B, 0 for none).
  */
-ATTR static void FN(sukr)(size_t mr, size_t nr, size_t kc, const void *av, size_t lda,
+ATTR void FN(tkp_tuned_sukr)(size_t mr, size_t nr, size_t kc, const void *av, size_t lda,
 			  const void *bv, size_t ldb, void *cv, size_t ldc, int acc, size_t pf)
 {
 	const T *a = av, *b = bv;
