@@ -33,6 +33,10 @@
  * file, environment) outside the kernel, which reads no settings of its
  * own but the two placement switches below.
  *
+ * Not every shape runs these loops (choose_mode, crossovers measured):
+ * small problems pack nothing and few rows pack only B (tuned_small.c,
+ * with a micro-kernel that reads A in place, one instance per row count).
+ *
  * Edges: packing pads A and B slivers with zeros, so the micro-kernel
  * always runs full tiles and writes only the valid part of a partial one;
  * there is no second, slow code path for sizes that are not multiples.
