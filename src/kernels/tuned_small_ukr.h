@@ -29,7 +29,7 @@
  * overwriting it.
  */
 ATTR static inline __attribute__((always_inline)) void
-FN(sbody)(const int ROWS, const int COLV, const int EDGE, size_t kc, const T *restrict a, size_t lda,
+FN(sbody)(const int ROWS, const int COLV, const int EDGE, const int PF, size_t kc, const T *restrict a, size_t lda,
 	  const T *restrict b, size_t ldb, T *restrict c, size_t ldc, int acc, size_t nr, size_t pf)
 {
 	V cr[MR][NV];
@@ -49,7 +49,7 @@ FN(sbody)(const int ROWS, const int COLV, const int EDGE, size_t kc, const T *re
 
 		/* B in memory, a row apart: fetch pf elements ahead (the
 		 * prefetchers do not follow a stride of a page or more) */
-		if (pf)
+		if (PF)
 #pragma GCC unroll 8
 			for (int v = 0; v < COLV; v++)
 				__builtin_prefetch(b + pf + v * VL, 0, 3);
@@ -86,14 +86,16 @@ FN(sbody)(const int ROWS, const int COLV, const int EDGE, size_t kc, const T *re
 	case n:                                                                             \
 		if ((n) > MR)                                                               \
 			break;                                                              \
-		if (nr == NR)                                                               \
-			FN(sbody)((n), NV, 0, kc, a, lda, b, ldb, c, ldc, acc, nr, pf);         \
+		if (nr == NR && pf)                                                         \
+			FN(sbody)((n), NV, 0, 1, kc, a, lda, b, ldb, c, ldc, acc, nr, pf);      \
+		else if (nr == NR)                                                          \
+			FN(sbody)((n), NV, 0, 0, kc, a, lda, b, ldb, c, ldc, acc, nr, 0);       \
 		else if (NV > 3 || nr > 2 * VL)                                             \
-			FN(sbody)((n), NV, 1, kc, a, lda, b, ldb, c, ldc, acc, nr, pf);         \
+			FN(sbody)((n), NV, 1, 0, kc, a, lda, b, ldb, c, ldc, acc, nr, 0);       \
 		else if (nr > VL)                                                           \
-			FN(sbody)((n), NV < 2 ? NV : 2, 1, kc, a, lda, b, ldb, c, ldc, acc, nr, pf); \
+			FN(sbody)((n), NV < 2 ? NV : 2, 1, 0, kc, a, lda, b, ldb, c, ldc, acc, nr, 0); \
 		else                                                                        \
-			FN(sbody)((n), 1, 1, kc, a, lda, b, ldb, c, ldc, acc, nr, pf);          \
+			FN(sbody)((n), 1, 1, 0, kc, a, lda, b, ldb, c, ldc, acc, nr, 0);        \
 		break;
 
 /*
