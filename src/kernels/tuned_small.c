@@ -90,9 +90,13 @@ void tkp_tuned_direct(const tkp_gemm *g, const struct tkp_tuned_tile *sp, size_t
 
 /*
  * Loop order: nc-column blocks, k blocks (B's kc × nc block packed, so it
- * is read from memory in long contiguous rows, once), MR-row tiles (A's
- * mr × kc sliver in L1), NR-column slivers of the packed block (from L2).
- * C's m × nc block stays in cache across the k blocks.
+ * is read from memory in long contiguous rows, once), NR-column slivers of
+ * the packed block (one in L1, read by every row tile), MR-row tiles (A's
+ * few rows, m × kc, from L1/L2).  C's m × nc block stays in cache across
+ * the k blocks.  Row tiles inside: with few rows the sliver is reused from
+ * L1 instead of the whole block from L2 once per tile (m×4096×4096 f64,
+ * interleaved, loaded machine: m = 16 0.62-0.80 of OpenBLAS -> 0.87-0.91,
+ * m = 64 0.64-0.85 -> 0.81-0.83).
  */
 void tkp_tuned_skinny(const tkp_gemm *g, const struct tkp_tuned_tile *sp, size_t kc, size_t nc,
 		      tkp_pack_b_fn pack_b, void *bpack, size_t i0, size_t i1, size_t j0, size_t j1)
@@ -110,8 +114,8 @@ void tkp_tuned_skinny(const tkp_gemm *g, const struct tkp_tuned_tile *sp, size_t
 			size_t kb = min_sz(kc, g->k - pc);
 
 			pack_b(kb, nb, b + (pc * g->n + jc) * es, g->n, bp);
-			for (size_t ir = i0; ir < i1; ir += sp->mr)
-				for (size_t jr = 0; jr < nb; jr += sp->nr)
+			for (size_t jr = 0; jr < nb; jr += sp->nr)
+				for (size_t ir = i0; ir < i1; ir += sp->mr)
 					sp->ukr(min_sz(sp->mr, i1 - ir), min_sz(sp->nr, nb - jr), kb,
 						a + (ir * g->k + pc) * es, g->k, bp + jr * kb * es,
 						sp->nr, c + (ir * g->n + jc + jr) * es, g->n, pc > 0, 0);
