@@ -3,7 +3,9 @@
 # registry.c.  simd_rows.c holds the vector loops simd, blocked and
 # threaded share; simd_tmpl.h is the template it instantiates once per ISA
 # path and dtype.  tuned.c is the BLIS-style top rung; tuned_ukr.h its
-# per-path template.
+# per-path template, tuned_paths.h (+ tuned_path_undef.h) the paths both it
+# and tuned_small_ukr.h are instantiated for; tuned_small.c the shapes
+# where packing does not pay (small problems, few rows).
 libtkpcore_la_SOURCES += \
 	src/kernels/kernels.h \
 	src/kernels/registry.c \
@@ -14,7 +16,8 @@ libtkpcore_la_SOURCES += \
 	src/kernels/simd.c \
 	src/kernels/blocked.c \
 	src/kernels/threaded.c \
-	src/kernels/tuned.c src/kernels/tuned_ukr.h \
+	src/kernels/tuned.c src/kernels/tuned_ukr.h src/kernels/tuned_paths.h src/kernels/tuned_path_undef.h \
+	src/kernels/tuned_small.c src/kernels/tuned_small.h src/kernels/tuned_small_ukr.h \
 	src/kernels/blas.c
 
 # User kernels (--kernel-file, src/lib/userkernel.c): the seed's ladder as a

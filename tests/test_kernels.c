@@ -175,6 +175,25 @@ static const struct shape shapes[] = {
 	{70, 45, 39, 8, 7, "threads 7"},
 	{70, 45, 39, 8, 8, "threads 8"},
 	{130, 150, 140, 0, 2, "default block, 2 threads"},
+	/* the tuned kernel's unpacked and B-only paths: every row count
+	 * 1..MR+1 of each path (MR 4, 6, 8, 12), columns NR±1 (NR 8, 16,
+	 * 24, 32) and odd, k 1..33 and long, skinny m against wide B */
+	{2, 3, 7, 0, 0, "2x3x7"},
+	{3, 7, 2, 0, 0, "3x7x2"},
+	{5, 9, 15, 0, 0, "MR+1 (generic), NR+1 (generic)"},
+	{7, 15, 17, 0, 0, "MR-1 (AVX-512 f64), NR-1 (AVX2 f32)"},
+	{9, 23, 31, 0, 0, "MR+1 (AVX-512 f64), NR-1 (AVX-512 f64)"},
+	{11, 25, 33, 0, 0, "MR-1 (AVX-512 f32), NR+1 (AVX-512 f64)"},
+	{13, 31, 3, 0, 0, "MR+1 (AVX-512 f32), NR-1 (AVX-512 f32)"},
+	{15, 33, 17, 0, 0, "15x33x17, NR+1 (AVX-512 f32)"},
+	{17, 17, 1, 0, 0, "17x17x1, NR+1 (AVX2 f32)"},
+	{31, 7, 33, 0, 0, "31x7x33"},
+	{33, 1, 15, 0, 0, "one column"},
+	{1, 513, 257, 0, 0, "one row, wide"},
+	{5, 1000, 3, 0, 0, "skinny, k=3"},
+	{64, 37, 700, 0, 0, "64 rows, long k"},
+	{16, 520, 520, 0, 2, "skinny, 2 threads"},
+	{3, 1100, 1300, 0, 2, "3 rows, 2 threads"},
 };
 
 /* Whether running kernel k on s differs from running it on an earlier
@@ -274,6 +293,23 @@ static void check_fn(int (*fn)(const tkp_gemm *, tkp_isa), tkp_isa isa, const ch
 	ok(bad == 0, "%s: %d runs, %d wrong, worst error %.3g of bound", what, runs, bad, worst);
 }
 
+/* The tuned kernel with each of its loop structures forced, whatever
+ * the shape would choose. */
+static int tuned_packed(const tkp_gemm *g, tkp_isa isa)
+{
+	return tkp_gemm_tuned_mode(g, isa, TKP_TUNED_PACKED);
+}
+
+static int tuned_direct(const tkp_gemm *g, tkp_isa isa)
+{
+	return tkp_gemm_tuned_mode(g, isa, TKP_TUNED_DIRECT);
+}
+
+static int tuned_skinny(const tkp_gemm *g, tkp_isa isa)
+{
+	return tkp_gemm_tuned_mode(g, isa, TKP_TUNED_SKINNY);
+}
+
 /* Every ISA path of every SIMD kernel, not just the one this process
  * chose: TKP_ISA is read once, so the paths are called directly. */
 static void test_isa_paths(void)
@@ -287,6 +323,9 @@ static void test_isa_paths(void)
 		{"blocked", tkp_gemm_blocked_isa},
 		{"threaded", tkp_gemm_threaded_isa},
 		{"tuned", tkp_gemm_tuned_isa},
+		{"tuned (packed)", tuned_packed},
+		{"tuned (direct)", tuned_direct},
+		{"tuned (skinny)", tuned_skinny},
 	};
 	char what[64];
 
@@ -319,9 +358,12 @@ static void test_isa_paths(void)
 		ok(eff[0] == eff[3] && eff[1] == 5 && eff[2] == eff[4],
 		   "tuned on the %s path takes MC=1 KC=5 NC=1 as MR=%zu KC=%zu NR=%zu", isa_names[isa],
 		   eff[0], eff[1], eff[2]);
-		snprintf(what, sizeof what, "tuned on the %s path, MC=MR KC=5 NC=NR",
-			 isa_names[isa]);
-		check_fn(tkp_gemm_tuned_isa, (tkp_isa)isa, what);
+		/* fns[3..6]: tuned as chosen, and each loop structure forced */
+		for (size_t f = 3; f < sizeof fns / sizeof fns[0]; f++) {
+			snprintf(what, sizeof what, "%s on the %s path, MC=MR KC=5 NC=NR",
+				 fns[f].name, isa_names[isa]);
+			check_fn(fns[f].fn, (tkp_isa)isa, what);
+		}
 		memset(tuned_blk, 0, sizeof tuned_blk);
 	}
 	{

@@ -65,6 +65,18 @@ int tkp_gemm_blocked_isa(const tkp_gemm *g, tkp_isa isa);
 int tkp_gemm_threaded_isa(const tkp_gemm *g, tkp_isa isa);
 int tkp_gemm_tuned_isa(const tkp_gemm *g, tkp_isa isa);
 
+/* The tuned kernel's loops: chosen by shape (AUTO, what tkp_gemm_tuned_isa
+ * runs), or one forced, so that the tests check each on every shape:
+ * PACKED the five BLIS loops, DIRECT nothing packed, SKINNY only B packed
+ * (tuned_small.c). */
+typedef enum tkp_tuned_mode {
+	TKP_TUNED_AUTO = 0,
+	TKP_TUNED_PACKED,
+	TKP_TUNED_DIRECT,
+	TKP_TUNED_SKINNY
+} tkp_tuned_mode;
+int tkp_gemm_tuned_mode(const tkp_gemm *g, tkp_isa isa, tkp_tuned_mode mode);
+
 /* The tuned kernel's cache blocking on path isa for the blocking asked
  * for, want = {MC, KC, NC} (tkp_gemm's mc, kc, nc; NULL or a 0 = derive
  * that one from the cache sizes): out = {MC, KC, NC, MR, NR} as the

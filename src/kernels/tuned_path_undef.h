@@ -1,0 +1,21 @@
+/*
+ * tuned_path_undef.h - undefines one instance's per-dtype macros after
+ * tuned_paths.h has included the template with them (private to
+ * src/kernels/; included once per instance, no include guard).
+ */
+#undef T
+#undef V
+#undef VL
+#undef VLOAD
+#undef VLOADU
+#undef VSTOREU
+#undef VSET1
+#undef VFMA
+#undef VADD
+#undef VZERO
+#undef VMASK
+#undef VLOADM
+#undef VSTOREM
+#undef FN
+#undef PACK_A_COLS
+#undef PACK_A_BLOCK

@@ -1,0 +1,124 @@
+/*
+ * tuned_small.c - the tuned kernel's paths for problems where packing
+ * cannot pay for itself: small m, n, k (nothing packed) and few rows
+ * against a large B (only B packed, block by block).
+ *
+ * Packing copies an operand once so that the micro-kernel reads it
+ * contiguously many times.  Below ~100 in every dimension the operands
+ * already sit in L1/L2 and each packed element is read only a few times,
+ * so the copies are a large share of the call (tuned reached 43-55% of
+ * OpenBLAS at n = 32-64 on Zen 5, which packs nothing there).  With few
+ * rows (m ≤ 64, an ML batch against a weight matrix) A is tiny and B is
+ * read once from memory: packing A is wasted, and the packed path's
+ * zero-padded MR-row slivers spend up to 7/8 of the FMAs on padding
+ * (m = 1 with MR = 8).  The micro-kernel here (tuned_small_ukr.h) reads A
+ * and B in place, has an instance per row count 1..MR, and masks the
+ * columns of a partial tile, so no padding is computed at all.
+ *
+ * Which path runs is tuned.c's decision (tkp_gemm_tuned_isa, by shape),
+ * and so is the micro-kernel (its table of paths): the tiles (MR × NR)
+ * are the packed path's, so that B packed by tuned.c's pack_b is read
+ * here as it is.
+ */
+#include "config.h"
+
+#include "tuned_small.h"
+
+#ifdef TKP_HAVE_X86_SIMD
+#include <immintrin.h>
+#endif
+
+/* tuned_small_ukr.h for each path and dtype: tkp_tuned_sukr_avx512_f64, ... */
+#define TUNED_TEMPLATE "tuned_small_ukr.h"
+#include "tuned_paths.h"
+#undef TUNED_TEMPLATE
+
+enum { PF_ROWS = 8 };
+
+static size_t min_sz(size_t x, size_t y)
+{
+	return x < y ? x : y;
+}
+
+/*
+ * The width of the next column strip with rem columns left: NR, but when
+ * the last two strips would be a full one and a thin one, two of about
+ * half as many vectors (line: elements per 64 bytes): n = 32 in f64 (NR
+ * 24) as 16 + 16, not 24 + 8, whose one-vector strip does one FMA per
+ * broadcast of A and runs at half the speed (0.93-0.94 of OpenBLAS at 32³
+ * f64 before, 0.95-0.96 after, interleaved, loaded machine).  A thin
+ * strip left at the end stays (f32 100³: 32+32+32+4 columns, 0.89).
+ */
+static size_t strip_width(size_t rem, size_t nr, size_t line)
+{
+	size_t half;
+
+	if (rem <= nr || rem >= 2 * nr)
+		return min_sz(rem, nr);
+	half = (rem / 2 + line - 1) / line * line;
+	return min_sz(half, nr);
+}
+
+/*
+ * Loop order: k blocks, then NR-column strips, then MR-row tiles, so that
+ * a strip of B (kc × NR) is read from L1 by every tile of rows after the
+ * first; A (small here) is re-read from L1/L2 once per strip.
+ */
+void tkp_tuned_direct(const tkp_gemm *g, const struct tkp_tuned_tile *sp, size_t kc, size_t i0,
+		      size_t i1, size_t j0, size_t j1)
+{
+	size_t es = g->dtype == TKP_F32 ? 4 : 8;
+	const char *a = g->a, *b = g->b;
+	char *c = g->c;
+	/* B out of cache (few rows against a large B): PF_ROWS rows ahead */
+	size_t pf = g->k * g->n * es > (1u << 20) ? PF_ROWS * g->n : 0;
+
+	if (!kc)
+		return;
+	for (size_t pc = 0; pc < g->k; pc += kc) {
+		size_t kb = min_sz(kc, g->k - pc);
+
+		for (size_t jr = j0, w; jr < j1; jr += w) {
+			w = strip_width(j1 - jr, sp->nr, 64 / es);
+			for (size_t ir = i0; ir < i1; ir += sp->mr)
+				sp->ukr(min_sz(sp->mr, i1 - ir), w, kb, a + (ir * g->k + pc) * es, g->k,
+					b + (pc * g->n + jr) * es, g->n, c + (ir * g->n + jr) * es, g->n,
+					pc > 0, pf);
+		}
+	}
+}
+
+/*
+ * Loop order: nc-column blocks, k blocks (B's kc × nc block packed, so it
+ * is read from memory in long contiguous rows, once), NR-column slivers of
+ * the packed block (one in L1, read by every row tile), MR-row tiles (A's
+ * few rows, m × kc, from L1/L2).  C's m × nc block stays in cache across
+ * the k blocks.  Row tiles inside: with few rows the sliver is reused from
+ * L1 instead of the whole block from L2 once per tile (m×4096×4096 f64,
+ * interleaved, loaded machine: m = 16 0.62-0.80 of OpenBLAS -> 0.87-0.91,
+ * m = 64 0.64-0.85 -> 0.81-0.83).
+ */
+void tkp_tuned_skinny(const tkp_gemm *g, const struct tkp_tuned_tile *sp, size_t kc, size_t nc,
+		      tkp_pack_b_fn pack_b, void *bpack, size_t i0, size_t i1, size_t j0, size_t j1)
+{
+	size_t es = g->dtype == TKP_F32 ? 4 : 8;
+	const char *a = g->a, *b = g->b;
+	char *c = g->c, *bp = bpack;
+
+	if (!kc || !nc)
+		return;
+	for (size_t jc = j0; jc < j1; jc += nc) {
+		size_t nb = min_sz(nc, j1 - jc);
+
+		for (size_t pc = 0; pc < g->k; pc += kc) {
+			size_t kb = min_sz(kc, g->k - pc);
+
+			pack_b(kb, nb, b + (pc * g->n + jc) * es, g->n, bp);
+			for (size_t jr = 0; jr < nb; jr += sp->nr)
+				for (size_t ir = i0; ir < i1; ir += sp->mr)
+					sp->ukr(min_sz(sp->mr, i1 - ir), min_sz(sp->nr, nb - jr), kb,
+						a + (ir * g->k + pc) * es, g->k, bp + jr * kb * es,
+						sp->nr, c + (ir * g->n + jc + jr) * es, g->n, pc > 0, 0);
+		}
+	}
+}

@@ -1,0 +1,59 @@
+/*
+ * tuned_small.h - the tuned kernel's paths that pack less (tuned_small.c),
+ * for tuned.c, which chooses among them by shape (private to
+ * src/kernels/).
+ */
+#ifndef TKP_TUNED_SMALL_H
+#define TKP_TUNED_SMALL_H
+
+#include <stddef.h>
+
+#include "kernels.h"
+
+/* tuned.c's B packing: B[0:kc][0:nc] (row stride ldb) into NR-column
+ * slivers of kc × NR, zero-padded. */
+typedef void (*tkp_pack_b_fn)(size_t kc, size_t nc, const void *b, size_t ldb, void *out);
+
+/*
+ * The unpacked micro-kernel (tuned_small_ukr.h), one per path and dtype:
+ * C[0:mr][0:nr] (+)= A[0:mr][0:kc]·B[0:kc][0:nr] for 1 ≤ mr ≤ MR,
+ * 1 ≤ nr ≤ NR, A and B read in place with row strides lda, ldb; acc: add
+ * to C; pf: B prefetch distance in elements, 0 for none.
+ */
+#define TKP_TUNED_SUKR(name)                                                                \
+	void name(size_t mr, size_t nr, size_t kc, const void *a, size_t lda, const void *b, \
+		  size_t ldb, void *c, size_t ldc, int acc, size_t pf)
+typedef TKP_TUNED_SUKR((*tkp_sukr_fn));
+TKP_TUNED_SUKR(tkp_tuned_sukr_generic_f32);
+TKP_TUNED_SUKR(tkp_tuned_sukr_generic_f64);
+#ifdef TKP_HAVE_X86_SIMD
+TKP_TUNED_SUKR(tkp_tuned_sukr_avx2_f32);
+TKP_TUNED_SUKR(tkp_tuned_sukr_avx2_f64);
+TKP_TUNED_SUKR(tkp_tuned_sukr_avx512_f32);
+TKP_TUNED_SUKR(tkp_tuned_sukr_avx512_f64);
+#endif
+
+/* A path's unpacked micro-kernel and its tile (tuned.c's MR × NR). */
+struct tkp_tuned_tile {
+	tkp_sukr_fn ukr;
+	size_t mr, nr;
+};
+
+/*
+ * C[i0:i1][j0:j1] = A[i0:i1][:]·B[:][j0:j1] with nothing packed: the
+ * micro-kernel reads A and B in place, k in blocks of kc.  For problems
+ * whose operands stay in L1/L2 anyway, where packing is pure overhead.
+ */
+void tkp_tuned_direct(const tkp_gemm *g, const struct tkp_tuned_tile *t, size_t kc, size_t i0,
+		      size_t i1, size_t j0, size_t j1);
+
+/*
+ * The same rectangle with only B packed, block by block (kc × nc, by
+ * pack_b, into bpack of kc·round_up(nc, NR) elements), A read in place:
+ * for few rows (m ≤ 64) against a large B, which is streamed from memory
+ * once and never packed whole; A's few rows need no packing.
+ */
+void tkp_tuned_skinny(const tkp_gemm *g, const struct tkp_tuned_tile *t, size_t kc, size_t nc,
+		      tkp_pack_b_fn pack_b, void *bpack, size_t i0, size_t i1, size_t j0, size_t j1);
+
+#endif
