@@ -47,8 +47,8 @@ if [ "$part" = all ] || [ "$part" = 2 ]; then
 	# shellcheck disable=SC2154
 	echo "$row_naive $row_blocked" | awk '{
 		ratio = ($1 / $3) / ($5 / $7)
-		printf "naive/blocked L1 misses per FLOP: %.1f (want > 10): %s\n", ratio, ratio > 10 ? "ok" : "FAIL"
-		printf "ai_l2 blocked %.2f > naive %.2f: %s\n", $6, $2, $6 > $2 ? "ok" : "FAIL"
+		printf "naive/blocked L1 misses per FLOP: %.1f (want > 10): %s\n", ratio, (ratio > 10 ? "ok" : "FAIL")
+		printf "ai_l2 blocked %.2f > naive %.2f: %s\n", $6, $2, ($6 > $2 ? "ok" : "FAIL")
 		exit !(ratio > 10 && $6 > $2) }' || fail=1
 fi
 exit $fail
