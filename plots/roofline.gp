@@ -95,6 +95,6 @@ if (exists('message')) {
 	     NaN with points pt 9 ps 1.5 lc rgb '#404040' title 'L3 traffic (L2 misses)', \
 	     NaN with points pt 7 ps 1.5 lc rgb '#404040' title 'DRAM traffic (L3 misses)', \
 	     NaN with points pt 6 ps 1.5 lc rgb '#404040' title 'model: compulsory traffic', \
-	     NaN with vectors head filled lc rgb '#404040' title (nzero > 0 ? 'no misses at that level (edge)' : '')
+	     NaN with vectors head filled lc rgb '#404040' title (nzero > 0 ? 'no misses at that level, or far off the chart (edge)' : '')
 	unset multiplot
 }

@@ -347,6 +347,20 @@ if [ "$have_gnuplot" = yes ]; then
 	else
 		not_ok "roofline: blocked's largest counted size drawn beside its uncounted largest" "$(grep -E '^(sname|sdash)' "$kv")"
 	fi
+	# a DRAM intensity far past every ridge point (one L3 miss in a call whose
+	# data stays in a big simulated L3) goes to the right edge as an arrow,
+	# and the axis stays within 100x the farthest ridge or model intensity
+	awk -F, -v OFS=, '$1 == "blocked" && $2 == "f64" && $4 == 256 { $17 = 1; $22 = $19 / 64 } { print }' \
+		"$LEVELS/sweep.csv" >"$TMP/lv/sweep.csv"
+	rm -rf "$TMP/lv/plots"
+	TKP_PLOT_KEEP=1 expect_exit 0 "plot with a DRAM intensity of 5e5" "$TKP_BIN" plot --format png "$TMP/lv"
+	kv=$(ls -d "$TMP/lv/plots"/.tmp-plot-*/roofline.vars.gp 2>/dev/null | head -n 1)
+	far=$(awk '$3 == 7 && $1 > 1e5' "${kv%.vars.gp}.dat" 2>/dev/null)
+	if [ -n "$kv" ] && [ -z "$far" ] && awk -F' = ' '/^xmax = / { x = $2 } END { exit !(x > 0 && x < 1e5) }' "$kv"; then
+		ok "roofline: a DRAM intensity far off the chart is an arrow at the edge, the axis stays short"
+	else
+		not_ok "roofline: a DRAM intensity far off the chart" "$(grep '^xmax' "$kv" 2>&1) $far"
+	fi
 	# an older results directory (no ai_l2/ai_l3 columns) still gets its
 	# per-level marks, from the misses and machine.json's line size
 	copy "$FIXTURE" "$TMP/old"

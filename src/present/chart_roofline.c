@@ -11,7 +11,8 @@
  * misses) — and a hollow mark at the model's compulsory intensity, all
  * joined at its GFLOP/s: the leftmost mark sits on the roof it meets
  * first, its bound.  A level counted with no misses has no finite
- * intensity: its mark is an arrow at the right edge.  A row without counts
+ * intensity: its mark is an arrow at the right edge, and so is one far
+ * past every ridge point (dir_cap).  A row without counts
  * has only the model's mark, and the panel's title says so.
  *
  * Layout is decided here, in C, which knows the panels' place on the page
@@ -234,35 +235,44 @@ typedef struct roof_obst {
 	double xedge;
 } roof_obst;
 
-/* Whether a label from x0 to x1 centred at height y (half-height hy, as a
- * factor) would cover a mark of the panel (a mark's half-size: mx, my). */
+/* How many marks of the panel a label from x0 to x1 centred at height y
+ * (half-height hy, as a factor) would cover (a mark's half-size: mx, my). */
 static int label_hits(const roof_obst *o, double x0, double x1, double y, double hy, double mx, double my)
 {
+	int hits = 0;
+
 	for (int i = 0; o && i < o->ns; i++) {
 		const roof_kmarks *k = &o->s[i];
 		if (k->panel != o->p || !(k->y > y / hy / my && k->y < y * hy * my))
 			continue;
 		for (int lv = 0; lv <= 3; lv++) {
 			double mxp = lv ? (isfinite(k->x[lv]) ? k->x[lv] : k->zero[lv] ? o->xedge : NAN) : k->model;
-			if (mxp > x0 / mx && mxp < x1 * mx)
-				return 1;
+			hits += mxp > x0 / mx && mxp < x1 * mx;
 		}
 	}
-	return 0;
+	return hits;
 }
 
-/* Label s's x (its left end, from `start`, at most `last`): the first place,
- * stepping right, where it covers no mark; else `start`. */
-static double label_clear(const roof_obst *o, double start, double last, double room, double y, double hy,
-			  double mx, double my)
+/* A label's place: its left end x at height y, and the marks it covers. */
+typedef struct label_spot {
+	double x, y;
+	int hits;
+} label_spot;
+
+/* The place from `start` to `last` (stepping right) where the label covers
+ * the fewest marks, if fewer than best's (the first such, from the left). */
+static void label_scan(const roof_obst *o, double start, double last, double room, double y, double hy,
+		       double mx, double my, label_spot *best)
 {
-	for (double x = start; x <= last * 1.0001; x *= pow(last / start, 1.0 / 16) > 1.01 ? pow(last / start, 1.0 / 16) : 1.01) {
-		if (!label_hits(o, x, x * room, y, hy, mx, my))
-			return x;
-		if (last <= start)
-			break;
+	double step = last > start ? fmax(pow(last / start, 1.0 / 16), 1.01) : 2;
+
+	for (double x = start; x <= last * 1.0001; x *= step) {
+		int h = label_hits(o, x, x * room, y, hy, mx, my);
+		if (h < best->hits)
+			*best = (label_spot){x, y, h};
+		if (!h)
+			return;
 	}
-	return NAN;
 }
 
 /* The labels of the compute segments s0..s1-1 of one panel, w pixels wide
@@ -273,8 +283,8 @@ static double label_clear(const roof_obst *o, double start, double last, double 
  * its line if need be), and never above the top: none overlaps another.
  * Compute-bound kernels' marks sit on and under these lines: a label that
  * would cover one slides right, or goes below its line, or else left over
- * the diagonals, until it covers none (where no place is free it keeps
- * the first). */
+ * the diagonals on its own line (the text box is opaque), wherever it
+ * covers the fewest marks, in that order of preference. */
 static void roof_stack(roof_segs *sg, int s0, int s1, const roof_box *b, double w, double bwlow,
 		       const roof_obst *o)
 {
@@ -285,25 +295,26 @@ static void roof_stack(roof_segs *sg, int s0, int s1, const roof_box *b, double 
 	double prev = b->ymax / up * sep;
 
 	for (int s = s0; s < s1; s++) {
-		double y = fmin(sg->y1[s] * up, prev / sep), below, x;
+		double y = fmin(sg->y1[s] * up, prev / sep), below;
 		double room = pow(10, (0.5 * TEXT_PX * (double)strlen(sg->lab[s]) + 12) / ppdx);
+		label_spot best;
 		if (y < sg->y1[s] * sqrt(up)) /* would sit on its line: below it */
 			y = fmin(sg->y1[s] / up, prev / sep);
 		/* right of every diagonal at that height, where it can */
 		double start = bwlow > 0 ? fmax(sg->x1[s], sg->y1[s] / bwlow) : sg->x1[s];
 		double x0 = fmax(b->xmin * 1.05, fmin(start * 1.12, b->xmax / room));
 		double last = fmax(x0, b->xmax / room);
-		sg->lx[s] = x0;
-		sg->side[s] = 1;
+		best = (label_spot){x0, y, label_hits(o, x0, x0 * room, y, hy, mx, my)};
 		below = fmin(sg->y1[s] / up, prev / sep);
-		if (isfinite(x = label_clear(o, x0, last, room, y, hy, mx, my)))
-			sg->lx[s] = x;
-		else if (below < y && isfinite(x = label_clear(o, x0, last, room, below, hy, mx, my)))
-			sg->lx[s] = x, y = below;
-		else if (isfinite(x = label_clear(o, fmax(b->xmin, sg->x1[s]) * 1.05, x0, room, y, hy, mx, my)))
-			sg->lx[s] = x; /* over the diagonals, on its line (the text box is opaque) */
-		sg->ly[s] = y;
-		prev = y;
+		label_scan(o, x0, last, room, y, hy, mx, my, &best);
+		if (best.hits && below < y)
+			label_scan(o, x0, last, room, below, hy, mx, my, &best);
+		if (best.hits)
+			label_scan(o, fmax(b->xmin, sg->x1[s]) * 1.05, x0, room, y, hy, mx, my, &best);
+		sg->lx[s] = best.x;
+		sg->ly[s] = best.y;
+		sg->side[s] = 1;
+		prev = best.y;
 	}
 }
 
@@ -480,6 +491,7 @@ static void dir_panel_title(const tkp_results *c, roof_panels *pn, int p, const 
 {
 	char srcs[80] = "", smp[120] = "", model[120] = "", all[400];
 	int nm = 0, nc = 0, nsm = 0;
+	double lo = INFINITY, hi = 0;
 
 	for (int i = 0; i < ns; i++) {
 		const tkp_res_row *w = &c->rows[rows[i]];
@@ -497,10 +509,16 @@ static void dir_panel_title(const tkp_results *c, roof_panels *pn, int p, const 
 		       : !strcmp(c->srcname[w->src], "papi") ? "PAPI" : c->srcname[w->src];
 		if (!strstr(srcs, base))
 			tkp_fmt(srcs + strlen(srcs), sizeof srcs - strlen(srcs), "%s%s", nc++ ? ", " : "", base);
-		if (isfinite(w->counted_fraction) && w->counted_fraction < 1)
+		if (isfinite(w->counted_fraction) && w->counted_fraction < 1) {
 			tkp_fmt(smp + strlen(smp), sizeof smp - strlen(smp), "%s%s %.3g%%", nsm++ ? ", " : "",
 				c->kname[w->kern], 100 * w->counted_fraction);
+			lo = fmin(lo, w->counted_fraction), hi = fmax(hi, w->counted_fraction);
+		}
 	}
+	/* one kernel sampled: named; more: how many and the range, or the
+	 * title runs into the next panel's (a panel is ~60 characters wide) */
+	if (nsm > 1)
+		tkp_fmt(smp, sizeof smp, "%d kernels, %.2g-%.2g%% counted", nsm, 100 * lo, 100 * hi);
 	tkp_fmt(all, sizeof all, "%s", pn->name[p]);
 	if (nc)
 		tkp_fmt(all + strlen(all), sizeof all - strlen(all), " · counts: %s%s%s%s", srcs,
@@ -567,6 +585,42 @@ static void dir_marks(const tkp_results *c, dir_roof *x)
 	}
 }
 
+/* Intensities far right of every ridge point bound nothing: a level with
+ * a few misses in a call whose data stays in a big cache (the simulated
+ * 160 MiB L3 here: DRAM intensities of 10^5-10^6 FLOP/byte) would stretch
+ * the axis over eight decades and squeeze every other mark into the left
+ * third.  Past 100x the largest ridge point or model intensity a mark goes
+ * to the right edge, as a level without traffic does. */
+static void dir_cap(dir_roof *x, const double bw[4])
+{
+	double far = 0, cap;
+
+	for (int p = 0; p < x->pn.n; p++)
+		for (int lv = 0; lv < 4 && x->rf[p].n; lv++)
+			if (isfinite(bw[lv]) && bw[lv] > 0)
+				far = fmax(far, x->rf[p].max / bw[lv]);
+	for (int i = 0; i < x->ns; i++)
+		if (x->s[i].model > 0)
+			far = fmax(far, x->s[i].model);
+	if (!(far > 0))
+		return;
+	cap = 100 * far;
+	x->box.xmax = 0;
+	x->nzero = 0;
+	for (int i = 0; i < x->ns; i++) {
+		roof_kmarks *s = &x->s[i];
+		for (int lv = 1; lv <= 3; lv++) {
+			if (s->x[lv] > cap)
+				s->x[lv] = NAN, s->zero[lv] = 1;
+			if (isfinite(s->x[lv]))
+				x->box.xmax = fmax(x->box.xmax, s->x[lv]);
+		}
+		if (s->model > 0)
+			x->box.xmax = fmax(x->box.xmax, s->model);
+		x->nzero += s->zero[1] || s->zero[2] || s->zero[3];
+	}
+}
+
 /* The axes: the marks, the ridge points and the roofs of every panel. */
 static void dir_extent(dir_roof *x, const double bw[4], double bwtop)
 {
@@ -630,6 +684,7 @@ int tkp_chart_roofline(tkp_results *c, FILE *v, FILE *d)
 		roof_peaks(c, x.pn.name[p], tc, &x.rf[p]);
 	tkp_chart_level_bws(c, tc, bw, &bwtop);
 	dir_marks(c, &x);
+	dir_cap(&x, bw);
 	dir_extent(&x, bw, bwtop);
 	for (int i = 0; i < x.ns; i++)
 		marks_write(d, &x.s[i], x.box.xmax / 1.12);
