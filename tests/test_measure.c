@@ -65,6 +65,14 @@ static void disturbance_rule(void)
 	ok(tkp_stats_disturbed(&starved2, 2, 2, 0.96) && !tkp_stats_disturbed(&idle2, 2, 2, 0.44),
 	   "2 threads: a best sample that lost 96%% too does not hide a loss no row has by itself "
 	   "(base at most 1 - 1/threads)");
+	/* the row as a whole: 2 hogs on 2 CPUs for 0.5 s took ~0.5 CPU-s */
+	ok(tkp_stats_others_took(0.5, 0.5, 2, 2) && !tkp_stats_others_took(0.03, 0.5, 2, 2),
+	   "2 threads on 2 CPUs: others taking half the CPUs over the row is a disturbance, ticks are not");
+	ok(!tkp_stats_others_took(1.0, 0.5, 2, 4) && tkp_stats_others_took(1.5, 0.5, 2, 4),
+	   "2 threads of 4 CPUs: others may use the 2 spare CPUs, more is a disturbance");
+	ok(!tkp_stats_others_took(0.5, 0.5, 1, 2) && !tkp_stats_others_took(0.5, 0.05, 2, 2) &&
+		   !tkp_stats_others_took(0.5, 0.5, 3, 2) && !tkp_stats_others_took(NAN, 0.5, 2, 2),
+	   "the row rule: not for 1 thread, a row under 0.1 s (10 ms ticks), oversubscription or no /proc/stat");
 	ok(!tkp_stats_disturbed(&hog2, 4, 2, 0) && !tkp_stats_disturbed(&shared, 2, 1, 0),
 	   "more threads than usable CPUs (oversubscribed on purpose): never");
 	ok(!tkp_stats_disturbed(&nan_cpu, 1, 2, 0) && !tkp_stats_disturbed(NULL, 1, 2, 0),

@@ -242,6 +242,23 @@ static double kernel_cpu(int one)
  * threads include the kernel's and a BLAS's own workers.  TKP_DISTURB=off
  * in the environment turns the detection off (benchmarks of it).
  */
+/* The row as a whole (threads > 1): other tasks' CPU time on our CPUs over
+ * the samples, from busy0/proc0/wall0 taken before them; when they took the
+ * CPUs (stats.h), every sample is disturbed. */
+static void row_check(samples *s, int threads, int cpus, double busy0, double proc0, double wall0)
+{
+	double wall = tkp_timer_now() - wall0;
+	double others = (tkp_cpus_busy_s() - busy0) - (tkp_cpu_time() - proc0);
+
+	if (!tkp_stats_others_took(others, wall, threads, cpus))
+		return;
+	for (int i = 0; i < s->n; i++)
+		s->dist[i] = 1;
+	s->ndist = s->n;
+	s->clean = 0;
+	s->clean_wall = 0;
+}
+
 static int timed_samples(const tkp_kernel *k, const tkp_gemm *g, const tkp_measure_opts *o,
 			 int threads, samples *s)
 {
@@ -250,6 +267,7 @@ static int timed_samples(const tkp_kernel *k, const tkp_gemm *g, const tkp_measu
 	/* bench/disturb.sh's "before" column: what the figures were without */
 	const char *env = getenv("TKP_DISTURB");
 	int detect = !env || strcmp(env, "off");
+	double busy0 = tkp_cpus_busy_s(), proc0 = tkp_cpu_time(), wall0 = tkp_timer_now();
 
 	while (s->n < s->cap) {
 		tkp_rep_sample smp;
@@ -288,6 +306,8 @@ static int timed_samples(const tkp_kernel *k, const tkp_gemm *g, const tkp_measu
 		if (s->ndist >= 2 * o->min_reps && tkp_timer_now() - start >= 3 * o->min_time_s)
 			break;
 	}
+	if (detect && !one)
+		row_check(s, threads, cpus, busy0, proc0, wall0);
 	return 0;
 }
 

@@ -77,6 +77,16 @@ double tkp_stats_lost(const tkp_rep_sample *s, int threads)
 	return could > s->cpu_s ? (could - s->cpu_s) / could : 0;
 }
 
+int tkp_stats_others_took(double others_s, double wall_s, int threads, int cpus)
+{
+	double spare;
+
+	if (threads < 2 || threads > cpus || !(wall_s >= TKP_DISTURB_ROW_MIN_S) || !isfinite(others_s))
+		return 0;
+	spare = (double)(cpus - threads) * wall_s;
+	return others_s - spare > TKP_DISTURB_LOST_MT * threads * wall_s;
+}
+
 int tkp_stats_disturbed(const tkp_rep_sample *s, int threads, int cpus, double base)
 {
 	double could, lost;

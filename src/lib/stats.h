@@ -58,6 +58,21 @@ double tkp_stats_mad(const double *x, size_t n);
  * it 50%. */
 #define TKP_DISTURB_LOST_MT 0.20
 #define TKP_DISTURB_FLOOR_S 50e-6
+/* A multi-thread row as a whole: what other tasks ran on the CPUs the
+ * process may use while its samples were timed (from /proc/stat, whose
+ * 10 ms ticks need TKP_DISTURB_ROW_MIN_S of samples).  Samples alone miss
+ * a program that takes the CPUs during every one of them: each loses as
+ * much as the least-losing one (blas 1024 on 2 threads beside a hog on
+ * each CPU: 49% of the quiet figure, every sample "clean").  Others may
+ * use the CPUs the kernel leaves free; beyond those, more than
+ * TKP_DISTURB_LOST_MT of the kernel's wall × threads flags every sample. */
+#define TKP_DISTURB_ROW_MIN_S 0.1
+
+/* Whether other tasks took the CPUs from a multi-thread row: others_s
+ * seconds of CPU went to them over wall_s seconds of the row's samples
+ * (threads of the kernel, cpus usable).  0 for one thread (the samples
+ * see that), for more threads than CPUs and for too short a row. */
+int tkp_stats_others_took(double others_s, double wall_s, int threads, int cpus);
 
 typedef struct tkp_rep_sample {
 	double wall_s; /* the timed interval */

@@ -118,6 +118,40 @@ int tkp_cpus_usable(void)
 	return n;
 }
 
+double tkp_cpus_busy_s(void)
+{
+	unsigned long long v[8];
+	double busy = 0, hz = (double)sysconf(_SC_CLK_TCK);
+	char line[512];
+	int cpu, any = 0;
+	FILE *f;
+#ifdef CPU_COUNT
+	cpu_set_t set;
+	int have_set = sched_getaffinity(0, sizeof set, &set) == 0;
+#else
+	int have_set = 0;
+#endif
+
+	if (!(hz > 0) || !(f = fopen("/proc/stat", "r")))
+		return NAN;
+	while (fgets(line, sizeof line, f)) {
+		/* cpuN user nice system idle iowait irq softirq steal ...: all
+		 * but idle and iowait were someone's (guest time is in user) */
+		if (sscanf(line, "cpu%d %llu %llu %llu %llu %llu %llu %llu %llu", &cpu, &v[0], &v[1], &v[2],
+			   &v[3], &v[4], &v[5], &v[6], &v[7]) != 9)
+			continue;
+#ifdef CPU_COUNT
+		if (have_set && (cpu < 0 || cpu >= CPU_SETSIZE || !CPU_ISSET(cpu, &set)))
+			continue;
+#endif
+		(void)have_set;
+		busy += (double)(v[0] + v[1] + v[2] + v[5] + v[6] + v[7]) / hz;
+		any = 1;
+	}
+	fclose(f);
+	return any ? busy : NAN;
+}
+
 /* The cost of one timed interval's bookkeeping: two clock reads and two TSC
  * reads, as the measurement makes them.  The smallest of many tries is the
  * cost itself (larger ones were interrupted); measured once and cached. */

@@ -24,6 +24,12 @@ long tkp_nivcsw(int thread);
 /* CPUs this process may run on: the online ones, fewer when its affinity
  * mask (taskset, a batch system) says so; at least 1. */
 int tkp_cpus_usable(void);
+/* CPU time every task (this process's included, the kernel's interrupt
+ * work and a hypervisor's steal too) has had so far on the CPUs this
+ * process may use, in seconds, from /proc/stat: a resolution of one clock
+ * tick (10 ms), so only for intervals of a tenth of a second and more.
+ * NAN where /proc/stat cannot be read. */
+double tkp_cpus_busy_s(void);
 /* Seconds the measurement's own bookkeeping adds to one timed interval (two
  * clock and two TSC reads; the smallest of 200 tries, cached; >= 1 ns). */
 double tkp_timer_cost(void);
