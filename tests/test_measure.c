@@ -34,6 +34,20 @@ static void *spinner(void *arg)
 /* stats.h's rule, on samples made up to sit on either side of each bound:
  * what a quiet 2-vCPU VM shows (ticks, a kernel worker, threads waiting
  * for each other), and what sharing a CPU with a busy program shows. */
+/* /proc/stat's busy time of our CPUs grows by at least what this thread
+ * burns (other tests running beside only add to it). */
+static void cpus_busy(void)
+{
+	double b0 = tkp_cpus_busy_s(), c0 = tkp_thread_cpu_time(), b1;
+	volatile double x = 1;
+
+	while (tkp_thread_cpu_time() - c0 < 0.3)
+		x = x * 1.0000001 + 1e-9;
+	b1 = tkp_cpus_busy_s();
+	ok(isfinite(b0) && b1 - b0 >= 0.2, "busy time of the usable CPUs (/proc/stat) grew %.2f s over 0.3 s of CPU",
+	   b1 - b0);
+}
+
 static void disturbance_rule(void)
 {
 	const tkp_rep_sample tick = {0.100, 0.100 - 20e-6, 3};   /* 3 ticks' worth, 0.02% */
@@ -234,6 +248,7 @@ int main(void)
 		   "without fp_ops the model's FLOPs; a sampled fraction is kept");
 	}
 	disturbance_rule();
+	cpus_busy();
 	batches();
 	return tap_done();
 }

@@ -230,18 +230,6 @@ static double kernel_cpu(int one)
 	return one ? tkp_thread_cpu_time() : tkp_cpu_time();
 }
 
-/*
- * The timed samples.  Repeats until min_reps samples and min_time_s seconds
- * came out clean, or s->cap samples were made.  A disturbed sample does
- * not count towards that, so it is made up for; the making up stops once
- * both 2·min_reps samples were disturbed and the loop has run 3·min_time_s
- * (the budget twice more), whichever comes later, and at s->cap samples in
- * all (max_reps calls; at least min_reps samples).  CPU time and switches are those of the calling
- * thread on one thread (getrusage RUSAGE_THREAD: a library's idle pool
- * spinning beside it is not the kernel), else of the process, whose
- * threads include the kernel's and a BLAS's own workers.  TKP_DISTURB=off
- * in the environment turns the detection off (benchmarks of it).
- */
 /* The row as a whole (threads > 1): other tasks' CPU time on our CPUs over
  * the samples, from busy0/proc0/wall0 taken before them; when they took the
  * CPUs (stats.h), every sample is disturbed. */
@@ -259,6 +247,18 @@ static void row_check(samples *s, int threads, int cpus, double busy0, double pr
 	s->clean_wall = 0;
 }
 
+/*
+ * The timed samples.  Repeats until min_reps samples and min_time_s seconds
+ * came out clean, or s->cap samples were made.  A disturbed sample does
+ * not count towards that, so it is made up for; the making up stops once
+ * both 2·min_reps samples were disturbed and the loop has run 3·min_time_s
+ * (the budget twice more), whichever comes later, and at s->cap samples in
+ * all (max_reps calls; at least min_reps samples).  CPU time and switches are those of the calling
+ * thread on one thread (getrusage RUSAGE_THREAD: a library's idle pool
+ * spinning beside it is not the kernel), else of the process, whose
+ * threads include the kernel's and a BLAS's own workers.  TKP_DISTURB=off
+ * in the environment turns the detection off (benchmarks of it).
+ */
 static int timed_samples(const tkp_kernel *k, const tkp_gemm *g, const tkp_measure_opts *o,
 			 int threads, samples *s)
 {

@@ -136,15 +136,18 @@ double tkp_cpus_busy_s(void)
 		return NAN;
 	while (fgets(line, sizeof line, f)) {
 		/* cpuN user nice system idle iowait irq softirq steal ...: all
-		 * but idle and iowait were someone's (guest time is in user) */
-		if (sscanf(line, "cpu%d %llu %llu %llu %llu %llu %llu %llu %llu", &cpu, &v[0], &v[1], &v[2],
+		 * but idle and iowait were someone's (guest time is in user);
+		 * not the "cpu  " line, the sum of all (%d would skip its blanks) */
+		if (strncmp(line, "cpu", 3) || line[3] < '0' || line[3] > '9' ||
+		    sscanf(line, "cpu%d %llu %llu %llu %llu %llu %llu %llu %llu", &cpu, &v[0], &v[1], &v[2],
 			   &v[3], &v[4], &v[5], &v[6], &v[7]) != 9)
 			continue;
 #ifdef CPU_COUNT
 		if (have_set && (cpu < 0 || cpu >= CPU_SETSIZE || !CPU_ISSET(cpu, &set)))
 			continue;
-#endif
+#else
 		(void)have_set;
+#endif
 		busy += (double)(v[0] + v[1] + v[2] + v[5] + v[6] + v[7]) / hz;
 		any = 1;
 	}
