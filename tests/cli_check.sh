@@ -77,6 +77,22 @@ if command -v gnuplot >/dev/null 2>&1; then
 		not_ok "roofline: no mark from the failed l1_dcm ($l1)" "$(head -n 5 "$d/roofline.dat" 2>&1)"
 	fi
 	cmp -s "$FIXTURE/sweep.csv" "$TMP/res/sweep.csv" && ok "sweep.csv untouched: the cells stay" || not_ok "sweep.csv untouched"
+	# with the ai_l2 column (results-levels): that column is l1_dcm's
+	# traffic (L1 to L2) and goes with it too; ai_l3 (from l2_dcm) stays
+	LV="$TKP_SRCDIR/tests/data/results-levels"
+	cp -R "$LV" "$TMP/lv" && chmod -R u+w "$TMP/lv"
+	sed 's/^  "counters": {/  "counters": { "check": { "source": "sim", "metrics": { "l1_dcm": "off", "l2_dcm": "pass" } },/' \
+		"$LV/machine.json" >"$TMP/lv/machine.json"
+	l2=$(awk -F, '$1 == "naive" && $2 == "f64" && $4 == 256 { printf "%.6g", $28 }' "$LV/sweep.csv")
+	l3=$(awk -F, '$1 == "naive" && $2 == "f64" && $4 == 256 { printf "%.6g", $29 }' "$LV/sweep.csv")
+	TKP_PLOT_KEEP=1 expect_exit 0 "plot a per-level directory whose l1_dcm failed" "$TKP_BIN" plot --format png "$TMP/lv"
+	d=$(dirname "$(ls -d "$TMP/lv/plots"/.tmp-plot-*/roofline.vars.gp 2>/dev/null | head -n 1)")
+	marks=$(awk 'NF == 0 { exit } { print $3, sprintf("%.6g", $1) }' "$d/roofline.dat" 2>/dev/null)
+	if [ -n "$marks" ] && ! printf '%s\n' "$marks" | grep -qx "5 $l2" && printf '%s\n' "$marks" | grep -qx "9 $l3"; then
+		ok "roofline: ai_l2 ($l2) leaves with the failed l1_dcm, ai_l3 ($l3) stays"
+	else
+		not_ok "roofline: ai_l2 leaves with the failed l1_dcm, ai_l3 stays" "want no 5 $l2, a 9 $l3: $marks"
+	fi
 else
 	skip "roofline: no mark from the failed l1_dcm" "gnuplot not installed"
 	skip "sweep.csv untouched" "gnuplot not installed"

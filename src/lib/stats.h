@@ -44,9 +44,9 @@ double tkp_stats_mad(const double *x, size_t n);
  * taking a CPU costs a sample more than the row's best.  base is at most
  * 1 - 1/threads, one thread working while the others wait: a program that
  * takes the CPUs during every sample of a multi-thread row raises the best
- * sample's loss too, and only beyond that bound does it show (a hog on
- * each of 2 CPUs costs 50% or more: flagged once past 70%; below, only
- * the figure shows it).  More threads than
+ * sample's loss too, and only beyond that bound does it show here; a
+ * smaller loss in every sample is the row check's (TKP_DISTURB_ROW_MIN_S
+ * below: other tasks' CPU time over the whole row).  More threads than
  * usable CPUs (oversubscribed on purpose) take turns by design: never
  * disturbed.
  */

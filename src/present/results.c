@@ -679,25 +679,27 @@ static int load_machine(tkp_results *c)
 }
 
 /* One metric that failed the counter check: its values in rows of the
- * checked source become NAN, with what is derived from it. */
+ * checked source become NAN, with the intensities derived from it.  Level
+ * lv's misses are the traffic across the boundary below it (l1_dcm: L1 to
+ * L2, ai_l2; l2_dcm: ai_l3; l3_tcm: ai_dram, as chart.c's
+ * tkp_chart_level_ai reads them); counted FLOPs are every intensity's
+ * numerator. */
 static void drop_metric(tkp_results *c, const char *metric, int src)
 {
 	static const char *const miss[] = {"l1_dcm", "l2_dcm", "l3_tcm"};
+	int flops = !strcmp(metric, "fp_ops");
 
 	for (size_t i = 0; i < c->nrows; i++) {
 		tkp_res_row *w = &c->rows[i];
+		double *ai[3] = {&w->ai_l2, &w->ai_l3, &w->ai_dram};
 		if (w->src != src)
 			continue;
 		for (int lv = 0; lv < 3; lv++)
-			if (!strcmp(metric, miss[lv]))
-				w->miss[lv] = NAN;
-		if (!strcmp(metric, "l2_dcm"))
-			w->ai_l2 = NAN;
-		if (!strcmp(metric, "l3_tcm"))
-			w->ai_l3 = NAN;
-		/* hardware rows: fp_ops / (l3_tcm x line) */
-		if (!strcmp(metric, "l3_tcm") || !strcmp(metric, "fp_ops"))
-			w->ai_dram = NAN;
+			if (flops || !strcmp(metric, miss[lv])) {
+				if (!flops)
+					w->miss[lv] = NAN;
+				*ai[lv] = NAN;
+			}
 	}
 }
 

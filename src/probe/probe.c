@@ -55,9 +55,9 @@ typedef struct plan {
  * one of 100 ms almost never does (time slices are ~3 ms). */
 static const plan FULL = {1.25, 1.25, 0.002, 0.002, 0.002, 7, 5, 8, 2, 3};
 /* Quick: one round of FULL; bandwidth plateaus are read between knees and
- * do with half-doublings (7 samples, as FULL: with 5 its L1 read
- * bandwidth came out 7-18% under the full probe's in three runs here,
- * with 7 1-5%).  The old quick plan (half-doubling latency, 1 ms samples,
+ * do with half-doublings (7 samples, as FULL: with 5 its 1-thread L1
+ * read bandwidth came out 2-18% under the full probe's in three runs
+ * here, with 7 1-5% in one).  The old quick plan (half-doubling latency, 1 ms samples,
  * 8 peak samples instead of 24) put a 48 KiB L1 at 39-54 KiB and a 2 MiB
  * L2 at 1.2-1.7 MiB in consecutive runs here, and measured peaks 12%
  * under the full probe's on a Zen 5. */
