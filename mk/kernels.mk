@@ -5,18 +5,21 @@
 # path and dtype.  tuned.c is the BLIS-style top rung; tuned_ukr.h its
 # per-path template, tuned_paths.h (+ tuned_path_undef.h) the paths both it
 # and tuned_small_ukr.h are instantiated for; tuned_small.c the shapes
-# where packing does not pay (small problems, few rows).
+# where packing does not pay (small problems, few rows).  The *_avx2.h
+# files hold the AVX2 instances, included twice: the path and its
+# simulation twin (isa.c).
 libtkpcore_la_SOURCES += \
 	src/kernels/kernels.h \
 	src/kernels/registry.c \
 	src/kernels/isa.c \
 	src/kernels/pin.c src/kernels/pin.h \
 	src/kernels/naive.c \
-	src/kernels/simd_rows.c src/kernels/simd_rows.h src/kernels/simd_tmpl.h \
+	src/kernels/simd_rows.c src/kernels/simd_rows.h src/kernels/simd_rows_avx2.h src/kernels/simd_tmpl.h \
 	src/kernels/simd.c \
 	src/kernels/blocked.c \
 	src/kernels/threaded.c \
-	src/kernels/tuned.c src/kernels/tuned_ukr.h src/kernels/tuned_paths.h src/kernels/tuned_path_undef.h \
+	src/kernels/tuned.c src/kernels/tuned_ukr.h src/kernels/tuned_paths.h src/kernels/tuned_paths_avx2.h \
+	src/kernels/tuned_path_undef.h \
 	src/kernels/tuned_small.c src/kernels/tuned_small.h src/kernels/tuned_small_ukr.h \
 	src/kernels/blas.c
 

@@ -20,6 +20,13 @@ tkp_isa tkp_isa_current(void);
 /* Best path the CPU supports, ignoring TKP_ISA. */
 tkp_isa tkp_isa_supported(void);
 
+/* The AVX2 path's simulation twin (isa.c): on, the AVX2 kernels run a copy
+ * whose every FMA is one blend, so valgrind runs them 13x faster with the
+ * same addresses and instruction count; their results are wrong.  Only the
+ * simulation child (sim.c) turns it on. */
+void tkp_isa_set_sim_twin(int on);
+int tkp_isa_sim_twin(void);
+
 /* Default tile edge for blocked kernels when tkp_gemm.block is 0: the
  * largest multiple of 16 whose b×b tile of the dtype fits the L1 data
  * cache (sysconf); 64 when the size is unknown (isa.c says why). */
@@ -55,6 +62,11 @@ int tkp_gemm_blas(const tkp_gemm *g);
 int tkp_gemm_tuned(const tkp_gemm *g);
 /* NULL when the blas kernel can run, else why not. */
 const char *tkp_blas_unavailable(void);
+/* The OpenBLAS core (kernel set) a simulation child should force with
+ * OPENBLAS_CORETYPE so that it runs what the timed runs run, or NULL (not
+ * OpenBLAS, or its core unknown).  AVX-512 cores give "Haswell", the
+ * nearest that valgrind can run (blas.c says why). */
+const char *tkp_blas_sim_core(void);
 
 /* The SIMD kernels on an explicit path instead of tkp_isa_current(), so the
  * tests can check every path this CPU runs in one process (the current
@@ -103,5 +115,11 @@ int tkp_gemm_threaded_cols(const tkp_gemm *g, size_t j0, size_t j1);
 /* The columns of one round of threaded's grid for g: whole column blocks
  * holding at least one block per thread. */
 size_t tkp_threaded_col_unit(const tkp_gemm *g);
+
+/* For the simulation's warm-up only (src/lib/sim.c): the tuned kernel's
+ * last k block, which ends a whole call, so the caches are left as a
+ * whole call leaves them for a fraction of its cost; the whole call where
+ * the shape takes the direct or skinny path.  C is left wrong. */
+int tkp_gemm_tuned_tail(const tkp_gemm *g);
 
 #endif

@@ -87,63 +87,26 @@
 static const int64_t mask64_tbl[8] = {-1, -1, -1, -1, 0, 0, 0, 0};
 static const int32_t mask32_tbl[16] = {-1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0};
 
-#define ATTR __attribute__((target("avx2,fma")))
-#define M __m256i
-#define MR 4
-#define NV 2
-
-#define T double
-#define V __m256d
-#define VL 4
-#define VMASK(r) _mm256_loadu_si256((const __m256i *)(mask64_tbl + 4 - (r)))
-#define VLOAD(p) _mm256_loadu_pd(p)
-#define VLOADM(p, m) _mm256_maskload_pd((p), (m))
-#define VSTORE(p, v) _mm256_storeu_pd((p), (v))
-#define VSTOREM(p, m, v) _mm256_maskstore_pd((p), (m), (v))
-#define VBCAST(x) _mm256_set1_pd(x)
-#define VFMA(a, b, c) _mm256_fmadd_pd((a), (b), (c))
-#define SFX avx2_f64
-#include "simd_tmpl.h"
-#undef T
-#undef V
-#undef VL
-#undef VMASK
-#undef VLOAD
-#undef VLOADM
-#undef VSTORE
-#undef VSTOREM
-#undef VBCAST
-#undef VFMA
-#undef SFX
-
-#define T float
-#define V __m256
-#define VL 8
-#define VMASK(r) _mm256_loadu_si256((const __m256i *)(mask32_tbl + 8 - (r)))
-#define VLOAD(p) _mm256_loadu_ps(p)
-#define VLOADM(p, m) _mm256_maskload_ps((p), (m))
-#define VSTORE(p, v) _mm256_storeu_ps((p), (v))
-#define VSTOREM(p, m, v) _mm256_maskstore_ps((p), (m), (v))
-#define VBCAST(x) _mm256_set1_ps(x)
-#define VFMA(a, b, c) _mm256_fmadd_ps((a), (b), (c))
-#define SFX avx2_f32
-#include "simd_tmpl.h"
-#undef T
-#undef V
-#undef VL
-#undef VMASK
-#undef VLOAD
-#undef VLOADM
-#undef VSTORE
-#undef VSTOREM
-#undef VBCAST
-#undef VFMA
-#undef SFX
-
-#undef ATTR
-#undef M
-#undef MR
-#undef NV
+/* The AVX2 path, then its simulation twin (isa.c): the same loops with
+ * every FMA a blend. */
+#define AVX2_FMA_PD _mm256_fmadd_pd
+#define AVX2_FMA_PS _mm256_fmadd_ps
+#define AVX2_SFX_F64 avx2_f64
+#define AVX2_SFX_F32 avx2_f32
+#include "simd_rows_avx2.h"
+#undef AVX2_FMA_PD
+#undef AVX2_FMA_PS
+#undef AVX2_SFX_F64
+#undef AVX2_SFX_F32
+#define AVX2_FMA_PD _mm256_blendv_pd
+#define AVX2_FMA_PS _mm256_blendv_ps
+#define AVX2_SFX_F64 avx2sim_f64
+#define AVX2_SFX_F32 avx2sim_f32
+#include "simd_rows_avx2.h"
+#undef AVX2_FMA_PD
+#undef AVX2_FMA_PS
+#undef AVX2_SFX_F64
+#undef AVX2_SFX_F32
 
 /* ---- AVX-512: 512-bit, tails through opmask registers ------------------ */
 
@@ -222,6 +185,8 @@ tkp_row_fn tkp_simd_row_fn(tkp_dtype dt, tkp_isa isa)
 #ifdef TKP_HAVE_X86_SIMD
 	if (isa == TKP_ISA_AVX512)
 		return dt == TKP_F32 ? row_update_avx512_f32 : row_update_avx512_f64;
+	if (isa == TKP_ISA_AVX2 && tkp_isa_sim_twin())
+		return dt == TKP_F32 ? row_update_avx2sim_f32 : row_update_avx2sim_f64;
 	if (isa == TKP_ISA_AVX2)
 		return dt == TKP_F32 ? row_update_avx2_f32 : row_update_avx2_f64;
 #endif
@@ -234,6 +199,8 @@ tkp_tile_fn tkp_simd_tile_fn(tkp_dtype dt, tkp_isa isa)
 #ifdef TKP_HAVE_X86_SIMD
 	if (isa == TKP_ISA_AVX512)
 		return dt == TKP_F32 ? tile_update_avx512_f32 : tile_update_avx512_f64;
+	if (isa == TKP_ISA_AVX2 && tkp_isa_sim_twin())
+		return dt == TKP_F32 ? tile_update_avx2sim_f32 : tile_update_avx2sim_f64;
 	if (isa == TKP_ISA_AVX2)
 		return dt == TKP_F32 ? tile_update_avx2_f32 : tile_update_avx2_f64;
 #endif

@@ -176,29 +176,36 @@ struct path {
 	pack_b_fn pack_b;
 	size_t mr, nr;
 	tkp_sukr_fn sukr; /* the unpacked micro-kernel, same MR × NR */
+	int sim_twin;     /* the simulation's twin of the path (isa.c) */
 };
 
 static const struct path paths[] = {
 	{TKP_ISA_GENERIC, TKP_F32, ukr_generic_f32, pack_a_generic_f32, pack_b_generic_f32, 4, 8,
-	 tkp_tuned_sukr_generic_f32},
+	 tkp_tuned_sukr_generic_f32, 0},
 	{TKP_ISA_GENERIC, TKP_F64, ukr_generic_f64, pack_a_generic_f64, pack_b_generic_f64, 4, 8,
-	 tkp_tuned_sukr_generic_f64},
+	 tkp_tuned_sukr_generic_f64, 0},
 #ifdef TKP_HAVE_X86_SIMD
 	{TKP_ISA_AVX2, TKP_F32, ukr_avx2_f32, pack_a_avx2_f32, pack_b_avx2_f32, 6, 16,
-	 tkp_tuned_sukr_avx2_f32},
+	 tkp_tuned_sukr_avx2_f32, 0},
 	{TKP_ISA_AVX2, TKP_F64, ukr_avx2_f64, pack_a_avx2_f64, pack_b_avx2_f64, 6, 8,
-	 tkp_tuned_sukr_avx2_f64},
+	 tkp_tuned_sukr_avx2_f64, 0},
+	{TKP_ISA_AVX2, TKP_F32, ukr_avx2sim_f32, pack_a_avx2sim_f32, pack_b_avx2sim_f32, 6, 16,
+	 tkp_tuned_sukr_avx2sim_f32, 1},
+	{TKP_ISA_AVX2, TKP_F64, ukr_avx2sim_f64, pack_a_avx2sim_f64, pack_b_avx2sim_f64, 6, 8,
+	 tkp_tuned_sukr_avx2sim_f64, 1},
 	{TKP_ISA_AVX512, TKP_F32, ukr_avx512_f32, pack_a_avx512_f32, pack_b_avx512_f32, 12, 32,
-	 tkp_tuned_sukr_avx512_f32},
+	 tkp_tuned_sukr_avx512_f32, 0},
 	{TKP_ISA_AVX512, TKP_F64, ukr_avx512_f64, pack_a_avx512_f64, pack_b_avx512_f64, 8, 24,
-	 tkp_tuned_sukr_avx512_f64},
+	 tkp_tuned_sukr_avx512_f64, 0},
 #endif
 };
 
 static const struct path *path_for(tkp_isa isa, tkp_dtype dt)
 {
+	int twin = tkp_isa_sim_twin();
+
 	for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++)
-		if (paths[i].isa == isa && paths[i].dt == dt)
+		if (paths[i].isa == isa && paths[i].dt == dt && paths[i].sim_twin == (twin && isa == TKP_ISA_AVX2))
 			return &paths[i];
 	return NULL;
 }
@@ -273,6 +280,7 @@ struct plan {
 	const struct path *pa;
 	size_t es, mc, kc, nc;
 	tkp_tuned_mode mode; /* never TKP_TUNED_AUTO here */
+	size_t k0, k1;       /* the k run: all of it, but for tkp_gemm_tuned_tail */
 };
 
 static size_t round_up(size_t x, size_t to)
@@ -380,7 +388,7 @@ static void gemm_part(const struct plan *pl, struct shared_b *t, int tid, size_t
 		size_t s0 = t ? ns * (size_t)tid / (size_t)t->nt : 0;
 		size_t s1 = t ? ns * (size_t)(tid + 1) / (size_t)t->nt : ns;
 
-		for (size_t pc = 0; pc < g->k; pc += kcb) { /* PC */
+		for (size_t pc = pl->k0; pc < pl->k1; pc += kcb) { /* PC */
 			size_t kc = min_sz(kcb, g->k - pc);
 
 			/* B[pc:pc+kc][jp:jp+np] into contiguous NR-column slivers
@@ -571,10 +579,12 @@ int tkp_gemm_tuned_isa(const tkp_gemm *g, tkp_isa isa)
 	return tkp_gemm_tuned_mode(g, isa, TKP_TUNED_AUTO);
 }
 
-int tkp_gemm_tuned_mode(const tkp_gemm *g, tkp_isa isa, tkp_tuned_mode mode)
+/* The call over k in [k0, k1) (k0 a multiple of the packed path's k
+ * block; the direct and skinny paths ignore the range). */
+static int tuned_run(const tkp_gemm *g, tkp_isa isa, tkp_tuned_mode mode, size_t k0, size_t k1)
 {
 	const struct path *pa = path_for(isa, g->dtype);
-	struct plan pl = {.g = g, .pa = pa};
+	struct plan pl = {.g = g, .pa = pa, .k0 = k0, .k1 = k1};
 	struct member one, *w = &one;
 	size_t rows_u, cols_u, tm, tn, abytes, bbytes, per;
 	char *buf = NULL;
@@ -690,6 +700,24 @@ fail:
 		free(w);
 	arena_put(buf, mine);
 	return err;
+}
+
+int tkp_gemm_tuned_mode(const tkp_gemm *g, tkp_isa isa, tkp_tuned_mode mode)
+{
+	return tuned_run(g, isa, mode, 0, g->k);
+}
+
+int tkp_gemm_tuned_tail(const tkp_gemm *g)
+{
+	tkp_isa isa = tkp_isa_current();
+	const struct path *pa = path_for(isa, g->dtype);
+	size_t mc, kc, nc, kcb;
+
+	if (!pa || choose_mode(g) != TKP_TUNED_PACKED)
+		return tkp_gemm_tuned(g);
+	tuned_blocking(pa, (const size_t[3]){g->mc, g->kc, g->nc}, &mc, &kc, &nc);
+	kcb = balance(g->k, kc, 4);
+	return tuned_run(g, isa, TKP_TUNED_PACKED, (g->k - 1) / kcb * kcb, g->k);
 }
 
 int tkp_gemm_tuned(const tkp_gemm *g)

@@ -56,49 +56,26 @@
 #undef MASK_T
 
 #ifdef TKP_HAVE_X86_SIMD
-/* AVX2+FMA: 16 ymm; MR×NV = 6×2: 12 accumulators + 2 of B + 1 broadcast */
-#define ATTR __attribute__((target("avx2,fma")))
-#define MR 6
-#define NV 2
-#define MASK_T __m256i
-#define T double
-#define V __m256d
-#define VL 4
-#define VLOAD(p) _mm256_load_pd(p)
-#define VLOADU(p) _mm256_loadu_pd(p)
-#define VSTOREU(p, v) _mm256_storeu_pd((p), (v))
-#define VSET1(x) _mm256_set1_pd(x)
-#define VFMA(a, b, c) _mm256_fmadd_pd((a), (b), (c))
-#define VADD(a, b) _mm256_add_pd((a), (b))
-#define VZERO() _mm256_setzero_pd()
-#define VMASK(rem) _mm256_cmpgt_epi64(_mm256_set1_epi64x(rem), _mm256_setr_epi64x(0, 1, 2, 3))
-#define VLOADM(p, m) _mm256_maskload_pd((p), (m))
-#define VSTOREM(p, m, v) _mm256_maskstore_pd((p), (m), (v))
-#define FN(x) FN1(x, avx2_f64)
-#include TUNED_TEMPLATE
-#include "tuned_path_undef.h"
-#define T float
-#define V __m256
-#define VL 8
-#define VLOAD(p) _mm256_load_ps(p)
-#define VLOADU(p) _mm256_loadu_ps(p)
-#define VSTOREU(p, v) _mm256_storeu_ps((p), (v))
-#define VSET1(x) _mm256_set1_ps(x)
-#define VFMA(a, b, c) _mm256_fmadd_ps((a), (b), (c))
-#define VADD(a, b) _mm256_add_ps((a), (b))
-#define VZERO() _mm256_setzero_ps()
-#define VMASK(rem)                                                                          \
-	_mm256_cmpgt_epi32(_mm256_set1_epi32((int)(rem)), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7))
-#define VLOADM(p, m) _mm256_maskload_ps((p), (m))
-#define VSTOREM(p, m, v) _mm256_maskstore_ps((p), (m), (v))
-#define FN(x) FN1(x, avx2_f32)
-#include TUNED_TEMPLATE
-#include "tuned_path_undef.h"
-#undef ATTR
-#undef MR
-#undef NV
-#undef MASK_T
-
+/* The AVX2 path, then its simulation twin (isa.c): the same code with
+ * every FMA a blend. */
+#define AVX2_FMA_PD _mm256_fmadd_pd
+#define AVX2_FMA_PS _mm256_fmadd_ps
+#define AVX2_SFX_F64 avx2_f64
+#define AVX2_SFX_F32 avx2_f32
+#include "tuned_paths_avx2.h"
+#undef AVX2_FMA_PD
+#undef AVX2_FMA_PS
+#undef AVX2_SFX_F64
+#undef AVX2_SFX_F32
+#define AVX2_FMA_PD _mm256_blendv_pd
+#define AVX2_FMA_PS _mm256_blendv_ps
+#define AVX2_SFX_F64 avx2sim_f64
+#define AVX2_SFX_F32 avx2sim_f32
+#include "tuned_paths_avx2.h"
+#undef AVX2_FMA_PD
+#undef AVX2_FMA_PS
+#undef AVX2_SFX_F64
+#undef AVX2_SFX_F32
 
 /* AVX-512: 32 zmm; f64 MR×NV = 8×3 (NR 24), f32 12×2 (NR 32): 24
  * accumulators + NV of B + 1 broadcast either way. */

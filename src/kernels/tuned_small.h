@@ -29,6 +29,8 @@ TKP_TUNED_SUKR(tkp_tuned_sukr_generic_f64);
 #ifdef TKP_HAVE_X86_SIMD
 TKP_TUNED_SUKR(tkp_tuned_sukr_avx2_f32);
 TKP_TUNED_SUKR(tkp_tuned_sukr_avx2_f64);
+TKP_TUNED_SUKR(tkp_tuned_sukr_avx2sim_f32); /* the simulation twin (isa.c) */
+TKP_TUNED_SUKR(tkp_tuned_sukr_avx2sim_f64);
 TKP_TUNED_SUKR(tkp_tuned_sukr_avx512_f32);
 TKP_TUNED_SUKR(tkp_tuned_sukr_avx512_f64);
 #endif

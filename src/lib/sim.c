@@ -383,7 +383,7 @@ extern char **environ;
 
 /*
  * The simulated children's environment: ours, with OpenBLAS held to one
- * thread at start-up.  Its constructor otherwise starts a thread pool
+ * thread at start-up and to the timed runs' kernels (tkp_blas_sim_core).  Its constructor otherwise starts a thread pool
  * whose allocations interleave with the main thread's as the CPUs happen
  * to be shared, so the heap, and with it which cache sets the matrices
  * fall in, moved between identical runs (naive 64³: 39017 or 38945 L1 read
@@ -392,24 +392,29 @@ extern char **environ;
  */
 static char **child_env(void)
 {
-	static const char *const set[] = {"OPENBLAS_NUM_THREADS=1", "OMP_NUM_THREADS=1"};
-	size_t n = 0, o = 0;
+	static char core[64];
+	const char *set[3] = {"OPENBLAS_NUM_THREADS=1", "OMP_NUM_THREADS=1", NULL};
+	const char *bc = tkp_blas_sim_core();
+	size_t n = 0, o = 0, nset = 2;
 	char **env;
 
+	/* OpenBLAS in the child runs the timed runs' kernels (blas.c) */
+	if (bc && (size_t)snprintf(core, sizeof core, "OPENBLAS_CORETYPE=%s", bc) < sizeof core)
+		set[nset++] = core;
 	while (environ && environ[n])
 		n++;
-	if (!(env = calloc(n + 3, sizeof *env)))
+	if (!(env = calloc(n + nset + 1, sizeof *env)))
 		return NULL;
 	for (size_t i = 0; i < n; i++) {
 		int ours = 0;
-		for (size_t j = 0; j < 2; j++)
+		for (size_t j = 0; j < nset; j++)
 			if (!strncmp(environ[i], set[j], strcspn(set[j], "=") + 1))
 				ours = 1;
 		if (!ours)
 			env[o++] = environ[i];
 	}
-	env[o++] = (char *)set[0];
-	env[o++] = (char *)set[1];
+	for (size_t j = 0; j < nset; j++)
+		env[o++] = (char *)set[j];
 	env[o] = NULL;
 	return env;
 }
@@ -695,6 +700,22 @@ void tkp_sim_set_sample(tkp_sim *s, int on)
 #define TKP_SIM_SLICE_FLOPS (1u << 21)
 
 /*
+ * The tuned kernel's blocking for its simulation child: MC, KC, NC as the
+ * timed runs have them (learned by `tkprofile tune`, else from this
+ * machine's caches, for the path the timed runs take), into t[0..2].
+ * Left to itself the child would derive them from valgrind's made-up
+ * caches (a 32 KiB L1 here, whose KC is 336 where the timed run's is 384)
+ * and for the AVX2 path it runs; MR and NR still differ.
+ */
+static void sim_tuned_blocking(tkp_dtype dt, size_t t[5])
+{
+	size_t want[3];
+
+	tkp_tuning_get(dt, want);
+	tkp_tuned_blocking(dt, tkp_isa_current(), want, t);
+}
+
+/*
  * Rows of C the kernel blocks together: a slice is made of whole panels.
  * tuned: whole IC blocks as the whole call cuts m (MC balanced over
  * ceil(m/MC) blocks, in MR = 6 multiples as on the AVX2 path valgrind
@@ -706,14 +727,14 @@ void tkp_sim_set_sample(tkp_sim *s, int on)
  */
 static size_t panel_rows(const tkp_kernel *k, tkp_dtype dt, size_t m, int block, int threads)
 {
-	size_t p = 4, t[3]; /* naive, simd: rows are independent (issue 15:
+	size_t p = 4, t[5]; /* naive, simd: rows are independent (issue 15:
 			     * naive 1024 f64, 501.2 L1 misses per kFLOP
 			     * on 8 rows, 501.6 on 32) */
 
 	if (k->caps & TKP_CAP_BLOCK)
 		p = (size_t)tkp_kernel_block_for(k->caps, dt, block);
 	else if (k->fn == tkp_gemm_tuned) {
-		tkp_tuning_get(dt, t);
+		sim_tuned_blocking(dt, t);
 		p = t[0] ? t[0] : 256;
 		p = (m + p - 1) / p;          /* IC blocks of the whole */
 		p = ((m + p - 1) / p + 5) / 6 * 6; /* their balanced size */
@@ -1008,8 +1029,8 @@ static void build_args(const tkp_sim *s, arglist *a, const tkp_sim_cache *ll, co
 	/* the parent's blocking: the child's own would come from valgrind's
 	 * made-up caches, and the child has no plan */
 	if (k->fn == tkp_gemm_tuned) {
-		size_t t[3];
-		tkp_tuning_get(dt, t);
+		size_t t[5];
+		sim_tuned_blocking(dt, t);
 		arg(a, "--sim-tuned");
 		arg(a, "%zu,%zu,%zu", t[0], t[1], t[2]);
 	}
@@ -1334,6 +1355,25 @@ static int child_cols(const tkp_kernel *k, tkp_gemm *g, const size_t cols[3])
 	return fn(g, cols[1], cols[2]);
 }
 
+/*
+ * The warm-up call.  A whole tuned call is warmed up by its last k block
+ * alone, after A, B and C are read once (as the calls before leave them):
+ * its last pass over C, with the packed panels of its last block, is what
+ * a whole call leaves in the caches, at a third of the cost (1024³ f64,
+ * three k blocks: 42 s of simulation went to 28 s).
+ */
+static int warm_up(const tkp_kernel *k, tkp_gemm *g, int whole)
+{
+	size_t es = tkp_dtype_size(g->dtype);
+
+	if (!whole || k->fn != tkp_gemm_tuned)
+		return tkp_kernel_run(k, g);
+	flush_then_b(g->a, g->m * g->k * es, 0);
+	flush_then_b(g->b, g->k * g->n * es, 0);
+	flush_then_b(g->c, g->m * g->n * es, 0);
+	return tkp_gemm_tuned_tail(g);
+}
+
 int tkp_sim_child(const tkp_kernel *k, tkp_dtype dt, size_t m, size_t n, size_t kk, int block,
 		  int threads, uint64_t seed, const size_t rows[3], const size_t cols[3])
 {
@@ -1348,6 +1388,9 @@ int tkp_sim_child(const tkp_kernel *k, tkp_dtype dt, size_t m, size_t n, size_t 
 		return TKP_EINVAL;
 	if ((rc = child_matrices(dt, m, n, kk, seed, &a, &b, &c)))
 		goto fail;
+	/* the AVX2 kernels' twins: same addresses, 13x faster under valgrind,
+	 * results never read (isa.c) */
+	tkp_isa_set_sim_twin(1);
 #ifdef TKP_SIM_CLIENT_REQUESTS
 	/* Simulated from here: the fill is not (at n = 1024 it cost as much
 	 * as a slice of the kernel), and the warm-up call below leaves the
@@ -1369,7 +1412,7 @@ int tkp_sim_child(const tkp_kernel *k, tkp_dtype dt, size_t m, size_t n, size_t 
 	 * whole: rows are contiguous), the warm-up over the larger slice. */
 	if (m1)
 		g.m = m2 ? m2 : m1;
-	if ((rc = tkp_kernel_run(k, &g)) != 0)
+	if ((rc = warm_up(k, &g, !m1)) != 0)
 		goto fail;
 	if (m1)
 		flush_then_b(b, nb * es, flush);
