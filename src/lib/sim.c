@@ -1389,8 +1389,9 @@ int tkp_sim_child(const tkp_kernel *k, tkp_dtype dt, size_t m, size_t n, size_t 
 	if ((rc = child_matrices(dt, m, n, kk, seed, &a, &b, &c)))
 		goto fail;
 	/* the AVX2 kernels' twins: same addresses, 13x faster under valgrind,
-	 * results never read (isa.c) */
-	tkp_isa_set_sim_twin(1);
+	 * results never read (isa.c); TKP_SIM_TWIN=0 runs the kernels
+	 * themselves, to check that the counts agree (tests/test_sim.c) */
+	tkp_isa_set_sim_twin(!(getenv("TKP_SIM_TWIN") && !strcmp(getenv("TKP_SIM_TWIN"), "0")));
 #ifdef TKP_SIM_CLIENT_REQUESTS
 	/* Simulated from here: the fill is not (at n = 1024 it cost as much
 	 * as a slice of the kernel), and the warm-up call below leaves the
