@@ -117,9 +117,10 @@ int tkp_gemm_threaded_cols(const tkp_gemm *g, size_t j0, size_t j1);
 size_t tkp_threaded_col_unit(const tkp_gemm *g);
 
 /* For the simulation's warm-up only (src/lib/sim.c): the tuned kernel's
- * last k block, which ends a whole call, so the caches are left as a
- * whole call leaves them for a fraction of its cost; the whole call where
- * the shape takes the direct or skinny path.  C is left wrong. */
-int tkp_gemm_tuned_tail(const tkp_gemm *g);
+ * first k block, a whole pass over C with its packed panels at full size
+ * (the last block may be shorter), so the caches are left as a whole call
+ * leaves them for a fraction of its cost; the whole call where the shape
+ * takes the direct or skinny path.  C is left wrong. */
+int tkp_gemm_tuned_kblock(const tkp_gemm *g);
 
 #endif

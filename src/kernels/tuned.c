@@ -280,7 +280,7 @@ struct plan {
 	const struct path *pa;
 	size_t es, mc, kc, nc;
 	tkp_tuned_mode mode; /* never TKP_TUNED_AUTO here */
-	size_t k0, k1;       /* the k run: all of it, but for tkp_gemm_tuned_tail */
+	size_t k0, k1;       /* the k run: all of it, but for tkp_gemm_tuned_kblock */
 };
 
 static size_t round_up(size_t x, size_t to)
@@ -707,7 +707,7 @@ int tkp_gemm_tuned_mode(const tkp_gemm *g, tkp_isa isa, tkp_tuned_mode mode)
 	return tuned_run(g, isa, mode, 0, g->k);
 }
 
-int tkp_gemm_tuned_tail(const tkp_gemm *g)
+int tkp_gemm_tuned_kblock(const tkp_gemm *g)
 {
 	tkp_isa isa = tkp_isa_current();
 	const struct path *pa = path_for(isa, g->dtype);
@@ -717,7 +717,7 @@ int tkp_gemm_tuned_tail(const tkp_gemm *g)
 		return tkp_gemm_tuned(g);
 	tuned_blocking(pa, (const size_t[3]){g->mc, g->kc, g->nc}, &mc, &kc, &nc);
 	kcb = balance(g->k, kc, 4);
-	return tuned_run(g, isa, TKP_TUNED_PACKED, (g->k - 1) / kcb * kcb, g->k);
+	return tuned_run(g, isa, TKP_TUNED_PACKED, 0, kcb < g->k ? kcb : g->k);
 }
 
 int tkp_gemm_tuned(const tkp_gemm *g)

@@ -808,8 +808,9 @@ static void slices_for(const tkp_kernel *k, tkp_dtype dt, size_t m, size_t n, si
 	 * the 5·m1 two would */
 	if (5 * r <= m && k->fn != tkp_gemm_naive && k->fn != tkp_gemm_simd)
 		*m1 = r, *m2 = 2 * r;
-	else if (2 * r <= m && k->fn != tkp_gemm_tuned) /* tuned: packs B per call */
-		*m1 = r;
+	else if (2 * r <= m && k->fn != tkp_gemm_tuned && !(k->caps & TKP_CAP_EXTERNAL))
+		*m1 = r; /* tuned and a BLAS pack B per call: one slice of 256
+			  * rows of 1024 put blas f32 23.7% over in L3 */
 }
 
 /* The flush between warm-up and count: the part of the whole problem's
@@ -1148,6 +1149,13 @@ int tkp_sim_run(tkp_sim *s, const tkp_kernel *k, tkp_dtype dt, size_t m, size_t 
 	/* the child must use the parent's block: its own default would come
 	 * from valgrind's made-up cpuid caches */
 	block = tkp_kernel_block_for(k->caps, dt, block);
+	/* A library's pool threads run a function valgrind has no name for
+	 * (static, stripped), so only the calling thread's share was counted:
+	 * blas 256³ f32 on 2 threads had half the L1 misses of 1 thread.  On
+	 * one thread all the work is counted, in the one hierarchy that
+	 * every simulation shares between its threads anyway. */
+	if (k->caps & TKP_CAP_EXTERNAL)
+		threads = 1;
 	if (s->geo.l2.size > 0) {
 		lls[nrun] = &s->geo.l2;
 		llname[nrun++] = "L2";
@@ -1260,7 +1268,7 @@ int tkp_sim_run(tkp_sim *s, const tkp_kernel *k, tkp_dtype dt, size_t m, size_t 
 	fill_counters(r, cnt, llname, nrun);
 	r->counted_fraction = share(rows, nrun, m, cols, n);
 	tkp_result_intensity(r, s->geo.d1.line);
-	if (!worker_seen || ((k->caps & TKP_CAP_EXTERNAL) && threads > 1))
+	if (!worker_seen)
 		r->counter_flags |= TKP_CF_CALLER_ONLY;
 	rc = 0;
 done:
@@ -1356,22 +1364,35 @@ static int child_cols(const tkp_kernel *k, tkp_gemm *g, const size_t cols[3])
 }
 
 /*
- * The warm-up call.  A whole tuned call is warmed up by its last k block
- * alone, after A, B and C are read once (as the calls before leave them):
- * its last pass over C, with the packed panels of its last block, is what
- * a whole call leaves in the caches, at a third of the cost (1024³ f64,
- * three k blocks: 42 s of simulation went to 28 s).
+ * The warm-up call.  A whole tuned call is warmed up by one k block alone
+ * (tkp_gemm_tuned_kblock), after A, B and C are read once (as the calls
+ * before leave them): a pass over C with the packed panels, which is what
+ * each k block of a whole call leaves in the caches, at a fraction of the
+ * cost (1024³ f64, three k blocks: 42 s of simulation went to 26 s, the
+ * misses within 0.01%).  The first block, since the last may be shorter:
+ * warmed up by a last block of 336 of 344 steps, the buffers' unwarmed
+ * ends gave 2056 last-level misses where a whole warm-up gave 25.  A
+ * library kernel (blas), simulated whole at sizes where two row slices
+ * cost too much, is warmed up by a call on its first 64 rows.
  */
 static int warm_up(const tkp_kernel *k, tkp_gemm *g, int whole)
 {
-	size_t es = tkp_dtype_size(g->dtype);
+	size_t es = tkp_dtype_size(g->dtype), m = g->m;
+	int rc;
 
-	if (!whole || k->fn != tkp_gemm_tuned)
+	if (!whole || (k->fn != tkp_gemm_tuned && !(k->caps & TKP_CAP_EXTERNAL)))
 		return tkp_kernel_run(k, g);
 	flush_then_b(g->a, g->m * g->k * es, 0);
 	flush_then_b(g->b, g->k * g->n * es, 0);
 	flush_then_b(g->c, g->m * g->n * es, 0);
-	return tkp_gemm_tuned_tail(g);
+	if (k->fn == tkp_gemm_tuned)
+		return tkp_gemm_tuned_kblock(g);
+	/* a library: a call of a few rows sets up its buffers and packs B,
+	 * which is most of what a whole call leaves behind */
+	g->m = m < 64 ? m : 64;
+	rc = tkp_kernel_run(k, g);
+	g->m = m;
+	return rc;
 }
 
 int tkp_sim_child(const tkp_kernel *k, tkp_dtype dt, size_t m, size_t n, size_t kk, int block,

@@ -26,8 +26,11 @@
  *
  * Limits, stated where they show: valgrind runs the guest as a CPU without
  * AVX-512 (its cpuid reports AVX2 at most), so the simulated run of a SIMD
- * kernel takes the AVX2 path even where the timed run took AVX-512; threads
- * share one simulated cache hierarchy (valgrind runs them one at a time);
+ * kernel takes the AVX2 path even where the timed run took AVX-512 (as
+ * its simulation twin, isa.c: the same addresses, run 13x faster); threads
+ * share one simulated cache hierarchy (valgrind runs them one at a time),
+ * and a library's own threads (OpenBLAS's pool) cannot be followed, so a
+ * library kernel is simulated on one thread, all of its work counted;
  * the caches are modelled as LRU, write-allocate, without prefetchers; and
  * valgrind needs a power-of-two number of sets, so geometries are rounded
  * (tkp_sim_geometry.note says how).  Counts are deterministic: the same
@@ -131,9 +134,8 @@ void tkp_sim_slices(const tkp_kernel *k, tkp_dtype dt, size_t m, size_t n, size_
  * ai_dram, ai_l2, ai_l3 and counted_fraction (the share of C counted,
  * rows or columns; 1 when simulated whole); the timing and model columns of r are
  * left alone.  When a
- * threaded kernel's workers were not seen by the simulation (or a
- * library's thread pool did the work), r->counter_flags gets
- * TKP_CF_CALLER_ONLY.  Returns 0; TKP_ECOUNTERS with why (valgrind's last
+ * threaded kernel's workers were not seen by the simulation,
+ * r->counter_flags gets TKP_CF_CALLER_ONLY.  Returns 0; TKP_ECOUNTERS with why (valgrind's last
  * words) when a simulation failed or timed out; TKP_EINTR when stopped.
  * On failure r is untouched.
  */
