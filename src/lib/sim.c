@@ -42,8 +42,11 @@
  *     per-call part from the per-row part.  Their slices are whole
  *     register tiles, fewer rows than MC: the packed A block and B panel
  *     are sized to the caches whatever m is.  Where the second slice
- *     would cost nearly what the whole does, one slice is scaled by m/m1;
- *     where even one would, the configuration is simulated whole.
+ *     would cost nearly what the whole does (n <= 1024 for both), they are
+ *     simulated whole, after a warm-up cheaper than a call (warm_up); one
+ *     slice scaled by m/m1 charges the per-call part to too few rows
+ *     (blas 1024 f32: 23.7% over in L3).  A BLAS is simulated on one
+ *     thread (tkp_sim_run says why).
  *   - Small configurations (below 2^23 FLOP) are simulated whole.
  *   - The two valgrind runs (LL = L2, LL = L3) choose their row slices
  *     apart, each keeping the relations of the levels it simulates.
