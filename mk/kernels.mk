@@ -6,8 +6,8 @@
 # per-path template, tuned_paths.h (+ tuned_path_undef.h) the paths both it
 # and tuned_small_ukr.h are instantiated for; tuned_small.c the shapes
 # where packing does not pay (small problems, few rows).  The *_avx2.h
-# files hold the AVX2 instances, included twice: the path and its
-# simulation twin (isa.c).
+# files hold the AVX2 instances, included twice by avx2_twins.h: the path
+# and its simulation twin (isa.c).
 libtkpcore_la_SOURCES += \
 	src/kernels/kernels.h \
 	src/kernels/registry.c \
@@ -15,6 +15,7 @@ libtkpcore_la_SOURCES += \
 	src/kernels/pin.c src/kernels/pin.h \
 	src/kernels/naive.c \
 	src/kernels/simd_rows.c src/kernels/simd_rows.h src/kernels/simd_rows_avx2.h src/kernels/simd_tmpl.h \
+	src/kernels/avx2_twins.h \
 	src/kernels/simd.c \
 	src/kernels/blocked.c \
 	src/kernels/threaded.c \

@@ -89,24 +89,9 @@ static const int32_t mask32_tbl[16] = {-1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0, 
 
 /* The AVX2 path, then its simulation twin (isa.c): the same loops with
  * every FMA a blend. */
-#define AVX2_FMA_PD _mm256_fmadd_pd
-#define AVX2_FMA_PS _mm256_fmadd_ps
-#define AVX2_SFX_F64 avx2_f64
-#define AVX2_SFX_F32 avx2_f32
-#include "simd_rows_avx2.h"
-#undef AVX2_FMA_PD
-#undef AVX2_FMA_PS
-#undef AVX2_SFX_F64
-#undef AVX2_SFX_F32
-#define AVX2_FMA_PD _mm256_blendv_pd
-#define AVX2_FMA_PS _mm256_blendv_ps
-#define AVX2_SFX_F64 avx2sim_f64
-#define AVX2_SFX_F32 avx2sim_f32
-#include "simd_rows_avx2.h"
-#undef AVX2_FMA_PD
-#undef AVX2_FMA_PS
-#undef AVX2_SFX_F64
-#undef AVX2_SFX_F32
+#define AVX2_TWIN_HEADER "simd_rows_avx2.h"
+#include "avx2_twins.h"
+#undef AVX2_TWIN_HEADER
 
 /* ---- AVX-512: 512-bit, tails through opmask registers ------------------ */
 

@@ -58,24 +58,9 @@
 #ifdef TKP_HAVE_X86_SIMD
 /* The AVX2 path, then its simulation twin (isa.c): the same code with
  * every FMA a blend. */
-#define AVX2_FMA_PD _mm256_fmadd_pd
-#define AVX2_FMA_PS _mm256_fmadd_ps
-#define AVX2_SFX_F64 avx2_f64
-#define AVX2_SFX_F32 avx2_f32
-#include "tuned_paths_avx2.h"
-#undef AVX2_FMA_PD
-#undef AVX2_FMA_PS
-#undef AVX2_SFX_F64
-#undef AVX2_SFX_F32
-#define AVX2_FMA_PD _mm256_blendv_pd
-#define AVX2_FMA_PS _mm256_blendv_ps
-#define AVX2_SFX_F64 avx2sim_f64
-#define AVX2_SFX_F32 avx2sim_f32
-#include "tuned_paths_avx2.h"
-#undef AVX2_FMA_PD
-#undef AVX2_FMA_PS
-#undef AVX2_SFX_F64
-#undef AVX2_SFX_F32
+#define AVX2_TWIN_HEADER "tuned_paths_avx2.h"
+#include "avx2_twins.h"
+#undef AVX2_TWIN_HEADER
 
 /* AVX-512: 32 zmm; f64 MR×NV = 8×3 (NR 24), f32 12×2 (NR 32): 24
  * accumulators + NV of B + 1 broadcast either way. */

@@ -1130,6 +1130,18 @@ static void fill_counters(tkp_result *r, const tkp_sim_counts *cnt, const char *
 	r->counter_source = TKP_SRC_SIM;
 }
 
+/* 1 (why says so) if the binary simulated is no longer the one opened. */
+static int exe_replaced(const tkp_sim *s, char *why, size_t whylen)
+{
+	struct stat st;
+
+	if (stat(s->exe, &st) == 0 && st.st_dev == s->exe_dev && st.st_ino == s->exe_ino)
+		return 0;
+	tkp_fmt(why, whylen, "%s was replaced (rebuilt?) since the simulations began; "
+			     "not simulating another program", s->exe);
+	return 1;
+}
+
 int tkp_sim_run(tkp_sim *s, const tkp_kernel *k, tkp_dtype dt, size_t m, size_t n, size_t kk,
 		int block, int threads, uint64_t seed, tkp_result *r, char *why, size_t whylen)
 {
@@ -1189,14 +1201,9 @@ int tkp_sim_run(tkp_sim *s, const tkp_kernel *k, tkp_dtype dt, size_t m, size_t 
 			goto done;
 		}
 	}
-	{
-		struct stat st;
-		if (stat(s->exe, &st) != 0 || st.st_dev != s->exe_dev || st.st_ino != s->exe_ino) {
-			tkp_fmt(why, whylen, "%s was replaced (rebuilt?) since the simulations began; "
-					     "not simulating another program", s->exe);
-			rc = TKP_ECOUNTERS;
-			goto done;
-		}
+	if (exe_replaced(s, why, whylen)) {
+		rc = TKP_ECOUNTERS;
+		goto done;
 	}
 	remove_runs(s);
 	/* both at once when there are CPUs for it, else one after the other */
