@@ -1374,7 +1374,8 @@ static int child_cols(const tkp_kernel *k, tkp_gemm *g, const size_t cols[3])
 }
 
 /*
- * The warm-up call.  A whole tuned call is warmed up by one k block alone
+ * The warm-up call.  Where cheap (a configuration large enough to be
+ * sampled, simulated whole), a tuned call is warmed up by one k block alone
  * (tkp_gemm_tuned_kblock), after A, B and C are read once (as the calls
  * before leave them): a pass over C with the packed panels, which is what
  * each k block of a whole call leaves in the caches, at a fraction of the
@@ -1387,12 +1388,12 @@ static int child_cols(const tkp_kernel *k, tkp_gemm *g, const size_t cols[3])
  */
 /* the thin side of a library's warm-up calls */
 #define TKP_SIM_WARM_THIN 64
-static int warm_up(const tkp_kernel *k, tkp_gemm *g, int whole)
+static int warm_up(const tkp_kernel *k, tkp_gemm *g, int cheap)
 {
 	size_t es = tkp_dtype_size(g->dtype), m = g->m, n = g->n;
 	int rc;
 
-	if (!whole || (k->fn != tkp_gemm_tuned && !(k->caps & TKP_CAP_EXTERNAL)))
+	if (!cheap || (k->fn != tkp_gemm_tuned && !(k->caps & TKP_CAP_EXTERNAL)))
 		return tkp_kernel_run(k, g);
 	flush_then_b(g->a, g->m * g->k * es, 0);
 	flush_then_b(g->b, g->k * g->n * es, 0);
@@ -1454,7 +1455,8 @@ int tkp_sim_child(const tkp_kernel *k, tkp_dtype dt, size_t m, size_t n, size_t 
 	 * whole: rows are contiguous), the warm-up over the larger slice. */
 	if (m1)
 		g.m = m2 ? m2 : m1;
-	if ((rc = warm_up(k, &g, !m1)) != 0)
+	/* small ones (cheap whole) keep the whole warm-up */
+	if ((rc = warm_up(k, &g, !m1 && 2.0 * (double)m * (double)n * (double)kk > TKP_SIM_WHOLE_FLOPS)) != 0)
 		goto fail;
 	if (m1)
 		flush_then_b(b, nb * es, flush);
