@@ -3,7 +3,8 @@
 # by hand, ~15-25 min on 2 cores; make check runs a bounded few of part 1).
 #
 #   1. Sampled against whole simulation for every kernel × dtype × threads
-#      (1 and 2) at n = 256 with the simulated hierarchy scaled down in
+#      (1 and 2) at n = 256 (tuned and blas also at 1024) with the
+#      simulated hierarchy scaled down in
 #      proportion (16 KiB L1, 64 KiB L2, 512 KiB L3): tests/test_sim with
 #      TKP_SIM_VALIDATE=all prints the relative error per level and fails
 #      a row above 10%.  TKP_SIM_VSIZE and TKP_SIM_VBLOCK set another n or
@@ -24,6 +25,12 @@ if [ "$part" = all ] || [ "$part" = 1 ]; then
 	echo "== sampled vs whole simulation, every kernel x dtype x threads"
 	TKP_SIM_VALIDATE=${TKP_SIM_VALIDATE:-all} ./tests/test_sim | grep -E '^(# |not ok|ok .*SKIP)' || true
 	TKP_SIM_VALIDATE=${TKP_SIM_VALIDATE:-all} ./tests/test_sim >/dev/null 2>&1 || fail=1
+	# tuned's two row slices and blas whole with its thin warm-up at n =
+	# 1024, where the default sweep samples them (~8 min)
+	echo "== the same for tuned and blas at n = 1024"
+	TKP_SIM_VALIDATE=tuned,blas TKP_SIM_VSIZE=1024 ./tests/test_sim >"${TMPDIR:-/tmp}/sim_sample.$$" 2>&1 || fail=1
+	grep -E '^(# |not ok)' "${TMPDIR:-/tmp}/sim_sample.$$"
+	rm -f "${TMPDIR:-/tmp}/sim_sample.$$"
 fi
 
 # one simulated row: kernel dtype size -> "l1_dcm ai_l2 flops counted_fraction"
