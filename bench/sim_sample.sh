@@ -1,6 +1,6 @@
 #!/bin/sh
 # bench/sim_sample.sh - sampled simulation checked two ways (slow: run it
-# by hand, ~15-25 min on 2 cores; make check runs a bounded few of part 1).
+# by hand, ~10 min on 2 cores; make check runs a bounded few of part 1).
 #
 #   1. Sampled against whole simulation for every kernel × dtype × threads
 #      (1 and 2) at n = 256 (tuned and blas also at 1024) with the
