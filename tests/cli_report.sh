@@ -295,6 +295,21 @@ if grep -q '^- blocked f64 at n = 256 is bound by compute: the 108 GFLOP/s avx51
 else
 	not_ok "bound: blocked f64 compute-bound; simd by the model" "$(grep -E '^(- |\| (naive|blocked|simd) \| f64)' "$lvmd")"
 fi
+# a largest size beyond the simulated ones (blocked f64 at 512, no counts)
+# is judged by the largest counted size's intensities, and says so
+copy "$TKP_SRCDIR/tests/data/results-levels" "$TMP/lv2"
+awk -F, -v OFS=, '$1 == "blocked" && $2 == "f64" && $4 == 256 {
+	$3 = $4 = $5 = 512; $12 = 41; for (i = 13; i <= 18; i++) $i = ""; $22 = ""; $25 = "none"
+	$19 = 2 * 512 ^ 3; $20 = 3 * 512 ^ 2 * 8; $21 = $19 / $20; $9 = $10 = $19 / 41e9
+	$28 = $29 = $30 = ""; print }' "$TMP/lv2/sweep.csv" >"$TMP/lv2/extra"
+cat "$TMP/lv2/extra" >>"$TMP/lv2/sweep.csv"
+expect_exit 0 "report with an uncounted largest size" "$TKP_BIN" report "$TMP/lv2"
+if grep -q '^- blocked f64 at n = 512 is bound by compute: .*(41 GFLOP/s; counts at n = 256: simulated)\.$' "$TMP/lv2/report.md" &&
+	grep -q '^| blocked | f64 | 512x512x512 | compute | .* | simulated (at 256x256x256) |$' "$TMP/lv2/report.md"; then
+	ok "bound: an uncounted largest size is judged by the largest counted size, named"
+else
+	not_ok "bound: an uncounted largest size" "$(grep -E '^(- blocked|\| blocked)' "$TMP/lv2/report.md")"
+fi
 # an older directory without ceilings has no roofs to judge: no section
 copy "$MINIMAL" "$TMP/nob"
 expect_exit 0 "report without ceilings.csv" "$TKP_BIN" report "$TMP/nob"

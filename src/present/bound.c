@@ -66,7 +66,7 @@ static void judge_memory(const tkp_results *c, const tkp_res_row *r, int tc, tkp
 
 int tkp_bound_judge(const tkp_results *c, int k, int dt, tkp_bound *b)
 {
-	const tkp_res_row *r;
+	const tkp_res_row *r, *cr;
 	const tkp_res_ceil *pk;
 	int tc;
 
@@ -77,7 +77,12 @@ int tkp_bound_judge(const tkp_results *c, int k, int dt, tkp_bound *b)
 	if ((b->row = tkp_chart_largest_row(c, k, dt)) < 0)
 		return -1;
 	r = &c->rows[b->row];
-	tkp_chart_source(c, r, b->source, sizeof b->source);
+	/* a largest size beyond the simulated ones is judged by the largest
+	 * counted size's intensities, as the roofline draws it (per-FLOP
+	 * traffic changes little once the operands outgrow a level) */
+	b->counts_row = tkp_chart_row_counted(r) ? b->row : tkp_chart_largest_counted_row(c, k, dt);
+	cr = b->counts_row >= 0 ? &c->rows[b->counts_row] : r;
+	tkp_chart_source(c, cr, b->source, sizeof b->source);
 	if (!(tc = tkp_res_ceil_threads(c, r->threads)))
 		return -1;
 	if ((pk = tkp_res_best_peak(c, c->dtname[dt], tc)) && pk->value > 0) {
@@ -88,7 +93,7 @@ int tkp_bound_judge(const tkp_results *c, int k, int dt, tkp_bound *b)
 		b->roof = TKP_BOUND_COMPUTE;
 		b->roof_gflops = pk->value;
 	}
-	judge_memory(c, r, tc, b);
+	judge_memory(c, cr, tc, b);
 	if (b->roof == TKP_BOUND_NONE)
 		return -1;
 	b->pct = 100 * r->gflops / b->roof_gflops;
@@ -108,7 +113,7 @@ void tkp_bound_sentence(const tkp_results *c, int k, int dt, const tkp_bound *b,
 			size_t size)
 {
 	const tkp_res_row *r = &c->rows[b->row];
-	char at[96], roof[200], pct[32], zero[64] = "";
+	char at[96], roof[200], pct[32], zero[64] = "", from[160] = "counts ";
 	int nz = 0;
 
 	shape(r, at, sizeof at);
@@ -124,10 +129,14 @@ void tkp_bound_sentence(const tkp_results *c, int k, int dt, const tkp_bound *b,
 		if (b->zero[lv])
 			tkp_fmt(zero + strlen(zero), sizeof zero - strlen(zero), "%s%s", nz++ ? ", " : "",
 				tkp_res_level_name[lv]);
+	if (b->counts_row >= 0 && b->counts_row != b->row) {
+		char cat[96];
+		shape(&c->rows[b->counts_row], cat, sizeof cat);
+		tkp_fmt(from, sizeof from, "counts at %s: ", cat);
+	}
 	tkp_fmt(buf, size, "%s %s at %s is bound by %s; it reaches %s of it (%.3g GFLOP/s; %s%s%s%s).",
 		c->kname[k], c->dtname[dt], at, roof, pct, r->gflops,
-		b->model ? "no counts: the model's compulsory traffic against DRAM"
-			 : "counts ",
+		b->model ? "no counts: the model's compulsory traffic against DRAM" : from,
 		b->model ? "" : b->source, nz ? "; no traffic at " : "", zero);
 }
 

@@ -19,6 +19,8 @@ enum { TKP_BOUND_COMPUTE = 0, TKP_BOUND_L1, TKP_BOUND_L2, TKP_BOUND_L3, TKP_BOUN
 
 typedef struct tkp_bound {
 	long row;          /* the row judged (tkp_chart_largest_row), -1: none */
+	long counts_row;   /* the row whose intensities judge it: row, or where row
+			    * has no counts, the largest counted size's (-1: none) */
 	int roof;          /* TKP_BOUND_*: the lowest roof at the row's intensities */
 	double roof_gflops; /* that roof's height there */
 	double ai, bw;     /* a memory roof's intensity and bandwidth (NAN: compute) */

@@ -203,6 +203,20 @@ long tkp_chart_largest_row(const tkp_results *c, int k, int dt)
 	return best;
 }
 
+long tkp_chart_largest_counted_row(const tkp_results *c, int k, int dt)
+{
+	long best = -1;
+
+	for (size_t i = 0; i < c->nrows; i++) {
+		const tkp_res_row *r = &c->rows[i], *b = best < 0 ? NULL : &c->rows[best];
+		if (r->kern != k || r->dt != dt || !tkp_chart_row_counted(r))
+			continue;
+		if (!b || r->flops > b->flops || (r->flops == b->flops && r->gflops > b->gflops))
+			best = (long)i;
+	}
+	return best;
+}
+
 void tkp_chart_source(const tkp_results *c, const tkp_res_row *r, char *buf, size_t size)
 {
 	const char *s = tkp_chart_row_counted(r) ? c->srcname[r->src] : NULL;

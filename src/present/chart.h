@@ -86,6 +86,11 @@ int tkp_chart_row_counted(const tkp_res_row *r);
  * FLOPs): the fastest counted configuration there, else the fastest.
  * -1 when the kernel did not run in dt. */
 long tkp_chart_largest_row(const tkp_results *c, int k, int dt);
+/* The row of kernel k, dtype dt at its largest counted size (its fastest
+ * counted configuration there), or -1: what the roofline draws and the
+ * bound is judged by beside a largest size that has no counts (a sweep
+ * simulates sizes up to its sim_max_size only). */
+long tkp_chart_largest_counted_row(const tkp_results *c, int k, int dt);
 /* Where row r's intensities come from, for labels: "PAPI", "simulated",
  * "simulated, sampled at 6.3%" or "model" (no counts). */
 void tkp_chart_source(const tkp_results *c, const tkp_res_row *r, char *buf, size_t size);

@@ -111,24 +111,6 @@ static void kernel_marks(const tkp_results *r, const tkp_res_row *w, roof_kmarks
 	b->ymax = fmax(b->ymax, s->y);
 }
 
-/* The row of kernel k, dtype dt at its largest counted size (its fastest
- * counted configuration there), or -1: drawn beside a largest size that
- * has no counts (an older sweep simulated only the small sizes), so the
- * chart still shows what was counted. */
-static long largest_counted_row(const tkp_results *c, int k, int dt)
-{
-	long best = -1;
-
-	for (size_t i = 0; i < c->nrows; i++) {
-		const tkp_res_row *r = &c->rows[i], *b = best < 0 ? NULL : &c->rows[best];
-		if (r->kern != k || r->dt != dt || !tkp_chart_row_counted(r))
-			continue;
-		if (!b || r->flops > b->flops || (r->flops == b->flops && r->gflops > b->gflops))
-			best = (long)i;
-	}
-	return best;
-}
-
 static int dbl2_cmp(const void *a, const void *b)
 {
 	const double *p = a, *q = b;
@@ -564,7 +546,7 @@ static void dir_kernel(const tkp_results *c, dir_roof *x, int p, int k, int dt)
 		x->rows[x->ns++] = row;
 		x->nzero += s->zero[1] || s->zero[2] || s->zero[3];
 		x->ncounted += s->counted;
-		if (pass || s->counted || (fb = largest_counted_row(c, k, dt)) < 0)
+		if (pass || s->counted || (fb = tkp_chart_largest_counted_row(c, k, dt)) < 0)
 			break;
 		s->hasfb = 1;
 		row = fb;
@@ -739,7 +721,7 @@ static void cmp_marks(cmp_roof *x, int i)
 			x->nzero += s->zero[1] || s->zero[2] || s->zero[3];
 			/* no counts at the largest size: the largest counted one
 			 * dashed beside it, as in one directory's roofline */
-			if (s->counted || x->ns >= MAXKS || (fb = largest_counted_row(r, order[ki], dt)) < 0)
+			if (s->counted || x->ns >= MAXKS || (fb = tkp_chart_largest_counted_row(r, order[ki], dt)) < 0)
 				continue;
 			s = &x->s[x->ns];
 			memset(s, 0, sizeof *s);

@@ -655,11 +655,12 @@ static int bounds_row(tkp_doc *d, const tkp_results *r, int k, int dt, char (*it
 {
 	tkp_bound b;
 	const tkp_res_row *w;
-	char at[64], roof[32], pct[32];
+	char at[64], roof[32], pct[32], from[160];
 	const char *cells[7];
 
 	if (tkp_bound_judge(r, k, dt, &b))
 		return 0;
+	tkp_fmt(from, sizeof from, "%s", b.source);
 	w = &r->rows[b.row];
 	tkp_fmt(at, sizeof at, "%zux%zux%zu", w->m, w->n, w->k);
 	tkp_fmt(roof, sizeof roof, "%.3g", b.roof_gflops);
@@ -670,7 +671,11 @@ static int bounds_row(tkp_doc *d, const tkp_results *r, int k, int dt, char (*it
 	cells[3] = tkp_bound_name(b.roof);
 	cells[4] = roof;
 	cells[5] = pct;
-	cells[6] = b.model ? "model (no counts)" : b.source;
+	if (!b.model && b.counts_row != b.row) { /* counted at a smaller size */
+		const tkp_res_row *cr = &r->rows[b.counts_row];
+		tkp_fmt(from, sizeof from, "%s (at %zux%zux%zu)", b.source, cr->m, cr->n, cr->k);
+	}
+	cells[6] = b.model ? "model (no counts)" : from;
 	tkp_doc_row(d, cells);
 	tkp_bound_sentence(r, k, dt, &b, *items, sizeof *items);
 	return 1;
@@ -696,7 +701,8 @@ void tkp_report_bounds(tkp_doc *d, const tkp_results *r)
 		tkp_doc_item(d, "%s", items[i]);
 	tkp_doc_list_end(d);
 	tkp_doc_para(d, "Each kernel at its largest size (its fastest configuration with counts "
-			"there): a memory level allows at most its bandwidth × the kernel's intensity "
+			"there; a size beyond the simulated ones by the intensities of the largest "
+			"counted size, as the roofline draws it): a memory level allows at most its bandwidth × the kernel's intensity "
 			"across it (FLOP per byte of L1 misses for L2, of L2 misses for L3, of L3 "
 			"misses for DRAM); the compute peak allows its own figure; the lowest roof is "
 			"the bound, the one the roofline chart shows the kernel meeting first.  L1 "
