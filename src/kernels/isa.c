@@ -67,9 +67,9 @@ tkp_isa tkp_isa_current(void)
  * run natively): 3.0 s, with the same data references and misses at every
  * level and 0.02% more instructions (the compiler allocates registers
  * alike, but not always identically: tests/test_sim.c holds the misses
- * to 0.2% on every path with a twin; 0.08% at most seen).  The blend's results are garbage,
- * which the simulation child never reads: it counts, the timed run
- * verifies.
+ * to 0.2% on every path with a twin; 0.08% at most seen).  The blend's
+ * results are garbage, which the simulation child never reads: it
+ * counts, the timed run verifies.
  */
 static int sim_twin;
 

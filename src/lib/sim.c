@@ -385,10 +385,11 @@ static int find_program(const char *name, char *buf, size_t len)
 extern char **environ;
 
 /*
- * The simulated children's environment: ours, with OpenBLAS held to one
- * thread at start-up and to the timed runs' kernels (tkp_blas_sim_core).  Its constructor otherwise starts a thread pool
- * whose allocations interleave with the main thread's as the CPUs happen
- * to be shared, so the heap, and with it which cache sets the matrices
+ * The simulated children's environment: ours, with OpenBLAS held to the
+ * timed runs' kernels (tkp_blas_sim_core) and to one thread at start-up.
+ * Its constructor otherwise starts a thread pool whose allocations
+ * interleave with the main thread's as the CPUs happen to be shared, so
+ * the heap, and with it which cache sets the matrices
  * fall in, moved between identical runs (naive 64³: 39017 or 38945 L1 read
  * misses, more often on a loaded machine).  The blas kernel still gets its
  * threads: it sets the count on every call.  NULL when out of memory.
@@ -706,9 +707,9 @@ void tkp_sim_set_sample(tkp_sim *s, int on)
  * The tuned kernel's blocking for its simulation child: MC, KC, NC as the
  * timed runs have them (learned by `tkprofile tune`, else from this
  * machine's caches, for the path the timed runs take), into t[0..2].
- * Left to itself the child would derive them from valgrind's made-up
- * caches (a 32 KiB L1 here, whose KC is 336 where the timed run's is 384)
- * and for the AVX2 path it runs; MR and NR still differ.
+ * Left to itself the child would derive them from the caches valgrind's
+ * made-up cpuid reports, and for the AVX2 path it runs; MR and NR still
+ * differ.
  */
 static void sim_tuned_blocking(tkp_dtype dt, size_t t[5])
 {
@@ -1373,6 +1374,8 @@ static int child_cols(const tkp_kernel *k, tkp_gemm *g, const size_t cols[3])
 	return fn(g, cols[1], cols[2]);
 }
 
+#define TKP_SIM_WARM_THIN 64
+
 /*
  * The warm-up call.  Where cheap (a configuration large enough to be
  * sampled, simulated whole), a tuned call is warmed up by one k block alone
@@ -1384,10 +1387,8 @@ static int child_cols(const tkp_kernel *k, tkp_gemm *g, const size_t cols[3])
  * warmed up by a last block of 336 of 344 steps, the buffers' unwarmed
  * ends gave 2056 last-level misses where a whole warm-up gave 25.  A
  * library kernel (blas), simulated whole at sizes where two row slices
- * cost too much, is warmed up by two thin calls.
+ * cost too much, is warmed up by two thin calls, TKP_SIM_WARM_THIN wide.
  */
-/* the thin side of a library's warm-up calls */
-#define TKP_SIM_WARM_THIN 64
 static int warm_up(const tkp_kernel *k, tkp_gemm *g, int cheap)
 {
 	size_t es = tkp_dtype_size(g->dtype), m = g->m, n = g->n;
