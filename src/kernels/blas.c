@@ -98,9 +98,9 @@ const char *tkp_blas_unavailable(void)
  * AVX-512) and picks its kernels for that, whatever the timed runs use:
  * here (a Xeon that OpenBLAS 0.3.21 does not know) the timed runs take
  * the Prescott (SSE3) kernels, the simulation took Haswell's, whose FMAs
- * valgrind runs lane by lane: blas 512³ f64 on 1 thread took 42 s to simulate, 8 s as
- * Prescott, and the two kernels miss L1 differently (3.4M and 8.5M
- * times at 512³): Prescott's are the timed runs' figures.  So the child
+ * valgrind runs lane by lane: blas 512³ f64 on 1 thread took 42 s to
+ * simulate, 8 s as Prescott, and the two kernels miss L1 differently
+ * (3.4M and 8.5M times at 512³): Prescott's are the timed runs' figures.  So the child
  * is told the timed runs' core, except an AVX-512 one, which valgrind
  * 3.19 cannot run (the child would die of SIGILL): Haswell is its nearest.
  */
