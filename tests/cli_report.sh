@@ -310,6 +310,17 @@ if grep -q '^- blocked f64 at n = 512 is bound by compute: .*(41 GFLOP/s; counts
 else
 	not_ok "bound: an uncounted largest size" "$(grep -E '^(- blocked|\| blocked)' "$TMP/lv2/report.md")"
 fi
+# a kernel above its roof: one of the two figures is off, and the sentence says so
+copy "$TKP_SRCDIR/tests/data/results-levels" "$TMP/lv3"
+awk -F, -v OFS=, 'NR > 1 && $1 == "naive" && $2 == "f64" && $4 == 256 { $12 = 2 * 177 * $28 } { print }' \
+	"$TKP_SRCDIR/tests/data/results-levels/sweep.csv" >"$TMP/lv3/sweep.csv"
+expect_exit 0 "report with a kernel above its roof" "$TKP_BIN" report "$TMP/lv3"
+if grep -q '^- naive f64 at n = 256 is bound by L2 bandwidth: .* it reaches 200% of it .* Above its roof: the probe.s bandwidth reads low' "$TMP/lv3/report.md" &&
+	! grep -q '^- blocked f64 .*Above its roof' "$TMP/lv3/report.md"; then
+	ok "bound: a kernel at 200% of its roof is called out, one below it is not"
+else
+	not_ok "bound: a kernel above its roof" "$(grep -E '^- (naive|blocked) f64' "$TMP/lv3/report.md")"
+fi
 # an older directory without ceilings has no roofs to judge: no section
 copy "$MINIMAL" "$TMP/nob"
 expect_exit 0 "report without ceilings.csv" "$TKP_BIN" report "$TMP/nob"
