@@ -68,6 +68,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "kernels.h"
@@ -507,19 +508,206 @@ struct member {
 	struct shared_b *sb;  /* the shared B panel, or NULL: alone */
 };
 
+/* Member w's part; a member of a team that shares its B panel waits until
+ * the team is formed (go 1) and does nothing if it could not be (go -1). */
+static void member_run(struct member *w)
+{
+	while (w->sb && atomic_load_explicit(&w->sb->go, memory_order_acquire) == 0)
+		sched_yield();
+	if (!w->sb || atomic_load_explicit(&w->sb->go, memory_order_acquire) > 0)
+		gemm_part(w->pl, w->sb, w->id, w->i0, w->i1, w->j0, w->j1, w->apack, w->bpack);
+}
+
 /* Named worker_main like threaded.c's: simulated counters (src/lib/sim.c)
- * switch collection on in worker threads by that name. */
+ * switch collection on in worker threads by that name (the simulation
+ * child runs teams started per call, never the pool). */
 static void *worker_main(void *arg)
 {
 	struct member *w = arg;
 
 	tkp_pin_self(w->cpu);
-	/* a shared panel needs the whole team: start when it is formed */
-	while (w->sb && atomic_load_explicit(&w->sb->go, memory_order_acquire) == 0)
-		sched_yield();
-	if (!w->sb || atomic_load_explicit(&w->sb->go, memory_order_acquire) > 0)
-		gemm_part(w->pl, w->sb, w->id, w->i0, w->i1, w->j0, w->j1, w->apack, w->bpack);
+	member_run(w);
 	return NULL;
+}
+
+/* Waits, spinning then yielding, until *n is 0. */
+static void spin_until_zero(atomic_int *n)
+{
+	for (unsigned spins = 0; atomic_load_explicit(n, memory_order_acquire) != 0; spins++) {
+		if (spins < 4096)
+			cpu_relax();
+		else
+			sched_yield();
+	}
+}
+
+/*
+ * The team started for this call: nt - 1 threads created, member 0 run
+ * here, all joined.  C is complete whatever the machine allows: the parts
+ * of members that could not start run here, and a team that shares its B
+ * panel, which needs every member, is called off and this thread does all
+ * of it.
+ */
+static void team_per_call(struct member *w, int nt, struct shared_b *sb)
+{
+	int made = 1;
+
+	for (; made < nt; made++)
+		if (pthread_create(&w[made].tid, NULL, worker_main, &w[made]) != 0)
+			break;
+	tkp_pin_self(w[0].cpu);
+	if (sb && made == nt) {
+		atomic_store_explicit(&sb->go, 1, memory_order_release);
+		member_run(&w[0]);
+	} else {
+		if (sb)
+			atomic_store_explicit(&sb->go, -1, memory_order_release);
+		for (int t = 0; t < nt; t++)
+			if (t == 0 || t >= made || sb)
+				gemm_part(w[0].pl, NULL, 0, w[t].i0, w[t].i1, w[t].j0, w[t].j1,
+					  w[sb ? 0 : t].apack, w[t].bpack);
+	}
+	for (int t = 1; t < made; t++)
+		pthread_join(w[t].tid, NULL);
+}
+
+/* ---- the pool: workers kept between calls -------------------------------- */
+
+/*
+ * Starting the team per call cost more than the work it shared below n ≈
+ * 512 on this VM (2 vCPUs, f64, bench/gemm): 2 threads ran 256³ at 26.6
+ * GFLOP/s against 57.9 on one (OpenBLAS, which keeps its threads, 45.5
+ * and 47.3), and 512³ gained 1.14× where OpenBLAS gained 1.35×.  So the
+ * members beyond the caller are kept: worker i waits for a job in its
+ * slot, spinning for POOL_SPIN_NS (back-to-back calls find it awake; a
+ * longer spin would take a CPU from whatever runs between calls), then
+ * sleeping on the condition variable.  A worker is pinned once, to the
+ * CPU its first job names, and again only when a job names another.  One
+ * call uses the pool at a time (the lock); a call that finds it busy, the
+ * simulation child (valgrind runs threads one at a time, and counts
+ * worker_main's) and a process whose pool could not grow start their team
+ * per call.  After fork the child has no workers: it starts its own.
+ */
+enum { POOL_MAX = 64, POOL_SPIN_NS = 200000 };
+
+static struct {
+	pthread_mutex_t lock; /* held by the call the pool serves */
+	pthread_mutex_t mu;   /* with cv: workers sleeping */
+	pthread_cond_t cv;
+	pthread_once_t once;
+	int n;                                 /* workers started */
+	struct member *_Atomic slot[POOL_MAX]; /* worker i's job, or NULL */
+	atomic_int pending;                    /* jobs not finished */
+} pool = {.lock = PTHREAD_MUTEX_INITIALIZER,
+	  .mu = PTHREAD_MUTEX_INITIALIZER,
+	  .cv = PTHREAD_COND_INITIALIZER,
+	  .once = PTHREAD_ONCE_INIT};
+
+static double mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return 1e9 * (double)ts.tv_sec + (double)ts.tv_nsec;
+}
+
+/* Worker i's next job: spinning a while, then asleep until one comes. */
+static struct member *pool_next(int i)
+{
+	struct member *job;
+	double until = mono_ns() + POOL_SPIN_NS;
+
+	for (unsigned spins = 1;; spins++) {
+		if ((job = atomic_load_explicit(&pool.slot[i], memory_order_acquire)))
+			return job;
+		cpu_relax();
+		if (spins % 64 == 0 && mono_ns() > until)
+			break;
+	}
+	pthread_mutex_lock(&pool.mu);
+	while (!(job = atomic_load_explicit(&pool.slot[i], memory_order_acquire)))
+		pthread_cond_wait(&pool.cv, &pool.mu);
+	pthread_mutex_unlock(&pool.mu);
+	return job;
+}
+
+static void *pool_main(void *arg)
+{
+	int i = (int)(intptr_t)arg, pinned = -1;
+
+	for (;;) {
+		struct member *job = pool_next(i);
+
+		if (job->cpu >= 0 && job->cpu != pinned)
+			tkp_pin_self(pinned = job->cpu);
+		member_run(job);
+		atomic_store_explicit(&pool.slot[i], NULL, memory_order_relaxed);
+		atomic_fetch_sub_explicit(&pool.pending, 1, memory_order_acq_rel);
+	}
+	return NULL;
+}
+
+static void pool_after_fork(void)
+{
+	pthread_mutex_init(&pool.lock, NULL);
+	pthread_mutex_init(&pool.mu, NULL);
+	pthread_cond_init(&pool.cv, NULL);
+	pool.n = 0;
+	for (int i = 0; i < POOL_MAX; i++)
+		atomic_init(&pool.slot[i], NULL);
+	atomic_init(&pool.pending, 0);
+}
+
+static void pool_init(void)
+{
+	(void)pthread_atfork(NULL, NULL, pool_after_fork);
+}
+
+/* The pool, locked, with at least want workers; 0 when it cannot serve
+ * this call (busy, too small and unable to grow). */
+static int pool_take(int want)
+{
+	pthread_once(&pool.once, pool_init);
+	if (want > POOL_MAX || pthread_mutex_trylock(&pool.lock) != 0)
+		return 0;
+	while (pool.n < want) {
+		pthread_t tid;
+
+		if (pthread_create(&tid, NULL, pool_main, (void *)(intptr_t)pool.n) != 0) {
+			pthread_mutex_unlock(&pool.lock);
+			return 0;
+		}
+		pthread_detach(tid);
+		pool.n++;
+	}
+	return 1;
+}
+
+/* Members 1 .. nt-1 to the pool's workers, member 0 here, then the wait
+ * for the others (pool locked by pool_take; unlocked here). */
+static void team_pooled(struct member *w, int nt, struct shared_b *sb)
+{
+	if (sb)
+		atomic_store_explicit(&sb->go, 1, memory_order_relaxed);
+	atomic_store_explicit(&pool.pending, nt - 1, memory_order_relaxed);
+	for (int t = 1; t < nt; t++)
+		atomic_store_explicit(&pool.slot[t - 1], &w[t], memory_order_release);
+	pthread_mutex_lock(&pool.mu);
+	pthread_cond_broadcast(&pool.cv);
+	pthread_mutex_unlock(&pool.mu);
+	tkp_pin_self(w[0].cpu);
+	member_run(&w[0]);
+	spin_until_zero(&pool.pending);
+	pthread_mutex_unlock(&pool.lock);
+}
+
+/* Runs the team w[0 .. nt-1] to completion, member 0 on this thread. */
+static void team_launch(struct member *w, int nt, struct shared_b *sb)
+{
+	if (nt > 1 && !tkp_isa_sim_twin() && pool_take(nt - 1))
+		team_pooled(w, nt, sb);
+	else
+		team_per_call(w, nt, sb);
 }
 
 /*
@@ -589,7 +777,7 @@ static int tuned_run(const tkp_gemm *g, tkp_isa isa, tkp_tuned_mode mode, size_t
 	size_t rows_u, cols_u, tm, tn, abytes, bbytes, per;
 	char *buf = NULL;
 	double flop;
-	int nt = g->threads > 0 ? g->threads : 1, made = 1, mine = 0, err = 0;
+	int nt = g->threads > 0 ? g->threads : 1, mine = 0, err = 0;
 	tkp_pin_saved saved = {0};
 	struct shared_b team_b, *sb = NULL;
 
@@ -673,27 +861,7 @@ static int tuned_run(const tkp_gemm *g, tkp_isa isa, tkp_tuned_mode mode, size_t
 			free(cpus);
 		}
 	}
-	for (; made < nt; made++)
-		if (pthread_create(&w[made].tid, NULL, worker_main, &w[made]) != 0)
-			break;
-	tkp_pin_self(w[0].cpu);
-	if (sb && made == nt) {
-		atomic_store_explicit(&sb->go, 1, memory_order_release);
-		gemm_part(&pl, sb, 0, w[0].i0, w[0].i1, w[0].j0, w[0].j1, w[0].apack, w[0].bpack);
-	} else {
-		/* Our own part and those of members that could not start: C
-		 * must be complete whatever the machine allows.  A team that
-		 * shares its B panel needs every member, so it is called off
-		 * and this thread does all of it. */
-		if (sb)
-			atomic_store_explicit(&sb->go, -1, memory_order_release);
-		for (int t = 0; t < nt; t++)
-			if (t == 0 || t >= made || sb)
-				gemm_part(&pl, NULL, 0, w[t].i0, w[t].i1, w[t].j0, w[t].j1,
-					  w[sb ? 0 : t].apack, w[t].bpack);
-	}
-	for (int t = 1; t < made; t++)
-		pthread_join(w[t].tid, NULL);
+	team_launch(w, nt, sb);
 	tkp_pin_restore(&saved);
 fail:
 	if (w != &one)
