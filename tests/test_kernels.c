@@ -198,6 +198,8 @@ static const struct shape shapes[] = {
 	{5, 1000, 3, 0, 0, "skinny, k=3"},
 	{64, 37, 700, 0, 0, "64 rows, long k"},
 	{16, 520, 520, 0, 2, "skinny, 2 threads"},
+	{4, 1100, 300, 0, 1, "4 rows: tuned's last direct row count"},
+	{5, 1100, 300, 0, 2, "5 rows: tuned's first B-only row count, 2 threads"},
 	{3, 1100, 1300, 0, 2, "3 rows, 2 threads"},
 };
 

@@ -723,12 +723,16 @@ static void team_launch(struct member *w, int nt, struct shared_b *sb)
  *     any shape with at most SKINNY_M = 64 rows, where packing A is pure
  *     loss (m×4096×4096, m = 4 .. 64: 0.37-0.72 of OpenBLAS packed,
  *     0.75-1.23 with only B packed);
- *   - with 1 or 2 rows packing B does not pay either (each element is
- *     used once or twice): 1×4096×4096 2.3 vs 1.4 GFLOP/s / 4.0 vs 2.8
- *     nothing packed against B packed, 4×4096×4096 5.7 vs 5.3 / 10.0 vs
- *     11.5: the direct path up to DIRECT_M = 2 rows.
+ *   - with few rows packing B does not pay either (each element is
+ *     used a few times): on this VM (Xeon, family 6 model 207, 2 vCPUs,
+ *     OpenBLAS SAPPHIRERAPIDS, same run, tuned/OpenBLAS nothing packed vs
+ *     B packed, f64 / f32) m×4096×4096: m = 3 1.25 vs 0.90 / 1.80 vs
+ *     1.33, m = 4 1.28-1.33 vs 0.81-0.96 / 1.58 vs 1.06, m = 6 0.77 vs
+ *     0.96 / 1.27 vs 1.38, m = 8 0.94-0.99 vs 0.84-0.92 / 0.89-0.95 vs
+ *     1.20-1.23: the direct path up to DIRECT_M = 4 rows (it was 2, from
+ *     1×4096×4096 2.3 vs 1.4 GFLOP/s / 4.0 vs 2.8 on a Zen 5 VM).
  */
-enum { SMALL_MAX = 128, BONLY_MAX = 256, SKINNY_M = 64, DIRECT_M = 2 };
+enum { SMALL_MAX = 128, BONLY_MAX = 256, SKINNY_M = 64, DIRECT_M = 4 };
 
 static tkp_tuned_mode choose_mode(const tkp_gemm *g)
 {
