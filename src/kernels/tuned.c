@@ -329,6 +329,10 @@ struct shared_b {
 	atomic_int arrived; /* members at the current barrier */
 	atomic_int phase;   /* barriers passed */
 	atomic_int go;      /* 0: wait, 1: work, -1: the team could not be formed */
+	/* Pooled teams (team_pooled): rows handed out chunk rows at a time
+	 * per k block from ctr[block parity], instead of each member's i0..i1. */
+	size_t chunk;         /* 0: fixed shares */
+	atomic_size_t ctr[2]; /* the next row, for even and odd k blocks */
 };
 
 static void cpu_relax(void)
@@ -355,6 +359,33 @@ static void team_wait(struct shared_b *t)
 	}
 }
 
+/* One IC block: rows ic .. ic+mc of A packed (k block pc .. pc+kc) and
+ * multiplied by the packed B panel of columns jp .. jp+np, in NC blocks. */
+static void ic_block(const struct plan *pl, size_t pc, size_t kc, size_t jp, size_t np, size_t ncb,
+		     size_t ic, size_t mc, char *apack, const char *bpack)
+{
+	const tkp_gemm *g = pl->g;
+	const struct path *pa = pl->pa;
+	size_t es = pl->es, mr = pa->mr, nr = pa->nr;
+	char *c = g->c;
+
+	pa->pack_a(mc, kc, (const char *)g->a + (ic * g->k + pc) * es, g->k, apack);
+	for (size_t jc = jp; jc < jp + np; jc += ncb) { /* JC */
+		size_t nc = min_sz(ncb, jp + np - jc);
+		const char *bblk = bpack + (jc - jp) * kc * es;
+
+		for (size_t ir = 0; ir < mc; ir += mr) { /* IR */
+			const char *as = apack + ir * kc * es;
+			char *crow = c + ((ic + ir) * g->n + jc) * es;
+			size_t mrr = min_sz(mr, mc - ir);
+
+			for (size_t jr = 0; jr < nc; jr += nr) /* JR */
+				pa->ukr(kc, as, bblk + jr * kc * es, crow + jr * es, g->n, pc > 0, mrr,
+					min_sz(nr, nc - jr));
+		}
+	}
+}
+
 /*
  * C[i0:i1][j0:j1] = A[i0:i1][:]·B[:][j0:j1]; apack/bpack sized by
  * part_bytes.  Alone (t NULL) this packs each B panel itself; member tid
@@ -366,9 +397,8 @@ static void gemm_part(const struct plan *pl, struct shared_b *t, int tid, size_t
 {
 	const tkp_gemm *g = pl->g;
 	const struct path *pa = pl->pa;
-	const char *a = g->a, *b = g->b;
-	char *c = g->c;
-	size_t es = pl->es, mr = pa->mr, nr = pa->nr;
+	const char *b = g->b;
+	size_t es = pl->es, mr = pa->mr, nr = pa->nr, blk = 0;
 	/* this part's blocks, evened out over its own rows and columns */
 	size_t kcb = balance(g->k, pl->kc, 4), mcb = balance(i1 - i0, pl->mc, mr);
 
@@ -400,25 +430,20 @@ static void gemm_part(const struct plan *pl, struct shared_b *t, int tid, size_t
 					   g->n, bpack + s0 * nr * kc * es);
 			if (t)
 				team_wait(t); /* the panel is whole */
-			for (size_t ic = i0; ic < i1; ic += mcb) { /* IC */
-				size_t mc = min_sz(mcb, i1 - ic);
+			if (t && t->chunk) {
+				/* rows chunk by chunk; member 0 readies the next
+				 * block's counter, which the last block used */
+				atomic_size_t *ctr = &t->ctr[blk & 1];
 
-				pa->pack_a(mc, kc, a + (ic * g->k + pc) * es, g->k, apack);
-				for (size_t jc = jp; jc < jp + np; jc += ncb) { /* JC */
-					size_t nc = min_sz(ncb, jp + np - jc);
-					const char *bblk = bpack + (jc - jp) * kc * es;
-
-					for (size_t ir = 0; ir < mc; ir += mr) { /* IR */
-						const char *as = apack + ir * kc * es;
-						char *crow = c + ((ic + ir) * g->n + jc) * es;
-						size_t mrr = min_sz(mr, mc - ir);
-
-						for (size_t jr = 0; jr < nc; jr += nr) /* JR */
-							pa->ukr(kc, as, bblk + jr * kc * es, crow + jr * es,
-								g->n, pc > 0, mrr, min_sz(nr, nc - jr));
-					}
-				}
+				if (tid == 0)
+					atomic_store_explicit(&t->ctr[(blk + 1) & 1], 0, memory_order_relaxed);
+				for (size_t ic; (ic = atomic_fetch_add_explicit(ctr, t->chunk, memory_order_relaxed)) < g->m;)
+					ic_block(pl, pc, kc, jp, np, ncb, ic, min_sz(t->chunk, g->m - ic), apack, bpack);
+			} else {
+				for (size_t ic = i0; ic < i1; ic += mcb) /* IC */
+					ic_block(pl, pc, kc, jp, np, ncb, ic, min_sz(mcb, i1 - ic), apack, bpack);
 			}
+			blk++;
 			if (t)
 				team_wait(t); /* nobody reads it any more */
 		}
@@ -697,7 +722,11 @@ static int pool_take(int want)
  * splits columns and packs no A (the direct and skinny paths) takes them
  * POOL_CHUNKS per member at a time, in turn, rather than a fixed share
  * each: a worker woken late, or a vCPU the host takes away for a while,
- * then costs its chunk, not half the call.  f64, 2 threads, this VM with
+ * then costs its chunk, not half the call.  A team sharing its B panel
+ * (rows split, packed path) takes rows the same way within each k block
+ * (f64 2T, loaded VM, same runs, tuned/OpenBLAS, fixed shares vs
+ * chunks: 512³ 1.47 / 0.98 vs 0.92 / 1.07, 768³ 0.79 / 0.99 vs 1.11 /
+ * 1.12, 1024³ 0.86 / 1.06 vs 1.33 / 1.13).  f64, 2 threads, this VM with
  * the other vCPU busy (load 3.9), fixed shares -> chunks, tuned/OpenBLAS
  * same run: m×4096×4096 m = 4 0.92 -> 1.21, m = 16 0.83 -> 1.25, m = 64
  * 0.83 -> 1.06; 160³-256³ within the noise (0.89-1.45 either way).
@@ -720,8 +749,14 @@ static void team_pooled(struct member *w, int nt, struct shared_b *sb)
 			w[t].j1 = pl->g->n;
 		}
 	}
-	if (sb)
+	if (sb) {
+		size_t mr = pl->pa->mr, units = (pl->g->m + mr - 1) / mr;
+		size_t per = (units + (size_t)nt * POOL_CHUNKS - 1) / ((size_t)nt * POOL_CHUNKS);
+
+		/* rows the same way, at most MC at a time (the A panel) */
+		sb->chunk = min_sz(per * mr, round_down(pl->mc, mr, mr));
 		atomic_store_explicit(&sb->go, 1, memory_order_relaxed);
+	}
 	atomic_store_explicit(&pool.pending, nt - 1, memory_order_relaxed);
 	for (int t = 1; t < nt; t++)
 		atomic_store_explicit(&pool.slot[t - 1], &w[t], memory_order_release);
@@ -856,6 +891,9 @@ static int tuned_run(const tkp_gemm *g, tkp_isa isa, tkp_tuned_mode mode, size_t
 		atomic_init(&sb->arrived, 0);
 		atomic_init(&sb->phase, 0);
 		atomic_init(&sb->go, 0);
+		atomic_init(&sb->ctr[0], 0);
+		atomic_init(&sb->ctr[1], 0);
+		sb->chunk = 0;
 		sb->nt = nt;
 	}
 	/* buffers: [A, B] per member, or [B] then A per member */
