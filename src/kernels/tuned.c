@@ -49,11 +49,13 @@
  * OpenBLAS went from 1.01 to 1.04 on average over ten shapes on Zen 3
  * (1024 f32: 0.99 to 1.03).  With columns split each member runs the five
  * loops alone with its own buffers, packing all of A, which the split
- * makes the smaller operand.  The team is created per call and pinned as
- * in threaded.c
+ * makes the smaller operand.  The members beyond the caller are kept in
+ * a pool between calls (team_pooled: starting them per call cost more
+ * than they gained below n ≈ 512) and pinned as in threaded.c
  * (TKP_TUNED_NOPIN=1 in the environment leaves placement to the
- * scheduler, to compare); below ~4 Mflop per thread fewer threads run,
- * since starting one costs tens of microseconds.
+ * scheduler, to compare); a pooled team takes its rows or columns in
+ * chunks, in turn, so that a member the host slows costs a chunk, not
+ * half the call.  Below ~4 Mflop per thread fewer threads run.
  *
  * Packing buffers are kept across calls in one arena (2 MB aligned, huge
  * pages advised) guarded by a mutex: a call that finds it busy (another
@@ -857,8 +859,11 @@ static int tuned_run(const tkp_gemm *g, tkp_isa isa, tkp_tuned_mode mode, size_t
 		return TKP_ENOTSUP;
 	pl.es = g->dtype == TKP_F32 ? sizeof(float) : sizeof(double);
 	pl.mode = mode == TKP_TUNED_AUTO ? choose_mode(g) : mode;
-	/* A thread costs tens of microseconds to start: below ~4 Mflop each,
-	 * fewer threads finish sooner. */
+	/* Waking a pooled worker costs tens of microseconds (starting one,
+	 * the simulation child's way, more): below ~4 Mflop each, fewer
+	 * threads finish sooner.  With the pool, f64 2 threads against 1 at
+	 * about 8 Mflop: 160³ 62.0 vs 59.8 GFLOP/s, 128×128×256 65.7 vs
+	 * 63.0 (loaded VM), so the rule stands. */
 	flop = 2.0 * (double)g->m * (double)g->n * (double)g->k;
 	if ((double)nt * 4e6 > flop)
 		nt = flop < 8e6 ? 1 : (int)(flop / 4e6);
