@@ -617,7 +617,9 @@ static void team_per_call(struct member *w, int nt, struct shared_b *sb)
  * slot, spinning for POOL_SPIN_NS (back-to-back calls find it awake; a
  * longer spin would take a CPU from whatever runs between calls), then
  * sleeping on the condition variable.  A worker is pinned once, to the
- * CPU its first job names, and again only when a job names another.  One
+ * CPU its first job names, again only when a job names another, and given
+ * its starting mask back for a job that names none (a caller with fewer
+ * CPUs than members, TKP_TUNED_NOPIN).  One
  * call uses the pool at a time (the lock); a call that finds it busy, the
  * simulation child (valgrind runs threads one at a time, and counts
  * worker_main's) and a process whose pool could not grow start their team
@@ -669,12 +671,18 @@ static struct member *pool_next(int i)
 static void *pool_main(void *arg)
 {
 	int i = (int)(intptr_t)arg, pinned = -1;
+	tkp_pin_saved own; /* the mask it started with, for unpinned jobs */
 
+	tkp_pin_save(&own);
 	for (;;) {
 		struct member *job = pool_next(i);
 
 		if (job->cpu >= 0 && job->cpu != pinned)
 			tkp_pin_self(pinned = job->cpu);
+		else if (job->cpu < 0 && pinned >= 0) {
+			tkp_pin_restore(&own);
+			pinned = -1;
+		}
 		member_run(job);
 		atomic_store_explicit(&pool.slot[i], NULL, memory_order_relaxed);
 		atomic_fetch_sub_explicit(&pool.pending, 1, memory_order_acq_rel);
