@@ -20,10 +20,15 @@
 
 #include <float.h>
 #include <math.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "kernels.h"
 #include "tap.h"
@@ -193,6 +198,8 @@ static const struct shape shapes[] = {
 	{5, 1000, 3, 0, 0, "skinny, k=3"},
 	{64, 37, 700, 0, 0, "64 rows, long k"},
 	{16, 520, 520, 0, 2, "skinny, 2 threads"},
+	{4, 1100, 300, 0, 1, "4 rows: tuned's last direct row count"},
+	{5, 1100, 300, 0, 2, "5 rows: tuned's first B-only row count, 2 threads"},
 	{3, 1100, 1300, 0, 2, "3 rows, 2 threads"},
 };
 
@@ -375,6 +382,98 @@ static void test_isa_paths(void)
 	}
 }
 
+/* ---- the tuned kernel's team: pooled, per call, concurrent, forked ---- */
+
+/* One tuned f64 run of p with t threads: 1 when C is right. */
+static int tuned_right(struct problem *p, int t)
+{
+	tkp_gemm g = {.dtype = p->dt, .m = p->m, .n = p->n, .k = p->k,
+		      .a = p->a, .b = p->b, .c = p->c, .threads = t};
+
+	poison(p);
+	return tkp_gemm_tuned(&g) == 0 && check(p) <= 1.0;
+}
+
+struct caller {
+	struct problem p;
+	int right;
+};
+
+static void *caller_main(void *arg)
+{
+	struct caller *c = arg;
+
+	c->right = 0;
+	for (int i = 0; i < 20; i++)
+		c->right += tuned_right(&c->p, 2 + i % 2);
+	return NULL;
+}
+
+/* A forked child's tuned call on 2 threads (the parent's pool workers do
+ * not exist there): 1 when it exits 0 within 60 s. */
+static int forked_right(struct problem *p)
+{
+	pid_t pid = fork();
+	int status = 0;
+
+	if (pid < 0)
+		return 0;
+	if (pid == 0)
+		_exit(tuned_right(p, 2) ? 0 : 1);
+	for (int i = 0; i < 6000; i++) {
+		pid_t r = waitpid(pid, &status, WNOHANG);
+
+		if (r == pid)
+			return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+		if (r < 0)
+			return 0;
+		nanosleep(&(struct timespec){0, 10000000}, NULL);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	return 0;
+}
+
+/*
+ * The tuned kernel keeps its team's workers between calls (tuned.c's
+ * pool) and starts them per call when the pool is busy or in the
+ * simulation child: thread counts that grow and shrink from call to call,
+ * two callers at once (one of them finds the pool busy), a forked child,
+ * and the per-call team (simulation twin on; the generic path has no
+ * twin, so its results are real) all give C right.
+ */
+static void test_tuned_team(void)
+{
+	static const int counts[] = {2, 3, 1, 4, 2, 2, 5, 1, 2};
+	struct caller two[2];
+	pthread_t tid;
+	int right = 0, started;
+
+	if (problem_init(&two[0].p, TKP_F64, 200, 203, 190) != 0 ||
+	    problem_init(&two[1].p, TKP_F64, 37, 700, 301) != 0) {
+		ok(0, "tuned team: out of memory");
+		return;
+	}
+	for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++)
+		right += tuned_right(&two[0].p, counts[i]);
+	ok(right == (int)(sizeof counts / sizeof counts[0]),
+	   "tuned 200x203x190 f64 on 2, 3, 1, 4, 2, 2, 5, 1, 2 threads in turn: %d of %zu right",
+	   right, sizeof counts / sizeof counts[0]);
+	started = pthread_create(&tid, NULL, caller_main, &two[1]) == 0;
+	caller_main(&two[0]);
+	if (started)
+		pthread_join(tid, NULL);
+	ok(started && two[0].right == 20 && two[1].right == 20,
+	   "two callers at once, 20 calls each on 2-3 threads: %d and %d right", two[0].right,
+	   started ? two[1].right : -1);
+	ok(forked_right(&two[1].p), "tuned on 2 threads in a child forked after pooled calls");
+	tkp_isa_set_sim_twin(1);
+	check_fn(tkp_gemm_tuned_isa, TKP_ISA_GENERIC, "tuned, generic path, teams started per call");
+	tkp_isa_set_sim_twin(0);
+	problem_free(&two[0].p);
+	problem_free(&two[1].p);
+}
+
 /*
  * Large non-square problems: sizes past the tuned kernel's MC, KC and NC
  * (so every loop runs more than once and ends on a partial block), a
@@ -534,6 +633,7 @@ int main(void)
 	test_naive();
 	test_registry_kernels();
 	test_isa_paths();
+	test_tuned_team();
 	test_large_shapes();
 	return tap_done();
 }

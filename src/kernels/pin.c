@@ -31,6 +31,14 @@ void tkp_pin_plan(tkp_pin_saved *s, int nt, int *cpus)
 #endif
 }
 
+void tkp_pin_save(tkp_pin_saved *s)
+{
+	s->have = 0;
+#ifdef HAVE_PTHREAD_SETAFFINITY_NP
+	s->have = pthread_getaffinity_np(pthread_self(), sizeof s->set, &s->set) == 0;
+#endif
+}
+
 void tkp_pin_self(int cpu)
 {
 #ifdef HAVE_PTHREAD_SETAFFINITY_NP

@@ -29,6 +29,8 @@ typedef struct tkp_pin_saved {
  * threads sharing a CPU would serialise), or when the build cannot pin.
  */
 void tkp_pin_plan(tkp_pin_saved *s, int nt, int *cpus);
+/* Saves the calling thread's mask in *s (s->have 0 when it cannot). */
+void tkp_pin_save(tkp_pin_saved *s);
 /* Pins the calling thread to cpu; a no-op for cpu < 0. */
 void tkp_pin_self(int cpu);
 /* Gives the caller back the mask tkp_pin_plan saved (if it saved one). */

@@ -49,11 +49,13 @@
  * OpenBLAS went from 1.01 to 1.04 on average over ten shapes on Zen 3
  * (1024 f32: 0.99 to 1.03).  With columns split each member runs the five
  * loops alone with its own buffers, packing all of A, which the split
- * makes the smaller operand.  The team is created per call and pinned as
- * in threaded.c
+ * makes the smaller operand.  The members beyond the caller are kept in
+ * a pool between calls (team_pooled: starting them per call cost more
+ * than they gained below n ≈ 512) and pinned as in threaded.c
  * (TKP_TUNED_NOPIN=1 in the environment leaves placement to the
- * scheduler, to compare); below ~4 Mflop per thread fewer threads run,
- * since starting one costs tens of microseconds.
+ * scheduler, to compare); a pooled team takes its rows or columns in
+ * chunks, in turn, so that a member the host slows costs a chunk, not
+ * half the call.  Below ~4 Mflop per thread fewer threads run.
  *
  * Packing buffers are kept across calls in one arena (2 MB aligned, huge
  * pages advised) guarded by a mutex: a call that finds it busy (another
@@ -68,6 +70,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "kernels.h"
@@ -328,6 +331,10 @@ struct shared_b {
 	atomic_int arrived; /* members at the current barrier */
 	atomic_int phase;   /* barriers passed */
 	atomic_int go;      /* 0: wait, 1: work, -1: the team could not be formed */
+	/* Pooled teams (team_pooled): rows handed out chunk rows at a time
+	 * per k block from ctr[block parity], instead of each member's i0..i1. */
+	size_t chunk;         /* 0: fixed shares */
+	atomic_size_t ctr[2]; /* the next row, for even and odd k blocks */
 };
 
 static void cpu_relax(void)
@@ -354,6 +361,33 @@ static void team_wait(struct shared_b *t)
 	}
 }
 
+/* One IC block: rows ic .. ic+mc of A packed (k block pc .. pc+kc) and
+ * multiplied by the packed B panel of columns jp .. jp+np, in NC blocks. */
+static void ic_block(const struct plan *pl, size_t pc, size_t kc, size_t jp, size_t np, size_t ncb,
+		     size_t ic, size_t mc, char *apack, const char *bpack)
+{
+	const tkp_gemm *g = pl->g;
+	const struct path *pa = pl->pa;
+	size_t es = pl->es, mr = pa->mr, nr = pa->nr;
+	char *c = g->c;
+
+	pa->pack_a(mc, kc, (const char *)g->a + (ic * g->k + pc) * es, g->k, apack);
+	for (size_t jc = jp; jc < jp + np; jc += ncb) { /* JC */
+		size_t nc = min_sz(ncb, jp + np - jc);
+		const char *bblk = bpack + (jc - jp) * kc * es;
+
+		for (size_t ir = 0; ir < mc; ir += mr) { /* IR */
+			const char *as = apack + ir * kc * es;
+			char *crow = c + ((ic + ir) * g->n + jc) * es;
+			size_t mrr = min_sz(mr, mc - ir);
+
+			for (size_t jr = 0; jr < nc; jr += nr) /* JR */
+				pa->ukr(kc, as, bblk + jr * kc * es, crow + jr * es, g->n, pc > 0, mrr,
+					min_sz(nr, nc - jr));
+		}
+	}
+}
+
 /*
  * C[i0:i1][j0:j1] = A[i0:i1][:]·B[:][j0:j1]; apack/bpack sized by
  * part_bytes.  Alone (t NULL) this packs each B panel itself; member tid
@@ -365,9 +399,8 @@ static void gemm_part(const struct plan *pl, struct shared_b *t, int tid, size_t
 {
 	const tkp_gemm *g = pl->g;
 	const struct path *pa = pl->pa;
-	const char *a = g->a, *b = g->b;
-	char *c = g->c;
-	size_t es = pl->es, mr = pa->mr, nr = pa->nr;
+	const char *b = g->b;
+	size_t es = pl->es, mr = pa->mr, nr = pa->nr, blk = 0;
 	/* this part's blocks, evened out over its own rows and columns */
 	size_t kcb = balance(g->k, pl->kc, 4), mcb = balance(i1 - i0, pl->mc, mr);
 
@@ -399,25 +432,20 @@ static void gemm_part(const struct plan *pl, struct shared_b *t, int tid, size_t
 					   g->n, bpack + s0 * nr * kc * es);
 			if (t)
 				team_wait(t); /* the panel is whole */
-			for (size_t ic = i0; ic < i1; ic += mcb) { /* IC */
-				size_t mc = min_sz(mcb, i1 - ic);
+			if (t && t->chunk) {
+				/* rows chunk by chunk; member 0 readies the next
+				 * block's counter, which the last block used */
+				atomic_size_t *ctr = &t->ctr[blk & 1];
 
-				pa->pack_a(mc, kc, a + (ic * g->k + pc) * es, g->k, apack);
-				for (size_t jc = jp; jc < jp + np; jc += ncb) { /* JC */
-					size_t nc = min_sz(ncb, jp + np - jc);
-					const char *bblk = bpack + (jc - jp) * kc * es;
-
-					for (size_t ir = 0; ir < mc; ir += mr) { /* IR */
-						const char *as = apack + ir * kc * es;
-						char *crow = c + ((ic + ir) * g->n + jc) * es;
-						size_t mrr = min_sz(mr, mc - ir);
-
-						for (size_t jr = 0; jr < nc; jr += nr) /* JR */
-							pa->ukr(kc, as, bblk + jr * kc * es, crow + jr * es,
-								g->n, pc > 0, mrr, min_sz(nr, nc - jr));
-					}
-				}
+				if (tid == 0)
+					atomic_store_explicit(&t->ctr[(blk + 1) & 1], 0, memory_order_relaxed);
+				for (size_t ic; (ic = atomic_fetch_add_explicit(ctr, t->chunk, memory_order_relaxed)) < g->m;)
+					ic_block(pl, pc, kc, jp, np, ncb, ic, min_sz(t->chunk, g->m - ic), apack, bpack);
+			} else {
+				for (size_t ic = i0; ic < i1; ic += mcb) /* IC */
+					ic_block(pl, pc, kc, jp, np, ncb, ic, min_sz(mcb, i1 - ic), apack, bpack);
 			}
+			blk++;
 			if (t)
 				team_wait(t); /* nobody reads it any more */
 		}
@@ -505,21 +533,259 @@ struct member {
 	int cpu;              /* CPU to pin to, or -1 */
 	int id;               /* index in the team */
 	struct shared_b *sb;  /* the shared B panel, or NULL: alone */
+	atomic_size_t *next;  /* columns handed out: the next one, or NULL */
+	size_t chunk;         /* columns taken at a time from *next */
 };
 
+/* Member w's part; a member of a team that shares its B panel waits until
+ * the team is formed (go 1) and does nothing if it could not be (go -1). */
+static void member_run(struct member *w)
+{
+	while (w->sb && atomic_load_explicit(&w->sb->go, memory_order_acquire) == 0)
+		sched_yield();
+	if (w->next) {
+		for (size_t j; (j = atomic_fetch_add_explicit(w->next, w->chunk, memory_order_relaxed)) < w->j1;)
+			gemm_part(w->pl, NULL, 0, w->i0, w->i1, j, min_sz(j + w->chunk, w->j1), w->apack,
+				  w->bpack);
+		return;
+	}
+	if (!w->sb || atomic_load_explicit(&w->sb->go, memory_order_acquire) > 0)
+		gemm_part(w->pl, w->sb, w->id, w->i0, w->i1, w->j0, w->j1, w->apack, w->bpack);
+}
+
 /* Named worker_main like threaded.c's: simulated counters (src/lib/sim.c)
- * switch collection on in worker threads by that name. */
+ * switch collection on in worker threads by that name (the simulation
+ * child runs teams started per call, never the pool). */
 static void *worker_main(void *arg)
 {
 	struct member *w = arg;
 
 	tkp_pin_self(w->cpu);
-	/* a shared panel needs the whole team: start when it is formed */
-	while (w->sb && atomic_load_explicit(&w->sb->go, memory_order_acquire) == 0)
-		sched_yield();
-	if (!w->sb || atomic_load_explicit(&w->sb->go, memory_order_acquire) > 0)
-		gemm_part(w->pl, w->sb, w->id, w->i0, w->i1, w->j0, w->j1, w->apack, w->bpack);
+	member_run(w);
 	return NULL;
+}
+
+/* Waits, spinning then yielding, until *n is 0. */
+static void spin_until_zero(atomic_int *n)
+{
+	for (unsigned spins = 0; atomic_load_explicit(n, memory_order_acquire) != 0; spins++) {
+		if (spins < 4096)
+			cpu_relax();
+		else
+			sched_yield();
+	}
+}
+
+/*
+ * The team started for this call: nt - 1 threads created, member 0 run
+ * here, all joined.  C is complete whatever the machine allows: the parts
+ * of members that could not start run here, and a team that shares its B
+ * panel, which needs every member, is called off and this thread does all
+ * of it.
+ */
+static void team_per_call(struct member *w, int nt, struct shared_b *sb)
+{
+	int made = 1;
+
+	for (; made < nt; made++)
+		if (pthread_create(&w[made].tid, NULL, worker_main, &w[made]) != 0)
+			break;
+	tkp_pin_self(w[0].cpu);
+	if (sb && made == nt) {
+		atomic_store_explicit(&sb->go, 1, memory_order_release);
+		member_run(&w[0]);
+	} else {
+		if (sb)
+			atomic_store_explicit(&sb->go, -1, memory_order_release);
+		for (int t = 0; t < nt; t++)
+			if (t == 0 || t >= made || sb)
+				gemm_part(w[0].pl, NULL, 0, w[t].i0, w[t].i1, w[t].j0, w[t].j1,
+					  w[sb ? 0 : t].apack, w[t].bpack);
+	}
+	for (int t = 1; t < made; t++)
+		pthread_join(w[t].tid, NULL);
+}
+
+/* ---- the pool: workers kept between calls -------------------------------- */
+
+/*
+ * Starting the team per call cost more than the work it shared below n ≈
+ * 512 on this VM (2 vCPUs, f64, bench/gemm): 2 threads ran 256³ at 26.6
+ * GFLOP/s against 57.9 on one (OpenBLAS, which keeps its threads, 45.5
+ * and 47.3), and 512³ gained 1.14× where OpenBLAS gained 1.35×.  So the
+ * members beyond the caller are kept: worker i waits for a job in its
+ * slot, spinning for POOL_SPIN_NS (back-to-back calls find it awake; a
+ * longer spin would take a CPU from whatever runs between calls), then
+ * sleeping on the condition variable.  A worker is pinned once, to the
+ * CPU its first job names, again only when a job names another, and given
+ * its starting mask back for a job that names none (a caller with fewer
+ * CPUs than members, TKP_TUNED_NOPIN).  One
+ * call uses the pool at a time (the lock); a call that finds it busy, the
+ * simulation child (valgrind runs threads one at a time, and counts
+ * worker_main's) and a process whose pool could not grow start their team
+ * per call.  After fork the child has no workers: it starts its own.
+ */
+enum { POOL_MAX = 64, POOL_SPIN_NS = 200000 };
+
+static struct {
+	pthread_mutex_t lock; /* held by the call the pool serves */
+	pthread_mutex_t mu;   /* with cv: workers sleeping */
+	pthread_cond_t cv;
+	pthread_once_t once;
+	int n;                                 /* workers started */
+	struct member *_Atomic slot[POOL_MAX]; /* worker i's job, or NULL */
+	atomic_int pending;                    /* jobs not finished */
+} pool = {.lock = PTHREAD_MUTEX_INITIALIZER,
+	  .mu = PTHREAD_MUTEX_INITIALIZER,
+	  .cv = PTHREAD_COND_INITIALIZER,
+	  .once = PTHREAD_ONCE_INIT};
+
+static double mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return 1e9 * (double)ts.tv_sec + (double)ts.tv_nsec;
+}
+
+/* Worker i's next job: spinning a while, then asleep until one comes. */
+static struct member *pool_next(int i)
+{
+	struct member *job;
+	double until = mono_ns() + POOL_SPIN_NS;
+
+	for (unsigned spins = 1;; spins++) {
+		if ((job = atomic_load_explicit(&pool.slot[i], memory_order_acquire)))
+			return job;
+		cpu_relax();
+		if (spins % 64 == 0 && mono_ns() > until)
+			break;
+	}
+	pthread_mutex_lock(&pool.mu);
+	while (!(job = atomic_load_explicit(&pool.slot[i], memory_order_acquire)))
+		pthread_cond_wait(&pool.cv, &pool.mu);
+	pthread_mutex_unlock(&pool.mu);
+	return job;
+}
+
+static void *pool_main(void *arg)
+{
+	int i = (int)(intptr_t)arg, pinned = -1;
+	tkp_pin_saved own; /* the mask it started with, for unpinned jobs */
+
+	tkp_pin_save(&own);
+	for (;;) {
+		struct member *job = pool_next(i);
+
+		if (job->cpu >= 0 && job->cpu != pinned)
+			tkp_pin_self(pinned = job->cpu);
+		else if (job->cpu < 0 && pinned >= 0) {
+			tkp_pin_restore(&own);
+			pinned = -1;
+		}
+		member_run(job);
+		atomic_store_explicit(&pool.slot[i], NULL, memory_order_relaxed);
+		atomic_fetch_sub_explicit(&pool.pending, 1, memory_order_acq_rel);
+	}
+	return NULL;
+}
+
+static void pool_after_fork(void)
+{
+	pthread_mutex_init(&pool.lock, NULL);
+	pthread_mutex_init(&pool.mu, NULL);
+	pthread_cond_init(&pool.cv, NULL);
+	pool.n = 0;
+	for (int i = 0; i < POOL_MAX; i++)
+		atomic_init(&pool.slot[i], NULL);
+	atomic_init(&pool.pending, 0);
+}
+
+static void pool_init(void)
+{
+	(void)pthread_atfork(NULL, NULL, pool_after_fork);
+}
+
+/* The pool, locked, with at least want workers; 0 when it cannot serve
+ * this call (busy, too small and unable to grow). */
+static int pool_take(int want)
+{
+	pthread_once(&pool.once, pool_init);
+	if (want > POOL_MAX || pthread_mutex_trylock(&pool.lock) != 0)
+		return 0;
+	while (pool.n < want) {
+		pthread_t tid;
+
+		if (pthread_create(&tid, NULL, pool_main, (void *)(intptr_t)pool.n) != 0) {
+			pthread_mutex_unlock(&pool.lock);
+			return 0;
+		}
+		pthread_detach(tid);
+		pool.n++;
+	}
+	return 1;
+}
+
+/*
+ * Members 1 .. nt-1 to the pool's workers, member 0 here, then the wait
+ * for the others (pool locked by pool_take; unlocked here).  A team that
+ * splits columns and packs no A (the direct and skinny paths) takes them
+ * POOL_CHUNKS per member at a time, in turn, rather than a fixed share
+ * each: a worker woken late, or a vCPU the host takes away for a while,
+ * then costs its chunk, not half the call.  A team sharing its B panel
+ * (rows split, packed path) takes rows the same way within each k block
+ * (f64 2T, loaded VM, same runs, tuned/OpenBLAS, fixed shares vs
+ * chunks: 512³ 1.47 / 0.98 vs 0.92 / 1.07, 768³ 0.79 / 0.99 vs 1.11 /
+ * 1.12, 1024³ 0.86 / 1.06 vs 1.33 / 1.13).  f64, 2 threads, this VM with
+ * the other vCPU busy (load 3.9), fixed shares -> chunks, tuned/OpenBLAS
+ * same run: m×4096×4096 m = 4 0.92 -> 1.21, m = 16 0.83 -> 1.25, m = 64
+ * 0.83 -> 1.06; 160³-256³ within the noise (0.89-1.45 either way).
+ */
+enum { POOL_CHUNKS = 4 };
+
+static void team_pooled(struct member *w, int nt, struct shared_b *sb)
+{
+	const struct plan *pl = w[0].pl;
+	atomic_size_t next;
+
+	if (!sb && pl->mode != TKP_TUNED_PACKED && w[0].i0 == 0 && w[0].i1 == pl->g->m) {
+		size_t nr = pl->pa->nr, units = (pl->g->n + nr - 1) / nr;
+		size_t per = (units + (size_t)nt * POOL_CHUNKS - 1) / ((size_t)nt * POOL_CHUNKS);
+
+		atomic_init(&next, 0);
+		for (int t = 0; t < nt; t++) {
+			w[t].next = &next;
+			w[t].chunk = per * nr;
+			w[t].j1 = pl->g->n;
+		}
+	}
+	if (sb) {
+		size_t mr = pl->pa->mr, units = (pl->g->m + mr - 1) / mr;
+		size_t per = (units + (size_t)nt * POOL_CHUNKS - 1) / ((size_t)nt * POOL_CHUNKS);
+
+		/* rows the same way, at most MC at a time (the A panel) */
+		sb->chunk = min_sz(per * mr, round_down(pl->mc, mr, mr));
+		atomic_store_explicit(&sb->go, 1, memory_order_relaxed);
+	}
+	atomic_store_explicit(&pool.pending, nt - 1, memory_order_relaxed);
+	for (int t = 1; t < nt; t++)
+		atomic_store_explicit(&pool.slot[t - 1], &w[t], memory_order_release);
+	pthread_mutex_lock(&pool.mu);
+	pthread_cond_broadcast(&pool.cv);
+	pthread_mutex_unlock(&pool.mu);
+	tkp_pin_self(w[0].cpu);
+	member_run(&w[0]);
+	spin_until_zero(&pool.pending);
+	pthread_mutex_unlock(&pool.lock);
+}
+
+/* Runs the team w[0 .. nt-1] to completion, member 0 on this thread. */
+static void team_launch(struct member *w, int nt, struct shared_b *sb)
+{
+	if (nt > 1 && !tkp_isa_sim_twin() && pool_take(nt - 1))
+		team_pooled(w, nt, sb);
+	else
+		team_per_call(w, nt, sb);
 }
 
 /*
@@ -535,12 +801,16 @@ static void *worker_main(void *arg)
  *     any shape with at most SKINNY_M = 64 rows, where packing A is pure
  *     loss (m×4096×4096, m = 4 .. 64: 0.37-0.72 of OpenBLAS packed,
  *     0.75-1.23 with only B packed);
- *   - with 1 or 2 rows packing B does not pay either (each element is
- *     used once or twice): 1×4096×4096 2.3 vs 1.4 GFLOP/s / 4.0 vs 2.8
- *     nothing packed against B packed, 4×4096×4096 5.7 vs 5.3 / 10.0 vs
- *     11.5: the direct path up to DIRECT_M = 2 rows.
+ *   - with few rows packing B does not pay either (each element is
+ *     used a few times): on this VM (Xeon, family 6 model 207, 2 vCPUs,
+ *     OpenBLAS SAPPHIRERAPIDS, same run, tuned/OpenBLAS nothing packed vs
+ *     B packed, f64 / f32) m×4096×4096: m = 3 1.25 vs 0.90 / 1.80 vs
+ *     1.33, m = 4 1.28-1.33 vs 0.81-0.96 / 1.58 vs 1.06, m = 6 0.77 vs
+ *     0.96 / 1.27 vs 1.38, m = 8 0.94-0.99 vs 0.84-0.92 / 0.89-0.95 vs
+ *     1.20-1.23: the direct path up to DIRECT_M = 4 rows (it was 2, from
+ *     1×4096×4096 2.3 vs 1.4 GFLOP/s / 4.0 vs 2.8 on a Zen 5 VM).
  */
-enum { SMALL_MAX = 128, BONLY_MAX = 256, SKINNY_M = 64, DIRECT_M = 2 };
+enum { SMALL_MAX = 128, BONLY_MAX = 256, SKINNY_M = 64, DIRECT_M = 4 };
 
 static tkp_tuned_mode choose_mode(const tkp_gemm *g)
 {
@@ -589,7 +859,7 @@ static int tuned_run(const tkp_gemm *g, tkp_isa isa, tkp_tuned_mode mode, size_t
 	size_t rows_u, cols_u, tm, tn, abytes, bbytes, per;
 	char *buf = NULL;
 	double flop;
-	int nt = g->threads > 0 ? g->threads : 1, made = 1, mine = 0, err = 0;
+	int nt = g->threads > 0 ? g->threads : 1, mine = 0, err = 0;
 	tkp_pin_saved saved = {0};
 	struct shared_b team_b, *sb = NULL;
 
@@ -597,8 +867,11 @@ static int tuned_run(const tkp_gemm *g, tkp_isa isa, tkp_tuned_mode mode, size_t
 		return TKP_ENOTSUP;
 	pl.es = g->dtype == TKP_F32 ? sizeof(float) : sizeof(double);
 	pl.mode = mode == TKP_TUNED_AUTO ? choose_mode(g) : mode;
-	/* A thread costs tens of microseconds to start: below ~4 Mflop each,
-	 * fewer threads finish sooner. */
+	/* Waking a pooled worker costs tens of microseconds (starting one,
+	 * the simulation child's way, more): below ~4 Mflop each, fewer
+	 * threads finish sooner.  With the pool, f64 2 threads against 1 at
+	 * about 8 Mflop: 160³ 62.0 vs 59.8 GFLOP/s, 128×128×256 65.7 vs
+	 * 63.0 (loaded VM), so the rule stands. */
 	flop = 2.0 * (double)g->m * (double)g->n * (double)g->k;
 	if ((double)nt * 4e6 > flop)
 		nt = flop < 8e6 ? 1 : (int)(flop / 4e6);
@@ -631,6 +904,9 @@ static int tuned_run(const tkp_gemm *g, tkp_isa isa, tkp_tuned_mode mode, size_t
 		atomic_init(&sb->arrived, 0);
 		atomic_init(&sb->phase, 0);
 		atomic_init(&sb->go, 0);
+		atomic_init(&sb->ctr[0], 0);
+		atomic_init(&sb->ctr[1], 0);
+		sb->chunk = 0;
 		sb->nt = nt;
 	}
 	/* buffers: [A, B] per member, or [B] then A per member */
@@ -673,27 +949,7 @@ static int tuned_run(const tkp_gemm *g, tkp_isa isa, tkp_tuned_mode mode, size_t
 			free(cpus);
 		}
 	}
-	for (; made < nt; made++)
-		if (pthread_create(&w[made].tid, NULL, worker_main, &w[made]) != 0)
-			break;
-	tkp_pin_self(w[0].cpu);
-	if (sb && made == nt) {
-		atomic_store_explicit(&sb->go, 1, memory_order_release);
-		gemm_part(&pl, sb, 0, w[0].i0, w[0].i1, w[0].j0, w[0].j1, w[0].apack, w[0].bpack);
-	} else {
-		/* Our own part and those of members that could not start: C
-		 * must be complete whatever the machine allows.  A team that
-		 * shares its B panel needs every member, so it is called off
-		 * and this thread does all of it. */
-		if (sb)
-			atomic_store_explicit(&sb->go, -1, memory_order_release);
-		for (int t = 0; t < nt; t++)
-			if (t == 0 || t >= made || sb)
-				gemm_part(&pl, NULL, 0, w[t].i0, w[t].i1, w[t].j0, w[t].j1,
-					  w[sb ? 0 : t].apack, w[t].bpack);
-	}
-	for (int t = 1; t < made; t++)
-		pthread_join(w[t].tid, NULL);
+	team_launch(w, nt, sb);
 	tkp_pin_restore(&saved);
 fail:
 	if (w != &one)
