@@ -344,6 +344,16 @@ static void cpu_relax(void)
 #endif
 }
 
+/* One turn of a wait: a pause while it is short, the CPU given up once it
+ * has lasted a few thousand turns (more members than free CPUs). */
+static void spin_pause(unsigned spins)
+{
+	if (spins < 4096)
+		cpu_relax();
+	else
+		sched_yield();
+}
+
 static void team_wait(struct shared_b *t)
 {
 	int ph = atomic_load_explicit(&t->phase, memory_order_acquire);
@@ -353,12 +363,8 @@ static void team_wait(struct shared_b *t)
 		atomic_store_explicit(&t->phase, ph + 1, memory_order_release);
 		return;
 	}
-	for (unsigned spins = 0; atomic_load_explicit(&t->phase, memory_order_acquire) == ph; spins++) {
-		if (spins < 4096)
-			cpu_relax();
-		else
-			sched_yield();
-	}
+	for (unsigned spins = 0; atomic_load_explicit(&t->phase, memory_order_acquire) == ph; spins++)
+		spin_pause(spins);
 }
 
 /* One IC block: rows ic .. ic+mc of A packed (k block pc .. pc+kc) and
@@ -568,12 +574,8 @@ static void *worker_main(void *arg)
 /* Waits, spinning then yielding, until *n is 0. */
 static void spin_until_zero(atomic_int *n)
 {
-	for (unsigned spins = 0; atomic_load_explicit(n, memory_order_acquire) != 0; spins++) {
-		if (spins < 4096)
-			cpu_relax();
-		else
-			sched_yield();
-	}
+	for (unsigned spins = 0; atomic_load_explicit(n, memory_order_acquire) != 0; spins++)
+		spin_pause(spins);
 }
 
 /*
