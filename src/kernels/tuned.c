@@ -313,6 +313,38 @@ static size_t balance(size_t total, size_t blk, size_t unit)
 	return b < blk ? b : blk;
 }
 
+/*
+ * The direct path's blocks (its own: MC/KC/NC are the packed path's).  B
+ * within half of L2 (every problem up to SMALL_MAX): all of k at once.  A
+ * larger B, which only few rows (m <= DIRECT_M) get here with, is read
+ * from memory once, STREAM_KC rows at a time: as that many streams, each
+ * running along a row of B, which the hardware prefetchers follow.  A
+ * whole k block, as the packed path has it (384 rows of f64: 384 streams a
+ * page apart), left them behind even with a software prefetch 8 rows
+ * ahead.  Xeon (family 6 model 167 as the VM reports it, AVX-512, 2 MB
+ * L2), 1 thread, f64 tuned/OpenBLAS same run, m×4096×4096, kc = 384 with
+ * the prefetch vs 8 / 16 / 24 / 32 / 48 without: m = 1 0.50 vs 1.48 /
+ * 1.52 / 1.56 / 1.50 / 1.09, m = 4 0.53 vs 1.63 / 1.50 / 1.44 / 1.28 /
+ * 1.03, m = 16 (B packed then) 0.82 vs 1.04 / 1.14 / 1.26 / 1.17 / 1.10.
+ * Columns go in blocks whose C (rows × nc) stays in half of L2 across the
+ * k blocks.
+ */
+enum { STREAM_KC = 16 };
+
+static void direct_blocking(const struct plan *pl, size_t *kc, size_t *nc)
+{
+	const tkp_gemm *g = pl->g;
+	double es = (double)pl->es, half;
+
+	pthread_once(&sys.once, sys_init);
+	half = (double)(sys.l2 / 2);
+	*kc = (double)g->k * (double)g->n * es > half ? STREAM_KC : g->k;
+	*nc = g->n;
+	/* (no division on a small call: it is a few percent of 16³) */
+	if ((double)g->m * (double)g->n * es > half)
+		*nc = round_down((size_t)(half / (es * (double)g->m)), pl->pa->nr, pl->pa->nr);
+}
+
 /* ---- a team sharing one packed B panel ------------------------------------ */
 
 /*
@@ -413,7 +445,10 @@ static void gemm_part(const struct plan *pl, struct shared_b *t, int tid, size_t
 	struct tkp_tuned_tile tile = {pa->sukr, mr, nr};
 
 	if (pl->mode == TKP_TUNED_DIRECT) {
-		tkp_tuned_direct(g, &tile, kcb, i0, i1, j0, j1);
+		size_t dkc, dnc;
+
+		direct_blocking(pl, &dkc, &dnc);
+		tkp_tuned_direct(g, &tile, dkc, dnc, i0, i1, j0, j1);
 		return;
 	}
 	if (pl->mode == TKP_TUNED_SKINNY) {
@@ -812,7 +847,7 @@ static void team_launch(struct member *w, int nt, struct shared_b *sb)
  *     1.20-1.23: the direct path up to DIRECT_M = 4 rows (it was 2, from
  *     1×4096×4096 2.3 vs 1.4 GFLOP/s / 4.0 vs 2.8 on a Zen 5 VM).
  */
-enum { SMALL_MAX = 128, BONLY_MAX = 256, SKINNY_M = 64, DIRECT_M = 4 };
+enum { SMALL_MAX = 128, BONLY_MAX = 256, SKINNY_M = 64, DIRECT_M = 16 };
 
 static tkp_tuned_mode choose_mode(const tkp_gemm *g)
 {
@@ -877,19 +912,15 @@ static int tuned_run(const tkp_gemm *g, tkp_isa isa, tkp_tuned_mode mode, size_t
 	flop = 2.0 * (double)g->m * (double)g->n * (double)g->k;
 	if ((double)nt * 4e6 > flop)
 		nt = flop < 8e6 ? 1 : (int)(flop / 4e6);
-	/* Alone and packing nothing: no buffers, no team, and for a small k
-	 * (below any derived KC) not even the blocking, whose divisions cost
-	 * a few percent of a small call (16³ f32 1.05 -> 1.13-1.22 of
-	 * OpenBLAS, 32³ f64 0.85 -> 0.93). */
+	/* Alone and packing nothing: no buffers, no team, and not the packed
+	 * path's blocking, whose divisions cost a few percent of a small call
+	 * (16³ f32 1.05 -> 1.13-1.22 of OpenBLAS, 32³ f64 0.85 -> 0.93). */
 	if (pl.mode == TKP_TUNED_DIRECT && nt == 1) {
 		struct tkp_tuned_tile tile = {pa->sukr, pa->mr, pa->nr};
+		size_t dkc, dnc;
 
-		if (!g->kc && g->k <= SMALL_MAX) {
-			tkp_tuned_direct(g, &tile, g->k, 0, g->m, 0, g->n);
-			return 0;
-		}
-		tuned_blocking(pa, (const size_t[3]){g->mc, g->kc, g->nc}, &pl.mc, &pl.kc, &pl.nc);
-		tkp_tuned_direct(g, &tile, balance(g->k, pl.kc, 4), 0, g->m, 0, g->n);
+		direct_blocking(&pl, &dkc, &dnc);
+		tkp_tuned_direct(g, &tile, dkc, dnc, 0, g->m, 0, g->n);
 		return 0;
 	}
 	tuned_blocking(pa, (const size_t[3]){g->mc, g->kc, g->nc}, &pl.mc, &pl.kc, &pl.nc);

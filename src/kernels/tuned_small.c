@@ -33,8 +33,6 @@
 #include "tuned_paths.h"
 #undef TUNED_TEMPLATE
 
-enum { PF_ROWS = 8 };
-
 static size_t min_sz(size_t x, size_t y)
 {
 	return x < y ? x : y;
@@ -60,30 +58,36 @@ static size_t strip_width(size_t rem, size_t nr, size_t line)
 }
 
 /*
- * Loop order: k blocks, then NR-column strips, then MR-row tiles, so that
- * a strip of B (kc × NR) is read from L1 by every tile of rows after the
- * first; A (small here) is re-read from L1/L2 once per strip.
+ * Loop order: nc-column blocks, k blocks, then NR-column strips, then
+ * MR-row tiles, so that a strip of B (kc × NR) is read from L1 by every
+ * tile of rows after the first; A (small here) is re-read from L1/L2 once
+ * per strip, and C's block (its rows × nc) stays in cache across the k
+ * blocks.  With a short kc (tuned.c's choice for a large B) B is read from
+ * memory as kc streams that each run along a row of B, which the hardware
+ * prefetchers follow.
  */
-void tkp_tuned_direct(const tkp_gemm *g, const struct tkp_tuned_tile *sp, size_t kc, size_t i0,
-		      size_t i1, size_t j0, size_t j1)
+void tkp_tuned_direct(const tkp_gemm *g, const struct tkp_tuned_tile *sp, size_t kc, size_t nc,
+		      size_t i0, size_t i1, size_t j0, size_t j1)
 {
 	size_t es = g->dtype == TKP_F32 ? 4 : 8;
 	const char *a = g->a, *b = g->b;
 	char *c = g->c;
-	/* B out of cache (few rows against a large B): PF_ROWS rows ahead */
-	size_t pf = g->k * g->n * es > (1u << 20) ? PF_ROWS * g->n : 0;
 
-	if (!kc)
+	if (!kc || !nc)
 		return;
-	for (size_t pc = 0; pc < g->k; pc += kc) {
-		size_t kb = min_sz(kc, g->k - pc);
+	for (size_t jc = j0; jc < j1; jc += nc) {
+		size_t je = min_sz(j1, jc + nc);
 
-		for (size_t jr = j0, w; jr < j1; jr += w) {
-			w = strip_width(j1 - jr, sp->nr, 64 / es);
-			for (size_t ir = i0; ir < i1; ir += sp->mr)
-				sp->ukr(min_sz(sp->mr, i1 - ir), w, kb, a + (ir * g->k + pc) * es, g->k,
-					b + (pc * g->n + jr) * es, g->n, c + (ir * g->n + jr) * es, g->n,
-					pc > 0, pf);
+		for (size_t pc = 0; pc < g->k; pc += kc) {
+			size_t kb = min_sz(kc, g->k - pc);
+
+			for (size_t jr = jc, w; jr < je; jr += w) {
+				w = strip_width(je - jr, sp->nr, 64 / es);
+				for (size_t ir = i0; ir < i1; ir += sp->mr)
+					sp->ukr(min_sz(sp->mr, i1 - ir), w, kb, a + (ir * g->k + pc) * es,
+						g->k, b + (pc * g->n + jr) * es, g->n,
+						c + (ir * g->n + jr) * es, g->n, pc > 0);
+			}
 		}
 	}
 }
@@ -118,7 +122,7 @@ void tkp_tuned_skinny(const tkp_gemm *g, const struct tkp_tuned_tile *sp, size_t
 				for (size_t ir = i0; ir < i1; ir += sp->mr)
 					sp->ukr(min_sz(sp->mr, i1 - ir), min_sz(sp->nr, nb - jr), kb,
 						a + (ir * g->k + pc) * es, g->k, bp + jr * kb * es,
-						sp->nr, c + (ir * g->n + jc + jr) * es, g->n, pc > 0, 0);
+						sp->nr, c + (ir * g->n + jc + jr) * es, g->n, pc > 0);
 		}
 	}
 }

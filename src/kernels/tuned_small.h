@@ -18,11 +18,11 @@ typedef void (*tkp_pack_b_fn)(size_t kc, size_t nc, const void *b, size_t ldb, v
  * The unpacked micro-kernel (tuned_small_ukr.h), one per path and dtype:
  * C[0:mr][0:nr] (+)= A[0:mr][0:kc]·B[0:kc][0:nr] for 1 ≤ mr ≤ MR,
  * 1 ≤ nr ≤ NR, A and B read in place with row strides lda, ldb; acc: add
- * to C; pf: B prefetch distance in elements, 0 for none.
+ * to C.
  */
 #define TKP_TUNED_SUKR(name)                                                                \
 	void name(size_t mr, size_t nr, size_t kc, const void *a, size_t lda, const void *b, \
-		  size_t ldb, void *c, size_t ldc, int acc, size_t pf)
+		  size_t ldb, void *c, size_t ldc, int acc)
 typedef TKP_TUNED_SUKR((*tkp_sukr_fn));
 TKP_TUNED_SUKR(tkp_tuned_sukr_generic_f32);
 TKP_TUNED_SUKR(tkp_tuned_sukr_generic_f64);
@@ -43,11 +43,13 @@ struct tkp_tuned_tile {
 
 /*
  * C[i0:i1][j0:j1] = A[i0:i1][:]·B[:][j0:j1] with nothing packed: the
- * micro-kernel reads A and B in place, k in blocks of kc.  For problems
- * whose operands stay in L1/L2 anyway, where packing is pure overhead.
+ * micro-kernel reads A and B in place, columns in blocks of nc, k in
+ * blocks of kc.  For problems whose operands stay in L1/L2 anyway, where
+ * packing is pure overhead, and for few rows against a large B, read
+ * once from memory in short k blocks.
  */
-void tkp_tuned_direct(const tkp_gemm *g, const struct tkp_tuned_tile *t, size_t kc, size_t i0,
-		      size_t i1, size_t j0, size_t j1);
+void tkp_tuned_direct(const tkp_gemm *g, const struct tkp_tuned_tile *t, size_t kc, size_t nc,
+		      size_t i0, size_t i1, size_t j0, size_t j1);
 
 /*
  * The same rectangle with only B packed, block by block (kc × nc, by

@@ -29,8 +29,8 @@
  * overwriting it.
  */
 ATTR static inline __attribute__((always_inline)) void
-FN(sbody)(const int ROWS, const int COLV, const int EDGE, const int PF, size_t kc, const T *restrict a, size_t lda,
-	  const T *restrict b, size_t ldb, T *restrict c, size_t ldc, int acc, size_t nr, size_t pf)
+FN(sbody)(const int ROWS, const int COLV, const int EDGE, size_t kc, const T *restrict a, size_t lda,
+	  const T *restrict b, size_t ldb, T *restrict c, size_t ldc, int acc, size_t nr)
 {
 	V cr[MR][NV];
 	MASK_T mk[NV];
@@ -47,12 +47,6 @@ FN(sbody)(const int ROWS, const int COLV, const int EDGE, const int PF, size_t k
 	for (size_t p = 0; p < kc; p++) {
 		V bx[NV];
 
-		/* B in memory, a row apart: fetch pf elements ahead (the
-		 * prefetchers do not follow a stride of a page or more) */
-		if (PF)
-#pragma GCC unroll 8
-			for (int v = 0; v < COLV; v++)
-				__builtin_prefetch(b + pf + v * VL, 0, 3);
 #pragma GCC unroll 8
 		for (int v = 0; v < COLV; v++)
 			bx[v] = EDGE ? VLOADM(b + v * VL, mk[v]) : VLOADU(b + v * VL);
@@ -86,25 +80,22 @@ FN(sbody)(const int ROWS, const int COLV, const int EDGE, const int PF, size_t k
 	case n:                                                                             \
 		if ((n) > MR)                                                               \
 			break;                                                              \
-		if (nr == NR && pf)                                                         \
-			FN(sbody)((n), NV, 0, 1, kc, a, lda, b, ldb, c, ldc, acc, nr, pf);      \
-		else if (nr == NR)                                                          \
-			FN(sbody)((n), NV, 0, 0, kc, a, lda, b, ldb, c, ldc, acc, nr, 0);       \
+		if (nr == NR)                                                               \
+			FN(sbody)((n), NV, 0, kc, a, lda, b, ldb, c, ldc, acc, nr);             \
 		else if (NV > 3 || nr > 2 * VL)                                             \
-			FN(sbody)((n), NV, 1, 0, kc, a, lda, b, ldb, c, ldc, acc, nr, 0);       \
+			FN(sbody)((n), NV, 1, kc, a, lda, b, ldb, c, ldc, acc, nr);             \
 		else if (nr > VL)                                                           \
-			FN(sbody)((n), NV < 2 ? NV : 2, 1, 0, kc, a, lda, b, ldb, c, ldc, acc, nr, 0); \
+			FN(sbody)((n), NV < 2 ? NV : 2, 1, kc, a, lda, b, ldb, c, ldc, acc, nr); \
 		else                                                                        \
-			FN(sbody)((n), 1, 1, 0, kc, a, lda, b, ldb, c, ldc, acc, nr, 0);        \
+			FN(sbody)((n), 1, 1, kc, a, lda, b, ldb, c, ldc, acc, nr);              \
 		break;
 
 /*
  * C[0:mr][0:nr] (+)= A[0:mr][0:kc]·B[0:kc][0:nr] with 1 ≤ mr ≤ MR and
- * 1 ≤ nr ≤ NR (strides and acc as in sbody; pf: prefetch distance in
- * elements of B, 0 for none).
+ * 1 ≤ nr ≤ NR (strides and acc as in sbody).
  */
 ATTR void FN(tkp_tuned_sukr)(size_t mr, size_t nr, size_t kc, const void *av, size_t lda,
-			  const void *bv, size_t ldb, void *cv, size_t ldc, int acc, size_t pf)
+			  const void *bv, size_t ldb, void *cv, size_t ldc, int acc)
 {
 	const T *a = av, *b = bv;
 	T *c = cv;
