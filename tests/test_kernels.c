@@ -198,8 +198,11 @@ static const struct shape shapes[] = {
 	{5, 1000, 3, 0, 0, "skinny, k=3"},
 	{64, 37, 700, 0, 0, "64 rows, long k"},
 	{16, 520, 520, 0, 2, "skinny, 2 threads"},
-	{4, 1100, 300, 0, 1, "4 rows: tuned's last direct row count"},
-	{5, 1100, 300, 0, 2, "5 rows: tuned's first B-only row count, 2 threads"},
+	{24, 1100, 150, 0, 1, "24 rows: tuned's last direct row count"},
+	{25, 1100, 150, 0, 2, "25 rows: tuned's first B-only row count, 2 threads"},
+	/* B and C each over 1 MB: the direct path reads B 16 rows at a time
+	 * and C in column blocks (where L2 is 2 MB or less) */
+	{23, 6000, 41, 0, 1, "23 rows, wide: B in row streams, C in column blocks (f64)"},
 	{3, 1100, 1300, 0, 2, "3 rows, 2 threads"},
 };
 

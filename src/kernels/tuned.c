@@ -34,8 +34,9 @@
  * own but the two placement switches below.
  *
  * Not every shape runs these loops (choose_mode, crossovers measured):
- * small problems pack nothing and few rows pack only B (tuned_small.c,
- * with a micro-kernel that reads A in place, one instance per row count).
+ * small problems and up to 24 rows pack nothing, up to 64 rows only B
+ * (tuned_small.c, with a micro-kernel that reads A in place, one instance
+ * per row count).
  *
  * Edges: packing pads A and B slivers with zeros, so the micro-kernel
  * always runs full tiles and writes only the valid part of a partial one;
@@ -839,15 +840,16 @@ static void team_launch(struct member *w, int nt, struct shared_b *sb)
  *     loss (m×4096×4096, m = 4 .. 64: 0.37-0.72 of OpenBLAS packed,
  *     0.75-1.23 with only B packed);
  *   - with few rows packing B does not pay either (each element is
- *     used a few times): on this VM (Xeon, family 6 model 207, 2 vCPUs,
- *     OpenBLAS SAPPHIRERAPIDS, same run, tuned/OpenBLAS nothing packed vs
- *     B packed, f64 / f32) m×4096×4096: m = 3 1.25 vs 0.90 / 1.80 vs
- *     1.33, m = 4 1.28-1.33 vs 0.81-0.96 / 1.58 vs 1.06, m = 6 0.77 vs
- *     0.96 / 1.27 vs 1.38, m = 8 0.94-0.99 vs 0.84-0.92 / 0.89-0.95 vs
- *     1.20-1.23: the direct path up to DIRECT_M = 4 rows (it was 2, from
- *     1×4096×4096 2.3 vs 1.4 GFLOP/s / 4.0 vs 2.8 on a Zen 5 VM).
+ *     used a few times) once B is read in short k blocks (direct_blocking):
+ *     on a Xeon VM (family 6 model 167 as reported, 2 vCPUs, 2 MB L2,
+ *     OpenBLAS SAPPHIRERAPIDS), tuned/OpenBLAS same run, m×4096×4096,
+ *     nothing packed vs B packed, f64 1 thread / 2 threads: m = 16 1.12 /
+ *     1.11 vs 0.82 / 1.11, m = 20 0.96 / 1.11 vs 0.79 / 1.00, m = 24
+ *     0.91 / 0.89 vs 0.81 / 0.89, m = 32 0.90 / 0.81 vs 0.80 / 0.92 (f32
+ *     ahead either way, 1.5-3.2): the direct path up to DIRECT_M = 24
+ *     rows.  With a 384-row k block it lost from m = 6 (the bound was 4).
  */
-enum { SMALL_MAX = 128, BONLY_MAX = 256, SKINNY_M = 64, DIRECT_M = 16 };
+enum { SMALL_MAX = 128, BONLY_MAX = 256, SKINNY_M = 64, DIRECT_M = 24 };
 
 static tkp_tuned_mode choose_mode(const tkp_gemm *g)
 {

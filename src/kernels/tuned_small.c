@@ -1,7 +1,7 @@
 /*
  * tuned_small.c - the tuned kernel's paths for problems where packing
- * cannot pay for itself: small m, n, k (nothing packed) and few rows
- * against a large B (only B packed, block by block).
+ * cannot pay for itself: small m, n, k and very few rows against a large
+ * B (nothing packed), a few more rows (only B packed, block by block).
  *
  * Packing copies an operand once so that the micro-kernel reads it
  * contiguously many times.  Below ~100 in every dimension the operands
@@ -11,7 +11,8 @@
  * rows (m ≤ 64, an ML batch against a weight matrix) A is tiny and B is
  * read once from memory: packing A is wasted, and the packed path's
  * zero-padded MR-row slivers spend up to 7/8 of the FMAs on padding
- * (m = 1 with MR = 8).  The micro-kernel here (tuned_small_ukr.h) reads A
+ * (m = 1 with MR = 8); with up to ~24 rows each element of B is used too
+ * few times for packing it to pay either.  The micro-kernel here (tuned_small_ukr.h) reads A
  * and B in place, has an instance per row count 1..MR, and masks the
  * columns of a partial tile, so no padding is computed at all.
  *
