@@ -316,10 +316,11 @@ static size_t balance(size_t total, size_t blk, size_t unit)
 
 /*
  * The direct path's blocks (its own: MC/KC/NC are the packed path's).  B
- * within half of L2 (every problem up to SMALL_MAX): all of k at once.  A
- * larger B, which only few rows (m <= DIRECT_M) get here with, is read
- * from memory once, STREAM_KC rows at a time: as that many streams, each
- * running along a row of B, which the hardware prefetchers follow.  A
+ * within half of L2 (every problem up to SMALL_MAX where L2 is 256 KB or
+ * more): all of k at once.  A larger B, which only few rows (m <=
+ * DIRECT_M) get here with, is read from memory once, STREAM_KC rows at a
+ * time: as that many streams, each running along a row of B, which the
+ * hardware prefetchers follow.  A
  * whole k block, as the packed path has it (384 rows of f64: 384 streams a
  * page apart), left them behind even with a software prefetch 8 rows
  * ahead.  Xeon (family 6 model 167 as the VM reports it, AVX-512, 2 MB
