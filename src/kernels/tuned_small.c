@@ -12,9 +12,10 @@
  * read once from memory: packing A is wasted, and the packed path's
  * zero-padded MR-row slivers spend up to 7/8 of the FMAs on padding
  * (m = 1 with MR = 8); with up to ~24 rows each element of B is used too
- * few times for packing it to pay either.  The micro-kernel here (tuned_small_ukr.h) reads A
- * and B in place, has an instance per row count 1..MR, and masks the
- * columns of a partial tile, so no padding is computed at all.
+ * few times for packing it to pay either.  The micro-kernel here
+ * (tuned_small_ukr.h) reads A and B in place, has an instance per row
+ * count 1..MR, and masks the columns of a partial tile, so no padding is
+ * computed at all.
  *
  * Which path runs is tuned.c's decision (tkp_gemm_tuned_isa, by shape),
  * and so is the micro-kernel (its table of paths): the tiles (MR × NR)
