@@ -256,6 +256,27 @@ int main(void)
 	   "unknown kernel section");
 	ok(load_fails("syn.prof", "[sweep]\nthis line has no equals\n", "syn.prof:2: syntax error"),
 	   "syntax error: file:line");
+	/* kernel_files names plan.prof could not write back as they are (it
+	 * writes one per line, "kernel_files = NAME", where a leading ';' or
+	 * '#' starts a comment and spaces are trimmed) */
+	ok(load_fails("kf1.prof", "[sweep]\nkernel_files:;+1\n",
+		      "kf1.prof:2: kernel_files = ;+1: ';+1' in ';+1': expected FILE[,FILE...]"),
+	   "kernel_files: a name starting with ';' is refused, file:line");
+	ok(load_fails("kf2.prof", "[sweep]\nkernel_files = a.c, b.c\n", "' b.c' in 'a.c, b.c'"),
+	   "kernel_files: a name with a space before it is refused");
+	ok(load_fails("kf3.prof", "[sweep]\nkernel_files = a.c,,b.c\n", "'' in 'a.c,,b.c'"),
+	   "kernel_files: an empty name in the list is refused");
+	{
+		tkp_plan kp;
+		char kerr[600] = "";
+
+		tkp_plan_defaults(&kp);
+		ok(tkp_plan_load(&kp, write_tmp("kf4.prof", "[sweep]\nkernel_files = a.c\nkernel_files = dir/b;1.so\n"),
+				 kerr, sizeof kerr) == 0 &&
+			   !strcmp(kp.kernel_files, "a.c,dir/b;1.so"),
+		   "kernel_files: two lines make a list, a ';' inside a name is kept ('%s' %s)",
+		   kp.kernel_files, kerr);
+	}
 	ok(load_fails("nosec.prof", "sizes = 64\n", "nosec.prof:1: 'sizes' outside a section"),
 	   "key before any section");
 	ok(load_fails("bin.prof", "[sweep]\nsizes = 6\001\002\n", "bin.prof:2: binary data"), "binary garbage");

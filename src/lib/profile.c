@@ -533,24 +533,42 @@ bad:
 	return TKP_EINVAL;
 }
 
+/* Whether one name of a kernel_files list survives the trip through
+ * plan.prof: written alone on its line as "kernel_files = NAME", a name
+ * that starts with ';' or '#' reads back as a comment, one with spaces
+ * around it reads back trimmed, and an empty one is no name at all. */
+static int file_name_writable(const char *name, size_t len)
+{
+	return len > 0 && name[0] != ';' && name[0] != '#' && !isspace((unsigned char)name[0]) &&
+	       !isspace((unsigned char)name[len - 1]);
+}
+
 /* kernel_files: the list of files (the CLI loads and checks them).  Lines
- * repeating the key in a profile arrive joined, as a list. */
+ * repeating the key in a profile arrive joined, as a list (the loader's
+ * handler joins them). */
 static int add_kernel_files(tkp_plan *p, const char *value, char *err, size_t errlen)
 {
-	size_t used = 0;
+	for (const char *s = value;; s++) {
+		size_t n = strcspn(s, ",");
 
-	if (!*value) {
-		tkp_fmt(err, errlen, "'': expected FILE[,FILE...] (C sources or shared objects)");
-		return TKP_EINVAL;
+		if (!file_name_writable(s, n)) {
+			tkp_fmt(err, errlen,
+				"'%.*s' in '%s': expected FILE[,FILE...] (C sources or shared "
+				"objects; a name neither empty nor starting with ';' or '#', no "
+				"spaces around it)",
+				(int)n, s, value);
+			return TKP_EINVAL;
+		}
+		s += n;
+		if (!*s)
+			break;
 	}
-	if (used + strlen(value) + 2 > sizeof p->kernel_files) {
+	if (strlen(value) + 1 > sizeof p->kernel_files) {
 		tkp_fmt(err, errlen, "too many kernel files (at most %zu characters in all)",
 			sizeof p->kernel_files - 1);
 		return TKP_ERANGE;
 	}
-	if (used)
-		p->kernel_files[used++] = ',';
-	tkp_strlcpy(p->kernel_files + used, value, sizeof p->kernel_files - used);
+	tkp_strlcpy(p->kernel_files, value, sizeof p->kernel_files);
 	return 0;
 }
 
