@@ -548,9 +548,10 @@ static int file_name_writable(const char *name, size_t len)
  * handler joins them). */
 static int add_kernel_files(tkp_plan *p, const char *value, char *err, size_t errlen)
 {
-	for (const char *s = value;; s++) {
+	for (const char *s = value, *end;; s = end + 1) {
 		size_t n = strcspn(s, ",");
 
+		end = s + n;
 		if (!file_name_writable(s, n)) {
 			tkp_fmt(err, errlen,
 				"'%.*s' in '%s': expected FILE[,FILE...] (C sources or shared "
@@ -559,8 +560,7 @@ static int add_kernel_files(tkp_plan *p, const char *value, char *err, size_t er
 				(int)n, s, value);
 			return TKP_EINVAL;
 		}
-		s += n;
-		if (!*s)
+		if (!*end)
 			break;
 	}
 	if (strlen(value) + 1 > sizeof p->kernel_files) {
