@@ -146,32 +146,36 @@ ATTR static void FN(pack_a)(size_t mc, size_t kc, const void *av, size_t lda, vo
 
 /*
  * B[0:kc][0:nc] (row stride ldb) into ceil(nc/NR) slivers of kc × NR,
- * columns past nc zero.  Rows of the block are short and a row of B apart,
- * as in pack_a: the row PF_ROWS ahead is prefetched while this one is
- * copied.
+ * columns past nc zero.  Rows go PACK_B_ROWS at a time, sliver by sliver
+ * across them: B is read as that many streams at once, each along a row,
+ * which the hardware prefetchers follow and overlap.  Row by row (one
+ * stream, a short segment a row of B apart, with a software prefetch six
+ * rows ahead) the copy ran at the speed of one stream: a 4096² f64 B
+ * packed in 384 × 336 blocks took 17-19 ms against 12-13 this way (Xeon
+ * VM, 2 MB L2; a plain sequential read of it 12-14), and the skinny path
+ * (m ≤ 64 rows) spends most of its time packing.
  */
 ATTR static void FN(pack_b)(size_t kc, size_t nc, const void *bv, size_t ldb, void *outv)
 {
-	enum { PF_ROWS = 6 };
+	enum { PACK_B_ROWS = 8 };
 	const T *b = bv;
 	T *out = outv;
 	size_t full = nc / NR * NR;
 
-	for (size_t p = 0; p < kc; p++) {
-		const T *bp = b + p * ldb;
-		T *o = out + p * NR;
+	for (size_t p0 = 0; p0 < kc; p0 += PACK_B_ROWS) {
+		size_t pe = p0 + PACK_B_ROWS < kc ? p0 + PACK_B_ROWS : kc;
+		T *o = out;
 		size_t j = 0;
 
-		if (p + PF_ROWS < kc)
-			for (size_t q = 0; q < nc; q += LINE_ELEMS)
-				__builtin_prefetch(bp + PF_ROWS * ldb + q, 0, 3);
 		for (; j < full; j += NR, o += kc * NR)
+			for (size_t p = p0; p < pe; p++)
 #pragma GCC unroll 8
-			for (int v = 0; v < NV; v++)
-				VSTOREU(o + v * VL, VLOADU(bp + j + v * VL));
+				for (int v = 0; v < NV; v++)
+					VSTOREU(o + p * NR + v * VL, VLOADU(b + p * ldb + j + v * VL));
 		if (j < nc)
-			for (size_t q = 0; q < NR; q++)
-				o[q] = j + q < nc ? bp[j + q] : (T)0;
+			for (size_t p = p0; p < pe; p++)
+				for (size_t q = 0; q < NR; q++)
+					o[p * NR + q] = j + q < nc ? b[p * ldb + j + q] : (T)0;
 	}
 }
 
