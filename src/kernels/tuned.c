@@ -204,16 +204,6 @@ static const struct path paths[] = {
 #endif
 };
 
-static const struct path *path_for(tkp_isa isa, tkp_dtype dt)
-{
-	int twin = tkp_isa_sim_twin();
-
-	for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++)
-		if (paths[i].isa == isa && paths[i].dt == dt && paths[i].sim_twin == (twin && isa == TKP_ISA_AVX2))
-			return &paths[i];
-	return NULL;
-}
-
 static size_t cache_size(int level, size_t dflt, size_t lo, size_t hi)
 {
 	long v = -1;
@@ -241,17 +231,40 @@ static size_t round_down(size_t x, size_t to, size_t min)
 	return x < min ? min : x;
 }
 
-/* Cache sizes, read once. */
+/* Cache sizes, the ISA the CPU runs and the path for each simulation
+ * twin setting, ISA and dtype, found once (a small call has no time to
+ * look them up: see tuned_run). */
 static struct {
 	pthread_once_t once;
 	size_t l1, l2, l3;
+	tkp_isa isa;
+	const struct path *by[2][TKP_ISA_AVX512 + 1][TKP_F64 + 1];
 } sys = {.once = PTHREAD_ONCE_INIT};
 
 static void sys_init(void)
 {
+	/* the twin stands in for the AVX2 path only, when the simulation
+	 * asks for it (tkp_isa_sim_twin) */
+	for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
+		const struct path *p = &paths[i];
+
+		if (p->isa == TKP_ISA_AVX2)
+			sys.by[p->sim_twin][p->isa][p->dt] = p;
+		else if (!p->sim_twin)
+			sys.by[0][p->isa][p->dt] = sys.by[1][p->isa][p->dt] = p;
+	}
+	sys.isa = tkp_isa_supported();
 	sys.l1 = cache_size(1, 32 << 10, 8 << 10, 1 << 20);
 	sys.l2 = cache_size(2, 512 << 10, 64 << 10, 16 << 20);
 	sys.l3 = cache_size(3, 32 << 20, 1 << 20, 128 << 20);
+}
+
+static const struct path *path_for(tkp_isa isa, tkp_dtype dt)
+{
+	pthread_once(&sys.once, sys_init);
+	if ((unsigned)isa > TKP_ISA_AVX512 || (unsigned)dt > TKP_F64)
+		return NULL;
+	return sys.by[tkp_isa_sim_twin() != 0][isa][dt];
 }
 
 /*
@@ -336,15 +349,14 @@ enum { STREAM_KC = 16 };
 static void direct_blocking(const struct plan *pl, size_t *kc, size_t *nc)
 {
 	const tkp_gemm *g = pl->g;
-	double es = (double)pl->es, half;
+	size_t half = sys.l2 / 2; /* (sys: path_for) */
 
-	pthread_once(&sys.once, sys_init);
-	half = (double)(sys.l2 / 2);
-	*kc = (double)g->k * (double)g->n * es > half ? STREAM_KC : g->k;
+	/* (k·n and m·n elements are B and C, in memory: the products cannot
+	 * overflow; no division on a small call, a few percent of 16³) */
+	*kc = g->k * g->n * pl->es > half ? STREAM_KC : g->k;
 	*nc = g->n;
-	/* (no division on a small call: it is a few percent of 16³) */
-	if ((double)g->m * (double)g->n * es > half)
-		*nc = round_down((size_t)(half / (es * (double)g->m)), pl->pa->nr, pl->pa->nr);
+	if (g->m * g->n * pl->es > half)
+		*nc = round_down(half / (pl->es * g->m), pl->pa->nr, pl->pa->nr);
 }
 
 /* ---- a team sharing one packed B panel ------------------------------------ */
@@ -889,53 +901,29 @@ int tkp_gemm_tuned_isa(const tkp_gemm *g, tkp_isa isa)
 	return tkp_gemm_tuned_mode(g, isa, TKP_TUNED_AUTO);
 }
 
-/* The call over k in [k0, k1) (k0 a multiple of the packed path's k
- * block; the direct and skinny paths ignore the range). */
-static int tuned_run(const tkp_gemm *g, tkp_isa isa, tkp_tuned_mode mode, size_t k0, size_t k1)
+/* The call for plan pl (its mode and blocks set) on nt threads: buffers,
+ * the grid, the team.  Not inlined, so that its set-up stays off the small
+ * calls that never get here (tuned_run). */
+static __attribute__((noinline)) int tuned_team(struct plan *pl, int nt)
 {
-	const struct path *pa = path_for(isa, g->dtype);
-	struct plan pl = {.g = g, .pa = pa, .k0 = k0, .k1 = k1};
+	const tkp_gemm *g = pl->g;
+	const struct path *pa = pl->pa;
 	struct member one, *w = &one;
 	size_t rows_u, cols_u, tm, tn, abytes, bbytes, per;
 	char *buf = NULL;
-	double flop;
-	int nt = g->threads > 0 ? g->threads : 1, mine = 0, err = 0;
+	int mine = 0, err = 0;
 	tkp_pin_saved saved = {0};
 	struct shared_b team_b, *sb = NULL;
 
-	if (!pa || isa > tkp_isa_supported())
-		return TKP_ENOTSUP;
-	pl.es = g->dtype == TKP_F32 ? sizeof(float) : sizeof(double);
-	pl.mode = mode == TKP_TUNED_AUTO ? choose_mode(g) : mode;
-	/* Waking a pooled worker costs tens of microseconds (starting one,
-	 * the simulation child's way, more): below ~4 Mflop each, fewer
-	 * threads finish sooner.  With the pool, f64 2 threads against 1 at
-	 * about 8 Mflop: 160³ 62.0 vs 59.8 GFLOP/s, 128×128×256 65.7 vs
-	 * 63.0 (loaded VM), so the rule stands. */
-	flop = 2.0 * (double)g->m * (double)g->n * (double)g->k;
-	if ((double)nt * 4e6 > flop)
-		nt = flop < 8e6 ? 1 : (int)(flop / 4e6);
-	/* Alone and packing nothing: no buffers, no team, and not the packed
-	 * path's blocking, whose divisions cost a few percent of a small call
-	 * (16³ f32 1.05 -> 1.13-1.22 of OpenBLAS, 32³ f64 0.85 -> 0.93). */
-	if (pl.mode == TKP_TUNED_DIRECT && nt == 1) {
-		struct tkp_tuned_tile tile = {pa->sukr, pa->mr, pa->nr};
-		size_t dkc, dnc;
-
-		direct_blocking(&pl, &dkc, &dnc);
-		tkp_tuned_direct(g, &tile, dkc, dnc, 0, g->m, 0, g->n);
-		return 0;
-	}
-	tuned_blocking(pa, (const size_t[3]){g->mc, g->kc, g->nc}, &pl.mc, &pl.kc, &pl.nc);
 	rows_u = (g->m + pa->mr - 1) / pa->mr;
 	cols_u = (g->n + pa->nr - 1) / pa->nr;
-	choose_grid(&pl, (size_t)nt, &tm, &tn);
+	choose_grid(pl, (size_t)nt, &tm, &tn);
 	nt = (int)(tm * tn);
-	part_bytes(&pl, (rows_u + tm - 1) / tm * pa->mr, (cols_u + tn - 1) / tn * pa->nr, &abytes,
+	part_bytes(pl, (rows_u + tm - 1) / tm * pa->mr, (cols_u + tn - 1) / tn * pa->nr, &abytes,
 		   &bbytes);
 	/* Rows split: one B panel for the team (TKP_TUNED_PRIVATE_B=1 in the
 	 * environment gives each member its own, to compare). */
-	if (nt > 1 && tn == 1 && pl.mode == TKP_TUNED_PACKED && !getenv("TKP_TUNED_PRIVATE_B")) {
+	if (nt > 1 && tn == 1 && pl->mode == TKP_TUNED_PACKED && !getenv("TKP_TUNED_PRIVATE_B")) {
 		sb = &team_b;
 		atomic_init(&sb->arrived, 0);
 		atomic_init(&sb->phase, 0);
@@ -964,7 +952,7 @@ static int tuned_run(const tkp_gemm *g, tkp_isa isa, tkp_tuned_mode mode, size_t
 		size_t ti = (size_t)t / tn, tj = (size_t)t % tn;
 
 		w[t] = (struct member){
-			.pl = &pl,
+			.pl = pl,
 			.i0 = min_sz(rows_u * ti / tm * pa->mr, g->m),
 			.i1 = min_sz(rows_u * (ti + 1) / tm * pa->mr, g->m),
 			.j0 = min_sz(cols_u * tj / tn * pa->nr, g->n),
@@ -992,6 +980,53 @@ fail:
 		free(w);
 	arena_put(buf, mine);
 	return err;
+}
+
+/*
+ * The call over k in [k0, k1) (k0 a multiple of the packed path's k
+ * block; the direct and skinny paths ignore the range).  A small call on
+ * one thread packs nothing and needs no buffers, team or pinning: it
+ * returns before tuned_team.  A 16³ f64 call spent 60-90 ns of ~250
+ * outside the micro-kernel (its calls alone, same process, interleaved),
+ * much of it zeroing tuned_team's saved CPU mask (a rep stos), reading
+ * the CPU's features and searching the path table; with those out of its
+ * way (sys holds them) 30-40 ns, and 16³ f64 went from 0.97 to 1.15 of
+ * OpenBLAS (bench/gemm, 1 thread).
+ */
+static int tuned_run(const tkp_gemm *g, tkp_isa isa, tkp_tuned_mode mode, size_t k0, size_t k1)
+{
+	const struct path *pa = path_for(isa, g->dtype);
+	struct plan pl = {.g = g, .pa = pa, .k0 = k0, .k1 = k1};
+	double flop;
+	int nt = g->threads > 0 ? g->threads : 1;
+
+	if (!pa || isa > sys.isa) /* (path_for read sys) */
+		return TKP_ENOTSUP;
+	pl.es = g->dtype == TKP_F32 ? sizeof(float) : sizeof(double);
+	pl.mode = mode == TKP_TUNED_AUTO ? choose_mode(g) : mode;
+	/* Waking a pooled worker costs tens of microseconds (starting one,
+	 * the simulation child's way, more): below ~4 Mflop each, fewer
+	 * threads finish sooner.  With the pool, f64 2 threads against 1 at
+	 * about 8 Mflop: 160³ 62.0 vs 59.8 GFLOP/s, 128×128×256 65.7 vs
+	 * 63.0 (loaded VM), so the rule stands. */
+	if (nt > 1) {
+		flop = 2.0 * (double)g->m * (double)g->n * (double)g->k;
+		if ((double)nt * 4e6 > flop)
+			nt = flop < 8e6 ? 1 : (int)(flop / 4e6);
+	}
+	/* Alone and packing nothing: no buffers, no team, and not the packed
+	 * path's blocking, whose divisions cost a few percent of a small call
+	 * (16³ f32 1.05 -> 1.13-1.22 of OpenBLAS, 32³ f64 0.85 -> 0.93). */
+	if (pl.mode == TKP_TUNED_DIRECT && nt == 1) {
+		struct tkp_tuned_tile tile = {pa->sukr, pa->mr, pa->nr};
+		size_t dkc, dnc;
+
+		direct_blocking(&pl, &dkc, &dnc);
+		tkp_tuned_direct(g, &tile, dkc, dnc, 0, g->m, 0, g->n);
+		return 0;
+	}
+	tuned_blocking(pa, (const size_t[3]){g->mc, g->kc, g->nc}, &pl.mc, &pl.kc, &pl.nc);
+	return tuned_team(&pl, nt);
 }
 
 int tkp_gemm_tuned_mode(const tkp_gemm *g, tkp_isa isa, tkp_tuned_mode mode)
