@@ -87,25 +87,29 @@ static size_t tile_height(size_t rows, size_t mr)
 void tkp_tuned_direct(const tkp_gemm *g, const struct tkp_tuned_tile *sp, size_t kc, size_t nc,
 		      size_t i0, size_t i1, size_t j0, size_t j1)
 {
-	size_t es = g->dtype == TKP_F32 ? 4 : 8;
+	/* (g's fields in locals: the calls below would make the compiler
+	 * load them again after each) */
+	const size_t es = g->dtype == TKP_F32 ? 4 : 8, k = g->k, n = g->n, nr = sp->nr;
+	const size_t h = tile_height(i1 - i0, sp->mr), line = es == 4 ? 16 : 8;
+	const tkp_sukr_fn ukr = sp->ukr;
 	const char *a = g->a, *b = g->b;
 	char *c = g->c;
-	size_t h = tile_height(i1 - i0, sp->mr);
 
 	if (!kc || !nc)
 		return;
 	for (size_t jc = j0; jc < j1; jc += nc) {
 		size_t je = min_sz(j1, jc + nc);
 
-		for (size_t pc = 0; pc < g->k; pc += kc) {
-			size_t kb = min_sz(kc, g->k - pc);
+		for (size_t pc = 0; pc < k; pc += kc) {
+			size_t kb = min_sz(kc, k - pc);
 
 			for (size_t jr = jc, w; jr < je; jr += w) {
-				w = strip_width(je - jr, sp->nr, es == 4 ? 16 : 8);
-				for (size_t ir = i0; ir < i1; ir += h)
-					sp->ukr(min_sz(h, i1 - ir), w, kb, a + (ir * g->k + pc) * es,
-						g->k, b + (pc * g->n + jr) * es, g->n,
-						c + (ir * g->n + jr) * es, g->n, pc > 0);
+				const char *ap = a + (i0 * k + pc) * es, *bp = b + (pc * n + jr) * es;
+				char *cp = c + (i0 * n + jr) * es;
+
+				w = strip_width(je - jr, nr, line);
+				for (size_t ir = i0; ir < i1; ir += h, ap += h * k * es, cp += h * n * es)
+					ukr(min_sz(h, i1 - ir), w, kb, ap, k, bp, n, cp, n, pc > 0);
 			}
 		}
 	}
