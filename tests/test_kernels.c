@@ -193,6 +193,13 @@ static const struct shape shapes[] = {
 	{15, 33, 17, 0, 0, "15x33x17, NR+1 (AVX-512 f32)"},
 	{17, 17, 1, 0, 0, "17x17x1, NR+1 (AVX2 f32)"},
 	{31, 7, 33, 0, 0, "31x7x33"},
+	/* wide strips (AVX-512: f64 25..32 columns on 6 rows, f32 33..48 on 8) */
+	{32, 32, 32, 0, 0, "wide strip f64, rows 6+6+5+5+5+5"},
+	{17, 48, 9, 0, 0, "wide strip f32, rows 6+6+5"},
+	{7, 56, 5, 0, 0, "24 columns then a wide 32 (f64)"},
+	{13, 64, 20, 0, 0, "wide strips first: f64 32+32"},
+	{9, 96, 7, 0, 0, "wide strips first: f64 32x3, f32 48+48"},
+	{10, 112, 3, 0, 0, "f32 48 then 32+32, not a thin 16"},
 	{33, 1, 15, 0, 0, "one column"},
 	{1, 513, 257, 0, 0, "one row, wide"},
 	{5, 1000, 3, 0, 0, "skinny, k=3"},

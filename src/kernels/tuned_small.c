@@ -48,15 +48,56 @@ static size_t min_sz(size_t x, size_t y)
  * broadcast of A and runs at half the speed (0.93-0.94 of OpenBLAS at 32³
  * f64 before, 0.95-0.96 after, interleaved, loaded machine).  A thin
  * strip left at the end stays (f32 100³: 32+32+32+4 columns, 0.89).
+ *
+ * Up to wide columns left (the path's wide strip, 0 for none) go as one;
+ * with prefer set (all of k at once: a small problem) wide strips go
+ * first, unless they would leave a thin one.  Alternate runs, same
+ * minutes, tuned/OpenBLAS 1 thread, NR strips first against wide: 64³
+ * f64 0.98/0.98 -> 1.06/1.01 (32+32, not 24+24+16), 96³ f64 1.02/1.08 ->
+ * 1.06/1.11, 96³ f32 0.96/0.97 -> 1.05/1.05 (48+48); but m = 4 rows
+ * against a streamed 4096 × 4096 B lost 10% (f64 1.57/1.52 -> 1.42/1.39),
+ * hence prefer only where B is not streamed.
  */
-static size_t strip_width(size_t rem, size_t nr, size_t line)
+static size_t strip_width(size_t rem, size_t nr, size_t line, size_t wide, int prefer)
 {
 	size_t half;
 
+	if (prefer && wide && rem >= wide && (rem == wide || rem - wide >= nr))
+		return wide;
+	if (rem > nr && rem <= wide)
+		return rem;
 	if (rem <= nr || rem >= 2 * nr)
 		return min_sz(rem, nr);
 	half = (rem / 2 + line - 1) / line * line;
 	return min_sz(half, nr);
+}
+
+/*
+ * A wide strip, w columns of C's rows .. rows + nrows: tiles of at most
+ * wrows rows, as even as their number allows (32 rows on 6 at most: 6, 6,
+ * 5, 5, 5, 5, not a 2-row tail with a third of the accumulators).  With
+ * NV + 1 vectors on MR·NV/(NV + 1) rows a tile has as many accumulators as
+ * the full one but loads fewer operands per FMA: 32³ f64 as 6/5 × 32
+ * tiles took 1148-1154 ns against 1276-1308 as 8 × 16 (AVX-512,
+ * intrinsics, best of 30, three runs).
+ */
+static void wide_strip(const struct tkp_tuned_tile *sp, size_t nrows, size_t w, size_t kb,
+		       const char *ap, size_t lda, const char *bp, size_t ldb, char *cp, size_t ldc,
+		       size_t es, int acc)
+{
+	size_t tiles = (nrows + sp->wrows - 1) / sp->wrows, base, extra;
+
+	if (!tiles)
+		return;
+	base = nrows / tiles;
+	extra = nrows % tiles;
+	for (size_t t = 0; t < tiles; t++) {
+		size_t hh = base + (t < extra);
+
+		sp->ukr(hh, w, kb, ap, lda, bp, ldb, cp, ldc, acc);
+		ap += hh * lda * es;
+		cp += hh * ldc * es;
+	}
 }
 
 /*
@@ -107,7 +148,11 @@ void tkp_tuned_direct(const tkp_gemm *g, const struct tkp_tuned_tile *sp, size_t
 				const char *ap = a + (i0 * k + pc) * es, *bp = b + (pc * n + jr) * es;
 				char *cp = c + (i0 * n + jr) * es;
 
-				w = strip_width(je - jr, nr, line);
+				w = strip_width(je - jr, nr, line, sp->wide, kc >= k);
+				if (w > nr) {
+					wide_strip(sp, i1 - i0, w, kb, ap, k, bp, n, cp, n, es, pc > 0);
+					continue;
+				}
 				for (size_t ir = i0; ir < i1; ir += h, ap += h * k * es, cp += h * n * es)
 					ukr(min_sz(h, i1 - ir), w, kb, ap, k, bp, n, cp, n, pc > 0);
 			}

@@ -35,10 +35,12 @@ TKP_TUNED_SUKR(tkp_tuned_sukr_avx512_f32);
 TKP_TUNED_SUKR(tkp_tuned_sukr_avx512_f64);
 #endif
 
-/* A path's unpacked micro-kernel and its tile (tuned.c's MR × NR). */
+/* A path's unpacked micro-kernel and its tile (tuned.c's MR × NR), and
+ * the widest strip it takes on wrows rows (0: none wider than NR). */
 struct tkp_tuned_tile {
 	tkp_sukr_fn ukr;
 	size_t mr, nr;
+	size_t wide, wrows;
 };
 
 /*

@@ -17,10 +17,13 @@
  */
 
 #define NR (NV * VL)
+/* A wide strip (see tkp_tuned_sukr): a vector more, on fewer rows. */
+#define WNV (NV + 1)
+#define WROWS (MR * NV / WNV)
 
 /*
  * C[0:ROWS][0:nr] (+)= A[0:ROWS][0:kc]·B[0:kc][0:nr], with ROWS ≤ MR,
- * COLV ≤ NV vectors and EDGE (nr < COLV·VL: masked B and C) constant after
+ * COLV ≤ NV vectors (or WNV on at most WROWS rows) and EDGE (nr < COLV·VL: masked B and C) constant after
  * inlining, so each caller below is an instance with ROWS × COLV
  * accumulators held in registers for the whole k loop.  A partial tile
  * runs only the vectors it needs: at n = 32 in f64 (NR = 24) the second
@@ -32,8 +35,8 @@ ATTR static inline __attribute__((always_inline)) void
 FN(sbody)(const int ROWS, const int COLV, const int EDGE, size_t kc, const T *restrict a, size_t lda,
 	  const T *restrict b, size_t ldb, T *restrict c, size_t ldc, int acc, size_t nr)
 {
-	V cr[MR][NV];
-	MASK_T mk[NV];
+	V cr[MR][WNV];
+	MASK_T mk[WNV];
 
 #pragma GCC unroll 8
 	for (int v = 0; v < COLV; v++)
@@ -45,7 +48,7 @@ FN(sbody)(const int ROWS, const int COLV, const int EDGE, size_t kc, const T *re
 			cr[r][v] = VZERO();
 #pragma GCC unroll 2
 	for (size_t p = 0; p < kc; p++) {
-		V bx[NV];
+		V bx[WNV];
 
 #pragma GCC unroll 8
 		for (int v = 0; v < COLV; v++)
@@ -74,25 +77,33 @@ FN(sbody)(const int ROWS, const int COLV, const int EDGE, size_t kc, const T *re
 
 /* Instances for mr = 1..MR rows: full (NV vectors), or masked with the
  * 1..NV vectors the columns need (NV ≤ 3 on the vector paths; the
- * scalar path, NV 8, masks all eight).  Cases past MR are dead code on
- * paths with a smaller MR. */
+ * scalar path, NV 8, masks all eight); wide (WNV vectors) on up to WROWS
+ * rows, on the vector paths.  Cases past MR are dead code on paths with
+ * a smaller MR. */
 #define SCASE(n)                                                                            \
 	case n:                                                                             \
 		if ((n) > MR)                                                               \
 			break;                                                              \
-		if (nr == NR)                                                               \
+		if (nr > NR) {                                                              \
+			if (NV <= 3 && (n) <= WROWS)                                        \
+				FN(sbody)((n), WNV, nr < WNV * VL, kc, a, lda, b, ldb, c, ldc, acc, nr); \
+		} else if (nr == NR)                                                        \
 			FN(sbody)((n), NV, 0, kc, a, lda, b, ldb, c, ldc, acc, nr);             \
 		else if (NV > 3 || nr > 2 * VL)                                             \
 			FN(sbody)((n), NV, 1, kc, a, lda, b, ldb, c, ldc, acc, nr);             \
 		else if (nr > VL)                                                           \
-			FN(sbody)((n), NV < 2 ? NV : 2, 1, kc, a, lda, b, ldb, c, ldc, acc, nr); \
+			FN(sbody)((n), NV < 2 ? NV : 2, nr < 2 * VL, kc, a, lda, b, ldb, c, ldc,   \
+				  acc, nr);                                                 \
 		else                                                                        \
-			FN(sbody)((n), 1, 1, kc, a, lda, b, ldb, c, ldc, acc, nr);              \
+			FN(sbody)((n), 1, nr < VL, kc, a, lda, b, ldb, c, ldc, acc, nr);        \
 		break;
 
 /*
  * C[0:mr][0:nr] (+)= A[0:mr][0:kc]·B[0:kc][0:nr] with 1 ≤ mr ≤ MR and
- * 1 ≤ nr ≤ NR (strides and acc as in sbody).
+ * 1 ≤ nr ≤ NR, or a wide strip: NR < nr ≤ WNV·VL on mr ≤ WROWS (the
+ * same number of accumulators; vector paths only), which tuned.c's path
+ * table offers where it measured one faster (strides and acc as in
+ * sbody).
  */
 ATTR void FN(tkp_tuned_sukr)(size_t mr, size_t nr, size_t kc, const void *av, size_t lda,
 			  const void *bv, size_t ldb, void *cv, size_t ldc, int acc)
@@ -109,3 +120,5 @@ ATTR void FN(tkp_tuned_sukr)(size_t mr, size_t nr, size_t kc, const void *av, si
 
 #undef SCASE
 #undef NR
+#undef WNV
+#undef WROWS
