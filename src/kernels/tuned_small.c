@@ -73,8 +73,8 @@ static size_t strip_width(size_t rem, size_t nr, size_t line, size_t wide, int p
 }
 
 /*
- * A wide strip, w columns of C's rows .. rows + nrows: tiles of at most
- * wrows rows, as even as their number allows (32 rows on 6 at most: 6, 6,
+ * A wide strip: w columns of nrows rows of C (ap and cp at its first row),
+ * in tiles of at most wrows rows, as even as their number allows (32 rows on 6 at most: 6, 6,
  * 5, 5, 5, 5, not a 2-row tail with a third of the accumulators).  With
  * NV + 1 vectors on MR·NV/(NV + 1) rows a tile has as many accumulators as
  * the full one but loads fewer operands per FMA: 32³ f64 as 6/5 × 32
@@ -103,8 +103,8 @@ static void wide_strip(const struct tkp_tuned_tile *sp, size_t nrows, size_t w, 
 /*
  * The height of the row tiles for rows rows: MR, but when the rows make
  * one full tile and a thin one, two tiles of about half as many rows.  A
- * thin tile of a one-vector strip has too few accumulators (rows ×
- * vectors) to cover the FMA latency.  Bare micro-kernel calls, best of
+ * thin tile has too few accumulators (rows × vectors) to cover the FMA
+ * latency, worst on a one-vector strip.  Bare micro-kernel calls, best of
  * 30 interleaved: f32 16³ (MR 12) as 8 + 8 rows 91 ns against 99 as
  * 12 + 4, f32 20³ 276 against 299, f64 14³ 155 against 159, f64 12³ 99
  * against 94 (about even).  With more tiles an even split did not pay
