@@ -272,8 +272,6 @@ static int compare(const tkp_kernel *ours, const tkp_kernel *theirs, tkp_dtype d
 			 * whichever kernel it is. */
 			if (threads > 1 && pause_ms > 0)
 				nanosleep(&(struct timespec){0, pause_ms * 1000000L}, NULL);
-			if (batch > 1 && !getenv("NOWARM"))
-				tkp_kernel_run(first ? theirs : ours, &g);
 			/* A batch starts on caches the other kernel just
 			 * filled: one untimed call first, so each is timed
 			 * in its own steady state (without it, 50 µs

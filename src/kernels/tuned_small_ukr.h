@@ -23,9 +23,10 @@
 
 /*
  * C[0:ROWS][0:nr] (+)= A[0:ROWS][0:kc]·B[0:kc][0:nr], with ROWS ≤ MR,
- * COLV ≤ NV vectors (or WNV on at most WROWS rows) and EDGE (nr < COLV·VL: masked B and C) constant after
- * inlining, so each caller below is an instance with ROWS × COLV
- * accumulators held in registers for the whole k loop.  A partial tile
+ * COLV ≤ NV vectors (or WNV on at most WROWS rows) and EDGE (nr < COLV·VL:
+ * masked B and C) constant after inlining, so each caller below is an
+ * instance with ROWS × COLV accumulators held in registers for the whole
+ * k loop.  A partial tile
  * runs only the vectors it needs: at n = 32 in f64 (NR = 24) the second
  * strip is one vector; computing all three there gave 0.63 of OpenBLAS at
  * 32³, one 0.90 (f32 48³: 0.74, 1.12).  acc: add to C instead of
@@ -86,7 +87,8 @@ FN(sbody)(const int ROWS, const int COLV, const int EDGE, size_t kc, const T *re
 			break;                                                              \
 		if (nr > NR) {                                                              \
 			if (NV <= 3 && (n) <= WROWS)                                        \
-				FN(sbody)((n), WNV, nr < WNV * VL, kc, a, lda, b, ldb, c, ldc, acc, nr); \
+				FN(sbody)((n), WNV, nr < WNV * VL, kc, a, lda, b, ldb, c, ldc, \
+					  acc, nr);                                         \
 		} else if (nr == NR)                                                        \
 			FN(sbody)((n), NV, 0, kc, a, lda, b, ldb, c, ldc, acc, nr);             \
 		else if (NV > 3 || nr > 2 * VL)                                             \
