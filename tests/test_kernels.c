@@ -193,13 +193,17 @@ static const struct shape shapes[] = {
 	{15, 33, 17, 0, 0, "15x33x17, NR+1 (AVX-512 f32)"},
 	{17, 17, 1, 0, 0, "17x17x1, NR+1 (AVX2 f32)"},
 	{31, 7, 33, 0, 0, "31x7x33"},
-	/* wide strips (AVX-512: f64 25..32 columns on 6 rows, f32 33..48 on 8) */
+	/* wide strips (AVX-512: f64 25..32 columns on 6 rows, f32 33..48 on 8
+	 * and 49..64 on 6) */
 	{32, 32, 32, 0, 0, "wide strip f64, rows 6+6+5+5+5+5"},
 	{17, 48, 9, 0, 0, "wide strip f32, rows 6+6+5"},
 	{7, 56, 5, 0, 0, "24 columns then a wide 32 (f64)"},
-	{13, 64, 20, 0, 0, "wide strips first: f64 32+32"},
+	{13, 64, 20, 0, 0, "wide strips first: f64 32+32, f32 64 on rows 5+4+4"},
+	{64, 64, 64, 0, 0, "f32 64 columns on 6 rows: 6x9 + 5 + 5"},
+	{11, 60, 9, 0, 0, "f32 60 columns: 4 vectors, the last masked"},
+	{7, 50, 33, 0, 0, "f32 50 columns: 4 vectors, the last 2 lanes"},
 	{9, 96, 7, 0, 0, "wide strips first: f64 32x3, f32 48+48"},
-	{10, 112, 3, 0, 0, "f32 48 then 32+32, not a thin 16"},
+	{10, 112, 3, 0, 0, "halves: f32 64+48; f64 32+32 then 24+24"},
 	{33, 1, 15, 0, 0, "one column"},
 	{1, 513, 257, 0, 0, "one row, wide"},
 	{5, 1000, 3, 0, 0, "skinny, k=3"},
@@ -208,6 +212,7 @@ static const struct shape shapes[] = {
 	{24, 1100, 150, 0, 1, "24 rows: tuned's last direct row count"},
 	{25, 1100, 150, 0, 2, "25 rows: tuned's first B-only row count, 2 threads"},
 	{3, 1100, 1300, 0, 2, "3 rows, 2 threads"},
+	{3, 1020, 1300, 0, 1, "3 rows, B streamed: the last 60 columns one strip (f32)"},
 };
 
 /* Whether running kernel k on s differs from running it on an earlier

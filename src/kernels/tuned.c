@@ -181,27 +181,27 @@ struct path {
 	size_t mr, nr;
 	tkp_sukr_fn sukr; /* the unpacked micro-kernel, same MR × NR */
 	int sim_twin;     /* the simulation's twin of the path (isa.c) */
-	size_t wide, wrows; /* sukr's wide strip, where it pays (0: none) */
+	size_t wide, vl; /* sukr's widest strip, where it pays (0: none); lanes */
 };
 
 static const struct path paths[] = {
 	{TKP_ISA_GENERIC, TKP_F32, ukr_generic_f32, pack_a_generic_f32, pack_b_generic_f32, 4, 8,
-	 tkp_tuned_sukr_generic_f32, 0, 0, 0},
+	 tkp_tuned_sukr_generic_f32, 0, 0, 1},
 	{TKP_ISA_GENERIC, TKP_F64, ukr_generic_f64, pack_a_generic_f64, pack_b_generic_f64, 4, 8,
-	 tkp_tuned_sukr_generic_f64, 0, 0, 0},
+	 tkp_tuned_sukr_generic_f64, 0, 0, 1},
 #ifdef TKP_HAVE_X86_SIMD
 	{TKP_ISA_AVX2, TKP_F32, ukr_avx2_f32, pack_a_avx2_f32, pack_b_avx2_f32, 6, 16,
-	 tkp_tuned_sukr_avx2_f32, 0, 0, 0},
+	 tkp_tuned_sukr_avx2_f32, 0, 0, 8},
 	{TKP_ISA_AVX2, TKP_F64, ukr_avx2_f64, pack_a_avx2_f64, pack_b_avx2_f64, 6, 8,
-	 tkp_tuned_sukr_avx2_f64, 0, 0, 0},
+	 tkp_tuned_sukr_avx2_f64, 0, 0, 4},
 	{TKP_ISA_AVX2, TKP_F32, ukr_avx2sim_f32, pack_a_avx2sim_f32, pack_b_avx2sim_f32, 6, 16,
-	 tkp_tuned_sukr_avx2sim_f32, 1, 0, 0},
+	 tkp_tuned_sukr_avx2sim_f32, 1, 0, 8},
 	{TKP_ISA_AVX2, TKP_F64, ukr_avx2sim_f64, pack_a_avx2sim_f64, pack_b_avx2sim_f64, 6, 8,
-	 tkp_tuned_sukr_avx2sim_f64, 1, 0, 0},
+	 tkp_tuned_sukr_avx2sim_f64, 1, 0, 4},
 	{TKP_ISA_AVX512, TKP_F32, ukr_avx512_f32, pack_a_avx512_f32, pack_b_avx512_f32, 12, 32,
-	 tkp_tuned_sukr_avx512_f32, 0, 48, 8},
+	 tkp_tuned_sukr_avx512_f32, 0, 64, 16},
 	{TKP_ISA_AVX512, TKP_F64, ukr_avx512_f64, pack_a_avx512_f64, pack_b_avx512_f64, 8, 24,
-	 tkp_tuned_sukr_avx512_f64, 0, 32, 6},
+	 tkp_tuned_sukr_avx512_f64, 0, 32, 8},
 #endif
 };
 
@@ -457,7 +457,7 @@ static void gemm_part(const struct plan *pl, struct shared_b *t, int tid, size_t
 	/* this part's blocks, evened out over its own rows and columns */
 	size_t kcb = balance(g->k, pl->kc, 4), mcb = balance(i1 - i0, pl->mc, mr);
 
-	struct tkp_tuned_tile tile = {pa->sukr, mr, nr, pa->wide, pa->wrows};
+	struct tkp_tuned_tile tile = {pa->sukr, mr, nr, pa->wide, pa->vl};
 
 	if (pl->mode == TKP_TUNED_DIRECT) {
 		size_t dkc, dnc;
@@ -1019,7 +1019,7 @@ static int tuned_run(const tkp_gemm *g, tkp_isa isa, tkp_tuned_mode mode, size_t
 	 * path's blocking, whose divisions cost a few percent of a small call
 	 * (16³ f32 1.05 -> 1.13-1.22 of OpenBLAS, 32³ f64 0.85 -> 0.93). */
 	if (pl.mode == TKP_TUNED_DIRECT && nt == 1) {
-		struct tkp_tuned_tile tile = {pa->sukr, pa->mr, pa->nr, pa->wide, pa->wrows};
+		struct tkp_tuned_tile tile = {pa->sukr, pa->mr, pa->nr, pa->wide, pa->vl};
 		size_t dkc, dnc;
 
 		direct_blocking(&pl, &dkc, &dnc);

@@ -49,19 +49,27 @@ static size_t min_sz(size_t x, size_t y)
  * f64 before, 0.95-0.96 after, interleaved, loaded machine).  A thin
  * strip left at the end stays (f32 100³: 32+32+32+4 columns, 0.89).
  *
- * Up to wide columns left (the path's wide strip, 0 for none) go as one;
- * with prefer set (all of k at once: a small problem) wide strips go
- * first, unless they would leave a thin one.  Alternate runs, same
+ * Up to wide columns left (the path's widest strip, 0 for none) go as
+ * one; with prefer set (all of k at once: a small problem) wide strips go
+ * first, unless they would leave a thin one, and between one and two
+ * widest strips' worth as two about even ones.  Alternate runs, same
  * minutes, tuned/OpenBLAS 1 thread, NR strips first against wide: 64³
  * f64 0.98/0.98 -> 1.06/1.01 (32+32, not 24+24+16), 96³ f64 1.02/1.08 ->
  * 1.06/1.11, 96³ f32 0.96/0.97 -> 1.05/1.05 (48+48); but m = 4 rows
  * against a streamed 4096 × 4096 B lost 10% (f64 1.57/1.52 -> 1.42/1.39),
- * hence prefer only where B is not streamed.
+ * hence prefer only where B is not streamed.  With f32's 64-column strip
+ * 96³ as 64+32 read 1.03/1.03 against 1.06/1.05 as 48+48 (and 64³ 0.93
+ * -> 1.01 as one strip), hence the halves.
  */
 static size_t strip_width(size_t rem, size_t nr, size_t line, size_t wide, int prefer)
 {
 	size_t half;
 
+	if (prefer && wide && rem > wide && rem < 2 * wide) {
+		half = (rem / 2 + line - 1) / line * line;
+		if (rem - half >= nr)
+			return half;
+	}
 	if (prefer && wide && rem >= wide && (rem == wide || rem - wide >= nr))
 		return wide;
 	if (rem > nr && rem <= wide)
@@ -73,19 +81,22 @@ static size_t strip_width(size_t rem, size_t nr, size_t line, size_t wide, int p
 }
 
 /*
- * A wide strip: w columns of nrows rows of C (ap and cp at its first row),
- * in tiles of at most wrows rows, as even as their number allows (32 rows on 6 at most: 6, 6,
- * 5, 5, 5, 5, not a 2-row tail with a third of the accumulators).  With
- * NV + 1 vectors on MR·NV/(NV + 1) rows a tile has as many accumulators as
- * the full one but loads fewer operands per FMA: 32³ f64 as 6/5 × 32
- * tiles took 1148-1154 ns against 1276-1308 as 8 × 16 (AVX-512,
- * intrinsics, best of 30, three runs).
+ * A wide strip: w columns of nrows rows of C (ap and cp at its first
+ * row), in tiles of as many rows as keep the full tile's accumulators
+ * (MR·NV vectors) at most, as even as their number allows (32 rows on 6
+ * at most: 6, 6, 5, 5, 5, 5, not a 2-row tail with a third of the
+ * accumulators).  Such a tile loads fewer operands per FMA than the full
+ * one: 32³ f64 as 6/5 × 32 tiles took 1148-1154 ns against 1276-1308 as
+ * 8 × 16 (AVX-512, intrinsics, best of 30, three runs); 64³ f32 as 6/5 ×
+ * 64 (4 vectors) 4673/4622 ns against 5237/5237 as 12 × 32 and OpenBLAS's
+ * 5107/5081 (best of 300 interleaved, two runs).
  */
 static void wide_strip(const struct tkp_tuned_tile *sp, size_t nrows, size_t w, size_t kb,
 		       const char *ap, size_t lda, const char *bp, size_t ldb, char *cp, size_t ldc,
 		       size_t es, int acc)
 {
-	size_t tiles = (nrows + sp->wrows - 1) / sp->wrows, base, extra;
+	size_t vecs = (w + sp->vl - 1) / sp->vl, wrows = sp->mr * (sp->nr / sp->vl) / vecs;
+	size_t tiles = (nrows + wrows - 1) / wrows, base, extra;
 
 	if (!tiles)
 		return;

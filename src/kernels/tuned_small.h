@@ -35,12 +35,13 @@ TKP_TUNED_SUKR(tkp_tuned_sukr_avx512_f32);
 TKP_TUNED_SUKR(tkp_tuned_sukr_avx512_f64);
 #endif
 
-/* A path's unpacked micro-kernel and its tile (tuned.c's MR × NR), and
- * the widest strip it takes on wrows rows (0: none wider than NR). */
+/* A path's unpacked micro-kernel and its tile (tuned.c's MR × NR), the
+ * widest strip it takes (0: none wider than NR; a strip of v vectors of
+ * vl lanes runs on at most MR·NR / (v·vl) rows, as many accumulators). */
 struct tkp_tuned_tile {
 	tkp_sukr_fn ukr;
 	size_t mr, nr;
-	size_t wide, wrows;
+	size_t wide, vl;
 };
 
 /*

@@ -17,9 +17,12 @@
  */
 
 #define NR (NV * VL)
-/* A wide strip (see tkp_tuned_sukr): a vector more, on fewer rows. */
+/* Wide strips (see tkp_tuned_sukr): a vector more, on fewer rows, and
+ * where NV is 2, two more (4 vectors, as many as NV + 1 where NV is 3). */
 #define WNV (NV + 1)
 #define WROWS (MR * NV / WNV)
+#define W2NV (NV + 2)
+#define W2ROWS (MR * NV / W2NV)
 
 /*
  * C[0:ROWS][0:nr] (+)= A[0:ROWS][0:kc]·B[0:kc][0:nr], with ROWS ≤ MR,
@@ -36,8 +39,8 @@ ATTR static inline __attribute__((always_inline)) void
 FN(sbody)(const int ROWS, const int COLV, const int EDGE, size_t kc, const T *restrict a, size_t lda,
 	  const T *restrict b, size_t ldb, T *restrict c, size_t ldc, int acc, size_t nr)
 {
-	V cr[MR][WNV];
-	MASK_T mk[WNV];
+	V cr[MR][W2NV];
+	MASK_T mk[W2NV];
 
 #pragma GCC unroll 8
 	for (int v = 0; v < COLV; v++)
@@ -49,7 +52,7 @@ FN(sbody)(const int ROWS, const int COLV, const int EDGE, size_t kc, const T *re
 			cr[r][v] = VZERO();
 #pragma GCC unroll 2
 	for (size_t p = 0; p < kc; p++) {
-		V bx[WNV];
+		V bx[W2NV];
 
 #pragma GCC unroll 8
 		for (int v = 0; v < COLV; v++)
@@ -79,13 +82,17 @@ FN(sbody)(const int ROWS, const int COLV, const int EDGE, size_t kc, const T *re
 /* Instances for mr = 1..MR rows: full (NV vectors), or masked with the
  * 1..NV vectors the columns need (NV ≤ 3 on the vector paths; the
  * scalar path, NV 8, masks all eight); wide (WNV vectors) on up to WROWS
- * rows, on the vector paths.  Cases past MR are dead code on paths with
- * a smaller MR. */
+ * rows, on the vector paths, and W2NV on up to W2ROWS where NV is 2.
+ * Cases past MR are dead code on paths with a smaller MR. */
 #define SCASE(n)                                                                            \
 	case n:                                                                             \
 		if ((n) > MR)                                                               \
 			break;                                                              \
-		if (nr > NR) {                                                              \
+		if (nr > NR + VL) {                                                         \
+			if (NV == 2 && (n) <= W2ROWS)                                       \
+				FN(sbody)((n), W2NV, nr < W2NV * VL, kc, a, lda, b, ldb, c,    \
+					  ldc, acc, nr);                                    \
+		} else if (nr > NR) {                                                       \
 			if (NV <= 3 && (n) <= WROWS)                                        \
 				FN(sbody)((n), WNV, nr < WNV * VL, kc, a, lda, b, ldb, c, ldc, \
 					  acc, nr);                                         \
@@ -102,9 +109,10 @@ FN(sbody)(const int ROWS, const int COLV, const int EDGE, size_t kc, const T *re
 
 /*
  * C[0:mr][0:nr] (+)= A[0:mr][0:kc]·B[0:kc][0:nr] with 1 ≤ mr ≤ MR and
- * 1 ≤ nr ≤ NR, or a wide strip: NR < nr ≤ WNV·VL on mr ≤ WROWS (the
- * same number of accumulators; vector paths only), which tuned.c's path
- * table offers where it measured one faster (strides and acc as in
+ * 1 ≤ nr ≤ NR, or a wide strip: NR < nr ≤ WNV·VL on mr ≤ WROWS, and
+ * where NV is 2 also WNV·VL < nr ≤ W2NV·VL on mr ≤ W2ROWS (as many
+ * accumulators as the full tile; vector paths only), which tuned.c's
+ * path table offers where it measured one faster (strides and acc as in
  * sbody).
  */
 ATTR void FN(tkp_tuned_sukr)(size_t mr, size_t nr, size_t kc, const void *av, size_t lda,
@@ -124,3 +132,5 @@ ATTR void FN(tkp_tuned_sukr)(size_t mr, size_t nr, size_t kc, const void *av, si
 #undef NR
 #undef WNV
 #undef WROWS
+#undef W2NV
+#undef W2ROWS
