@@ -26,10 +26,10 @@
 
 /*
  * C[0:ROWS][0:nr] (+)= A[0:ROWS][0:kc]·B[0:kc][0:nr], with ROWS ≤ MR,
- * COLV ≤ NV vectors (or WNV on at most WROWS rows) and EDGE (nr < COLV·VL:
- * masked B and C) constant after inlining, so each caller below is an
- * instance with ROWS × COLV accumulators held in registers for the whole
- * k loop.  A partial tile
+ * COLV ≤ NV vectors (or WNV on at most WROWS rows, W2NV on at most
+ * W2ROWS) and EDGE (nr < COLV·VL: masked B and C) constant after
+ * inlining, so each caller below is an instance with ROWS × COLV
+ * accumulators held in registers for the whole k loop.  A partial tile
  * runs only the vectors it needs: at n = 32 in f64 (NR = 24) the second
  * strip is one vector; computing all three there gave 0.63 of OpenBLAS at
  * 32³, one 0.90 (f32 48³: 0.74, 1.12).  acc: add to C instead of
