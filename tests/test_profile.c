@@ -277,6 +277,24 @@ int main(void)
 		   "kernel_files: two lines make a list, a ';' inside a name is kept ('%s' %s)",
 		   kp.kernel_files, kerr);
 	}
+	{
+		tkp_plan kp;
+		char kerr[600] = "";
+
+		/* inih cuts "\t;..." on a key's line but not on a continuation
+		 * line; plan.prof writes each name on a key's line, so both must
+		 * cut it or the plan changes on the way back (a fuzzer's find) */
+		tkp_plan_defaults(&kp);
+		ok(tkp_plan_load(&kp, write_tmp("kf5.prof", "[sweep]\nkernel_files = a.c ; first\n\tb.c\t; second\n"),
+				 kerr, sizeof kerr) == 0 &&
+			   !strcmp(kp.kernel_files, "a.c,b.c"),
+		   "kernel_files: '; comment' after a space is cut on a continuation line too ('%s' %s)",
+		   kp.kernel_files, kerr);
+		tkp_plan_defaults(&kp);
+		ok(tkp_plan_set(&kp, "sweep", "kernel_files", "a.c,b ;c.c", kerr, sizeof kerr) != 0 &&
+			   strstr(kerr, "'b ;c.c'"),
+		   "kernel_files: a name with ';' after a space is refused (%s)", kerr);
+	}
 	ok(load_fails("nosec.prof", "sizes = 64\n", "nosec.prof:1: 'sizes' outside a section"),
 	   "key before any section");
 	ok(load_fails("bin.prof", "[sweep]\nsizes = 6\001\002\n", "bin.prof:2: binary data"), "binary garbage");

@@ -535,12 +535,17 @@ bad:
 
 /* Whether one name of a kernel_files list survives the trip through
  * plan.prof: written alone on its line as "kernel_files = NAME", a name
- * that starts with ';' or '#' reads back as a comment, one with spaces
- * around it reads back trimmed, and an empty one is no name at all. */
+ * that starts with ';' or '#', or has one after a space, reads back with
+ * a comment cut off, one with spaces around it reads back trimmed, and an
+ * empty one is no name at all. */
 static int file_name_writable(const char *name, size_t len)
 {
-	return len > 0 && name[0] != ';' && name[0] != '#' && !isspace((unsigned char)name[0]) &&
-	       !isspace((unsigned char)name[len - 1]);
+	if (len == 0 || isspace((unsigned char)name[0]) || isspace((unsigned char)name[len - 1]))
+		return 0;
+	for (size_t i = 0; i < len; i++)
+		if ((name[i] == ';' || name[i] == '#') && (i == 0 || isspace((unsigned char)name[i - 1])))
+			return 0;
+	return 1;
 }
 
 /* kernel_files: the list of files (the CLI loads and checks them).  Lines
@@ -556,7 +561,7 @@ static int add_kernel_files(tkp_plan *p, const char *value, char *err, size_t er
 			tkp_fmt(err, errlen,
 				"'%.*s' in '%s': expected FILE[,FILE...] (C sources or shared "
 				"objects; a name neither empty nor starting with ';' or '#', no "
-				"spaces around it)",
+				"';' or '#' after a space, no spaces around it)",
 				(int)n, s, value);
 			return TKP_EINVAL;
 		}
@@ -736,9 +741,12 @@ static int plan_ini_handler(void *ud, const char *section, const char *name, con
 	if (c->failed)
 		return 0;
 	tkp_strlcpy(v, value, sizeof v);
-	/* inline `#` comments: inih only knows `;` */
-	for (hash = v; (hash = strchr(hash, '#')); hash++)
-		if (hash == v || isspace((unsigned char)hash[-1])) {
+	/* inline comments: inih only knows `;` after a space, and only on a
+	 * key's own line, not on an indented continuation line; cut `#` (at
+	 * the start or after a space) and `;` (after a space) on both kinds of
+	 * line, so a value reads the same however the profile wraps it */
+	for (hash = v; (hash = strpbrk(hash, "#;")); hash++)
+		if ((hash == v && *hash == '#') || (hash > v && isspace((unsigned char)hash[-1]))) {
 			*hash = '\0';
 			break;
 		}
