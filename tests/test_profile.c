@@ -294,6 +294,19 @@ int main(void)
 		ok(tkp_plan_set(&kp, "sweep", "kernel_files", "a.c,b ;c.c", kerr, sizeof kerr) != 0 &&
 			   strstr(kerr, "'b ;c.c'"),
 		   "kernel_files: a name with ';' after a space is refused (%s)", kerr);
+		{
+			char name[400];
+
+			memset(name, 'x', sizeof name);
+			strcpy(name + 182, ".c");
+			tkp_plan_defaults(&kp);
+			ok(tkp_plan_set(&kp, "sweep", "kernel_files", name, kerr, sizeof kerr) == 0,
+			   "kernel_files: a 184-character name fits a plan.prof line (%s)", kerr);
+			strcpy(name + 183, ".c");
+			ok(tkp_plan_set(&kp, "sweep", "kernel_files", name, kerr, sizeof kerr) != 0 &&
+				   strstr(kerr, "at most 184 characters"),
+			   "kernel_files: a 185-character name, too long for a plan.prof line, is refused");
+		}
 	}
 	ok(load_fails("nosec.prof", "sizes = 64\n", "nosec.prof:1: 'sizes' outside a section"),
 	   "key before any section");

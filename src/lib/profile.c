@@ -537,10 +537,14 @@ bad:
  * plan.prof: written alone on its line as "kernel_files = NAME", a name
  * that starts with ';' or '#', or has one after a space, reads back with
  * a comment cut off, one with spaces around it reads back trimmed, and an
- * empty one is no name at all. */
+ * empty one is no name at all; and the line must fit inih's buffer. */
+#define KERNEL_FILES_KEY "kernel_files = "
+enum { KERNEL_FILE_MAX = INI_LINE_MAX - (sizeof KERNEL_FILES_KEY - 1) };
+
 static int file_name_writable(const char *name, size_t len)
 {
-	if (len == 0 || isspace((unsigned char)name[0]) || isspace((unsigned char)name[len - 1]))
+	if (len == 0 || len > KERNEL_FILE_MAX || isspace((unsigned char)name[0]) ||
+	    isspace((unsigned char)name[len - 1]))
 		return 0;
 	for (size_t i = 0; i < len; i++)
 		if ((name[i] == ';' || name[i] == '#') && (i == 0 || isspace((unsigned char)name[i - 1])))
@@ -561,8 +565,9 @@ static int add_kernel_files(tkp_plan *p, const char *value, char *err, size_t er
 			tkp_fmt(err, errlen,
 				"'%.*s' in '%s': expected FILE[,FILE...] (C sources or shared "
 				"objects; a name neither empty nor starting with ';' or '#', no "
-				"';' or '#' after a space, no spaces around it)",
-				(int)n, s, value);
+				"';' or '#' after a space, no spaces around it, at most %d "
+				"characters)",
+				(int)n, s, value, (int)KERNEL_FILE_MAX);
 			return TKP_EINVAL;
 		}
 		if (!*end)
@@ -921,7 +926,7 @@ static void write_kernel_files(FILE *fp, const tkp_plan *p)
 
 	while (*s) {
 		size_t n = strcspn(s, ",");
-		fprintf(fp, "kernel_files = %.*s\n", (int)n, s);
+		fprintf(fp, KERNEL_FILES_KEY "%.*s\n", (int)n, s);
 		s += n + (s[n] == ',');
 	}
 	if (p->kernel_timeout_s > 0)
