@@ -241,6 +241,19 @@ int main(void)
 		tkp_plan_defaults(&q);
 		ok(tkp_plan_load(&q, path, err, sizeof err) == 0 && q.sizes.n == 200 && q.sizes.v[199].m == 1600,
 		   "a long plan.prof wraps its sizes and loads back (%s)", err);
+		/* and its block and thread lists (64 numbers of up to 7 digits) */
+		ok(tkp_plan_set(&p, "sweep", "blocks", "1000000:1006300:+100", err, sizeof err) == 0 &&
+			   p.blocks.n == 64 &&
+			   tkp_plan_set(&p, "sweep", "threads", "3000:3630:+10", err, sizeof err) == 0 &&
+			   p.threads.n == 64,
+		   "64 blocks, 64 thread counts (%s)", err);
+		fp = fopen(path, "w");
+		tkp_plan_write(&p, fp);
+		fclose(fp);
+		tkp_plan_defaults(&q);
+		ok(tkp_plan_load(&q, path, err, sizeof err) == 0 && q.blocks.n == 64 &&
+			   q.blocks.v[63] == 1006300 && q.threads.n == 64 && q.threads.v[63] == 3630,
+		   "a long plan.prof wraps its block and thread lists and loads back (%s)", err);
 	}
 
 	test_tuned_keys();

@@ -349,10 +349,14 @@ static int int_item(void *ud, char *t)
 int tkp_parse_ints(const char *s, int lo, int hi, int allow_auto, tkp_int_list *out, char *err,
 		   size_t errlen)
 {
-	struct int_emit e = {out, lo, hi, allow_auto, err, errlen};
+	/* into a copy: a list that fails to parse leaves *out as it was */
+	tkp_int_list tmp = {.n = 0};
+	struct int_emit e = {&tmp, lo, hi, allow_auto, err, errlen};
+	int rc = for_each_item(s, int_item, &e, err, errlen);
 
-	out->n = 0;
-	return for_each_item(s, int_item, &e, err, errlen);
+	if (!rc)
+		*out = tmp;
+	return rc;
 }
 
 /* ---- keys -------------------------------------------------------------- */
@@ -844,8 +848,23 @@ int tkp_plan_load(tkp_plan *p, const char *path, char *err, size_t errlen)
 
 /* ---- saving ------------------------------------------------------------ */
 
-/* Writes the sizes, continuing on indented lines (inih's multi-line values,
- * which the loader appends) so no line passes inih's 200-byte buffer. */
+/* Writes one item of a list after the key's "key = " (col: the column
+ * reached), continuing on an indented line (inih's multi-line values,
+ * which the loader appends) before a line would pass 150 characters, so
+ * none reaches inih's 200-byte buffer. */
+static void write_item(FILE *fp, int *col, int first, const char *item)
+{
+	if (!first && *col + (int)strlen(item) > 150) {
+		fputs("\n    ", fp);
+		*col = 4;
+	} else if (!first) {
+		fputc(',', fp);
+		(*col)++;
+	}
+	fputs(item, fp);
+	*col += (int)strlen(item);
+}
+
 static void write_sizes(FILE *fp, const tkp_size_list *s)
 {
 	int col = 8;
@@ -857,25 +876,22 @@ static void write_sizes(FILE *fp, const tkp_size_list *s)
 			tkp_fmt(item, sizeof item, "%zu", sh->m);
 		else
 			tkp_fmt(item, sizeof item, "%zux%zux%zu", sh->m, sh->n, sh->k);
-		if (i && col + (int)strlen(item) > 150) {
-			fputs("\n    ", fp);
-			col = 4;
-		} else if (i) {
-			fputc(',', fp);
-			col++;
-		}
-		fputs(item, fp);
-		col += (int)strlen(item);
+		write_item(fp, &col, i == 0, item);
 	}
 }
 
+/* (a block or thread list: up to 64 numbers, 700 characters, wrapped) */
 static void write_ints(FILE *fp, const tkp_int_list *l)
 {
+	int col = 10;
+
 	for (int i = 0; i < l->n; i++) {
+		char item[16];
 		if (l->v[i] == 0)
-			fprintf(fp, "%sauto", i ? "," : "");
+			tkp_strlcpy(item, "auto", sizeof item);
 		else
-			fprintf(fp, "%s%d", i ? "," : "", l->v[i]);
+			tkp_fmt(item, sizeof item, "%d", l->v[i]);
+		write_item(fp, &col, i == 0, item);
 	}
 }
 
