@@ -385,6 +385,25 @@ static void test_isa_paths(void)
 		}
 		memset(tuned_blk, 0, sizeof tuned_blk);
 	}
+	/* a team sharing its B panel with an A panel of one MR (MC=1) and a
+	 * long k block: no chunk of rows may pass MC, or it is packed past
+	 * the member's A buffer (a shrinking-chunk floor of 8·MR once did) */
+	for (int dt = TKP_F32; dt <= TKP_F64; dt++) {
+		struct problem p;
+		double err = INFINITY;
+
+		if (problem_init(&p, (tkp_dtype)dt, 203, 70, 1100) == 0) {
+			tkp_gemm g = {.dtype = (tkp_dtype)dt, .m = 203, .n = 70, .k = 1100, .a = p.a,
+				      .b = p.b, .c = p.c, .threads = 2, .mc = 1, .kc = 512};
+
+			poison(&p);
+			err = tkp_gemm_tuned_mode(&g, tkp_isa_supported(), TKP_TUNED_PACKED) == 0 ? check(&p)
+												  : INFINITY;
+			problem_free(&p);
+		}
+		ok(err <= 1.0, "tuned %s 203x70x1100 on 2 threads, MC=MR KC=512: error %.3g of bound",
+		   dt_name(dt), err);
+	}
 	{
 		size_t eff[5] = {1, 1, 1, 1, 1};
 
