@@ -289,11 +289,6 @@ int main(void)
 			   !strcmp(kp.kernel_files, "a.c,dir/b;1.so"),
 		   "kernel_files: two lines make a list, a ';' inside a name is kept ('%s' %s)",
 		   kp.kernel_files, kerr);
-	}
-	{
-		tkp_plan kp;
-		char kerr[600] = "";
-
 		/* inih cuts "\t;..." on a key's line but not on a continuation
 		 * line; plan.prof writes each name on a key's line, so both must
 		 * cut it or the plan changes on the way back (a fuzzer's find) */
