@@ -27,6 +27,15 @@ static const char *write_tmp(const char *name, const char *text)
 	return path;
 }
 
+/* Whether profile text (written as name) loads, with kernel_files want. */
+static int loads_files(tkp_plan *p, const char *name, const char *text, const char *want, char *err,
+		       size_t errlen)
+{
+	tkp_plan_defaults(p);
+	return tkp_plan_load(p, write_tmp(name, text), err, errlen) == 0 &&
+	       !strcmp(p->kernel_files, want);
+}
+
 /* Loading text must fail with an error containing want. */
 static int load_fails(const char *name, const char *text, const char *want)
 {
@@ -283,19 +292,15 @@ int main(void)
 		tkp_plan kp;
 		char kerr[600] = "";
 
-		tkp_plan_defaults(&kp);
-		ok(tkp_plan_load(&kp, write_tmp("kf4.prof", "[sweep]\nkernel_files = a.c\nkernel_files = dir/b;1.so\n"),
-				 kerr, sizeof kerr) == 0 &&
-			   !strcmp(kp.kernel_files, "a.c,dir/b;1.so"),
+		ok(loads_files(&kp, "kf4.prof", "[sweep]\nkernel_files = a.c\nkernel_files = dir/b;1.so\n",
+			       "a.c,dir/b;1.so", kerr, sizeof kerr),
 		   "kernel_files: two lines make a list, a ';' inside a name is kept ('%s' %s)",
 		   kp.kernel_files, kerr);
 		/* inih cuts "\t;..." on a key's line but not on a continuation
 		 * line; plan.prof writes each name on a key's line, so both must
 		 * cut it or the plan changes on the way back (a fuzzer's find) */
-		tkp_plan_defaults(&kp);
-		ok(tkp_plan_load(&kp, write_tmp("kf5.prof", "[sweep]\nkernel_files = a.c ; first\n\tb.c\t; second\n"),
-				 kerr, sizeof kerr) == 0 &&
-			   !strcmp(kp.kernel_files, "a.c,b.c"),
+		ok(loads_files(&kp, "kf5.prof", "[sweep]\nkernel_files = a.c ; first\n\tb.c\t; second\n",
+			       "a.c,b.c", kerr, sizeof kerr),
 		   "kernel_files: '; comment' after a space is cut on a continuation line too ('%s' %s)",
 		   kp.kernel_files, kerr);
 		tkp_plan_defaults(&kp);

@@ -745,7 +745,7 @@ struct load_ctx {
 static int plan_ini_handler(void *ud, const char *section, const char *name, const char *value)
 {
 	struct load_ctx *c = ud;
-	char v[256], *hash, err[400];
+	char v[256], *mark, err[400];
 
 	if (c->failed)
 		return 0;
@@ -754,9 +754,9 @@ static int plan_ini_handler(void *ud, const char *section, const char *name, con
 	 * key's own line, not on an indented continuation line; cut `#` (at
 	 * the start or after a space) and `;` (after a space) on both kinds of
 	 * line, so a value reads the same however the profile wraps it */
-	for (hash = v; (hash = strpbrk(hash, "#;")); hash++)
-		if ((hash == v && *hash == '#') || (hash > v && isspace((unsigned char)hash[-1]))) {
-			*hash = '\0';
+	for (mark = v; (mark = strpbrk(mark, "#;")); mark++)
+		if ((mark == v && *mark == '#') || (mark > v && isspace((unsigned char)mark[-1]))) {
+			*mark = '\0';
 			break;
 		}
 	if (!*section) {
