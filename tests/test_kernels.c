@@ -276,7 +276,6 @@ static void test_registry_kernels(void)
  * cache sizes). */
 static size_t tuned_blk[3];
 
-/* Runs one kernel function on every shape in both dtypes; what names it. */
 /* TKP_SANITIZER (set by the CI's sanitizer stages) names ThreadSanitizer */
 static int under_tsan(void)
 {
@@ -285,6 +284,7 @@ static int under_tsan(void)
 	return san && strstr(san, "thread");
 }
 
+/* Runs one kernel function on every shape in both dtypes; what names it. */
 static void check_fn(int (*fn)(const tkp_gemm *, tkp_isa), tkp_isa isa, const char *what)
 {
 	int bad = 0, runs = 0;
