@@ -337,6 +337,11 @@ static int tuned_skinny(const tkp_gemm *g, tkp_isa isa)
 	return tkp_gemm_tuned_mode(g, isa, TKP_TUNED_SKINNY);
 }
 
+static int tuned_stream(const tkp_gemm *g, tkp_isa isa)
+{
+	return tkp_gemm_tuned_mode(g, isa, TKP_TUNED_STREAM);
+}
+
 /* Every ISA path of every SIMD kernel, not just the one this process
  * chose: TKP_ISA is read once, so the paths are called directly. */
 static void test_isa_paths(void)
@@ -354,6 +359,7 @@ static void test_isa_paths(void)
 		{"tuned (packed)", tuned_packed, 1},
 		{"tuned (direct)", tuned_direct, 1},
 		{"tuned (skinny)", tuned_skinny, 1},
+		{"tuned (stream)", tuned_stream, 1},
 	};
 	char what[64];
 
@@ -392,7 +398,7 @@ static void test_isa_paths(void)
 		ok(eff[0] == eff[3] && eff[1] == 5 && eff[2] == eff[4],
 		   "tuned on the %s path takes MC=1 KC=5 NC=1 as MR=%zu KC=%zu NR=%zu", isa_names[isa],
 		   eff[0], eff[1], eff[2]);
-		/* fns[3..6]: tuned as chosen, and each loop structure forced */
+		/* fns[3..]: tuned as chosen, and each loop structure forced */
 		for (size_t f = 3; f < sizeof fns / sizeof fns[0]; f++) {
 			snprintf(what, sizeof what, "%s on the %s path, MC=MR KC=5 NC=NR",
 				 fns[f].name, isa_names[isa]);
@@ -426,6 +432,35 @@ static void test_isa_paths(void)
 		ok(!eff[0] && !eff[1] && !eff[2] && !eff[3] && !eff[4],
 		   "tkp_tuned_blocking gives zeros for a bad dtype");
 	}
+}
+
+/* The stream path with more of A per member than it packs whole (8 MB):
+ * A packed k block by k block instead, on every path, alone and on two
+ * threads (9 columns: rows split where NR > 9, columns where NR is 8). */
+static void test_stream_long_k(void)
+{
+	enum { M = 65, N = 9, K = 33000 };
+	static const char *const isa_names[] = {"generic", "avx2", "avx512"};
+
+	for (int isa = TKP_ISA_GENERIC; isa <= (int)tkp_isa_supported(); isa++)
+		for (int dt = TKP_F32; dt <= TKP_F64; dt++)
+			for (int t = 1; t <= 2; t++) {
+				struct problem p;
+				double err = INFINITY;
+
+				if (problem_init(&p, (tkp_dtype)dt, M, N, K) == 0) {
+					tkp_gemm g = {.dtype = (tkp_dtype)dt, .m = M, .n = N, .k = K,
+						      .a = p.a, .b = p.b, .c = p.c, .threads = t};
+
+					poison(&p);
+					err = tkp_gemm_tuned_mode(&g, (tkp_isa)isa, TKP_TUNED_STREAM) == 0
+						      ? check(&p)
+						      : INFINITY;
+					problem_free(&p);
+				}
+				ok(err <= 1.0, "tuned (stream) %s %dx%dx%d on the %s path, %d thread%s: error %.3g of bound",
+				   dt_name(dt), M, N, K, isa_names[isa], t, t > 1 ? "s" : "", err);
+			}
 }
 
 /* ---- the tuned kernel's team: pooled, per call, concurrent, forked ---- */
@@ -690,6 +725,7 @@ int main(void)
 	test_naive();
 	test_registry_kernels();
 	test_isa_paths();
+	test_stream_long_k();
 	test_tuned_team();
 	test_large_shapes();
 	return tap_done();

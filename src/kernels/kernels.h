@@ -80,12 +80,14 @@ int tkp_gemm_tuned_isa(const tkp_gemm *g, tkp_isa isa);
 /* The tuned kernel's loops: chosen by shape (AUTO, what tkp_gemm_tuned_isa
  * runs), or one forced, so that the tests check each on every shape:
  * PACKED the five BLIS loops, DIRECT nothing packed, SKINNY only B packed
- * (tuned_small.c). */
+ * (tuned_small.c), STREAM A packed once and B block by block (few rows
+ * against a large B). */
 typedef enum tkp_tuned_mode {
 	TKP_TUNED_AUTO = 0,
 	TKP_TUNED_PACKED,
 	TKP_TUNED_DIRECT,
-	TKP_TUNED_SKINNY
+	TKP_TUNED_SKINNY,
+	TKP_TUNED_STREAM
 } tkp_tuned_mode;
 int tkp_gemm_tuned_mode(const tkp_gemm *g, tkp_isa isa, tkp_tuned_mode mode);
 
@@ -120,7 +122,7 @@ size_t tkp_threaded_col_unit(const tkp_gemm *g);
  * first k block, a whole pass over C with its packed panels at full size
  * (the last block may be shorter), so the caches are left as a whole call
  * leaves them for a fraction of its cost; the whole call where the shape
- * takes the direct or skinny path.  C is left wrong. */
+ * takes any other path (direct, skinny, stream).  C is left wrong. */
 int tkp_gemm_tuned_kblock(const tkp_gemm *g);
 
 #endif

@@ -34,9 +34,10 @@
  * own but the two placement switches below.
  *
  * Not every shape runs these loops (choose_mode, crossovers measured):
- * small problems and up to 24 rows pack nothing, up to 64 rows only B
- * (tuned_small.c, with a micro-kernel that reads A in place, one instance
- * per row count).
+ * small problems and up to 24 rows pack nothing, small ones and up to 64
+ * rows against a small B only B (tuned_small.c, with a micro-kernel that
+ * reads A in place, one instance per row count), and up to 256 rows
+ * against a large B pack A once and B block by block (stream_part).
  *
  * Edges: packing pads A and B slivers with zeros, so the micro-kernel
  * always runs full tiles and writes only the valid part of a partial one;
@@ -299,6 +300,7 @@ struct plan {
 	size_t es, mc, kc, nc;
 	tkp_tuned_mode mode; /* never TKP_TUNED_AUTO here */
 	size_t k0, k1;       /* the k run: all of it, but for tkp_gemm_tuned_kblock */
+	int a_whole;         /* the stream path: A packed whole (stream_part) */
 };
 
 static size_t round_up(size_t x, size_t to)
@@ -471,14 +473,71 @@ static size_t take_rows(atomic_size_t *ctr, size_t m, size_t chunk, int nt, size
 	return cur;
 }
 
+/* The stream path's A packed whole up to this many bytes per member (m =
+ * 64 f64: k up to 16384), block by block beyond. */
+enum { STREAM_A_MAX = 8 << 20 };
+
+/*
+ * Few rows against a large B (choose_mode): A's rows packed once, all k
+ * blocks one after another (*a_ready set, so that the member's next
+ * column chunk finds them packed), or block by block where A whole would
+ * pass STREAM_A_MAX (pl->a_whole 0); B block by block into bpack as the
+ * skinny path packs it.  Each A sliver (MR × KC, half of L1) then runs
+ * along the block's B slivers (KC × NC, half of L2), as in the packed
+ * path.  m×4096×4096 f64 1 thread, tuned/OpenBLAS, one process, medians
+ * of 15 interleaved calls, against the skinny path (A read in place): m =
+ * 32 0.99 vs 0.95, 48 0.95 vs 0.87, 64 0.98 vs 0.91 (f32 1.52 vs 1.47);
+ * A packed per block instead of whole 1-4% behind, slivers of B outside
+ * (each reused by the row tiles, as the skinny path has it) 1-3%.  Copying
+ * B is still a third of the time (a profile: 15% of the samples against
+ * the micro-kernel's 33%; OpenBLAS's copy and kernel 14% and 32%).
+ * Prefetching the next block's rows of B from inside the micro-kernel,
+ * a line every 1-4 k steps, made the copy a third faster and the
+ * micro-kernel a fifth slower: 0.86-0.93 of OpenBLAS against 0.98-0.99.
+ */
+static void stream_part(const struct plan *pl, size_t kc, size_t nc, size_t i0, size_t i1,
+			size_t j0, size_t j1, char *apack, char *bpack, int *a_ready)
+{
+	const tkp_gemm *g = pl->g;
+	const struct path *pa = pl->pa;
+	const char *a = g->a, *b = g->b;
+	char *c = g->c;
+	size_t es = pl->es, mr = pa->mr, nr = pa->nr, m = i1 - i0, mp = round_up(m, mr);
+
+	if (pl->a_whole && !*a_ready) {
+		for (size_t pc = 0; pc < g->k; pc += kc)
+			pa->pack_a(m, min_sz(kc, g->k - pc), a + (i0 * g->k + pc) * es, g->k,
+				   apack + pc * mp * es);
+		*a_ready = 1;
+	}
+	for (size_t jc = j0; jc < j1; jc += nc) {
+		size_t nb = min_sz(nc, j1 - jc);
+
+		for (size_t pc = 0; pc < g->k; pc += kc) {
+			size_t kb = min_sz(kc, g->k - pc);
+			const char *as = pl->a_whole ? apack + pc * mp * es : apack;
+
+			if (!pl->a_whole)
+				pa->pack_a(m, kb, a + (i0 * g->k + pc) * es, g->k, apack);
+			pa->pack_b(kb, nb, b + (pc * g->n + jc) * es, g->n, bpack);
+			for (size_t ir = 0; ir < m; ir += mr)
+				for (size_t jr = 0; jr < nb; jr += nr)
+					pa->ukr(kb, as + ir * kb * es, bpack + jr * kb * es,
+						c + ((i0 + ir) * g->n + jc + jr) * es, g->n, pc > 0,
+						min_sz(mr, m - ir), min_sz(nr, nb - jr));
+		}
+	}
+}
+
 /*
  * C[i0:i1][j0:j1] = A[i0:i1][:]·B[:][j0:j1]; apack/bpack sized by
  * part_bytes.  Alone (t NULL) this packs each B panel itself; member tid
  * of team t packs its share of the panel's slivers into the team's bpack
  * and waits for the others around the k block (j0, j1: all columns).
+ * *a_ready: the member's A is packed already (stream path only).
  */
 static void gemm_part(const struct plan *pl, struct shared_b *t, int tid, size_t i0, size_t i1,
-		      size_t j0, size_t j1, char *apack, char *bpack)
+		      size_t j0, size_t j1, char *apack, char *bpack, int *a_ready)
 {
 	const tkp_gemm *g = pl->g;
 	const struct path *pa = pl->pa;
@@ -494,6 +553,11 @@ static void gemm_part(const struct plan *pl, struct shared_b *t, int tid, size_t
 
 		direct_blocking(pl, &dkc, &dnc);
 		tkp_tuned_direct(g, &tile, dkc, dnc, i0, i1, j0, j1);
+		return;
+	}
+	if (pl->mode == TKP_TUNED_STREAM) {
+		stream_part(pl, kcb, balance(j1 - j0, pl->nc, nr), i0, i1, j0, j1, apack, bpack,
+			    a_ready);
 		return;
 	}
 	if (pl->mode == TKP_TUNED_SKINNY) {
@@ -542,14 +606,18 @@ static void gemm_part(const struct plan *pl, struct shared_b *t, int tid, size_t
 static void part_bytes(const struct plan *pl, size_t rows, size_t cols, size_t *abytes,
 		       size_t *bbytes)
 {
-	size_t kc = min_sz(pl->kc, pl->g->k);
-	size_t bcols = pl->mode == TKP_TUNED_SKINNY ? min_sz(pl->nc, cols) : min_sz(PANEL_COLS, cols);
+	size_t kc = min_sz(pl->kc, pl->g->k), es = pl->es;
+	int blocks = pl->mode == TKP_TUNED_SKINNY || pl->mode == TKP_TUNED_STREAM;
+	size_t bcols = blocks ? min_sz(pl->nc, cols) : min_sz(PANEL_COLS, cols);
+	size_t arows = pl->mode == TKP_TUNED_STREAM ? rows : min_sz(pl->mc, rows);
+	size_t akc = pl->a_whole ? pl->g->k : kc;
 
-	/* the direct path packs nothing, the skinny one only B, NC at a time */
-	*abytes = pl->mode != TKP_TUNED_PACKED
+	/* the direct path packs nothing, the skinny one only B, NC at a time;
+	 * the stream path all of its rows of A, whole or one k block */
+	*abytes = pl->mode == TKP_TUNED_DIRECT || pl->mode == TKP_TUNED_SKINNY
 			  ? 0
-			  : round_up(round_up(min_sz(pl->mc, rows), pl->pa->mr) * kc * pl->es, 4096);
-	*bbytes = pl->mode == TKP_TUNED_DIRECT ? 0 : round_up(round_up(bcols, pl->pa->nr) * kc * pl->es, 4096);
+			  : round_up(round_up(arows, pl->pa->mr) * akc * es, 4096);
+	*bbytes = pl->mode == TKP_TUNED_DIRECT ? 0 : round_up(round_up(bcols, pl->pa->nr) * kc * es, 4096);
 }
 
 /* ---- packing arena ------------------------------------------------------- */
@@ -621,6 +689,7 @@ struct member {
 	struct shared_b *sb;  /* the shared B panel, or NULL: alone */
 	atomic_size_t *next;  /* columns handed out: the next one, or NULL */
 	size_t chunk;         /* columns taken at a time from *next */
+	int a_ready;          /* the stream path's A packed (stream_part) */
 };
 
 /* Member w's part; a member of a team that shares its B panel waits until
@@ -632,11 +701,12 @@ static void member_run(struct member *w)
 	if (w->next) {
 		for (size_t j; (j = atomic_fetch_add_explicit(w->next, w->chunk, memory_order_relaxed)) < w->j1;)
 			gemm_part(w->pl, NULL, 0, w->i0, w->i1, j, min_sz(j + w->chunk, w->j1), w->apack,
-				  w->bpack);
+				  w->bpack, &w->a_ready);
 		return;
 	}
 	if (!w->sb || atomic_load_explicit(&w->sb->go, memory_order_acquire) > 0)
-		gemm_part(w->pl, w->sb, w->id, w->i0, w->i1, w->j0, w->j1, w->apack, w->bpack);
+		gemm_part(w->pl, w->sb, w->id, w->i0, w->i1, w->j0, w->j1, w->apack, w->bpack,
+			  &w->a_ready);
 }
 
 /* Named worker_main like threaded.c's: simulated counters (src/lib/sim.c)
@@ -682,7 +752,7 @@ static void team_per_call(struct member *w, int nt, struct shared_b *sb)
 		for (int t = 0; t < nt; t++)
 			if (t == 0 || t >= made || sb)
 				gemm_part(w[0].pl, NULL, 0, w[t].i0, w[t].i1, w[t].j0, w[t].j1,
-					  w[sb ? 0 : t].apack, w[t].bpack);
+					  w[sb ? 0 : t].apack, w[t].bpack, &w[sb ? 0 : t].a_ready);
 	}
 	for (int t = 1; t < made; t++)
 		pthread_join(w[t].tid, NULL);
@@ -811,7 +881,8 @@ static int pool_take(int want)
 /*
  * Members 1 .. nt-1 to the pool's workers, member 0 here, then the wait
  * for the others (pool locked by pool_take; unlocked here).  A team that
- * splits columns and packs no A (the direct and skinny paths) takes them
+ * splits columns (the direct, skinny and stream paths; the stream path
+ * packs its A once per member, before its first chunk) takes them
  * POOL_CHUNKS per member at a time, in turn, rather than a fixed share
  * each: a worker woken late, or a vCPU the host takes away for a while,
  * then costs its chunk, not half the call.  A team sharing its B panel
@@ -881,9 +952,10 @@ static void team_launch(struct member *w, int nt, struct shared_b *sb)
  *   - only B packed against the five packed loops: ahead from 16³ to 768³
  *     (256³ 58 vs 51 / 140 vs 123) on a loaded machine, so up to
  *     BONLY_MAX = 256 in every dimension (not checked further) and for
- *     any shape with at most SKINNY_M = 64 rows, where packing A is pure
- *     loss (m×4096×4096, m = 4 .. 64: 0.37-0.72 of OpenBLAS packed,
- *     0.75-1.23 with only B packed);
+ *     any shape with at most SKINNY_M = 64 rows, where the packed loops
+ *     lose (m×4096×4096, m = 4 .. 64: 0.37-0.72 of OpenBLAS packed,
+ *     0.75-1.23 with only B packed; but see the stream path below, which
+ *     packs A once, not per panel);
  *   - with few rows packing B does not pay either (each element is
  *     used a few times) once B is read in short k blocks (direct_blocking):
  *     on a Xeon VM (family 6 model 167 as reported, 2 vCPUs, 2 MB L2,
@@ -893,13 +965,31 @@ static void team_launch(struct member *w, int nt, struct shared_b *sb)
  *     0.91 / 0.89 vs 0.81 / 0.89, m = 32 0.90 / 0.81 vs 0.80 / 0.92 (f32
  *     ahead either way, 1.5-3.2): the direct path up to DIRECT_M = 24
  *     rows.  With a 384-row k block it lost from m = 6 (the bound was 4).
+ *   - from there up to STREAM_M = 256 rows, where B is larger than half
+ *     of L2 (read from memory), A packed once and B block by block
+ *     (stream_part) against only B packed and the packed loops, same
+ *     machine and process, tuned/OpenBLAS, 1 thread: f64 m×4096×4096 m =
+ *     32 1.01 vs 0.98 / 0.59, 64 1.00 vs 0.85 / 0.68, 128 0.98 vs 0.76 /
+ *     0.78, 192 0.99 vs - / 0.85, 256 1.00 vs - / 0.89, but 512 0.90 vs
+ *     0.95 packed (f32 256 1.02 vs 0.95 / 0.93, 512 1.09 either way);
+ *     f64 200×4096×512 1.14 vs 0.88 / 0.91, 100×2000×2000 1.03 vs 0.95
+ *     / 0.88; 2 threads f64 m×4096×4096 m = 64 1.08 vs 1.02 / 0.88, 256
+ *     1.05 vs 0.92 / 0.93.  Even (within 0.07) at 64×256×16384, where
+ *     the packed loops read a narrow B in long k blocks.  At m = 16-24
+ *     nothing packed stays ahead (m = 16 1.17 vs 1.05 streamed).
  */
-enum { SMALL_MAX = 128, BONLY_MAX = 256, SKINNY_M = 64, DIRECT_M = 24 };
+enum { SMALL_MAX = 128, BONLY_MAX = 256, SKINNY_M = 64, DIRECT_M = 24, STREAM_M = 256 };
 
 static tkp_tuned_mode choose_mode(const tkp_gemm *g)
 {
+	size_t es = g->dtype == TKP_F32 ? sizeof(float) : sizeof(double);
+
 	if ((g->m <= SMALL_MAX && g->n <= SMALL_MAX && g->k <= SMALL_MAX) || g->m <= DIRECT_M)
 		return TKP_TUNED_DIRECT;
+	/* (sys: path_for, before every call here; k·n elements are B, in
+	 * memory, so the product cannot overflow) */
+	if (g->m <= STREAM_M && g->k * g->n * es > sys.l2 / 2)
+		return TKP_TUNED_STREAM;
 	if (g->m <= SKINNY_M || (g->m <= BONLY_MAX && g->n <= BONLY_MAX && g->k <= BONLY_MAX))
 		return TKP_TUNED_SKINNY;
 	return TKP_TUNED_PACKED;
@@ -911,8 +1001,9 @@ static tkp_tuned_mode choose_mode(const tkp_gemm *g)
  * of B when rows are split (k·n each), all of A once per column panel when
  * columns are (m·k·panels): at 500×4000×2000 f64 the row split had both
  * threads pack all 64 MB of B, 0.85-0.93 of OpenBLAS on 2 threads.  The
- * direct and skinny paths pack no A: their columns are split.  Members beyond the work
- * get nothing.
+ * direct and skinny paths pack no A and the stream path's few rows once
+ * per member: their columns are split.  Members beyond the work get
+ * nothing.
  */
 static void choose_grid(const struct plan *pl, size_t nt, size_t *tm, size_t *tn)
 {
@@ -951,6 +1042,9 @@ static __attribute__((noinline)) int tuned_team(struct plan *pl, int nt)
 	cols_u = (g->n + pa->nr - 1) / pa->nr;
 	choose_grid(pl, (size_t)nt, &tm, &tn);
 	nt = (int)(tm * tn);
+	/* (each member's rows × k, at most STREAM_A_MAX bytes: A whole) */
+	pl->a_whole = pl->mode == TKP_TUNED_STREAM &&
+		      (rows_u + tm - 1) / tm * pa->mr * g->k * pl->es <= STREAM_A_MAX;
 	part_bytes(pl, (rows_u + tm - 1) / tm * pa->mr, (cols_u + tn - 1) / tn * pa->nr, &abytes,
 		   &bbytes);
 	/* Rows split: one B panel for the team (TKP_TUNED_PRIVATE_B=1 in the
