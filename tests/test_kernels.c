@@ -434,6 +434,15 @@ static void test_isa_paths(void)
 	}
 }
 
+/* TKP_TEST_QUICK (the CI's TSan stage, where large shapes take minutes):
+ * they are left to the plain and ASan runs of make check. */
+static int quick_run(void)
+{
+	const char *q = getenv("TKP_TEST_QUICK");
+
+	return q && *q;
+}
+
 /* The stream path with more of A per member than it packs whole (8 MB):
  * A packed k block by k block instead, on every path, alone and on two
  * threads (9 columns: rows split where NR > 9, columns where NR is 8). */
@@ -442,6 +451,10 @@ static void test_stream_long_k(void)
 	enum { M = 65, N = 9, K = 33000 };
 	static const char *const isa_names[] = {"generic", "avx2", "avx512"};
 
+	if (quick_run()) {
+		skip("TKP_TEST_QUICK is set", "tuned (stream) with A packed block by block");
+		return;
+	}
 	for (int isa = TKP_ISA_GENERIC; isa <= (int)tkp_isa_supported(); isa++)
 		for (int dt = TKP_F32; dt <= TKP_F64; dt++)
 			for (int t = 1; t <= 2; t++) {
@@ -584,9 +597,7 @@ static void test_large_shapes(void)
 		{23, 6000, 41},
 	};
 
-	/* TKP_TEST_QUICK (the CI's TSan stage, where these take minutes):
-	 * left to the plain and ASan runs of make check */
-	if (getenv("TKP_TEST_QUICK") && *getenv("TKP_TEST_QUICK")) {
+	if (quick_run()) {
 		skip("TKP_TEST_QUICK is set", "large non-square shapes");
 		return;
 	}
