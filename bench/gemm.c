@@ -32,7 +32,9 @@
  * With threads > 1 every timed run starts after a pause (-p, default
  * 150 ms): OpenBLAS's idle workers spin after a call (2^28 cycles by
  * default) and would otherwise steal CPU time from the run that follows
- * theirs, usually ours.
+ * theirs, usually ours; then one untimed call of the same kernel wakes
+ * the threads the pause put to sleep, so the timed one measures the
+ * kernel, not the wake-up.
  *
  * Usage: bench/gemm [-t THREADS,..] [-d f64,f32] [-q|-c] [-r RUNS] [-p MS] [MxNxK|N ...]
  *   -q  quick: a subset of the table (32, 64, 96, 512, 2048, 16×4096×4096),
@@ -276,8 +278,14 @@ static int compare(const tkp_kernel *ours, const tkp_kernel *theirs, tkp_dtype d
 			 * filled: one untimed call first, so each is timed
 			 * in its own steady state (without it, 50 µs
 			 * batches read 64³ f32 tuned/OpenBLAS 0.91-0.94,
-			 * with it 0.95-0.97; alternate runs, same minutes). */
-			if (batch > 1)
+			 * with it 0.95-0.97; alternate runs, same minutes).
+			 * After the pause a call also starts on sleeping
+			 * threads and a CPU the host let idle: 256³ f32 on
+			 * 2 threads, one call after 150 ms asleep, read 84
+			 * (OpenBLAS) and 109 (tuned) GFLOP/s, against 250
+			 * and 321 after an untimed call (Zen 5 VM, same
+			 * run), so the warm-up call is made there too. */
+			if (batch > 1 || (threads > 1 && pause_ms > 0))
 				tkp_kernel_run(first ? theirs : ours, &g);
 			t0 = now();
 			for (int i = 0; i < batch; i++)
