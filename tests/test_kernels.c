@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "kernels.h"
+#include "pin.h"
 #include "tap.h"
 
 enum { GUARD = 16 };
@@ -322,9 +323,27 @@ static void check_fn(int (*fn)(const tkp_gemm *, tkp_isa), tkp_isa isa, const ch
 
 /* The tuned kernel with each of its loop structures forced, whatever
  * the shape would choose. */
+/* The packed loops with B shared by a team that splits rows (private:
+ * "0"), or one B panel per member ("1"), whatever the caches say
+ * (share_b in tuned.c). */
+static int tuned_packed_b(const tkp_gemm *g, tkp_isa isa, const char *private_b)
+{
+	int rc;
+
+	setenv("TKP_TUNED_PRIVATE_B", private_b, 1);
+	rc = tkp_gemm_tuned_mode(g, isa, TKP_TUNED_PACKED);
+	unsetenv("TKP_TUNED_PRIVATE_B");
+	return rc;
+}
+
 static int tuned_packed(const tkp_gemm *g, tkp_isa isa)
 {
-	return tkp_gemm_tuned_mode(g, isa, TKP_TUNED_PACKED);
+	return tuned_packed_b(g, isa, "1");
+}
+
+static int tuned_packed_shared(const tkp_gemm *g, tkp_isa isa)
+{
+	return tuned_packed_b(g, isa, "0");
 }
 
 static int tuned_direct(const tkp_gemm *g, tkp_isa isa)
@@ -357,6 +376,7 @@ static void test_isa_paths(void)
 		{"threaded", tkp_gemm_threaded_isa, 1},
 		{"tuned", tkp_gemm_tuned_isa, 1},
 		{"tuned (packed)", tuned_packed, 1},
+		{"tuned (packed, B shared)", tuned_packed_shared, 1},
 		{"tuned (direct)", tuned_direct, 1},
 		{"tuned (skinny)", tuned_skinny, 1},
 		{"tuned (stream)", tuned_stream, 1},
@@ -418,8 +438,7 @@ static void test_isa_paths(void)
 				      .b = p.b, .c = p.c, .threads = 2, .mc = 1, .kc = 512};
 
 			poison(&p);
-			err = tkp_gemm_tuned_mode(&g, tkp_isa_supported(), TKP_TUNED_PACKED) == 0 ? check(&p)
-												  : INFINITY;
+			err = tuned_packed_shared(&g, tkp_isa_supported()) == 0 ? check(&p) : INFINITY;
 			problem_free(&p);
 		}
 		ok(err <= 1.0, "tuned %s 203x70x1100 on 2 threads, MC=MR KC=512: error %.3g of bound",
@@ -573,6 +592,25 @@ static void test_tuned_team(void)
 	tkp_isa_set_sim_twin(0);
 	problem_free(&two[0].p);
 	problem_free(&two[1].p);
+}
+
+/*
+ * tkp_pin_share_llc, which decides whether a team shares its B panel: an
+ * unpinned member or one past the table never shares; one CPU, alone or
+ * twice, shares with itself exactly where sysfs describes its caches
+ * (a VM may not: then every team packs its own B).
+ */
+static void test_share_llc(void)
+{
+	static const int unpinned[] = {0, -1}, past[] = {0, 5000}, one[] = {0}, twice[] = {0, 0};
+	int described = access("/sys/devices/system/cpu/cpu0/cache/index0/shared_cpu_list", R_OK) == 0;
+
+	ok(!tkp_pin_share_llc(unpinned, 2) && !tkp_pin_share_llc(past, 2) &&
+	       !tkp_pin_share_llc(one, 0),
+	   "an unpinned CPU, a CPU past the table and no CPUs share no cache");
+	ok(tkp_pin_share_llc(one, 1) == described && tkp_pin_share_llc(twice, 2) == described,
+	   "CPU 0 shares a last-level cache with itself: %d (sysfs describes its caches: %d)",
+	   tkp_pin_share_llc(one, 1), described);
 }
 
 /*
@@ -738,6 +776,7 @@ int main(void)
 	test_isa_paths();
 	test_stream_long_k();
 	test_tuned_team();
+	test_share_llc();
 	test_large_shapes();
 	return tap_done();
 }

@@ -35,5 +35,12 @@ void tkp_pin_save(tkp_pin_saved *s);
 void tkp_pin_self(int cpu);
 /* Gives the caller back the mask tkp_pin_plan saved (if it saved one). */
 void tkp_pin_restore(const tkp_pin_saved *s);
+/*
+ * 1 when the n CPUs in cpus all share one last-level cache, as Linux's
+ * sysfs describes it (cpuN/cache/indexI: the highest level, its
+ * shared_cpu_list); 0 when any does not, is -1 (not pinned) or has no such
+ * description (a VM may expose none).  Read once per CPU and kept.
+ */
+int tkp_pin_share_llc(const int *cpus, int n);
 
 #endif

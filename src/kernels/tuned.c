@@ -373,6 +373,18 @@ static void direct_blocking(const struct plan *pl, size_t *kc, size_t *nc)
  * The waits spin: members are pinned one per CPU, and a k block is
  * milliseconds of work against a wait of a microsecond or so; past a few
  * thousand spins (more members than free CPUs) a waiter yields its CPU.
+ *
+ * Sharing pays only where the members share a cache that holds the panel
+ * (share_b): each IC chunk reads the whole panel again, and the slivers
+ * another member wrote come from its cache.  On a Zen 5 VM whose two
+ * vCPUs report no cache topology (and whose core-to-core round trip of
+ * 130-380 ns says they may not share one), 2 threads, GFLOP/s shared vs
+ * private, interleaved in one process: f64 4096³ 142 vs 164 (OpenBLAS
+ * 163), 512³ 166 vs 186, f32 512³ 307 vs 371, 1024³ 360 vs 399, 2048³
+ * 395 vs 405; only a short k, where packing is most of the work, went
+ * the other way (4096×4096×64 f64 181 vs 176).  On Zen 3 with both CPUs
+ * in one L3, sharing was ahead (tuned/OpenBLAS over ten shapes 1.042 vs
+ * 1.014).
  */
 struct shared_b {
 	char *bpack;
@@ -386,6 +398,23 @@ struct shared_b {
 	size_t chunk;         /* 0: fixed shares */
 	atomic_size_t ctr[2]; /* the next row, for even and odd k blocks */
 };
+
+/*
+ * Whether a team on cpus (tkp_pin_plan's, NULL or -1 when unpinned) shares
+ * one B panel: where sysfs says they share a last-level cache.  Unknown
+ * counts as not shared: a private panel costs at most a second packing of
+ * B (a few % at short k), a shared one across caches up to a sixth of the
+ * call.  TKP_TUNED_PRIVATE_B=1 / 0 in the environment forces either, to
+ * compare.
+ */
+static int share_b(const int *cpus, int nt)
+{
+	const char *force = getenv("TKP_TUNED_PRIVATE_B");
+
+	if (force && *force)
+		return strcmp(force, "0") == 0;
+	return cpus && tkp_pin_share_llc(cpus, nt);
+}
 
 static void cpu_relax(void)
 {
@@ -1037,6 +1066,7 @@ static __attribute__((noinline)) int tuned_team(struct plan *pl, int nt)
 	int mine = 0, err = 0;
 	tkp_pin_saved saved = {0};
 	struct shared_b team_b, *sb = NULL;
+	int *cpus = NULL;
 
 	rows_u = (g->m + pa->mr - 1) / pa->mr;
 	cols_u = (g->n + pa->nr - 1) / pa->nr;
@@ -1047,9 +1077,10 @@ static __attribute__((noinline)) int tuned_team(struct plan *pl, int nt)
 		      (rows_u + tm - 1) / tm * pa->mr * g->k * pl->es <= STREAM_A_MAX;
 	part_bytes(pl, (rows_u + tm - 1) / tm * pa->mr, (cols_u + tn - 1) / tn * pa->nr, &abytes,
 		   &bbytes);
-	/* Rows split: one B panel for the team (TKP_TUNED_PRIVATE_B=1 in the
-	 * environment gives each member its own, to compare). */
-	if (nt > 1 && tn == 1 && pl->mode == TKP_TUNED_PACKED && !getenv("TKP_TUNED_PRIVATE_B")) {
+	if (nt > 1 && !getenv("TKP_TUNED_NOPIN") && (cpus = malloc((size_t)nt * sizeof *cpus)))
+		tkp_pin_plan(&saved, nt, cpus); /* (no memory: run unpinned) */
+	/* Rows split: one B panel for the team where it shares a cache */
+	if (nt > 1 && tn == 1 && pl->mode == TKP_TUNED_PACKED && share_b(cpus, nt)) {
 		sb = &team_b;
 		atomic_init(&sb->arrived, 0);
 		atomic_init(&sb->phase, 0);
@@ -1063,8 +1094,10 @@ static __attribute__((noinline)) int tuned_team(struct plan *pl, int nt)
 	per = sb ? abytes : abytes + bbytes;
 	/* (the direct path needs none: a page, so that buf is never NULL) */
 	buf = arena_get(per * (size_t)nt + (sb ? bbytes : 0) + (per ? 0 : 4096), &mine);
-	if (!buf)
+	if (!buf) {
+		free(cpus);
 		return TKP_ENOMEM;
+	}
 	if (sb)
 		sb->bpack = buf;
 	if (nt > 1) {
@@ -1090,18 +1123,12 @@ static __attribute__((noinline)) int tuned_team(struct plan *pl, int nt)
 			.sb = sb,
 		};
 	}
-	if (nt > 1 && !getenv("TKP_TUNED_NOPIN")) {
-		int *cpus = malloc((size_t)nt * sizeof *cpus);
-		if (cpus) { /* no memory: run unpinned */
-			tkp_pin_plan(&saved, nt, cpus);
-			for (int t = 0; t < nt; t++)
-				w[t].cpu = cpus[t];
-			free(cpus);
-		}
-	}
+	for (int t = 0; cpus && t < nt; t++)
+		w[t].cpu = cpus[t];
 	team_launch(w, nt, sb);
-	tkp_pin_restore(&saved);
 fail:
+	tkp_pin_restore(&saved);
+	free(cpus);
 	if (w != &one)
 		free(w);
 	arena_put(buf, mine);
