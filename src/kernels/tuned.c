@@ -404,16 +404,21 @@ struct shared_b {
  * one B panel: where sysfs says they share a last-level cache.  Unknown
  * counts as not shared: a private panel costs at most a second packing of
  * B (a few % at short k), a shared one across caches up to a sixth of the
- * call.  TKP_TUNED_PRIVATE_B=1 / 0 in the environment forces either, to
- * compare.
+ * call.  Teams of more than PRIVATE_B_MAX share whatever the caches: each
+ * private panel is up to 12 MB (f64, KC 384) and B's reads from memory
+ * grow with their number (BLIS would share within each cache; measured
+ * here on 2 CPUs only).  TKP_TUNED_PRIVATE_B=1 / 0 in the environment
+ * forces either, to compare.
  */
+enum { PRIVATE_B_MAX = 4 };
+
 static int share_b(const int *cpus, int nt)
 {
 	const char *force = getenv("TKP_TUNED_PRIVATE_B");
 
 	if (force && *force)
 		return strcmp(force, "0") == 0;
-	return cpus && tkp_pin_share_llc(cpus, nt);
+	return nt > PRIVATE_B_MAX || (cpus && tkp_pin_share_llc(cpus, nt));
 }
 
 static void cpu_relax(void)
