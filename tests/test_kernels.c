@@ -322,10 +322,9 @@ static void check_fn(int (*fn)(const tkp_gemm *, tkp_isa), tkp_isa isa, const ch
 }
 
 /* The tuned kernel with each of its loop structures forced, whatever
- * the shape would choose. */
-/* The packed loops with B shared by a team that splits rows (private:
- * "0"), or one B panel per member ("1"), whatever the caches say
- * (share_b in tuned.c). */
+ * the shape would choose.  The packed loops run with one B panel shared
+ * by a team that splits rows (private_b "0") or one panel per member
+ * ("1"), whatever the caches say (share_b in tuned.c). */
 static int tuned_packed_b(const tkp_gemm *g, tkp_isa isa, const char *private_b)
 {
 	int rc;
