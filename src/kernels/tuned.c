@@ -49,9 +49,10 @@
  * rows split the team packs each B panel once, together, and waits at two
  * spinning barriers per k block (gemm_part): 2-thread ratios against
  * OpenBLAS went from 1.01 to 1.04 on average over ten shapes on Zen 3
- * (1024 f32: 0.99 to 1.03).  With columns split each member runs the five
- * loops alone with its own buffers, packing all of A, which the split
- * makes the smaller operand.  The members beyond the caller are kept in
+ * (1024 f32: 0.99 to 1.03); only where the members share a cache,
+ * though (share_b), else each packs its own.  With columns split each
+ * member runs the five loops alone with its own buffers, packing all of
+ * A, which the split makes the smaller operand.  The members beyond the caller are kept in
  * a pool between calls (team_pooled: starting them per call cost more
  * than they gained below n ≈ 512) and pinned as in threaded.c
  * (TKP_TUNED_NOPIN=1 in the environment leaves placement to the
