@@ -14,7 +14,8 @@
  * small shapes) is timed in batches of calls that take 50 µs or more,
  * each after one untimed call of the same kernel.
  * The load average before and after is printed: trust a table measured at
- * load < 1.
+ * load < 1.  Operands of 4 MB or more are on big pages, as tkprofile
+ * allocates them (bigpages.c; TKP_OPERAND_PAGES=4k for 4 KB pages).
  *
  * The default shapes are issue 19's table: square 16 .. 4096, m = 1, 4,
  * 16, 64 rows against n = k = 4096 (an ML batch against a weight
@@ -60,6 +61,7 @@
 #include <immintrin.h>
 #endif
 
+#include "bigpages.h"
 #include "kernels.h"
 #include "pin.h"
 #include "tkprofile.h"
@@ -190,11 +192,17 @@ static int cmp_dbl(const void *x, const void *y)
 	return (a > b) - (a < b);
 }
 
-static void *alloc_fill(size_t count, size_t es)
+/* Operands as tkprofile measures them (measure.c): a large one on big
+ * pages unless big is 0 (TKP_OPERAND_PAGES=4k), freed with free_op. */
+static void *alloc_fill(size_t count, size_t es, int big)
 {
 	void *p;
 
-	if (posix_memalign(&p, 64, count ? count * es : 64) != 0)
+	if (big && tkp_bigpages_worth(count * es))
+		p = tkp_bigpages_alloc(count * es);
+	else if (posix_memalign(&p, 64, count ? count * es : 64) != 0)
+		p = NULL;
+	if (!p)
 		return NULL;
 	for (size_t i = 0; i < count; i++) {
 		double v = (double)((i * 2654435761u) % 1000) / 500.0 - 1.0;
@@ -205,6 +213,14 @@ static void *alloc_fill(size_t count, size_t es)
 			((double *)p)[i] = v;
 	}
 	return p;
+}
+
+static void free_op(void *p, size_t count, size_t es, int big)
+{
+	if (big && tkp_bigpages_worth(count * es))
+		tkp_bigpages_free(p, count * es);
+	else
+		free(p);
 }
 
 static double max_rel_diff(const void *x, const void *y, size_t count, size_t es)
@@ -234,8 +250,9 @@ static int compare(const tkp_kernel *ours, const tkp_kernel *theirs, tkp_dtype d
 		   struct shape s, int threads, int min_reps, struct result *r)
 {
 	size_t es = dt == TKP_F32 ? 4 : 8;
-	void *a = alloc_fill(s.m * s.k, es), *b = alloc_fill(s.k * s.n, es);
-	void *c1 = alloc_fill(s.m * s.n, es), *c2 = alloc_fill(s.m * s.n, es);
+	int big = tkp_bigpages_operands();
+	void *a = alloc_fill(s.m * s.k, es, big), *b = alloc_fill(s.k * s.n, es, big);
+	void *c1 = alloc_fill(s.m * s.n, es, big), *c2 = alloc_fill(s.m * s.n, es, big);
 	tkp_gemm g = {.dtype = dt, .m = s.m, .n = s.n, .k = s.k, .a = a, .b = b, .threads = threads};
 	double t_ours[64], t_theirs[64], spent = 0, flops = 2.0 * s.m * s.n * s.k, t1;
 	int reps = 0, rc = -1, batch = 1;
@@ -303,10 +320,10 @@ static int compare(const tkp_kernel *ours, const tkp_kernel *theirs, tkp_dtype d
 	r->theirs_med = flops / t_theirs[reps / 2] * 1e-9;
 	rc = 0;
 out:
-	free(a);
-	free(b);
-	free(c1);
-	free(c2);
+	free_op(a, s.m * s.k, es, big);
+	free_op(b, s.k * s.n, es, big);
+	free_op(c1, s.m * s.n, es, big);
+	free_op(c2, s.m * s.n, es, big);
 	return rc;
 }
 

@@ -13,6 +13,7 @@ libtkpcore_la_SOURCES += \
 	src/kernels/registry.c \
 	src/kernels/isa.c \
 	src/kernels/pin.c src/kernels/pin.h \
+	src/kernels/bigpages.c src/kernels/bigpages.h \
 	src/kernels/naive.c \
 	src/kernels/simd_rows.c src/kernels/simd_rows.h src/kernels/simd_rows_avx2.h src/kernels/simd_tmpl.h \
 	src/kernels/avx2_twins.h \

@@ -18,6 +18,7 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <float.h>
 #include <math.h>
 #include <pthread.h>
@@ -30,6 +31,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bigpages.h"
 #include "kernels.h"
 #include "pin.h"
 #include "tap.h"
@@ -613,6 +615,51 @@ static void test_share_llc(void)
 }
 
 /*
+ * bigpages.c, which holds the tuned kernel's packing arena and the
+ * measured operands: a mapping of its own, aligned to 2 MB, zero-filled,
+ * writable to its last byte, advised for huge pages where the kernel has
+ * transparent huge pages (smaps names the advice "hg"); 0 bytes is no
+ * mapping, and freeing NULL is harmless.
+ */
+static void test_bigpages(void)
+{
+	size_t bytes = (5u << 20) + 123;
+	unsigned char *p = tkp_bigpages_alloc(bytes);
+	int zero = 1, advised = 0;
+	char line[256], want[32];
+	FILE *fp;
+
+	ok(p && (uintptr_t)p % TKP_BIGPAGE == 0, "a 5 MB array starts on a 2 MB boundary");
+	if (!p)
+		return;
+	for (size_t i = 0; i < bytes; i += 4096)
+		zero &= p[i] == 0;
+	p[0] = 1;
+	p[bytes - 1] = 2;
+	ok(zero && p[0] == 1 && p[bytes - 1] == 2, "it is zero-filled and writable to its last byte");
+	snprintf(want, sizeof want, "%lx-", (unsigned long)(uintptr_t)p);
+	fp = access("/sys/kernel/mm/transparent_hugepage/enabled", R_OK) == 0
+		     ? fopen("/proc/self/smaps", "r")
+		     : NULL;
+	for (int in = 0; fp && fgets(line, sizeof line, fp);) {
+		if (strchr(line, '-') && strchr(line, ' ') && isxdigit((unsigned char)line[0]))
+			in = !strncmp(line, want, strlen(want));
+		else if (in && !strncmp(line, "VmFlags:", 8))
+			advised |= strstr(line, " hg") != NULL;
+	}
+	if (fp) {
+		fclose(fp);
+		ok(advised, "smaps shows the mapping advised for huge pages (hg)");
+	} else {
+		skip("no transparent huge pages or no /proc/self/smaps", "the mapping is advised (hg)");
+	}
+	tkp_bigpages_free(p, bytes);
+	tkp_bigpages_free(NULL, bytes);
+	ok(tkp_bigpages_alloc(0) == NULL && tkp_bigpages_alloc(SIZE_MAX) == NULL,
+	   "no mapping for 0 bytes or for more than the address space");
+}
+
+/*
  * Large non-square problems: sizes past the tuned kernel's MC, KC and NC
  * (so every loop runs more than once and ends on a partial block), a
  * k-tiny one, an n-tiny one (threads split columns or idle), both dtypes,
@@ -776,6 +823,7 @@ int main(void)
 	test_stream_long_k();
 	test_tuned_team();
 	test_share_llc();
+	test_bigpages();
 	test_large_shapes();
 	return tap_done();
 }

@@ -10,9 +10,12 @@
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "bigpages.h"
 #include "measure.h"
 #include "stats.h"
 #include "tap.h"
@@ -121,6 +124,45 @@ static void batches(void)
 	rc = tkp_measure_kernel(naive, TKP_F64, 96, 96, 96, 0, 1, &o, &r);
 	ok(rc == 0 && r.reps >= 3 && r.reps <= 15,
 	   "a call long enough to time alone: one call per sample (%d reps)", r.reps);
+}
+
+/* A kernel that notes where C starts and runs naive. */
+static uintptr_t seen_c;
+
+static int note_operands(const tkp_gemm *g)
+{
+	seen_c = (uintptr_t)g->c;
+	return tkp_kernel_run(tkp_kernel_find("naive"), g);
+}
+
+/* Large operands on big pages (bigpages.c), small ones and every one under
+ * TKP_OPERAND_PAGES=4k on the heap; the kernel's result verifies either
+ * way.  1024 x 1024 x 4 f64: C is 8 MB, A and B 32 KB. */
+static void operand_pages(void)
+{
+	const tkp_kernel k = {"notes", "notes its operands", note_operands, 0, NULL};
+	tkp_measure_opts o;
+	tkp_result r;
+	int rc;
+
+	tkp_measure_opts_init(&o);
+	o.min_time_s = 0;
+	unsetenv("TKP_OPERAND_PAGES");
+	rc = tkp_measure_kernel(&k, TKP_F64, 1024, 1024, 4, 0, 1, &o, &r);
+	ok(rc == 0 && r.verified == 1 && seen_c % TKP_BIGPAGE == 0,
+	   "an 8 MB C starts on a 2 MB boundary (a mapping of its own) and verifies (rc %d)", rc);
+	ok(tkp_bigpages_worth(32768) == 0 && tkp_bigpages_worth(8u << 20) == 1,
+	   "32 KB operands stay on the heap, 8 MB ones go on big pages");
+	setenv("TKP_OPERAND_PAGES", "4k", 1);
+	seen_c = 0;
+	rc = tkp_measure_kernel(&k, TKP_F64, 1024, 1024, 4, 0, 1, &o, &r);
+	/* (malloc's chunk header keeps a heap block off the boundary) */
+	ok(rc == 0 && r.verified == 1 && seen_c != 0 && seen_c % TKP_BIGPAGE != 0 &&
+		   !tkp_bigpages_operands(),
+	   "TKP_OPERAND_PAGES=4k: C comes from the heap and the result verifies (rc %d)", rc);
+	setenv("TKP_OPERAND_PAGES", "2m", 1);
+	ok(tkp_bigpages_operands(), "any other TKP_OPERAND_PAGES leaves big pages on");
+	unsetenv("TKP_OPERAND_PAGES");
 }
 
 int main(void)
@@ -250,5 +292,6 @@ int main(void)
 	disturbance_rule();
 	cpus_busy();
 	batches();
+	operand_pages();
 	return tap_done();
 }

@@ -72,10 +72,10 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "bigpages.h"
 #include "kernels.h"
 #include "pin.h"
 #include "tuned_small.h"
@@ -657,8 +657,6 @@ static void part_bytes(const struct plan *pl, size_t rows, size_t cols, size_t *
 
 /* ---- packing arena ------------------------------------------------------- */
 
-enum { ARENA_ALIGN = 2 << 20 };
-
 static struct {
 	pthread_mutex_t lock;
 	void *buf;
@@ -666,38 +664,20 @@ static struct {
 } arena = {PTHREAD_MUTEX_INITIALIZER, NULL, 0};
 
 /*
- * A fresh mapping, 2 MB aligned, asking for huge pages; never the heap:
+ * The arena is a fresh mapping on big pages (bigpages.c), never the heap:
  * memory malloc got back from a freed operand is already faulted in 4 KB
- * pages, which madvise does not change.  bench/gemm's f64 4096³ on 1
- * thread read 101 GFLOP/s in a fresh process and 72 after 2048³'s calls
- * had freed their matrices into the heap (B's 12 MB panel then on 4 KB
- * pages), OpenBLAS 78 both times.
+ * pages.  bench/gemm's f64 4096³ on 1 thread read 101 GFLOP/s in a fresh
+ * process and 72 after 2048³'s calls had freed their matrices into the
+ * heap (B's 12 MB panel then on 4 KB pages), OpenBLAS 78 both times.
  */
 static void *arena_alloc(size_t size)
 {
-	char *p, *a;
-	size_t lead;
-
-	size = round_up(size, ARENA_ALIGN);
-	p = mmap(NULL, size + ARENA_ALIGN, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
-		 0);
-	if (p == MAP_FAILED)
-		return NULL;
-	a = (char *)round_up((uintptr_t)p, ARENA_ALIGN);
-	lead = (size_t)(a - p);
-	if (lead)
-		munmap(p, lead);
-	munmap(a + size, ARENA_ALIGN - lead);
-#ifdef MADV_HUGEPAGE
-	(void)madvise(a, size, MADV_HUGEPAGE);
-#endif
-	return a;
+	return tkp_bigpages_alloc(size);
 }
 
 static void arena_release(void *p, size_t size)
 {
-	if (p)
-		munmap(p, round_up(size, ARENA_ALIGN));
+	tkp_bigpages_free(p, size);
 }
 
 /* The cached arena (lock held, *mine = 0) or, when another call holds it, a
@@ -712,7 +692,7 @@ static void *arena_get(size_t size, int *mine)
 	if (arena.size < size) {
 		arena_release(arena.buf, arena.size);
 		arena.buf = arena_alloc(size);
-		arena.size = arena.buf ? round_up(size, ARENA_ALIGN) : 0;
+		arena.size = arena.buf ? round_up(size, TKP_BIGPAGE) : 0;
 	}
 	if (!arena.buf)
 		pthread_mutex_unlock(&arena.lock);

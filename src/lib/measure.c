@@ -3,8 +3,9 @@
  * the timing is trustworthy, count, verify.
  *
  * Order of work, and why:
- *   1. inputs are allocated 64-byte aligned and filled from a seeded
- *      generator, so runs are reproducible and SIMD loads are aligned;
+ *   1. inputs are allocated 64-byte aligned (from 4 MB up on 2 MB pages,
+ *      alloc_matrix says why) and filled from a seeded generator, so runs
+ *      are reproducible and SIMD loads are aligned;
  *   2. warm-up runs (untimed) fault in the pages and warm the caches and
  *      branch predictors: the first run of a kernel is always slower;
  *   3. timed repetitions continue until both min_reps runs and min_time_s
@@ -29,6 +30,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bigpages.h"
 #include "counters.h"
 #include "kernels.h"
 #include "measure.h"
@@ -120,16 +122,32 @@ void tkp_result_intensity(tkp_result *r, int line)
 		r->counted_fraction = 1;
 }
 
-static void *alloc_matrix(size_t count, size_t es)
+/*
+ * A matrix of count elements, 64-byte aligned; a large one on big pages
+ * (bigpages.c: with 4 KB pages, spells of slow TLB misses on a VM's host
+ * made every kernel's time swing by a third from call to call) unless
+ * big is 0.  Freed with free_matrix and the same count and big.
+ */
+static void *alloc_matrix(size_t count, size_t es, int big)
 {
 	size_t bytes = count * es;
 	void *p = NULL;
 
+	if (big && tkp_bigpages_worth(bytes))
+		return tkp_bigpages_alloc(bytes);
 	/* round up so aligned_alloc's size is a multiple of the alignment */
 	bytes = (bytes + 63) & ~(size_t)63;
 	if (posix_memalign(&p, 64, bytes) != 0)
 		return NULL;
 	return p;
+}
+
+static void free_matrix(void *p, size_t count, size_t es, int big)
+{
+	if (big && tkp_bigpages_worth(count * es))
+		tkp_bigpages_free(p, count * es);
+	else
+		free(p);
 }
 
 static void fill(void *p, tkp_dtype dt, size_t count, tkp_rng *rng)
@@ -367,6 +385,7 @@ int tkp_measure_kernel_sized(const tkp_kernel *k, tkp_dtype dt, size_t m, size_t
 	double cpu0, wall0, warm0;
 	int one;
 	int rc = 0;
+	int big = tkp_bigpages_operands();
 	tkp_rng rng;
 	tkp_gemm g;
 
@@ -396,9 +415,9 @@ int tkp_measure_kernel_sized(const tkp_kernel *k, tkp_dtype dt, size_t m, size_t
 
 	rss0 = tkp_rss_bytes();
 	sm.cap = o->max_reps;
-	a = alloc_matrix(m * kk, es);
-	b = alloc_matrix(kk * n, es);
-	c = alloc_matrix(m * n, es);
+	a = alloc_matrix(m * kk, es, big);
+	b = alloc_matrix(kk * n, es, big);
+	c = alloc_matrix(m * n, es, big);
 	sm.time = malloc((size_t)sm.cap * sizeof *sm.time);
 	sm.tsc = malloc((size_t)sm.cap * sizeof *sm.tsc);
 	sm.dist = malloc((size_t)sm.cap);
@@ -463,9 +482,9 @@ int tkp_measure_kernel_sized(const tkp_kernel *k, tkp_dtype dt, size_t m, size_t
 	}
 	rc = 0;
 fail:
-	free(a);
-	free(b);
-	free(c);
+	free_matrix(a, m * kk, es, big);
+	free_matrix(b, kk * n, es, big);
+	free_matrix(c, m * n, es, big);
 	free(sm.time);
 	free(sm.tsc);
 	free(sm.dist);
