@@ -199,7 +199,7 @@ static void *alloc_fill(size_t count, size_t es, int big)
 	void *p;
 
 	if (big && tkp_bigpages_worth(count * es))
-		p = tkp_bigpages_alloc(count * es);
+		p = tkp_bigpages_alloc(count * es, 1);
 	else if (posix_memalign(&p, 64, count ? count * es : 64) != 0)
 		p = NULL;
 	if (!p)

@@ -618,13 +618,13 @@ static void test_share_llc(void)
  * bigpages.c, which holds the tuned kernel's packing arena and the
  * measured operands: a mapping of its own, aligned to 2 MB, zero-filled,
  * writable to its last byte, advised for huge pages where the kernel has
- * transparent huge pages (smaps names the advice "hg"); 0 bytes is no
- * mapping, and freeing NULL is harmless.
+ * transparent huge pages (smaps names the advice "hg"), or aligned on
+ * ordinary pages; 0 bytes is no mapping, and freeing NULL is harmless.
  */
 static void test_bigpages(void)
 {
 	size_t bytes = (5u << 20) + 123;
-	unsigned char *p = tkp_bigpages_alloc(bytes);
+	unsigned char *p = tkp_bigpages_alloc(bytes, 1);
 	int zero = 1, advised = 0;
 	char line[256], want[32];
 	FILE *fp;
@@ -655,7 +655,11 @@ static void test_bigpages(void)
 	}
 	tkp_bigpages_free(p, bytes);
 	tkp_bigpages_free(NULL, bytes);
-	ok(tkp_bigpages_alloc(0) == NULL && tkp_bigpages_alloc(SIZE_MAX) == NULL,
+	p = tkp_bigpages_alloc(bytes, 0);
+	ok(p && (uintptr_t)p % TKP_BIGPAGE == 0 && p[0] == 0 && p[bytes - 1] == 0,
+	   "on ordinary pages too (the probe's bandwidth loops): 2 MB aligned, zero-filled");
+	tkp_bigpages_free(p, bytes);
+	ok(tkp_bigpages_alloc(0, 1) == NULL && tkp_bigpages_alloc(SIZE_MAX, 0) == NULL,
 	   "no mapping for 0 bytes or for more than the address space");
 }
 

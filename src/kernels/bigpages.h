@@ -1,7 +1,8 @@
 /*
  * bigpages.h - large arrays on 2 MB pages where the system grants them:
- * the tuned kernel's packing arena and the operands measure.c and
- * bench/gemm allocate (see bigpages.c for why).
+ * the tuned kernel's packing arena, the operands measure.c and
+ * bench/gemm allocate (see bigpages.c for why) and the probe's working
+ * sets.
  */
 #ifndef TKP_BIGPAGES_H
 #define TKP_BIGPAGES_H
@@ -12,10 +13,13 @@
 #define TKP_BIGPAGE ((size_t)2 << 20)
 
 /* A fresh zero-filled mapping of at least bytes (> 0), TKP_BIGPAGE
- * aligned, with huge pages advised; NULL when it cannot be mapped. */
-void *tkp_bigpages_alloc(size_t bytes);
+ * aligned.  huge: transparent huge pages advised, no page touched yet
+ * (touch them from the thread that will use them); else ordinary 4 KB
+ * pages, faulted in now by the calling thread.  NULL when it cannot be
+ * mapped. */
+void *tkp_bigpages_alloc(size_t bytes, int huge);
 
-/* Unmaps what tkp_bigpages_alloc(bytes) returned (NULL: nothing). */
+/* Unmaps what tkp_bigpages_alloc(bytes, ...) returned (NULL: nothing). */
 void tkp_bigpages_free(void *p, size_t bytes);
 
 /* Whether operands go on big pages at all: not where TKP_OPERAND_PAGES=4k

@@ -672,7 +672,7 @@ static struct {
  */
 static void *arena_alloc(size_t size)
 {
-	return tkp_bigpages_alloc(size);
+	return tkp_bigpages_alloc(size, 1);
 }
 
 static void arena_release(void *p, size_t size)

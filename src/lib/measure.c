@@ -134,7 +134,7 @@ static void *alloc_matrix(size_t count, size_t es, int big)
 	void *p = NULL;
 
 	if (big && tkp_bigpages_worth(bytes))
-		return tkp_bigpages_alloc(bytes);
+		return tkp_bigpages_alloc(bytes, 1);
 	/* round up so aligned_alloc's size is a multiple of the alignment */
 	bytes = (bytes + 63) & ~(size_t)63;
 	if (posix_memalign(&p, 64, bytes) != 0)

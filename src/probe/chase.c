@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bigpages.h"
 #include "probe.h"
 #include "util.h"
 
@@ -130,7 +131,7 @@ static void alloc_worker(void *arg, int tid, int n)
 
 	(void)tid;
 	(void)n;
-	if (!(c->buf = tkp_probe_mem_alloc(c->max_bytes, 1)))
+	if (!(c->buf = tkp_bigpages_alloc(c->max_bytes, 1)))
 		c->failed = 1;
 	else
 		memset(c->buf, 0, c->max_bytes);
@@ -237,7 +238,7 @@ void tkp_chase_close(tkp_chase *c)
 {
 	if (!c)
 		return;
-	tkp_probe_mem_free(c->buf, c->max_bytes);
+	tkp_bigpages_free(c->buf, c->max_bytes);
 	tkp_team_close(c->team);
 	free(c);
 }

@@ -45,14 +45,10 @@ int tkp_team_size(const tkp_team *t);
 int tkp_team_pinned(const tkp_team *t);
 void tkp_team_close(tkp_team *t);
 
-/* Memory for working sets, 2 MiB-aligned.  huge: transparent huge pages
- * requested (madvise) so that TLB misses stay out of the latency
- * staircase, pages not yet touched (touch them from the thread that will
- * use them); else ordinary pages, as the kernels' (and likwid-bench's)
- * arrays get, faulted in now by the calling thread (MAP_POPULATE).  NULL
- * on failure.  tkp_probe_mem_free takes the same size. */
-void *tkp_probe_mem_alloc(size_t bytes, int huge);
-void tkp_probe_mem_free(void *p, size_t bytes);
+/* Memory for working sets: tkp_bigpages_alloc (src/kernels/bigpages.h),
+ * huge pages for the latency staircase so that TLB misses stay out of it,
+ * ordinary ones for the bandwidth loops, as likwid-bench's arrays get
+ * (bench/ceilings.sh puts the two side by side). */
 
 /* ---- peak compute (flops.c) -------------------------------------------- */
 

@@ -28,6 +28,7 @@
 #include <immintrin.h>
 #endif
 
+#include "bigpages.h"
 #include "probe.h"
 
 #define LINE_DOUBLES 8 /* 64 bytes: arrays are whole numbers of these */
@@ -204,11 +205,11 @@ static void alloc_worker(void *arg, int tid, int n)
 	size_t i, count = b->per_thread / sizeof(double);
 
 	(void)n;
-	if (!(p = tkp_probe_mem_alloc(b->per_thread, 0))) {
+	if (!(p = tkp_bigpages_alloc(b->per_thread, 0))) {
 		b->failed = 1;
 		return;
 	}
-	/* Written once from the pinned worker (tkp_probe_mem_alloc has
+	/* Written once from the pinned worker (tkp_bigpages_alloc has
 	 * faulted the pages in already, on its node): nothing faults while
 	 * timing, and the sums see ordinary numbers. */
 	for (i = 0; i < count; i++)
@@ -221,7 +222,7 @@ static void free_worker(void *arg, int tid, int n)
 	tkp_bw *b = arg;
 
 	(void)n;
-	tkp_probe_mem_free(b->buf[tid], b->per_thread);
+	tkp_bigpages_free(b->buf[tid], b->per_thread);
 	b->buf[tid] = NULL;
 }
 

@@ -14,7 +14,6 @@
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include "probe.h"
@@ -187,52 +186,4 @@ void tkp_team_close(tkp_team *t)
 	free(t->cpus);
 	free(t->tids);
 	free(t);
-}
-
-/* ---- memory ------------------------------------------------------------------ */
-
-#define HUGE_2M ((size_t)2 << 20)
-#ifdef MAP_POPULATE
-#define POPULATE MAP_POPULATE
-#else
-#define POPULATE 0
-#endif
-
-void *tkp_probe_mem_alloc(size_t bytes, int huge)
-{
-	size_t len, lead;
-	char *p, *q;
-
-	if (bytes == 0 || bytes > SIZE_MAX - 2 * HUGE_2M)
-		return NULL;
-	/* Over-allocate so the usable part starts on a 2 MiB boundary (huge
-	 * pages can only back aligned ranges), then give the slack back. */
-	len = (bytes + HUGE_2M - 1) / HUGE_2M * HUGE_2M;
-	/* Without huge pages, let the kernel fault everything in at once
-	 * (MAP_POPULATE: several times faster than touching 4 KiB pages one
-	 * by one; done by the calling, pinned thread, so the pages are its
-	 * node's).  Huge pages must be asked for before the first fault. */
-	p = mmap(NULL, len + HUGE_2M, PROT_READ | PROT_WRITE,
-		 MAP_PRIVATE | MAP_ANONYMOUS | (huge ? 0 : POPULATE), -1, 0);
-	if (p == MAP_FAILED)
-		return NULL;
-	q = (char *)(((uintptr_t)p + HUGE_2M - 1) & ~(uintptr_t)(HUGE_2M - 1));
-	lead = (size_t)(q - p);
-	if (lead)
-		munmap(p, lead);
-	if (HUGE_2M - lead)
-		munmap(q + len, HUGE_2M - lead);
-#ifdef MADV_HUGEPAGE
-	if (huge)
-		madvise(q, len, MADV_HUGEPAGE);
-#else
-	(void)huge;
-#endif
-	return q;
-}
-
-void tkp_probe_mem_free(void *p, size_t bytes)
-{
-	if (p)
-		munmap(p, (bytes + HUGE_2M - 1) / HUGE_2M * HUGE_2M);
 }
