@@ -246,6 +246,28 @@ struct result {
 
 static long pause_ms = 150;
 
+/*
+ * The untimed calls before a timed batch: one, or after a pause calls for
+ * WAKE_MS.  A CPU that slept 150 ms runs vector code slowly for a
+ * millisecond or more (the host's clock and power states): on a Zen 3 VM,
+ * a loop of independent FMAs took 3.9-4.7 µs per chunk in its first
+ * 0.3 ms after 150 ms asleep against 3.1 once it had run 1-3 ms, and a
+ * 96³ f64 call, one untimed call after the pause, read 20 GFLOP/s
+ * against 48 without the pause (OpenBLAS 19 against 41).  The 2-thread
+ * cells below 128³, where tuned runs one thread, read half the 1-thread
+ * figures for both kernels.
+ */
+enum { WAKE_MS = 5 };
+
+static void warm_up(const tkp_kernel *k, const tkp_gemm *g, int woke)
+{
+	double t0 = now();
+
+	do
+		tkp_kernel_run(k, g);
+	while (woke && now() - t0 < WAKE_MS * 1e-3);
+}
+
 static int compare(const tkp_kernel *ours, const tkp_kernel *theirs, tkp_dtype dt,
 		   struct shape s, int threads, int min_reps, struct result *r)
 {
@@ -301,9 +323,10 @@ static int compare(const tkp_kernel *ours, const tkp_kernel *theirs, tkp_dtype d
 			 * 2 threads, one call after 150 ms asleep, read 84
 			 * (OpenBLAS) and 109 (tuned) GFLOP/s, against 250
 			 * and 321 after an untimed call (Zen 5 VM, same
-			 * run), so the warm-up call is made there too. */
+			 * run), so the warm-up is made there too, and
+			 * lasts WAKE_MS (warm_up). */
 			if (batch > 1 || (threads > 1 && pause_ms > 0))
-				tkp_kernel_run(first ? theirs : ours, &g);
+				warm_up(first ? theirs : ours, &g, threads > 1 && pause_ms > 0);
 			t0 = now();
 			for (int i = 0; i < batch; i++)
 				tkp_kernel_run(first ? theirs : ours, &g);

@@ -34,7 +34,8 @@
  * own but the two placement switches below.
  *
  * Not every shape runs these loops (choose_mode, crossovers measured):
- * small problems and up to 24 rows pack nothing, small ones and up to 64
+ * small problems and up to 24 rows (one row tile where the L1d has 8 ways
+ * or fewer: direct_rows) pack nothing, small ones and up to 64
  * rows against a small B only B (tuned_small.c, with a micro-kernel that
  * reads A in place, one instance per row count), and up to 256 rows
  * against a large B pack A once and B block by block (stream_part).
@@ -240,6 +241,7 @@ static size_t round_down(size_t x, size_t to, size_t min)
 static struct {
 	pthread_once_t once;
 	size_t l1, l2, l3;
+	long l1_ways; /* the L1d's associativity, 0 when unknown */
 	tkp_isa isa;
 	const struct path *by[2][TKP_ISA_AVX512 + 1][TKP_F64 + 1];
 } sys = {.once = PTHREAD_ONCE_INIT};
@@ -260,6 +262,11 @@ static void sys_init(void)
 	sys.l1 = cache_size(1, 32 << 10, 8 << 10, 1 << 20);
 	sys.l2 = cache_size(2, 512 << 10, 64 << 10, 16 << 20);
 	sys.l3 = cache_size(3, 32 << 20, 1 << 20, 128 << 20);
+#ifdef _SC_LEVEL1_DCACHE_ASSOC
+	sys.l1_ways = sysconf(_SC_LEVEL1_DCACHE_ASSOC);
+#endif
+	if (sys.l1_ways < 0)
+		sys.l1_ways = 0;
 }
 
 static const struct path *path_for(tkp_isa isa, tkp_dtype dt)
@@ -1018,11 +1025,32 @@ static void team_launch(struct member *w, int nt, struct shared_b *sb)
  */
 enum { SMALL_MAX = 128, BONLY_MAX = 256, SKINNY_M = 64, DIRECT_M = 24, STREAM_M = 256 };
 
-static tkp_tuned_mode choose_mode(const tkp_gemm *g)
+/*
+ * The most rows the direct path takes outside the small problems: DIRECT_M
+ * (measured on 12-way L1ds), but one row tile (MR rows) where the L1d has
+ * 8 ways or fewer.  With a row stride of C a multiple of 4 KB (n = 1024,
+ * 4096, ...) the rows of its tiles all fall in one L1 set, and each tile
+ * after the first finds lines of C and B gone; the direct path reads and
+ * writes C once per 16 steps of k (STREAM_KC) where B is large, once per
+ * call where k is short, the skinny path once per KC.  Zen 3 VM (32 KB
+ * 8-way L1d, 512 KB L2), 1 thread, GFLOP/s direct / B packed / OpenBLAS,
+ * same process: 16×1024×16 f64 18.7 / 35.5 / 21.8 but 16×1000×16 41.6 /
+ * 35.8 / 24.4; m×4096×4096 f64 m = 4 14.4 / 12.5 / 10.6, m = 6 19.3 /
+ * 17.0 / 11.3, m = 8 16.0 / 18.2 / 20.2, m = 16 16.6 / 24.7 / 26.4, m =
+ * 24 15.7 / 28.5 / 30.5 (f32: m = 6 35.5 / 30.1 / 25.6, m = 16 31.8 /
+ * 53.5 / 57.9).  Copying the strip of B, or A's rows, to a contiguous
+ * buffer did not rescue the direct path there (16.6 -> 18.5 at m = 16).
+ */
+static size_t direct_rows(const struct path *pa)
+{
+	return sys.l1_ways > 0 && sys.l1_ways <= 8 ? pa->mr : DIRECT_M; /* (sys: path_for) */
+}
+
+static tkp_tuned_mode choose_mode(const tkp_gemm *g, const struct path *pa)
 {
 	size_t es = g->dtype == TKP_F32 ? sizeof(float) : sizeof(double);
 
-	if ((g->m <= SMALL_MAX && g->n <= SMALL_MAX && g->k <= SMALL_MAX) || g->m <= DIRECT_M)
+	if ((g->m <= SMALL_MAX && g->n <= SMALL_MAX && g->k <= SMALL_MAX) || g->m <= direct_rows(pa))
 		return TKP_TUNED_DIRECT;
 	/* (sys: path_for, before every call here; k·n elements are B, in
 	 * memory, so the product cannot overflow) */
@@ -1166,7 +1194,7 @@ static int tuned_run(const tkp_gemm *g, tkp_isa isa, tkp_tuned_mode mode, size_t
 	if (!pa || isa > sys.isa) /* (path_for read sys) */
 		return TKP_ENOTSUP;
 	pl.es = g->dtype == TKP_F32 ? sizeof(float) : sizeof(double);
-	pl.mode = mode == TKP_TUNED_AUTO ? choose_mode(g) : mode;
+	pl.mode = mode == TKP_TUNED_AUTO ? choose_mode(g, pa) : mode;
 	/* Waking a pooled worker costs tens of microseconds (starting one,
 	 * the simulation child's way, more): below ~4 Mflop each, fewer
 	 * threads finish sooner.  With the pool, f64 2 threads against 1 at
@@ -1203,7 +1231,7 @@ int tkp_gemm_tuned_kblock(const tkp_gemm *g)
 	const struct path *pa = path_for(isa, g->dtype);
 	size_t mc, kc, nc, kcb;
 
-	if (!pa || choose_mode(g) != TKP_TUNED_PACKED)
+	if (!pa || choose_mode(g, pa) != TKP_TUNED_PACKED)
 		return tkp_gemm_tuned(g);
 	tuned_blocking(pa, (const size_t[3]){g->mc, g->kc, g->nc}, &mc, &kc, &nc);
 	kcb = balance(g->k, kc, 4);
