@@ -12,7 +12,8 @@
  * the median over those runs of each run's median ratio (the figure to
  * judge by), "lo".."hi" their range.  A call too short to time alone (the
  * small shapes) is timed in batches of calls that take 50 µs or more,
- * each after one untimed call of the same kernel.
+ * each after one untimed call of the same kernel (after the pause below,
+ * untimed calls for 5 ms: warm_up).
  * The load average before and after is printed: trust a table measured at
  * load < 1.  Operands of 4 MB or more are on big pages, as tkprofile
  * allocates them (bigpages.c; TKP_OPERAND_PAGES=4k for 4 KB pages).
