@@ -12,6 +12,24 @@
 
 #include "pin.h"
 
+/*
+ * CPUs online, read once per process: sysconf reads a sysfs file, and on
+ * a Zen 3 VM that made tkp_pin_plan 9.4 µs of a team call's set-up (0.6
+ * with the count kept; plan, pin and restore together 17.4 -> 7.5 µs),
+ * against 50-100 µs of work in a 2-thread call at 128³-160³.
+ */
+static long cpus_online(void)
+{
+	static atomic_long online;
+	long n = atomic_load_explicit(&online, memory_order_relaxed);
+
+	if (n <= 0) {
+		n = sysconf(_SC_NPROCESSORS_ONLN);
+		atomic_store_explicit(&online, n, memory_order_relaxed);
+	}
+	return n;
+}
+
 void tkp_pin_plan(tkp_pin_saved *s, int nt, int *cpus)
 {
 	s->have = 0;
@@ -19,7 +37,7 @@ void tkp_pin_plan(tkp_pin_saved *s, int nt, int *cpus)
 		cpus[i] = -1;
 #ifdef HAVE_PTHREAD_SETAFFINITY_NP
 	{
-		long online = sysconf(_SC_NPROCESSORS_ONLN);
+		long online = cpus_online();
 		int next = 0;
 
 		if (nt < 2 || online < nt ||
