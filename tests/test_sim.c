@@ -208,7 +208,7 @@ static int same_count(double x, double y)
 	return (isnan(x) && isnan(y)) || x == y;
 }
 
-/* within 0.2% and 16, or both not measured */
+/* within 0.5% and 16, or both not measured (test_twin says why) */
 static int near_count(double x, double y)
 {
 	return (isnan(x) && isnan(y)) || fabs(x - y) <= 0.005 * fmax(x, y) + 16;

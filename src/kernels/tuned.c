@@ -1030,7 +1030,7 @@ enum { SMALL_MAX = 128, BONLY_MAX = 256, SKINNY_M = 64, DIRECT_M = 24, STREAM_M 
  * (measured on 12-way L1ds), but one row tile (MR rows) where the L1d has
  * 8 ways or fewer.  With a row stride of C a multiple of 4 KB (n = 1024,
  * 4096, ...) the rows of its tiles all fall in one L1 set, and each tile
- * after the first finds lines of C and B gone; the direct path reads and
+ * after the first finds C's lines gone; the direct path reads and
  * writes C once per 16 steps of k (STREAM_KC) where B is large, once per
  * call where k is short, the skinny path once per KC.  Zen 3 VM (32 KB
  * 8-way L1d, 512 KB L2), 1 thread, GFLOP/s direct / B packed / OpenBLAS,
