@@ -31,6 +31,25 @@ grep_out "lowered by TKP_ISA" "and says so"
 TKP_ISA=bogus "$TKP_BIN" kernels >"$TMP/out" 2>&1
 grep_out "TKP_ISA='bogus': expected avx512, avx2 or generic; ignored" "a bad TKP_ISA is named"
 if grep -q "lowered by TKP_ISA" "$TMP/out"; then not_ok "a bad TKP_ISA lowers nothing"; else ok "a bad TKP_ISA lowers nothing"; fi
+# OpenBLAS on kernels older than the CPU (a CPU it does not know takes its
+# Prescott ones) is named where blas is listed or run; its AVX2 ones are not
+"$TKP_BIN" kernels >"$TMP/out" 2>&1
+if ! grep -q "^blas  *yes" "$TMP/out"; then
+	for t in "kernels names OpenBLAS's Prescott kernels" "run -k blas names them" "no note with its Haswell kernels"; do
+		skip "$t" "no blas kernel in this build"
+	done
+elif ! grep -Eq "SIMD path on this CPU: (avx512|avx2)" "$TMP/out"; then
+	for t in "kernels names OpenBLAS's Prescott kernels" "run -k blas names them" "no note with its Haswell kernels"; do
+		skip "$t" "no AVX2 on this CPU: Prescott's kernels are its own"
+	done
+else
+	OPENBLAS_CORETYPE=Prescott "$TKP_BIN" kernels >"$TMP/out" 2>&1
+	grep_out "note: OpenBLAS runs its Prescott kernels .*OPENBLAS_CORETYPE=(Haswell|SkylakeX)" "kernels names OpenBLAS's Prescott kernels"
+	OPENBLAS_CORETYPE=Prescott "$TKP_BIN" run -k blas -s 8 -c none >"$TMP/out" 2>&1
+	grep_out "^tkprofile: run: OpenBLAS runs its Prescott kernels" "run -k blas names them"
+	OPENBLAS_CORETYPE=Haswell "$TKP_BIN" kernels >"$TMP/out" 2>&1
+	if grep -q "OpenBLAS runs its" "$TMP/out"; then not_ok "no note with its Haswell kernels" "$(cat "$TMP/out")"; else ok "no note with its Haswell kernels"; fi
+fi
 TKP_PLOT_TIMEOUT=-1 "$TKP_BIN" kernels >"$TMP/out" 2>&1
 grep_out "TKP_PLOT_TIMEOUT='-1': expected seconds above 0; using 60" "a bad TKP_PLOT_TIMEOUT is named"
 

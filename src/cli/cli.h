@@ -132,8 +132,9 @@ struct tkp_csv;
 double tkp_cli_ceiling(const struct tkp_csv *t, const char *name, const char *dtype, const char *isa,
 		       int threads, const char *unit, const char *source);
 /* The multi-thread peaks of ceilings.csv below TKP_PROBE_SCALING_LOW of
- * linear scaling, as "f32 avx2 on 2 threads is 1.24x its 1-thread peak;
- * ..." into buf; returns how many. */
+ * linear scaling, one clause per thread count ("f32 avx2 on 2 threads is
+ * 1.24x its 1-thread peak; 6 paths on 16 threads are 8.35x-9.13x their
+ * 1-thread peaks (lowest f64 scalar)") into buf; returns how many peaks. */
 int tkp_cli_low_scaling(const struct tkp_csv *t, const int *threads, int nthreads, char *buf,
 			size_t len);
 

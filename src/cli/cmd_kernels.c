@@ -38,6 +38,11 @@ int cmd_kernels(int argc, char **argv)
 		printf("%-10s %-10s %-14s %s\n", k->name, why ? "no" : "yes", takes, k->desc);
 		if (why)
 			printf("%-10s   why not: %s\n", "", why);
+		if (!why && !strcmp(k->name, "blas")) {
+			char weak[320];
+			if (tkp_blas_weak_core(weak, sizeof weak))
+				printf("%-10s   note: %s\n", "", weak);
+		}
 	}
 	printf("\nSIMD path on this CPU: %s%s\n", tkp_isa_name(),
 	       tkp_isa_current() < tkp_isa_supported() ? " (lowered by TKP_ISA)" : "");

@@ -713,6 +713,13 @@ static void sweep_header(const sweep_args *a, sweep_state *s)
 		s->todo += !s->done[i];
 	tkp_cli_note("tkprofile: sweep: %zu configuration%s%s into %s", s->todo, s->todo == 1 ? "" : "s",
 		     a->resume ? " left to run" : "", s->dir);
+	for (size_t i = 0; i < s->ncfg; i++)
+		if (!s->done[i] && !strcmp(s->cfg[i].kernel->name, "blas")) {
+			char weak[320];
+			if (tkp_blas_weak_core(weak, sizeof weak))
+				tkp_cli_warn("sweep", "%s", weak);
+			break;
+		}
 	if (ab->apart) {
 		for (size_t i = 0; i < s->ncfg; i++) {
 			tkp_counters_job j = job_of(&s->cfg[i], &s->plan);

@@ -62,6 +62,10 @@ int tkp_gemm_blas(const tkp_gemm *g);
 int tkp_gemm_tuned(const tkp_gemm *g);
 /* NULL when the blas kernel can run, else why not. */
 const char *tkp_blas_unavailable(void);
+/* Where OpenBLAS runs kernels older than this CPU's SIMD path (a CPU it
+ * does not know: its Prescott ones), a sentence saying so and how to pick
+ * better ones, in buf; else NULL. */
+const char *tkp_blas_weak_core(char *buf, size_t len);
 /* The OpenBLAS core (kernel set) a simulation child should force with
  * OPENBLAS_CORETYPE so that it runs what the timed runs run, or NULL (not
  * OpenBLAS, or its core unknown).  AVX-512 cores give "Haswell", the
