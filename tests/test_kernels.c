@@ -196,6 +196,7 @@ static const struct shape shapes[] = {
 	{15, 33, 17, 0, 0, "15x33x17, NR+1 (AVX-512 f32)"},
 	{17, 17, 1, 0, 0, "17x17x1, NR+1 (AVX2 f32)"},
 	{31, 7, 33, 0, 0, "31x7x33"},
+	{18, 29, 40, 0, 0, "18 rows: a 6-row bottom edge under MR 12 (AVX-512 f32)"},
 	/* wide strips (AVX-512: f64 25..32 columns on 6 rows, f32 33..48 on 8
 	 * and 49..64 on 6) */
 	{32, 32, 32, 0, 0, "wide strip f64, rows 6+6+5+5+5+5"},
