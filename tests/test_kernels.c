@@ -557,6 +557,42 @@ static int forked_right(struct problem *p)
  * and the per-call team (simulation twin on; the generic path has no
  * twin, so its results are real) all give C right.
  */
+/*
+ * Back-to-back 2-thread calls of about 2 Mflop (below the 4 Mflop per
+ * thread where a sleeping worker is worth waking): the first ones run
+ * alone and set the pooled worker spinning, later ones take it without
+ * pinning anyone (awake_team).  Every result is checked; that such teams
+ * formed is checked where a second CPU lets the worker spin beside us.
+ */
+static void test_awake_team(void)
+{
+	for (int dt = TKP_F32; dt <= TKP_F64; dt++) {
+		struct problem p;
+		unsigned long before = tkp_tuned_awake_calls();
+		int calls = 0, right = 0;
+
+		if (problem_init(&p, (tkp_dtype)dt, 97, 101, 103) != 0) {
+			ok(0, "awake team: out of memory");
+			continue;
+		}
+		for (; calls < 400 && (calls < 40 || tkp_tuned_awake_calls() - before < 20); calls++) {
+			tkp_gemm g = {.dtype = (tkp_dtype)dt, .m = 97, .n = 101, .k = 103, .a = p.a,
+				      .b = p.b, .c = p.c, .threads = 2};
+
+			poison(&p);
+			right += tkp_gemm_tuned(&g) == 0 && check(&p) <= 1.0;
+		}
+		ok(right == calls, "tuned %s 97x101x103 on 2 threads, %d calls back to back: %d right",
+		   dt_name(dt), calls, right);
+		if (sysconf(_SC_NPROCESSORS_ONLN) < 2 || under_tsan())
+			skip("one CPU, or ThreadSanitizer's pace", "awake teams formed");
+		else
+			ok(tkp_tuned_awake_calls() - before >= 20, "%s: %lu of the %d calls on an awake team",
+			   dt_name(dt), tkp_tuned_awake_calls() - before, calls);
+		problem_free(&p);
+	}
+}
+
 static void test_tuned_team(void)
 {
 	static const int counts[] = {2, 3, 1, 4, 2, 2, 5, 1, 2};
@@ -589,6 +625,7 @@ static void test_tuned_team(void)
 		     "tuned on 2 threads in a child forked after pooled calls");
 	else
 		ok(forked_right(&two[1].p), "tuned on 2 threads in a child forked after pooled calls");
+	test_awake_team();
 	tkp_isa_set_sim_twin(1);
 	check_fn(tkp_gemm_tuned_isa, TKP_ISA_GENERIC, "tuned, generic path, teams started per call");
 	tkp_isa_set_sim_twin(0);

@@ -59,7 +59,9 @@
  * (TKP_TUNED_NOPIN=1 in the environment leaves placement to the
  * scheduler, to compare); a pooled team takes its rows or columns in
  * chunks, in turn, so that a member the host slows costs a chunk, not
- * half the call.  Below ~4 Mflop per thread fewer threads run.
+ * half the call.  Below ~4 Mflop per thread fewer threads run, unless
+ * the pooled workers are still spinning after a job: then down to ~0.75
+ * Mflop each, with nobody pinned per call (awake_team).
  *
  * Packing buffers are kept across calls in one arena (2 MB aligned, huge
  * pages advised) guarded by a mutex: a call that finds it busy (another
@@ -309,6 +311,9 @@ struct plan {
 	tkp_tuned_mode mode; /* never TKP_TUNED_AUTO here */
 	size_t k0, k1;       /* the k run: all of it, but for tkp_gemm_tuned_kblock */
 	int a_whole;         /* the stream path: A packed whole (stream_part) */
+	int pool_held;       /* awake_team took the pool for this call */
+	int awake;           /* ... and its workers stay where they are pinned,
+				the caller unpinned (no pinning system calls) */
 };
 
 static size_t round_up(size_t x, size_t to)
@@ -813,16 +818,19 @@ static void team_per_call(struct member *w, int nt, struct shared_b *sb)
  * members beyond the caller are kept: worker i waits for a job in its
  * slot, spinning for POOL_SPIN_NS (back-to-back calls find it awake; a
  * longer spin would take a CPU from whatever runs between calls), then
- * sleeping on the condition variable.  A worker is pinned once, to the
- * CPU its first job names, again only when a job names another, and given
- * its starting mask back for a job that names none (a caller with fewer
- * CPUs than members, TKP_TUNED_NOPIN).  One
+ * sleeping on the condition variable.  A worker is pinned when it starts
+ * (first_cpu), again when a job names another CPU, and given its starting
+ * mask back for a job that names none (a caller with fewer CPUs than
+ * members, TKP_TUNED_NOPIN).  One
  * call uses the pool at a time (the lock); a call that finds it busy, the
  * simulation child (valgrind runs threads one at a time, and counts
  * worker_main's) and a process whose pool could not grow start their team
  * per call.  After fork the child has no workers: it starts its own.
  */
 enum { POOL_MAX = 64, POOL_SPIN_NS = 200000 };
+/* (awake_team) */
+enum { SLEEPING_FLOP = 4000000, AWAKE_FLOP = 750000, NUDGE_NS = 1000000 };
+#define AWAKE_MAX_FLOP 64e6
 
 static struct {
 	pthread_mutex_t lock; /* held by the call the pool serves */
@@ -832,6 +840,9 @@ static struct {
 	int n;                                 /* workers started */
 	struct member *_Atomic slot[POOL_MAX]; /* worker i's job, or NULL */
 	atomic_int pending;                    /* jobs not finished */
+	atomic_int spinning[POOL_MAX];         /* worker i spins for a job */
+	atomic_int cpu[POOL_MAX];              /* the CPU worker i is pinned to, or -1 */
+	unsigned nudges;                       /* (mu) pool_nudge's calls */
 } pool = {.lock = PTHREAD_MUTEX_INITIALIZER,
 	  .mu = PTHREAD_MUTEX_INITIALIZER,
 	  .cv = PTHREAD_COND_INITIALIZER,
@@ -845,41 +856,64 @@ static double mono_ns(void)
 	return 1e9 * (double)ts.tv_sec + (double)ts.tv_nsec;
 }
 
-/* Worker i's next job: spinning a while, then asleep until one comes. */
+/* Worker i's next job: spinning a while, then asleep until one comes or
+ * pool_nudge sets it spinning again. */
 static struct member *pool_next(int i)
 {
 	struct member *job;
-	double until = mono_ns() + POOL_SPIN_NS;
 
-	for (unsigned spins = 1;; spins++) {
-		if ((job = atomic_load_explicit(&pool.slot[i], memory_order_acquire)))
+	for (;;) {
+		double until = mono_ns() + POOL_SPIN_NS;
+		unsigned seen;
+
+		atomic_store_explicit(&pool.spinning[i], 1, memory_order_relaxed);
+		for (unsigned spins = 1;; spins++) {
+			if ((job = atomic_load_explicit(&pool.slot[i], memory_order_acquire))) {
+				atomic_store_explicit(&pool.spinning[i], 0, memory_order_relaxed);
+				return job;
+			}
+			cpu_relax();
+			if (spins % 64 == 0 && mono_ns() > until)
+				break;
+		}
+		pthread_mutex_lock(&pool.mu);
+		atomic_store_explicit(&pool.spinning[i], 0, memory_order_relaxed);
+		seen = pool.nudges;
+		while (!(job = atomic_load_explicit(&pool.slot[i], memory_order_acquire)) &&
+		       pool.nudges == seen)
+			pthread_cond_wait(&pool.cv, &pool.mu);
+		pthread_mutex_unlock(&pool.mu);
+		if (job)
 			return job;
-		cpu_relax();
-		if (spins % 64 == 0 && mono_ns() > until)
-			break;
 	}
+}
+
+/* The sleeping workers back to spinning (awake_team) */
+static void pool_nudge(void)
+{
 	pthread_mutex_lock(&pool.mu);
-	while (!(job = atomic_load_explicit(&pool.slot[i], memory_order_acquire)))
-		pthread_cond_wait(&pool.cv, &pool.mu);
+	pool.nudges++;
+	pthread_cond_broadcast(&pool.cv);
 	pthread_mutex_unlock(&pool.mu);
-	return job;
 }
 
 static void *pool_main(void *arg)
 {
-	int i = (int)(intptr_t)arg, pinned = -1;
+	int i = (int)(intptr_t)arg, pinned = atomic_load_explicit(&pool.cpu[i], memory_order_relaxed);
 	tkp_pin_saved own; /* the mask it started with, for unpinned jobs */
 
 	tkp_pin_save(&own);
+	tkp_pin_self(pinned); /* (pool_take's choice) */
 	for (;;) {
 		struct member *job = pool_next(i);
 
 		if (job->cpu >= 0 && job->cpu != pinned)
 			tkp_pin_self(pinned = job->cpu);
-		else if (job->cpu < 0 && pinned >= 0) {
+		else if (job->cpu < 0 && pinned >= 0 && !job->pl->awake) {
 			tkp_pin_restore(&own);
 			pinned = -1;
 		}
+		atomic_store_explicit(&pool.cpu[i], pinned, memory_order_relaxed);
 		member_run(job);
 		atomic_store_explicit(&pool.slot[i], NULL, memory_order_relaxed);
 		atomic_fetch_sub_explicit(&pool.pending, 1, memory_order_acq_rel);
@@ -893,14 +927,37 @@ static void pool_after_fork(void)
 	pthread_mutex_init(&pool.mu, NULL);
 	pthread_cond_init(&pool.cv, NULL);
 	pool.n = 0;
-	for (int i = 0; i < POOL_MAX; i++)
+	pool.nudges = 0;
+	for (int i = 0; i < POOL_MAX; i++) {
 		atomic_init(&pool.slot[i], NULL);
+		atomic_init(&pool.spinning[i], 0);
+		atomic_init(&pool.cpu[i], -1);
+	}
 	atomic_init(&pool.pending, 0);
 }
 
 static void pool_init(void)
 {
 	(void)pthread_atfork(NULL, NULL, pool_after_fork);
+}
+
+/*
+ * The CPU new worker i is pinned to from the start: the i-th of this
+ * thread's CPUs other than the one it runs on (-1: none, or
+ * TKP_TUNED_NOPIN).  A worker free to run anywhere was started, and later
+ * woken, on its caller's CPU, and spun there beside it (awake_team).
+ */
+static int first_cpu(int i)
+{
+	cpu_set_t set;
+	int here = sched_getcpu(), seen = 0;
+
+	if (getenv("TKP_TUNED_NOPIN") || sched_getaffinity(0, sizeof set, &set) != 0)
+		return -1;
+	for (int c = 0; c < CPU_SETSIZE; c++)
+		if (CPU_ISSET(c, &set) && c != here && seen++ == i)
+			return c;
+	return -1;
 }
 
 /* The pool, locked, with at least want workers; 0 when it cannot serve
@@ -913,6 +970,7 @@ static int pool_take(int want)
 	while (pool.n < want) {
 		pthread_t tid;
 
+		atomic_store_explicit(&pool.cpu[pool.n], first_cpu(pool.n), memory_order_relaxed);
 		if (pthread_create(&tid, NULL, pool_main, (void *)(intptr_t)pool.n) != 0) {
 			pthread_mutex_unlock(&pool.lock);
 			return 0;
@@ -981,7 +1039,9 @@ static void team_pooled(struct member *w, int nt, struct shared_b *sb)
 /* Runs the team w[0 .. nt-1] to completion, member 0 on this thread. */
 static void team_launch(struct member *w, int nt, struct shared_b *sb)
 {
-	if (nt > 1 && !tkp_isa_sim_twin() && pool_take(nt - 1))
+	if (w[0].pl->pool_held)
+		team_pooled(w, nt, sb); /* (awake_team took the pool) */
+	else if (nt > 1 && !tkp_isa_sim_twin() && pool_take(nt - 1))
 		team_pooled(w, nt, sb);
 	else
 		team_per_call(w, nt, sb);
@@ -1114,7 +1174,8 @@ static __attribute__((noinline)) int tuned_team(struct plan *pl, int nt)
 		      (rows_u + tm - 1) / tm * pa->mr * g->k * pl->es <= STREAM_A_MAX;
 	part_bytes(pl, (rows_u + tm - 1) / tm * pa->mr, (cols_u + tn - 1) / tn * pa->nr, &abytes,
 		   &bbytes);
-	if (nt > 1 && !getenv("TKP_TUNED_NOPIN") && (cpus = malloc((size_t)nt * sizeof *cpus)))
+	if (nt > 1 && !pl->awake && !getenv("TKP_TUNED_NOPIN") &&
+	    (cpus = malloc((size_t)nt * sizeof *cpus)))
 		tkp_pin_plan(&saved, nt, cpus); /* (no memory: run unpinned) */
 	/* Rows split: one B panel for the team where it shares a cache */
 	if (nt > 1 && tn == 1 && pl->mode == TKP_TUNED_PACKED && share_b(cpus, nt)) {
@@ -1133,8 +1194,8 @@ static __attribute__((noinline)) int tuned_team(struct plan *pl, int nt)
 	bufsize = per * (size_t)nt + (sb ? bbytes : 0) + (per ? 0 : 4096);
 	buf = arena_get(bufsize, &mine);
 	if (!buf) {
-		free(cpus);
-		return TKP_ENOMEM;
+		err = TKP_ENOMEM;
+		goto fail;
 	}
 	if (sb)
 		sb->bpack = buf;
@@ -1163,14 +1224,96 @@ static __attribute__((noinline)) int tuned_team(struct plan *pl, int nt)
 	}
 	for (int t = 0; cpus && t < nt; t++)
 		w[t].cpu = cpus[t];
+	for (int t = 1; pl->awake && t < nt; t++)
+		w[t].cpu = atomic_load_explicit(&pool.cpu[t - 1], memory_order_relaxed);
 	team_launch(w, nt, sb);
+	pl->pool_held = 0; /* (team_pooled let it go) */
 fail:
+	if (pl->pool_held)
+		pthread_mutex_unlock(&pool.lock);
 	tkp_pin_restore(&saved);
 	free(cpus);
 	if (w != &one)
 		free(w);
-	arena_put(buf, mine, bufsize);
+	if (buf)
+		arena_put(buf, mine, bufsize);
 	return err;
+}
+
+/*
+ * Threads for a call below SLEEPING_FLOP per thread.  Waking a sleeping
+ * pooled worker costs tens of microseconds (starting one, the simulation
+ * child's way, more): below ~4 Mflop each fewer threads finished sooner
+ * (f64 2 threads against 1 at about 8 Mflop: 160³ 62.0 vs 59.8 GFLOP/s,
+ * 128×128×256 65.7 vs 63.0, loaded VM).  A worker still spinning after
+ * its last job (POOL_SPIN_NS) takes one within a microsecond, so down to
+ * AWAKE_FLOP each a team of spinning workers pays, if it costs no system
+ * calls: the workers stay on the CPUs they are pinned to and the caller
+ * is not pinned, when it runs on none of theirs (else the usual pinning,
+ * as for a worker not pinned yet).  Calls that come back to back (within
+ * NUDGE_NS) while the workers sleep set them spinning for the next one.
+ * Returns the team's size; with 2 or more the pool is held (pl->pool_held).
+ */
+static atomic_ulong awake_calls; /* (tkp_tuned_awake_calls) */
+
+/* Whether pooled workers 0 .. n-1 are pinned (a CPU of their own) */
+static int pinned_all(int n)
+{
+	for (int i = 0; i < n; i++)
+		if (atomic_load_explicit(&pool.cpu[i], memory_order_relaxed) < 0)
+			return 0;
+	return 1;
+}
+
+/*
+ * Whether pooled workers 0 .. n-1 are pinned, none to CPU here.  Only
+ * such workers are woken to spin: a worker free to run anywhere woke on
+ * the caller's CPU and spun there, beside the call it was meant to help
+ * (a 128³ f64 call on 2 threads took 360 µs instead of 100 alone, in
+ * every call of one process out of three).
+ */
+static int placed(int n, int here)
+{
+	for (int i = 0; i < n; i++) {
+		int c = atomic_load_explicit(&pool.cpu[i], memory_order_relaxed);
+
+		if (c < 0 || c == here)
+			return 0;
+	}
+	return here >= 0;
+}
+
+static int awake_team(struct plan *pl, int nt, double flop)
+{
+	static _Atomic double last; /* when such a call last came */
+	double now = mono_ns();
+	int back = now - atomic_exchange_explicit(&last, now, memory_order_relaxed) < NUDGE_NS;
+	int want = flop / AWAKE_FLOP < nt ? (int)(flop / AWAKE_FLOP) : nt, k = 1;
+	int here;
+
+	if (want < 2 || tkp_isa_sim_twin() || !pool_take(want - 1))
+		return 1;
+	here = sched_getcpu();
+	while (k < want && atomic_load_explicit(&pool.spinning[k - 1], memory_order_relaxed))
+		k++;
+	if (k < 2 && back && !placed(want - 1, here) && pinned_all(want - 1)) {
+		k = want; /* asleep, one on this CPU: a pinned team moves us off it */
+	} else if (k < 2) {
+		if (back && placed(want - 1, here))
+			pool_nudge();
+		pthread_mutex_unlock(&pool.lock);
+		return 1;
+	}
+	pl->pool_held = 1;
+	pl->awake = placed(k - 1, here);
+	if (pl->awake)
+		atomic_fetch_add_explicit(&awake_calls, 1, memory_order_relaxed);
+	return k;
+}
+
+unsigned long tkp_tuned_awake_calls(void)
+{
+	return atomic_load_explicit(&awake_calls, memory_order_relaxed);
 }
 
 /*
@@ -1195,15 +1338,14 @@ static int tuned_run(const tkp_gemm *g, tkp_isa isa, tkp_tuned_mode mode, size_t
 		return TKP_ENOTSUP;
 	pl.es = g->dtype == TKP_F32 ? sizeof(float) : sizeof(double);
 	pl.mode = mode == TKP_TUNED_AUTO ? choose_mode(g, pa) : mode;
-	/* Waking a pooled worker costs tens of microseconds (starting one,
-	 * the simulation child's way, more): below ~4 Mflop each, fewer
-	 * threads finish sooner.  With the pool, f64 2 threads against 1 at
-	 * about 8 Mflop: 160³ 62.0 vs 59.8 GFLOP/s, 128×128×256 65.7 vs
-	 * 63.0 (loaded VM), so the rule stands. */
 	if (nt > 1) {
+		int k;
+
 		flop = 2.0 * (double)g->m * (double)g->n * (double)g->k;
-		if ((double)nt * 4e6 > flop)
-			nt = flop < 8e6 ? 1 : (int)(flop / 4e6);
+		if (flop < AWAKE_MAX_FLOP && ((k = awake_team(&pl, nt, flop)) > 1 || flop < 2.0 * SLEEPING_FLOP))
+			nt = k;
+		else if ((double)nt * SLEEPING_FLOP > flop)
+			nt = (int)(flop / SLEEPING_FLOP);
 	}
 	/* Alone and packing nothing: no buffers, no team, and not the packed
 	 * path's blocking, whose divisions cost a few percent of a small call
