@@ -184,6 +184,9 @@ int tkp_cli_cache_dir(char *buf, size_t size);
  * turns on them, and the times show it.  Allowed (an honest measurement),
  * but rarely meant. */
 void tkp_cli_warn_oversubscribed(const char *cmd, int threads);
+/* Warns when OpenBLAS runs kernels older than this CPU's SIMD path (a CPU
+ * it does not know), naming the OPENBLAS_CORETYPE that picks better ones. */
+void tkp_cli_warn_blas_core(const char *cmd);
 
 /* Memory a configuration may use: MemAvailable (or 90% of physical memory
  * when /proc/meminfo is absent). */

@@ -396,6 +396,14 @@ const char *tkp_cli_counters_brief(const tkp_counters *ctr, char *buf, size_t le
 	return buf;
 }
 
+void tkp_cli_warn_blas_core(const char *cmd)
+{
+	char weak[320];
+
+	if (tkp_blas_weak_core(weak, sizeof weak))
+		tkp_cli_warn(cmd, "%s", weak);
+}
+
 void tkp_cli_warn_oversubscribed(const char *cmd, int threads)
 {
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);

@@ -370,11 +370,8 @@ int cmd_run(int argc, char **argv)
 				    tkp_kernel_why_unavailable(k));
 	if ((rc = tkp_cli_check_fits("run", dt, sh.m, sh.n, sh.k, 1)))
 		return rc;
-	if (!strcmp(k->name, "blas") && !sim_child) {
-		char weak[320];
-		if (tkp_blas_weak_core(weak, sizeof weak))
-			tkp_cli_warn("run", "%s", weak);
-	}
+	if (!strcmp(k->name, "blas") && !sim_child)
+		tkp_cli_warn_blas_core("run");
 	if (sim_tuned && tkp_tuning_set(dt, sim_tuned))
 		return tkp_cli_usage("run", "--sim-tuned '%s': expected MC,KC,NC", sim_tuned);
 	if (sim_child)

@@ -715,9 +715,7 @@ static void sweep_header(const sweep_args *a, sweep_state *s)
 		     a->resume ? " left to run" : "", s->dir);
 	for (size_t i = 0; i < s->ncfg; i++)
 		if (!s->done[i] && !strcmp(s->cfg[i].kernel->name, "blas")) {
-			char weak[320];
-			if (tkp_blas_weak_core(weak, sizeof weak))
-				tkp_cli_warn("sweep", "%s", weak);
+			tkp_cli_warn_blas_core("sweep");
 			break;
 		}
 	if (ab->apart) {
