@@ -558,37 +558,53 @@ static int forked_right(struct problem *p)
  * twin, so its results are real) all give C right.
  */
 /*
- * Back-to-back 2-thread calls of about 2 Mflop (below the 4 Mflop per
- * thread where a sleeping worker is worth waking): the first ones run
- * alone and set the pooled worker spinning, later ones take it without
- * pinning anyone (awake_team).  Every result is checked; that such teams
- * formed is checked where a second CPU lets the worker spin beside us.
+ * 2-thread calls of about 2 Mflop, below the 4 Mflop per thread where a
+ * sleeping worker is worth waking: back to back, where the first ones
+ * run alone and set the pooled worker spinning and later ones take it
+ * (awake_team), and each right after a 16 Mflop call, whose worker is
+ * still spinning.  Every result is checked; that the second kind ran on
+ * two threads is checked where a second CPU lets the worker spin (under
+ * load the caller may share the worker's CPU: then a pinned team moves
+ * it, so back-to-back calls are not counted).
  */
 static void test_awake_team(void)
 {
 	for (int dt = TKP_F32; dt <= TKP_F64; dt++) {
-		struct problem p;
-		unsigned long before = tkp_tuned_awake_calls();
-		int calls = 0, right = 0;
+		struct problem p, big;
+		unsigned long teams = 0;
+		int right = 0, pairs = 40;
 
 		if (problem_init(&p, (tkp_dtype)dt, 97, 101, 103) != 0) {
 			ok(0, "awake team: out of memory");
 			continue;
 		}
-		for (; calls < 400 && (calls < 40 || tkp_tuned_awake_calls() - before < 20); calls++) {
+		if (problem_init(&big, (tkp_dtype)dt, 200, 200, 200) != 0) {
+			problem_free(&p);
+			ok(0, "awake team: out of memory");
+			continue;
+		}
+		for (int i = 0; i < 2 * pairs; i++) {
 			tkp_gemm g = {.dtype = (tkp_dtype)dt, .m = 97, .n = 101, .k = 103, .a = p.a,
 				      .b = p.b, .c = p.c, .threads = 2};
+			tkp_gemm gb = {.dtype = (tkp_dtype)dt, .m = 200, .n = 200, .k = 200, .a = big.a,
+				       .b = big.b, .c = big.c, .threads = 2};
+			unsigned long before;
 
+			if (i >= pairs && tkp_gemm_tuned(&gb) != 0)
+				continue;
+			before = tkp_tuned_small_teams();
 			poison(&p);
 			right += tkp_gemm_tuned(&g) == 0 && check(&p) <= 1.0;
+			teams += i >= pairs && tkp_tuned_small_teams() > before;
 		}
-		ok(right == calls, "tuned %s 97x101x103 on 2 threads, %d calls back to back: %d right",
-		   dt_name(dt), calls, right);
-		if (sysconf(_SC_NPROCESSORS_ONLN) < 2 || under_tsan())
-			skip("one CPU, or ThreadSanitizer's pace", "awake teams formed");
+		ok(right == 2 * pairs, "tuned %s 97x101x103 on 2 threads, %d calls back to back, %d after a "
+		   "200³ call: %d right", dt_name(dt), pairs, pairs, right);
+		if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+			skip("one CPU", "small calls after a large one ran on two threads");
 		else
-			ok(tkp_tuned_awake_calls() - before >= 20, "%s: %lu of the %d calls on an awake team",
-			   dt_name(dt), tkp_tuned_awake_calls() - before, calls);
+			ok(teams >= (unsigned long)pairs / 2, "%s: %lu of the %d small calls after a 200³ call "
+			   "ran on two threads", dt_name(dt), teams, pairs);
+		problem_free(&big);
 		problem_free(&p);
 	}
 }

@@ -103,9 +103,9 @@ int tkp_gemm_tuned_mode(const tkp_gemm *g, tkp_isa isa, tkp_tuned_mode mode);
  * arguments and the cache sizes: where the blocking comes from (a
  * profile, the tuning file, the environment) is src/lib/tuning.c's. */
 void tkp_tuned_blocking(tkp_dtype dt, tkp_isa isa, const size_t want[3], size_t out[5]);
-/* Calls the tuned kernel ran on a team of spinning pooled workers without
- * pinning anyone (awake_team in tuned.c), so far in this process. */
-unsigned long tkp_tuned_awake_calls(void);
+/* Calls below 4 Mflop per thread that the tuned kernel ran on more than
+ * one thread (awake_team in tuned.c), so far in this process. */
+unsigned long tkp_tuned_small_teams(void);
 
 /* C[i0:i1][j0:j1] = A[i0:i1][:]·B[:][j0:j1] by the blocked kernel's loops
  * with tile edge b ≥ 1: the unit of work threaded hands to its threads.

@@ -1257,7 +1257,7 @@ fail:
  * on 2 threads 55-67 -> 69-72 GFLOP/s (Zen 3 VM, builds alternating).
  * Returns the team's size; with 2 or more the pool is held (pl->pool_held).
  */
-static atomic_ulong awake_calls; /* (tkp_tuned_awake_calls) */
+static atomic_ulong small_teams; /* (tkp_tuned_small_teams) */
 
 /* Whether pooled workers 0 .. n-1 are pinned (a CPU of their own) */
 static int pinned_all(int n)
@@ -1309,14 +1309,14 @@ static int awake_team(struct plan *pl, int nt, double flop)
 	}
 	pl->pool_held = 1;
 	pl->awake = placed(k - 1, here);
-	if (pl->awake)
-		atomic_fetch_add_explicit(&awake_calls, 1, memory_order_relaxed);
+	if (flop < (double)k * SLEEPING_FLOP)
+		atomic_fetch_add_explicit(&small_teams, 1, memory_order_relaxed);
 	return k;
 }
 
-unsigned long tkp_tuned_awake_calls(void)
+unsigned long tkp_tuned_small_teams(void)
 {
-	return atomic_load_explicit(&awake_calls, memory_order_relaxed);
+	return atomic_load_explicit(&small_teams, memory_order_relaxed);
 }
 
 /*
