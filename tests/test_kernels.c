@@ -590,17 +590,18 @@ static void test_awake_team(void)
 				       .b = big.b, .c = big.c, .threads = 2};
 			unsigned long before;
 
+			poison(&p); /* (first: the worker spins 200 µs after the 200³ call) */
 			if (i >= pairs && tkp_gemm_tuned(&gb) != 0)
 				continue;
 			before = tkp_tuned_small_teams();
-			poison(&p);
 			right += tkp_gemm_tuned(&g) == 0 && check(&p) <= 1.0;
 			teams += i >= pairs && tkp_tuned_small_teams() > before;
 		}
 		ok(right == 2 * pairs, "tuned %s 97x101x103 on 2 threads, %d calls back to back, %d after a "
 		   "200³ call: %d right", dt_name(dt), pairs, pairs, right);
-		if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
-			skip("one CPU", "small calls after a large one ran on two threads");
+		if (sysconf(_SC_NPROCESSORS_ONLN) < 2 || under_tsan())
+			skip("one CPU, or ThreadSanitizer's pace (11-13 of 40 in CI)",
+			     "small calls after a large one ran on two threads");
 		else
 			ok(teams >= (unsigned long)pairs / 2, "%s: %lu of the %d small calls after a 200³ call "
 			   "ran on two threads", dt_name(dt), teams, pairs);
