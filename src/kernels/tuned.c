@@ -542,6 +542,40 @@ enum { STREAM_A_MAX = 8 << 20 };
  * a line every 1-4 k steps, made the copy a third faster and the
  * micro-kernel a fifth slower: 0.86-0.93 of OpenBLAS against 0.98-0.99.
  */
+/*
+ * Where the stream path's last two row tiles start, evened out (m when
+ * they are not).  A tile of r < MR rows keeps r·NV accumulators, and
+ * under FMA_CHAINS (two FMA pipes × four cycles of latency on the cores
+ * measured) it waits on its own FMAs: m = 8 as 6 + 2 rows ran the 2-row
+ * tile at half speed, where 4 + 4 keep both pipes full (f32 32×4096×4096,
+ * 5·6 + 2 rows against 4·6 + 4 + 4: 0.94-0.95 of OpenBLAS against
+ * 1.00-1.15 in three interleaved pairs of runs).  So MR + r rows
+ * go as two tiles of about half each, each in its own (zero-padded) A
+ * sliver: the slivers are as many as before.
+ */
+enum { FMA_CHAINS = 8 };
+
+static size_t even_tail(size_t m, const struct path *pa)
+{
+	size_t r = m % pa->mr;
+
+	return r && r * (pa->nr / pa->vl) < FMA_CHAINS && m > pa->mr ? m - r - pa->mr : m;
+}
+
+/* A's rows [0, m) of a k block, kb wide, into MR-row slivers, the last
+ * two as even_tail cuts them. */
+static void stream_pack_a(const struct plan *pl, size_t m, size_t kb, const char *a, char *out)
+{
+	const struct path *pa = pl->pa;
+	size_t cut = even_tail(m, pa), h = (m - cut + 1) / 2, lda = pl->g->k, es = pl->es;
+
+	pa->pack_a(cut, kb, a, lda, out);
+	if (cut < m) {
+		pa->pack_a(h, kb, a + cut * lda * es, lda, out + cut * kb * es);
+		pa->pack_a(m - cut - h, kb, a + (cut + h) * lda * es, lda, out + (cut + pa->mr) * kb * es);
+	}
+}
+
 static void stream_part(const struct plan *pl, size_t kc, size_t nc, size_t i0, size_t i1,
 			size_t j0, size_t j1, char *apack, char *bpack, int *a_ready)
 {
@@ -550,11 +584,12 @@ static void stream_part(const struct plan *pl, size_t kc, size_t nc, size_t i0, 
 	const char *a = g->a, *b = g->b;
 	char *c = g->c;
 	size_t es = pl->es, mr = pa->mr, nr = pa->nr, m = i1 - i0, mp = round_up(m, mr);
+	size_t cut = even_tail(m, pa), h = (m - cut + 1) / 2;
 
 	if (pl->a_whole && !*a_ready) {
 		for (size_t pc = 0; pc < g->k; pc += kc)
-			pa->pack_a(m, min_sz(kc, g->k - pc), a + (i0 * g->k + pc) * es, g->k,
-				   apack + pc * mp * es);
+			stream_pack_a(pl, m, min_sz(kc, g->k - pc), a + (i0 * g->k + pc) * es,
+				      apack + pc * mp * es);
 		*a_ready = 1;
 	}
 	for (size_t jc = j0; jc < j1; jc += nc) {
@@ -565,14 +600,52 @@ static void stream_part(const struct plan *pl, size_t kc, size_t nc, size_t i0, 
 			const char *as = pl->a_whole ? apack + pc * mp * es : apack;
 
 			if (!pl->a_whole)
-				pa->pack_a(m, kb, a + (i0 * g->k + pc) * es, g->k, apack);
+				stream_pack_a(pl, m, kb, a + (i0 * g->k + pc) * es, apack);
 			pa->pack_b(kb, nb, b + (pc * g->n + jc) * es, g->n, bpack);
-			for (size_t ir = 0; ir < m; ir += mr)
+			/* tiles: MR rows up to cut, then h and the rest, each
+			 * from its own sliver */
+			for (size_t ir = 0, sl = 0; ir < m; sl += mr) {
+				size_t rows = ir < cut ? mr : ir == cut ? h : m - ir;
+
 				for (size_t jr = 0; jr < nb; jr += nr)
-					pa->ukr(kb, as + ir * kb * es, bpack + jr * kb * es,
+					pa->ukr(kb, as + sl * kb * es, bpack + jr * kb * es,
 						c + ((i0 + ir) * g->n + jc + jr) * es, g->n, pc > 0,
-						min_sz(mr, m - ir), min_sz(nr, nb - jr));
+						min_sz(rows, m - ir), min_sz(nr, nb - jr));
+				ir += min_sz(rows, m - ir);
+			}
 		}
+	}
+}
+
+/*
+ * The stream path's blocks for few rows: B block rows a page long.  The
+ * packed path's NC (half of L2 over KC) makes each row of a B block a
+ * short stretch of memory (96 columns, 768 bytes f64, on Zen 3), and the
+ * hardware prefetchers, which learn a stream from its first misses and
+ * stop at a 4 KB page, hardly start on it; B comes from memory here, so
+ * that is most of the call.  A page per row (NC 512 f64, 1024 f32) with
+ * KC cut to keep the block in half of L2 (64 on a 512 KB L2) lets them
+ * run, at the price of C's tile read and written every KC steps, which
+ * costs as much as B's reads once m passes KC/2.  m×4096×4096 1 thread
+ * on Zen 3, tuned/OpenBLAS, medians of 9-21 interleaved calls, KC×NC
+ * 336×96 vs 64×512: f64 m = 8 0.88 vs 0.98, 12 1.12 vs 1.17, 16 0.99
+ * vs 1.01, 24 0.97 vs 1.06, 32 0.99 vs 1.02, 48 1.02 vs 0.99; f32 16
+ * 0.97 vs 1.04, 64 0.97 vs 0.95; in bench/gemm (medians of 3 runs,
+ * before and after) f64 m = 8 0.94 -> 1.08, 16 0.99 -> 1.08, f32 8 0.88
+ * -> 1.04, 16 0.92 -> 1.00; with m up to KC/4 instead, m = 24 and 32
+ * read 2-5% lower.  Like the direct path's, these blocks
+ * come from the caches whatever MC, KC and NC the caller passes: those
+ * are the packed loops' (tkp_tuning_apply always passes them, and
+ * `tkprofile tune` measures them on the packed path).
+ */
+static void stream_blocking(struct plan *pl)
+{
+	size_t nc = round_down(4096 / pl->es, pl->pa->nr, pl->pa->nr);
+	size_t kc = round_down(sys.l2 / 2 / (nc * pl->es), 16, 16); /* (sys: path_for) */
+
+	if (pl->g->m <= kc / 2) {
+		pl->kc = kc;
+		pl->nc = nc;
 	}
 }
 
@@ -1362,6 +1435,8 @@ static int tuned_run(const tkp_gemm *g, tkp_isa isa, tkp_tuned_mode mode, size_t
 		return 0;
 	}
 	tuned_blocking(pa, (const size_t[3]){g->mc, g->kc, g->nc}, &pl.mc, &pl.kc, &pl.nc);
+	if (pl.mode == TKP_TUNED_STREAM)
+		stream_blocking(&pl);
 	return tuned_team(&pl, nt);
 }
 
