@@ -298,6 +298,7 @@ static void test_env_blind(const tkp_sim_opts *o)
 	char why[1024], pad[2001];
 	int rc = 0, same = 1;
 
+	memset(r, 0, sizeof r);
 	for (size_t i = 0; i < 4 && !rc; i++) {
 		memset(pad, 'x', lens[i]);
 		pad[lens[i]] = '\0';
