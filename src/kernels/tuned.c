@@ -527,21 +527,19 @@ enum { STREAM_A_MAX = 8 << 20 };
 /*
  * Where the stream path's last two row tiles start, evened out (m when
  * they are not).  A tile of r < MR rows keeps r·NV accumulators, and
- * under FMA_CHAINS (two FMA pipes × four cycles of latency on the cores
- * measured) it waits on its own FMAs: m = 8 as 6 + 2 rows ran the 2-row
- * tile at half speed, where 4 + 4 keep both pipes full (f32 32×4096×4096,
- * 5·6 + 2 rows against 4·6 + 4 + 4: 0.94-0.95 of OpenBLAS against
- * 1.00-1.15 in three interleaved pairs of runs).  So MR + r rows
- * go as two tiles of about half each, each in its own (zero-padded) A
- * sliver: the slivers are as many as before.
+ * under TKP_TUNED_FMA_CHAINS it waits on its own FMAs: m = 8 as 6 + 2
+ * rows ran the 2-row tile at half speed, where 4 + 4 keep both pipes
+ * full (f32 32×4096×4096, 5·6 + 2 rows against 4·6 + 4 + 4: 0.94-0.95
+ * of OpenBLAS against 1.00-1.15 in three interleaved pairs of runs).  So
+ * MR + r rows go as two tiles of about half each, each in its own
+ * (zero-padded) A sliver: the slivers are as many as before (the
+ * unpacked paths cut their tiles the same way: tuned_small.c).
  */
-enum { FMA_CHAINS = 8 };
-
 static size_t even_tail(size_t m, const struct path *pa)
 {
 	size_t r = m % pa->mr;
 
-	return r && r * (pa->nr / pa->vl) < FMA_CHAINS && m > pa->mr ? m - r - pa->mr : m;
+	return r && r * (pa->nr / pa->vl) < TKP_TUNED_FMA_CHAINS && m > pa->mr ? m - r - pa->mr : m;
 }
 
 /* A's rows [0, m) of a k block, kb wide, into MR-row slivers, the last

@@ -35,6 +35,10 @@ TKP_TUNED_SUKR(tkp_tuned_sukr_avx512_f32);
 TKP_TUNED_SUKR(tkp_tuned_sukr_avx512_f64);
 #endif
 
+/* Independent accumulators a micro-kernel needs to keep its FMA pipes
+ * busy: two pipes × four cycles of latency on the x86 cores measured. */
+enum { TKP_TUNED_FMA_CHAINS = 8 };
+
 /* A path's unpacked micro-kernel and its tile (tuned.c's MR × NR), the
  * widest strip it takes (0: none wider than NR; a strip of v vectors of
  * vl lanes runs on at most MR·NR / (v·vl) rows, as many accumulators). */
