@@ -112,7 +112,9 @@ typedef struct tkp_gemm {
 	 * micro-kernel's MR and NR); 0 = derive from the cache sizes.
 	 * tkp_measure_kernel fills them from the resolved tuning (a
 	 * profile's tuned_mc/kc/nc, the `tkprofile tune --save` file,
-	 * TKP_TUNED_MC/KC/NC); other kernels ignore them. */
+	 * TKP_TUNED_MC/KC/NC); other kernels ignore them, and so does
+	 * tuned on small problems and on a few rows against a large B,
+	 * which it blocks by the cache sizes. */
 	size_t mc, kc, nc;
 	size_t size; /* 0 or sizeof(tkp_gemm): the layout above (see the top) */
 } tkp_gemm;
