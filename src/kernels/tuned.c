@@ -526,7 +526,8 @@ enum { STREAM_A_MAX = 8 << 20 };
 
 /*
  * Where the stream path's last two row tiles start, evened out (m when
- * they are not).  A tile of r < MR rows keeps r·NV accumulators, and
+ * they are not): where tkp_tuned_tile_rows, which its loop follows,
+ * halves them.  A tile of r < MR rows keeps r·NV accumulators, and
  * under TKP_TUNED_FMA_CHAINS it waits on its own FMAs: m = 8 as 6 + 2
  * rows ran the 2-row tile at half speed, where 4 + 4 keep both pipes
  * full (f32 32×4096×4096, 5·6 + 2 rows against 4·6 + 4 + 4: 0.94-0.95
@@ -539,7 +540,7 @@ static size_t even_tail(size_t m, const struct path *pa)
 {
 	size_t r = m % pa->mr;
 
-	return r && r * (pa->nr / pa->vl) < TKP_TUNED_FMA_CHAINS && m > pa->mr ? m - r - pa->mr : m;
+	return r && m > pa->mr && tkp_tuned_thin(r, pa->nr, pa->vl) ? m - r - pa->mr : m;
 }
 
 /* A's rows [0, m) of a k block, kb wide, into MR-row slivers, the last
@@ -582,7 +583,6 @@ static void stream_part(const struct plan *pl, size_t kc, size_t nc, size_t i0, 
 	const char *a = g->a, *b = g->b;
 	char *c = g->c;
 	size_t es = pl->es, mr = pa->mr, nr = pa->nr, m = i1 - i0, mp = round_up(m, mr);
-	size_t cut = even_tail(m, pa), h = (m - cut + 1) / 2;
 
 	if (pl->a_whole && !*a_ready) {
 		for (size_t pc = 0; pc < g->k; pc += kc)
@@ -600,16 +600,13 @@ static void stream_part(const struct plan *pl, size_t kc, size_t nc, size_t i0, 
 			if (!pl->a_whole)
 				stream_pack_a(pl, m, kb, a + (i0 * g->k + pc) * es, apack);
 			pa->pack_b(kb, nb, b + (pc * g->n + jc) * es, g->n, bpack);
-			/* tiles: MR rows up to cut, then h and the rest, each
-			 * from its own sliver */
-			for (size_t ir = 0, sl = 0; ir < m; sl += mr) {
-				size_t rows = ir < cut ? mr : ir == cut ? h : m - ir;
-
+			/* each tile from its own sliver (stream_pack_a) */
+			for (size_t ir = 0, sl = 0, t; ir < m; ir += t, sl += mr) {
+				t = tkp_tuned_tile_rows(m - ir, mr, nr, pa->vl);
 				for (size_t jr = 0; jr < nb; jr += nr)
 					pa->ukr(kb, as + sl * kb * es, bpack + jr * kb * es,
-						c + ((i0 + ir) * g->n + jc + jr) * es, g->n, pc > 0,
-						min_sz(rows, m - ir), min_sz(nr, nb - jr));
-				ir += min_sz(rows, m - ir);
+						c + ((i0 + ir) * g->n + jc + jr) * es, g->n, pc > 0, t,
+						min_sz(nr, nb - jr));
 			}
 		}
 	}

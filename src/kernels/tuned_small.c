@@ -148,23 +148,6 @@ static size_t tile_height(size_t rows, size_t mr)
 }
 
 /*
- * The next row tile's height, rem rows left, tiles of h: h, but where the
- * rows after it would make a tile too thin to cover the FMA latency
- * (fewer than TKP_TUNED_FMA_CHAINS accumulators, rows × vectors), the
- * last two tiles of about half each (6 + 2 rows as 4 + 4), as tuned.c's
- * stream path cuts its slivers; no division on the way.  Zen 3, 1
- * thread, tuned/OpenBLAS, old and new builds alternating: f64 32³ 1.55-
- * 1.73 -> 1.80-1.86, 128³ 1.07 -> 1.08, f32 32³ 1.80-1.88 -> 1.96-2.11,
- * the skinny path's f32 8×256×256 1.18-1.21 -> 1.38-1.40 and f64
- * 8×160×160 0.99-1.03 -> 1.07.
- */
-static size_t tile_rows(size_t rem, size_t h, const struct tkp_tuned_tile *sp)
-{
-	return rem > h && (rem - h) * sp->nr < TKP_TUNED_FMA_CHAINS * sp->vl ? (rem + 1) / 2
-									      : min_sz(h, rem);
-}
-
-/*
  * Loop order: nc-column blocks, k blocks, then NR-column strips, then
  * MR-row tiles, so that a strip of B (kc × NR) is read from L1 by every
  * tile of rows after the first; A (small here) is re-read from L1/L2 once
@@ -202,7 +185,7 @@ void tkp_tuned_direct(const tkp_gemm *g, const struct tkp_tuned_tile *sp, size_t
 					continue;
 				}
 				for (size_t ir = i0, t; ir < i1; ir += t, ap += t * k * es, cp += t * n * es) {
-					t = tile_rows(i1 - ir, h, sp);
+					t = tkp_tuned_tile_rows(i1 - ir, h, nr, sp->vl);
 					ukr(t, w, kb, ap, k, bp, n, cp, n, pc > 0);
 				}
 			}
@@ -238,7 +221,7 @@ void tkp_tuned_skinny(const tkp_gemm *g, const struct tkp_tuned_tile *sp, size_t
 			pack_b(kb, nb, b + (pc * g->n + jc) * es, g->n, bp);
 			for (size_t jr = 0; jr < nb; jr += sp->nr)
 				for (size_t ir = i0, t; ir < i1; ir += t) {
-					t = tile_rows(i1 - ir, sp->mr, sp);
+					t = tkp_tuned_tile_rows(i1 - ir, sp->mr, sp->nr, sp->vl);
 					sp->ukr(t, min_sz(sp->nr, nb - jr), kb, a + (ir * g->k + pc) * es,
 						g->k, bp + jr * kb * es, sp->nr,
 						c + (ir * g->n + jc + jr) * es, g->n, pc > 0);

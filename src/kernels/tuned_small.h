@@ -39,6 +39,27 @@ TKP_TUNED_SUKR(tkp_tuned_sukr_avx512_f64);
  * busy: two pipes × four cycles of latency on the x86 cores measured. */
 enum { TKP_TUNED_FMA_CHAINS = 8 };
 
+/* Whether a tile of rows rows, NR = nr columns of vl lanes, has too few
+ * accumulators to keep the FMA pipes busy. */
+static inline int tkp_tuned_thin(size_t rows, size_t nr, size_t vl)
+{
+	return rows * nr < TKP_TUNED_FMA_CHAINS * vl;
+}
+
+/*
+ * The next row tile's height, rem rows left, tiles of h: h, but where the
+ * rows after it would make a thin tile, the last two of about half each
+ * (6 + 2 rows as 4 + 4); no division on the way.  Zen 3, 1 thread,
+ * tuned/OpenBLAS, old and new builds alternating: f64 32³ 1.55-1.73 ->
+ * 1.80-1.86, 128³ 1.07 -> 1.08, f32 32³ 1.80-1.88 -> 1.96-2.11, the
+ * skinny path's f32 8×256×256 1.18-1.21 -> 1.38-1.40 and f64 8×160×160
+ * 0.99-1.03 -> 1.07 (the stream path's: tuned.c, even_tail).
+ */
+static inline size_t tkp_tuned_tile_rows(size_t rem, size_t h, size_t nr, size_t vl)
+{
+	return rem > h && tkp_tuned_thin(rem - h, nr, vl) ? (rem + 1) / 2 : rem < h ? rem : h;
+}
+
 /* A path's unpacked micro-kernel and its tile (tuned.c's MR × NR), the
  * widest strip it takes (0: none wider than NR; a strip of v vectors of
  * vl lanes runs on at most MR·NR / (v·vl) rows, as many accumulators). */
