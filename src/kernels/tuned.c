@@ -311,6 +311,8 @@ struct plan {
 	tkp_tuned_mode mode; /* never TKP_TUNED_AUTO here */
 	size_t k0, k1;       /* the k run: all of it, but for tkp_gemm_tuned_kblock */
 	int a_whole;         /* the stream path: A packed whole (stream_part) */
+	int cols_outer;      /* ... and each B sliver runs down all rows
+				(stream_blocking) */
 	int pool_held;       /* awake_team took the pool for this call */
 	int awake;           /* ... and its workers stay where they are pinned,
 				the caller unpinned (no pinning system calls) */
@@ -558,6 +560,36 @@ static void stream_pack_a(const struct plan *pl, size_t m, size_t kb, const char
 }
 
 /*
+ * One k block's tiles (kb deep, C's rows [0, m) and columns [0, nb) from
+ * c): each tile from its own A sliver (stream_pack_a).  Row tiles outer
+ * (an A sliver in L1 along the block's B slivers in L2), or with
+ * pl->cols_outer B slivers outer (a B sliver in L1 down all the rows'
+ * slivers in L2): stream_blocking.
+ */
+static void stream_tiles(const struct plan *pl, size_t kb, size_t m, size_t nb, const char *as,
+			 const char *bpack, char *c, int acc)
+{
+	const struct path *pa = pl->pa;
+	size_t es = pl->es, mr = pa->mr, nr = pa->nr, ldc = pl->g->n, t;
+
+	if (!pl->cols_outer) {
+		for (size_t ir = 0, sl = 0; ir < m; ir += t, sl += mr) {
+			t = tkp_tuned_tile_rows(m - ir, mr, nr, pa->vl);
+			for (size_t jr = 0; jr < nb; jr += nr)
+				pa->ukr(kb, as + sl * kb * es, bpack + jr * kb * es,
+					c + (ir * ldc + jr) * es, ldc, acc, t, min_sz(nr, nb - jr));
+		}
+		return;
+	}
+	for (size_t jr = 0; jr < nb; jr += nr)
+		for (size_t ir = 0, sl = 0; ir < m; ir += t, sl += mr) {
+			t = tkp_tuned_tile_rows(m - ir, mr, nr, pa->vl);
+			pa->ukr(kb, as + sl * kb * es, bpack + jr * kb * es, c + (ir * ldc + jr) * es,
+				ldc, acc, t, min_sz(nr, nb - jr));
+		}
+}
+
+/*
  * Few rows against a large B (choose_mode): A's rows packed once, all k
  * blocks one after another (*a_ready set, so that the member's next
  * column chunk finds them packed), or block by block where A whole would
@@ -582,7 +614,7 @@ static void stream_part(const struct plan *pl, size_t kc, size_t nc, size_t i0, 
 	const struct path *pa = pl->pa;
 	const char *a = g->a, *b = g->b;
 	char *c = g->c;
-	size_t es = pl->es, mr = pa->mr, nr = pa->nr, m = i1 - i0, mp = round_up(m, mr);
+	size_t es = pl->es, m = i1 - i0, mp = round_up(m, pa->mr);
 
 	if (pl->a_whole && !*a_ready) {
 		for (size_t pc = 0; pc < g->k; pc += kc)
@@ -600,14 +632,7 @@ static void stream_part(const struct plan *pl, size_t kc, size_t nc, size_t i0, 
 			if (!pl->a_whole)
 				stream_pack_a(pl, m, kb, a + (i0 * g->k + pc) * es, apack);
 			pa->pack_b(kb, nb, b + (pc * g->n + jc) * es, g->n, bpack);
-			/* each tile from its own sliver (stream_pack_a) */
-			for (size_t ir = 0, sl = 0, t; ir < m; ir += t, sl += mr) {
-				t = tkp_tuned_tile_rows(m - ir, mr, nr, pa->vl);
-				for (size_t jr = 0; jr < nb; jr += nr)
-					pa->ukr(kb, as + sl * kb * es, bpack + jr * kb * es,
-						c + ((i0 + ir) * g->n + jc + jr) * es, g->n, pc > 0, t,
-						min_sz(nr, nb - jr));
-			}
+			stream_tiles(pl, kb, m, nb, as, bpack, c + (i0 * g->n + jc) * es, pc > 0);
 		}
 	}
 }
@@ -628,20 +653,37 @@ static void stream_part(const struct plan *pl, size_t kc, size_t nc, size_t i0, 
  * 0.97 vs 1.04, 64 0.97 vs 0.95; in bench/gemm (medians of 3 runs,
  * before and after) f64 m = 8 0.94 -> 1.08, 16 0.99 -> 1.08, f32 8 0.88
  * -> 1.04, 16 0.92 -> 1.00; with m up to KC/4 instead, m = 24 and 32
- * read 2-5% lower.  Like the direct path's, these blocks
- * come from the caches whatever MC, KC and NC the caller passes: those
+ * read 2-5% lower.
+ *
+ * More rows keep the page-long rows but turn the block around: KC so
+ * that a B sliver (KC × NR) fills two thirds of L1 (336 on Zen 3's 32 KB),
+ * and each sliver runs down all the rows (cols_outer) while A's slivers,
+ * a few hundred KB at most (m ≤ STREAM_M), come from L2.  B's block then
+ * need not fit L2: it is read once from where pack_b left it, and A's
+ * MR elements a step from L2 are fewer bytes than B's NR.  Same harness,
+ * KC×NC 336×96 rows outer vs 336×1024 slivers outer, tuned and OpenBLAS
+ * GFLOP/s: f64 m = 48 36.6 vs 38.9 (OpenBLAS 36.4-36.8), 64 38.6 vs 40.4
+ * (38.8), 128 40.6 vs 42.0 (40.9), 256 39.9 vs 42.5 (42.8); f32 48 75.6
+ * vs 78.0 (78.3), 64 79.0 vs 81.6 (82.3-82.6), 128 85.8 vs 87.4 (88.0),
+ * 256 91.2 vs 90.4 (92.0); m = 16 and 32 with slivers outer read 3-8%
+ * lower, so those keep the rows outer.  Like the direct path's, these
+ * blocks come from the caches whatever MC, KC and NC the caller passes: those
  * are the packed loops' (tkp_tuning_apply always passes them, and
  * `tkprofile tune` measures them on the packed path).
  */
 static void stream_blocking(struct plan *pl)
 {
-	size_t nc = round_down(4096 / pl->es, pl->pa->nr, pl->pa->nr);
-	size_t kc = round_down(sys.l2 / 2 / (nc * pl->es), 16, 16); /* (sys: path_for) */
+	size_t es = pl->es, nr = pl->pa->nr;
+	size_t nc = round_down(4096 / es, nr, nr);
+	size_t kc = round_down(sys.l2 / 2 / (nc * es), 16, 16); /* (sys: path_for) */
 
+	pl->nc = nc;
 	if (pl->g->m <= kc / 2) {
 		pl->kc = kc;
-		pl->nc = nc;
+		return;
 	}
+	pl->kc = round_down(sys.l1 * 2 / 3 / (nr * es), 16, 16);
+	pl->cols_outer = 1;
 }
 
 /*
