@@ -594,15 +594,17 @@ static void stream_tiles(const struct plan *pl, size_t kb, size_t m, size_t nb, 
  * blocks one after another (*a_ready set, so that the member's next
  * column chunk finds them packed), or block by block where A whole would
  * pass STREAM_A_MAX (pl->a_whole 0); B block by block into bpack as the
- * skinny path packs it.  Each A sliver (MR × KC, half of L1) then runs
- * along the block's B slivers (KC × NC, half of L2), as in the packed
- * path.  m×4096×4096 f64 1 thread, tuned/OpenBLAS, one process, medians
+ * skinny path packs it; the tiles of each block as stream_tiles and
+ * stream_blocking have them.  With the packed path's blocks and order
+ * (each A sliver along the block's B slivers, KC×NC 336×96 f64):
+ * m×4096×4096 f64 1 thread, tuned/OpenBLAS, one process, medians
  * of 15 interleaved calls, against the skinny path (A read in place): m =
  * 32 0.99 vs 0.95, 48 0.95 vs 0.87, 64 0.98 vs 0.91 (f32 1.52 vs 1.47);
  * A packed per block instead of whole 1-4% behind, slivers of B outside
- * (each reused by the row tiles, as the skinny path has it) 1-3%.  Copying
- * B is still a third of the time (a profile: 15% of the samples against
- * the micro-kernel's 33%; OpenBLAS's copy and kernel 14% and 32%).
+ * with those blocks 1-3% (with page-long B rows they win:
+ * stream_blocking).  Copying B was still a third of the time (a
+ * profile: 15% of the samples against the micro-kernel's 33%;
+ * OpenBLAS's copy and kernel 14% and 32%).
  * Prefetching the next block's rows of B from inside the micro-kernel,
  * a line every 1-4 k steps, made the copy a third faster and the
  * micro-kernel a fifth slower: 0.86-0.93 of OpenBLAS against 0.98-0.99.
