@@ -22,6 +22,9 @@
 
 #define NR (NV * VL)
 
+/* Elements per cache line, for the micro-kernel's and packing's prefetches. */
+#define LINE_ELEMS (64 / (int)sizeof(T))
+
 /*
  * The micro-kernel reads B's block (in L2) sliver after sliver, one
  * stream that starts again at the block's first sliver for every MR rows
@@ -34,7 +37,7 @@
  * 2048³ 1.021-1.032 -> 1.024-1.043.
  */
 #define UKR_PF_STEPS 8
-#define UKR_B_LINES (NR * (int)sizeof(T) / 64 > 0 ? NR * (int)sizeof(T) / 64 : 1)
+#define UKR_B_LINES (NR >= LINE_ELEMS ? NR / LINE_ELEMS : 1)
 
 /*
  * C[0:rr][0:nr] (+)= Asliver·Bsliver over kc steps, rr a constant once
@@ -77,7 +80,7 @@ ATTR static inline __attribute__((always_inline)) void FN(ukr_rows)(size_t kc, c
 		/* B's sliver UKR_PF_STEPS steps ahead: see UKR_PF_STEPS */
 #pragma GCC unroll 8
 		for (int l = 0; l < UKR_B_LINES; l++)
-			__builtin_prefetch(b + UKR_PF_STEPS * NR + l * (64 / (int)sizeof(T)), 0, 3);
+			__builtin_prefetch(b + UKR_PF_STEPS * NR + l * LINE_ELEMS, 0, 3);
 #pragma GCC unroll 32
 		for (int r = 0; r < rr; r++) {
 			V ar = VSET1(a[r]);
@@ -146,9 +149,6 @@ ATTR static void FN(ukr)(size_t kc, const void *av, const void *bv, void *cv, si
 	}
 }
 #undef UKR_ROWS_CASE
-
-/* Elements per cache line, for the prefetches in the packing loops. */
-#define LINE_ELEMS (64 / (int)sizeof(T))
 
 /*
  * A[0:mc][0:kc] (row stride lda) into ceil(mc/MR) slivers of kc × MR,
