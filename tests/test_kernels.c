@@ -217,6 +217,10 @@ static const struct shape shapes[] = {
 	{25, 1100, 150, 0, 2, "25 rows: tuned's first B-only row count, 2 threads"},
 	{3, 1100, 1300, 0, 2, "3 rows, 2 threads"},
 	{3, 1020, 1300, 0, 1, "3 rows, B streamed: the last 60 columns one strip (f32)"},
+	/* narrow C, more rows than the skinny path's (tuned: nothing or
+	 * only B packed, rows split among threads) */
+	{150, 9, 70, 0, 3, "narrow: 9 columns on 150 rows, 3 threads"},
+	{130, 37, 50, 0, 2, "narrow: 37 columns (B packed where NR is 8 or 16), 2 threads"},
 };
 
 /* Whether running kernel k on s differs from running it on an earlier
@@ -738,6 +742,9 @@ static void test_large_shapes(void)
 		 * rows at a time and, on one thread, C in column blocks (where
 		 * L2 is 2 MB or less) */
 		{23, 6000, 41},
+		/* a narrow C whose B is past half of L2: tuned packs only B,
+		 * rows split among threads */
+		{600, 45, 3000},
 	};
 
 	if (quick_run()) {

@@ -37,8 +37,9 @@
  * small problems and up to 24 rows (one row tile where the L1d has 8 ways
  * or fewer: direct_rows) pack nothing, small ones and up to 64
  * rows against a small B only B (tuned_small.c, with a micro-kernel that
- * reads A in place, one instance per row count), and up to 256 rows
- * against a large B pack A once and B block by block (stream_part).
+ * reads A in place, one instance per row count), a narrow C of any
+ * height one or the other (narrow), and up to 256 rows against a large B
+ * pack A once and B block by block (stream_part).
  *
  * Edges: packing pads A and B slivers with zeros, so the micro-kernel
  * always runs full tiles and writes only the valid part of a partial one;
@@ -1218,12 +1219,48 @@ static size_t direct_rows(const struct path *pa)
 	return sys.l1_ways > 0 && sys.l1_ways <= 8 ? pa->mr : DIRECT_M; /* (sys: path_for) */
 }
 
+/*
+ * A narrow C: at most NARROW_SLIVERS slivers of NR columns, however many
+ * rows.  Packing A costs a copy of A, which each element repays over n
+ * FMAs: little where n is narrow.  Reading A in place instead (the direct
+ * and skinny paths) reads it once per strip of columns, so beyond two
+ * strips only while A stays in L3.  Zen 3 VM (32 KB L1d, 512 KB L2, 32 MB
+ * L3 as reported), 1 thread, GFLOP/s packed / nothing packed / only B
+ * packed, same process: f32 2000×n×k, n = 16: 42-47 / 90-98 / 95-96
+ * (k = 256..2000), n = 64: 77-79 / 96-98 (k = 2000: 41, B past half of
+ * L2) / 94-96, n = 128: 86-87 / 95 (k = 256) / 93-97, n = 256: 91 /
+ * - / 92-95; f64 n = 16: 32 / 43-47 / 41-46, n = 64: 41-43 / 45 / 42-47,
+ * n = 128: 45 / 43 / 42-46 (packed from there on); but 20000×128×256
+ * (A 10-20 MB, 8 strips) 83 / 50 / 57 f32 and 44 / 19 / 21 f64, while
+ * 20000×16×1000 (one or two strips) 46 / 74 / 50 f32, 25 / 30 / 20 f64.
+ * Nothing is packed where B fits in half of L2 and either the rows are
+ * few (packing B would not pay: 10×20×2999 f32 67 against 23 with B
+ * packed, 24×41×216 77 / 55) or C is at most two slivers wide (A read in
+ * place at most twice: 295×9×759 f32 54 / 46, 1000×32×1000 99 / 97); with
+ * more strips A read in place per strip lost to B packed (1415×52×437 f32
+ * 69 / 85, 542×25×1021 f64 27 / 36), as it did where B is larger (only B
+ * packed: 200×16×8000 f32 94 against 45 on the stream path, f64 40 / 29).
+ */
+enum { NARROW_SLIVERS = 8 };
+
+static int narrow(const tkp_gemm *g, const struct path *pa, size_t es)
+{
+	if (g->n > NARROW_SLIVERS * pa->nr)
+		return 0;
+	/* (sys: path_for; doubles, as m·k·es may pass a size_t in theory) */
+	return g->n <= 2 * pa->nr || (double)g->m * (double)g->k * (double)es <= (double)sys.l3 / 2;
+}
+
 static tkp_tuned_mode choose_mode(const tkp_gemm *g, const struct path *pa)
 {
 	size_t es = g->dtype == TKP_F32 ? sizeof(float) : sizeof(double);
 
 	if ((g->m <= SMALL_MAX && g->n <= SMALL_MAX && g->k <= SMALL_MAX) || g->m <= direct_rows(pa))
 		return TKP_TUNED_DIRECT;
+	if (narrow(g, pa, es))
+		return g->k * g->n * es <= sys.l2 / 2 && (g->m <= SKINNY_M || g->n <= 2 * pa->nr)
+			       ? TKP_TUNED_DIRECT
+			       : TKP_TUNED_SKINNY;
 	/* (sys: path_for, before every call here; k·n elements are B, in
 	 * memory, so the product cannot overflow) */
 	if (g->m <= STREAM_M && g->k * g->n * es > sys.l2 / 2)
@@ -1250,6 +1287,14 @@ static void choose_grid(const struct plan *pl, size_t nt, size_t *tm, size_t *tn
 	size_t cols_u = (g->n + pl->pa->nr - 1) / pl->pa->nr;
 	size_t panels = ((g->n + nt - 1) / nt + PANEL_COLS - 1) / PANEL_COLS;
 	int by_cols = pl->mode != TKP_TUNED_PACKED || (double)g->m * (double)panels < (double)g->n;
+
+	/* A narrow C with many rows (A read in place, once per strip): rows,
+	 * so that each member reads its share of A, not all of it (2 threads,
+	 * same minutes, tuned GFLOP/s columns / rows: f32 3000×24×1000
+	 * 122-142 / 162-166, 2000×64×2000 160-176 / 180-189, f64 239×53×792
+	 * 62-63 / 77-79, 542×25×1021 55-60 / 64-69) */
+	if (pl->mode != TKP_TUNED_PACKED && g->m > SKINNY_M && narrow(g, pl->pa, pl->es))
+		by_cols = 0;
 
 	if (by_cols ? cols_u < nt && rows_u > cols_u : rows_u < nt && cols_u > rows_u)
 		by_cols = !by_cols; /* too few units that way */
