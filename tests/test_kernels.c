@@ -221,6 +221,7 @@ static const struct shape shapes[] = {
 	 * only B packed, rows split among threads) */
 	{150, 9, 70, 0, 3, "narrow: 9 columns on 150 rows, 3 threads"},
 	{130, 37, 50, 0, 2, "narrow: 37 columns (B packed where NR is 8 or 16), 2 threads"},
+	{300, 200, 90, 0, 2, "200 columns: narrow in f32 on AVX2 (B packed), not in f64"},
 };
 
 /* Whether running kernel k on s differs from running it on an earlier

@@ -1220,19 +1220,24 @@ static size_t direct_rows(const struct path *pa)
 }
 
 /*
- * A narrow C: at most NARROW_SLIVERS slivers of NR columns, however many
- * rows.  Packing A costs a copy of A, which each element repays over n
- * FMAs: little where n is narrow.  Reading A in place instead (the direct
- * and skinny paths) reads it once per strip of columns, so beyond two
- * strips only while A stays in L3.  Zen 3 VM (32 KB L1d, 512 KB L2, 32 MB
- * L3 as reported), 1 thread, GFLOP/s packed / nothing packed / only B
- * packed, same process: f32 2000×n×k, n = 16: 42-47 / 90-98 / 95-96
- * (k = 256..2000), n = 64: 77-79 / 96-98 (k = 2000: 41, B past half of
- * L2) / 94-96, n = 128: 86-87 / 95 (k = 256) / 93-97, n = 256: 91 /
- * - / 92-95; f64 n = 16: 32 / 43-47 / 41-46, n = 64: 41-43 / 45 / 42-47,
- * n = 128: 45 / 43 / 42-46 (packed from there on); but 20000×128×256
- * (A 10-20 MB, 8 strips) 83 / 50 / 57 f32 and 44 / 19 / 21 f64, while
- * 20000×16×1000 (one or two strips) 46 / 74 / 50 f32, 25 / 30 / 20 f64.
+ * A narrow C: at most NARROW_SLIVERS slivers of NR columns in f64, twice
+ * as many in f32, however many rows.  Packing A costs a copy of A, which
+ * each element repays over only n FMAs where n is narrow.  Read in place
+ * instead (the direct and skinny paths), A is read once per strip of
+ * columns, so beyond two strips only while it stays in L3.  Zen 3 VM
+ * (32 KB L1d, 512 KB L2, 32 MB L3 as reported), 1 thread, same process,
+ * GFLOP/s packed / nothing packed / only B packed: f32 2000×n×k (k =
+ * 256..2000), n = 16: 42-47 / 90-98 / 95-96, n = 64: 77-79 / 96-98 (k =
+ * 2000: 41, B past half of L2) / 94-96, n = 128: 86-87 / 95 (k = 256) /
+ * 93-97, n = 256: 91 / - / 92-95; f64 n = 16: 32 / 43-47 / 41-46, n =
+ * 64: 41-43 / 45 / 42-47, n = 128: 45 / 43 / 42-46.  f64 65-128 columns
+ * came out even either way (a byte of A read in place feeds half as many
+ * FMAs as in f32), f32 168-300 columns ahead with only B packed in 5
+ * shapes of 6 (tuned/OpenBLAS 1.03-1.09 against 0.95-1.06).  But
+ * 20000×128×256 (A 10-20 MB, 8 strips) 83 / 50 / 57 f32 and 44 / 19 / 21
+ * f64, while 20000×16×1000 (one or two strips) 46 / 74 / 50 f32, 25 / 30
+ * / 20 f64.
+ *
  * Nothing is packed where B fits in half of L2 and either the rows are
  * few (packing B would not pay: 10×20×2999 f32 67 against 23 with B
  * packed, 24×41×216 77 / 55) or C is at most two slivers wide (A read in
@@ -1245,7 +1250,7 @@ enum { NARROW_SLIVERS = 8 };
 
 static int narrow(const tkp_gemm *g, const struct path *pa, size_t es)
 {
-	if (g->n > NARROW_SLIVERS * pa->nr)
+	if (g->n > NARROW_SLIVERS * (es == sizeof(float) ? 2 : 1) * pa->nr)
 		return 0;
 	/* (sys: path_for; doubles, as m·k·es may pass a size_t in theory) */
 	return g->n <= 2 * pa->nr || (double)g->m * (double)g->k * (double)es <= (double)sys.l3 / 2;
