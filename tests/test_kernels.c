@@ -217,6 +217,7 @@ static const struct shape shapes[] = {
 	{25, 1100, 150, 0, 2, "25 rows: tuned's first B-only row count, 2 threads"},
 	{3, 1100, 1300, 0, 2, "3 rows, 2 threads"},
 	{3, 1020, 1300, 0, 1, "3 rows, B streamed: the last 60 columns one strip (f32)"},
+	{13, 1100, 700, 0, 1, "13 rows, B streamed, 1 thread: tuned packs nothing (8-way L1d too)"},
 	/* narrow C, more rows than the skinny path's (tuned: nothing or
 	 * only B packed, rows split among threads) */
 	{150, 9, 70, 0, 3, "narrow: 9 columns on 150 rows, 3 threads"},

@@ -1213,10 +1213,27 @@ enum { SMALL_MAX = 128, BONLY_MAX = 256, SKINNY_M = 64, DIRECT_M = 24, STREAM_M 
  * 24 15.7 / 28.5 / 30.5 (f32: m = 6 35.5 / 30.1 / 25.6, m = 16 31.8 /
  * 53.5 / 57.9).  Copying the strip of B, or A's rows, to a contiguous
  * buffer did not rescue the direct path there (16.6 -> 18.5 at m = 16).
+ *
+ * Where the rows spread over the sets (a stride that is no multiple of
+ * DIRECT_SPREAD) and over few pages (below DIRECT_STRIDE_MAX: each row of
+ * B and C streamed is a page of its own beyond it), one thread takes up to
+ * DIRECT_M8 rows: same VM, builds alternating, tuned/OpenBLAS two runs
+ * each, MR rows -> 16, f32 m×n×1500 and m×n×4000, m = 8, 12, 16, n =
+ * 700, 1000, 2000, 3000: 0.94-1.14 -> 0.93-1.44 (20 of 24 shapes ahead in
+ * both runs, most by 10-30%), f64 (n up to 2000) 0.93-1.40 -> 0.99-1.70.
+ * On 2 threads (columns split) the same shapes read lower in two runs of
+ * three (f32 8×700×3000 70-82 GFLOP/s -> 53-89), so teams keep MR rows.
  */
-static size_t direct_rows(const struct path *pa)
+enum { DIRECT_M8 = 16, DIRECT_SPREAD = 2048, DIRECT_STRIDE_MAX = 16 << 10 };
+
+static size_t direct_rows(const struct path *pa, const tkp_gemm *g, size_t es)
 {
-	return sys.l1_ways > 0 && sys.l1_ways <= 8 ? pa->mr : DIRECT_M; /* (sys: path_for) */
+	size_t stride = g->n * es;
+	int spread = stride % DIRECT_SPREAD != 0 && stride < DIRECT_STRIDE_MAX;
+
+	if (sys.l1_ways <= 0 || sys.l1_ways > 8) /* (sys: path_for) */
+		return DIRECT_M;
+	return g->threads <= 1 && spread ? DIRECT_M8 : pa->mr;
 }
 
 /*
@@ -1260,7 +1277,7 @@ static tkp_tuned_mode choose_mode(const tkp_gemm *g, const struct path *pa)
 {
 	size_t es = g->dtype == TKP_F32 ? sizeof(float) : sizeof(double);
 
-	if ((g->m <= SMALL_MAX && g->n <= SMALL_MAX && g->k <= SMALL_MAX) || g->m <= direct_rows(pa))
+	if ((g->m <= SMALL_MAX && g->n <= SMALL_MAX && g->k <= SMALL_MAX) || g->m <= direct_rows(pa, g, es))
 		return TKP_TUNED_DIRECT;
 	if (narrow(g, pa, es))
 		return g->k * g->n * es <= sys.l2 / 2 && (g->m <= SKINNY_M || g->n <= 2 * pa->nr)
