@@ -219,9 +219,10 @@ static const struct shape shapes[] = {
 	{3, 1020, 1300, 0, 1, "3 rows, B streamed: the last 60 columns one strip (f32)"},
 	{13, 1100, 700, 0, 1, "13 rows, B streamed, 1 thread: tuned packs nothing (8-way L1d too)"},
 	/* narrow C, more rows than the skinny path's (tuned: nothing or
-	 * only B packed, rows split among threads) */
-	{150, 9, 70, 0, 3, "narrow: 9 columns on 150 rows, 3 threads"},
-	{130, 37, 50, 0, 2, "narrow: 37 columns (B packed where NR is 8 or 16), 2 threads"},
+	 * only B packed, rows split among threads: enough work, over 4
+	 * Mflop per thread, that the threads asked for all run) */
+	{700, 9, 1000, 0, 3, "narrow: 9 columns on 700 rows, 3 threads"},
+	{400, 37, 500, 0, 2, "narrow: 37 columns (B packed where NR is 8 or 16), 2 threads"},
 	{300, 200, 90, 0, 2, "200 columns: narrow in f32 on AVX2 (B packed), not in f64"},
 };
 

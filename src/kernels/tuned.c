@@ -34,8 +34,9 @@
  * own but the two placement switches below.
  *
  * Not every shape runs these loops (choose_mode, crossovers measured):
- * small problems and up to 24 rows (one row tile where the L1d has 8 ways
- * or fewer: direct_rows) pack nothing, small ones and up to 64
+ * small problems and up to 24 rows (where the L1d has 8 ways or fewer,
+ * one row tile, or 16 rows on one thread where they spread over its sets:
+ * direct_rows) pack nothing, small ones and up to 64
  * rows against a small B only B (tuned_small.c, with a micro-kernel that
  * reads A in place, one instance per row count), a narrow C of any
  * height one or the other (narrow), and up to 256 rows against a large B
@@ -1315,7 +1316,8 @@ static void choose_grid(const struct plan *pl, size_t nt, size_t *tm, size_t *tn
 	 * same minutes, tuned GFLOP/s columns / rows: f32 3000×24×1000
 	 * 122-142 / 162-166, 2000×64×2000 160-176 / 180-189, f64 239×53×792
 	 * 62-63 / 77-79, 542×25×1021 55-60 / 64-69) */
-	if (pl->mode != TKP_TUNED_PACKED && g->m > SKINNY_M && narrow(g, pl->pa, pl->es))
+	if ((pl->mode == TKP_TUNED_DIRECT || pl->mode == TKP_TUNED_SKINNY) && g->m > SKINNY_M &&
+	    narrow(g, pl->pa, pl->es))
 		by_cols = 0;
 
 	if (by_cols ? cols_u < nt && rows_u > cols_u : rows_u < nt && cols_u > rows_u)
