@@ -1109,9 +1109,10 @@ static int pool_take(int want)
  * packs its A once per member, before its first chunk) takes them
  * POOL_CHUNKS per member at a time, in turn, rather than a fixed share
  * each: a worker woken late, or a vCPU the host takes away for a while,
- * then costs its chunk, not half the call.  A team sharing its B panel
- * (rows split, packed path) takes rows the same way within each k block,
- * in shrinking chunks (take_rows)
+ * then costs its chunk, not half the call.  So does a direct-path team
+ * that splits the rows of a narrow C (team_pooled), and a team sharing
+ * its B panel (rows split, packed path) takes rows the same way within
+ * each k block, in shrinking chunks (take_rows)
  * (f64 2T, loaded VM, same runs, tuned/OpenBLAS, fixed shares vs
  * chunks: 512³ 1.47 / 0.98 vs 0.92 / 1.07, 768³ 0.79 / 0.99 vs 1.11 /
  * 1.12, 1024³ 0.86 / 1.06 vs 1.33 / 1.13).  f64, 2 threads, this VM with
@@ -1121,46 +1122,53 @@ static int pool_take(int want)
  */
 enum { POOL_CHUNKS = 4 };
 
+/* The chunk for nt members, total elements in units of unit each:
+ * POOL_CHUNKS per member, whole units. */
+static size_t pool_chunk(size_t total, size_t unit, int nt)
+{
+	size_t units = (total + unit - 1) / unit;
+
+	return (units + (size_t)nt * POOL_CHUNKS - 1) / ((size_t)nt * POOL_CHUNKS) * unit;
+}
+
+/* Members w[0 .. nt-1] take chunks of rows (by_rows) or columns, all up
+ * to end, from *next. */
+static void hand_out(struct member *w, int nt, atomic_size_t *next, size_t chunk, int by_rows,
+		     size_t end)
+{
+	atomic_init(next, 0);
+	for (int t = 0; t < nt; t++) {
+		w[t].next = next;
+		w[t].chunk = chunk;
+		w[t].by_rows = by_rows;
+		if (by_rows)
+			w[t].i1 = end;
+		else
+			w[t].j1 = end;
+	}
+}
+
 static void team_pooled(struct member *w, int nt, struct shared_b *sb)
 {
 	const struct plan *pl = w[0].pl;
+	const tkp_gemm *g = pl->g;
 	atomic_size_t next;
 
-	if (!sb && pl->mode != TKP_TUNED_PACKED && w[0].i0 == 0 && w[0].i1 == pl->g->m) {
-		size_t nr = pl->pa->nr, units = (pl->g->n + nr - 1) / nr;
-		size_t per = (units + (size_t)nt * POOL_CHUNKS - 1) / ((size_t)nt * POOL_CHUNKS);
-
-		atomic_init(&next, 0);
-		for (int t = 0; t < nt; t++) {
-			w[t].next = &next;
-			w[t].chunk = per * nr;
-			w[t].j1 = pl->g->n;
-		}
-	} else if (pl->mode == TKP_TUNED_DIRECT && w[0].j0 == 0 && w[0].j1 == pl->g->n) {
-		/* rows split (a narrow C): rows the same way, on the direct
-		 * path only, where a chunk costs nothing (the skinny path
-		 * would pack B again for each).  2 threads, the other vCPU
-		 * busy, tuned GFLOP/s fixed shares -> chunks, three runs
-		 * each: f32 3000×24×1000 63-76 -> 83-93, f64 3000×12×1000
-		 * 28-31 -> 30-36, 2000×16×300 37-42 -> 42-47; quiet, within
-		 * 4% either way */
-		size_t mr = pl->pa->mr, units = (pl->g->m + mr - 1) / mr;
-		size_t per = (units + (size_t)nt * POOL_CHUNKS - 1) / ((size_t)nt * POOL_CHUNKS);
-
-		atomic_init(&next, 0);
-		for (int t = 0; t < nt; t++) {
-			w[t].next = &next;
-			w[t].chunk = per * mr;
-			w[t].by_rows = 1;
-			w[t].i1 = pl->g->m;
-		}
-	}
+	if (!sb && pl->mode != TKP_TUNED_PACKED && w[0].i0 == 0 && w[0].i1 == g->m)
+		hand_out(w, nt, &next, pool_chunk(g->n, pl->pa->nr, nt), 0, g->n);
+	/* Rows split (a narrow C): rows the same way, on the direct path
+	 * only, where a chunk costs nothing (the skinny path would pack B
+	 * again for each).  2 threads, the other vCPU busy, tuned GFLOP/s
+	 * fixed shares -> chunks, three runs each: f32 3000×24×1000 63-76
+	 * -> 83-93, f64 3000×12×1000 28-31 -> 30-36, 2000×16×300 37-42 ->
+	 * 42-47; quiet, within 4% either way. */
+	else if (pl->mode == TKP_TUNED_DIRECT && w[0].j0 == 0 && w[0].j1 == g->n)
+		hand_out(w, nt, &next, pool_chunk(g->m, pl->pa->mr, nt), 1, g->m);
 	if (sb) {
-		size_t mr = pl->pa->mr, units = (pl->g->m + mr - 1) / mr;
-		size_t per = (units + (size_t)nt * POOL_CHUNKS - 1) / ((size_t)nt * POOL_CHUNKS);
+		size_t mr = pl->pa->mr;
 
 		/* rows the same way, at most MC at a time (the A panel) */
-		sb->chunk = min_sz(per * mr, round_down(pl->mc, mr, mr));
+		sb->chunk = min_sz(pool_chunk(g->m, mr, nt), round_down(pl->mc, mr, mr));
 		atomic_store_explicit(&sb->go, 1, memory_order_relaxed);
 	}
 	atomic_store_explicit(&pool.pending, nt - 1, memory_order_relaxed);
