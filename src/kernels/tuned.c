@@ -1311,14 +1311,15 @@ static tkp_tuned_mode choose_mode(const tkp_gemm *g, const struct path *pa)
 {
 	size_t es = g->dtype == TKP_F32 ? sizeof(float) : sizeof(double);
 
-	if ((g->m <= SMALL_MAX && g->n <= SMALL_MAX && g->k <= SMALL_MAX) || g->m <= direct_rows(pa, g, es))
+	if ((g->m <= SMALL_MAX && g->n <= SMALL_MAX && g->k <= SMALL_MAX) ||
+	    g->m <= direct_rows(pa, g, es))
 		return TKP_TUNED_DIRECT;
+	/* (sys: path_for, before every call here; k·n elements are B, in
+	 * memory, so the product cannot overflow) */
 	if (narrow(g, pa, es))
 		return g->k * g->n * es <= sys.l2 / 2 && (g->m <= SKINNY_M || g->n <= 2 * pa->nr)
 			       ? TKP_TUNED_DIRECT
 			       : TKP_TUNED_SKINNY;
-	/* (sys: path_for, before every call here; k·n elements are B, in
-	 * memory, so the product cannot overflow) */
 	if (g->m <= STREAM_M && g->k * g->n * es > sys.l2 / 2)
 		return TKP_TUNED_STREAM;
 	if (g->m <= SKINNY_M || (g->m <= BONLY_MAX && g->n <= BONLY_MAX && g->k <= BONLY_MAX))
