@@ -573,22 +573,25 @@ static void stream_tiles(const struct plan *pl, size_t kb, size_t m, size_t nb, 
 {
 	const struct path *pa = pl->pa;
 	size_t es = pl->es, mr = pa->mr, nr = pa->nr, ldc = pl->g->n, t;
+/* the tile at row ir (A sliver sl) and column jr, t rows high */
+#define STREAM_TILE()                                                                      \
+	pa->ukr(kb, as + sl * kb * es, bpack + jr * kb * es, c + (ir * ldc + jr) * es, ldc, acc, \
+		t, min_sz(nr, nb - jr))
 
 	if (!pl->cols_outer) {
 		for (size_t ir = 0, sl = 0; ir < m; ir += t, sl += mr) {
 			t = tkp_tuned_tile_rows(m - ir, mr, nr, pa->vl);
 			for (size_t jr = 0; jr < nb; jr += nr)
-				pa->ukr(kb, as + sl * kb * es, bpack + jr * kb * es,
-					c + (ir * ldc + jr) * es, ldc, acc, t, min_sz(nr, nb - jr));
+				STREAM_TILE();
 		}
 		return;
 	}
 	for (size_t jr = 0; jr < nb; jr += nr)
 		for (size_t ir = 0, sl = 0; ir < m; ir += t, sl += mr) {
 			t = tkp_tuned_tile_rows(m - ir, mr, nr, pa->vl);
-			pa->ukr(kb, as + sl * kb * es, bpack + jr * kb * es, c + (ir * ldc + jr) * es,
-				ldc, acc, t, min_sz(nr, nb - jr));
+			STREAM_TILE();
 		}
+#undef STREAM_TILE
 }
 
 /*
