@@ -223,7 +223,11 @@ static const struct shape shapes[] = {
 	 * Mflop per thread, that the threads asked for all run) */
 	{700, 9, 1000, 0, 3, "narrow: 9 columns on 700 rows, 3 threads"},
 	{400, 37, 500, 0, 2, "narrow: 37 columns (B packed where NR is 8 or 16), 2 threads"},
-	{300, 200, 90, 0, 2, "200 columns: narrow in f32 on AVX2 (B packed), not in f64"},
+	{300, 200, 90, 0, 2, "200 columns: narrow in f32 on AVX2, not in f64"},
+	/* A and B within L2 read in place (tuned: nothing packed where the
+	 * skinny path packed B) */
+	{300, 70, 240, 0, 2, "in place: 70 columns, rows split (f32; f64 where L2 is 1 MB)"},
+	{64, 500, 128, 0, 2, "in place: 64 rows, B 250 KB in f32, columns split"},
 };
 
 /* Whether running kernel k on s differs from running it on an earlier

@@ -36,11 +36,12 @@
  * Not every shape runs these loops (choose_mode, crossovers measured):
  * small problems and up to 24 rows (where the L1d has 8 ways or fewer,
  * one row tile, or 16 rows on one thread where they spread over its sets:
- * direct_rows) pack nothing, small ones and up to 64
- * rows against a small B only B (tuned_small.c, with a micro-kernel that
- * reads A in place, one instance per row count), a narrow C of any
- * height one or the other (narrow), and up to 256 rows against a large B
- * pack A once and B block by block (stream_part).
+ * direct_rows) pack nothing, small ones and up to 64 rows against a
+ * small B only B, or nothing where A and B stay in L2 read in place
+ * (in_place; tuned_small.c, with a micro-kernel that reads A in place,
+ * one instance per row count), a narrow C of any height one or the other
+ * (narrow), and up to 256 rows against a large B pack A once and B block
+ * by block (stream_part).
  *
  * Edges: packing pads A and B slivers with zeros, so the micro-kernel
  * always runs full tiles and writes only the valid part of a partial one;
@@ -1263,14 +1264,44 @@ enum { SMALL_MAX = 128, BONLY_MAX = 256, SKINNY_M = 64, DIRECT_M = 24, STREAM_M 
  */
 enum { DIRECT_M8 = 16, DIRECT_SPREAD = 2048, DIRECT_STRIDE_MAX = 16 << 10 };
 
-static size_t direct_rows(const struct path *pa, const tkp_gemm *g, size_t es)
+/* Whether rows n elements apart (C's, and B's read in place) spread
+ * over the L1d's sets, each on a page of its own at most. */
+static int spreads(const tkp_gemm *g, size_t es)
 {
 	size_t stride = g->n * es;
-	int spread = stride % DIRECT_SPREAD != 0 && stride < DIRECT_STRIDE_MAX;
 
+	return stride % DIRECT_SPREAD != 0 && stride < DIRECT_STRIDE_MAX;
+}
+
+static size_t direct_rows(const struct path *pa, const tkp_gemm *g, size_t es)
+{
 	if (sys.l1_ways <= 0 || sys.l1_ways > 8) /* (sys: path_for) */
 		return DIRECT_M;
-	return g->threads <= 1 && spread ? DIRECT_M8 : pa->mr;
+	return g->threads <= 1 && spreads(g, es) ? DIRECT_M8 : pa->mr;
+}
+
+/*
+ * Whether a shape that would pack only B (the skinny path) runs faster
+ * with nothing packed: B within half of L2 (the direct path takes all of
+ * k at once, in strips up to the path's widest, each read from L2 once
+ * and then from L1 by every row tile), A within L2 (read in place once
+ * per strip), and B's rows spread over the L1d's sets (else a strip of
+ * them cannot stay in L1: 16×1024×16 f64 on Zen 3 ran at half the speed
+ * of B packed).  The skinny path packs B into NR-column slivers and
+ * takes no wide strips.  Zen 5 VM (48 KB 12-way L1d, 1 MB L2), 1 thread,
+ * tuned/OpenBLAS nothing packed / B packed, same process: f32 m ≤ 64
+ * against B of 100-400 KB 1.04-1.50 / 0.80-1.15 (32×600×32 1.00 / 0.80,
+ * 64×1500×64 1.46 / 1.26), but B of 600-800 KB (past half of L2) 0.87-
+ * 1.03 / 1.00-1.04; f32 narrow C, 100-1500 rows, n = 74-400, k = 16-200
+ * 0.85-1.43 / 0.65-1.19 (250×74×64 1.39 / 1.10), even at A 1.2 MB; f64
+ * the same in 56 shapes of 60 (1000×250×64 1.46 / 1.35).  Zen 3 (8-way
+ * L1d, 512 KB L2): 1415×52×437 f32 (A 2.4 MB) 69 / 85 GFLOP/s.
+ */
+static int in_place(const tkp_gemm *g, size_t es)
+{
+	/* (sys: path_for; A's size in doubles, m·k may be large) */
+	return g->k * g->n * es <= sys.l2 / 2 &&
+	       (double)g->m * (double)g->k * (double)es <= (double)sys.l2 && spreads(g, es);
 }
 
 /*
@@ -1320,13 +1351,14 @@ static tkp_tuned_mode choose_mode(const tkp_gemm *g, const struct path *pa)
 	/* (sys: path_for, before every call here; k·n elements are B, in
 	 * memory, so the product cannot overflow) */
 	if (narrow(g, pa, es))
-		return g->k * g->n * es <= sys.l2 / 2 && (g->m <= SKINNY_M || g->n <= 2 * pa->nr)
+		return g->k * g->n * es <= sys.l2 / 2 &&
+				       (g->m <= SKINNY_M || g->n <= 2 * pa->nr || in_place(g, es))
 			       ? TKP_TUNED_DIRECT
 			       : TKP_TUNED_SKINNY;
 	if (g->m <= STREAM_M && g->k * g->n * es > sys.l2 / 2)
 		return TKP_TUNED_STREAM;
 	if (g->m <= SKINNY_M || (g->m <= BONLY_MAX && g->n <= BONLY_MAX && g->k <= BONLY_MAX))
-		return TKP_TUNED_SKINNY;
+		return in_place(g, es) ? TKP_TUNED_DIRECT : TKP_TUNED_SKINNY;
 	return TKP_TUNED_PACKED;
 }
 
