@@ -1294,8 +1294,9 @@ static size_t direct_rows(const struct path *pa, const tkp_gemm *g, size_t es)
  * 64×1500×64 1.46 / 1.26), but B of 600-800 KB (past half of L2) 0.87-
  * 1.03 / 1.00-1.04; f32 narrow C, 100-1500 rows, n = 74-400, k = 16-200
  * 0.85-1.43 / 0.65-1.19 (250×74×64 1.39 / 1.10), even at A 1.2 MB; f64
- * the same in 56 shapes of 60 (1000×250×64 1.46 / 1.35).  Zen 3 (8-way
- * L1d, 512 KB L2): 1415×52×437 f32 (A 2.4 MB) 69 / 85 GFLOP/s.
+ * the same in 56 shapes of 60 (1000×250×64 1.46 / 1.35; the other four
+ * with B past half of L2).  Zen 3 (8-way L1d, 512 KB L2): 1415×52×437
+ * f32 (A 2.4 MB) 69 / 85 GFLOP/s.
  */
 static int in_place(const tkp_gemm *g, size_t es)
 {
