@@ -226,8 +226,9 @@ static const struct shape shapes[] = {
 	{300, 200, 90, 0, 2, "200 columns: narrow in f32 on AVX2, not in f64"},
 	/* A and B within L2 read in place (tuned: nothing packed where the
 	 * skinny path packed B) */
-	{300, 70, 240, 0, 2, "in place: 70 columns, rows split (f32; f64 where L2 is 1 MB)"},
-	{64, 500, 128, 0, 2, "in place: 64 rows, B 250 KB in f32, columns split"},
+	{300, 70, 240, 0, 2, "in place: 70 columns, rows split (f32; f64 on AVX-512, 1 MB L2)"},
+	{64, 500, 128, 0, 2, "in place: 64 rows, columns split (AVX2 f32, AVX-512 f64)"},
+	{2000, 100, 40, 0, 2, "in place, C past half of L2 in one column block"},
 };
 
 /* Whether running kernel k on s differs from running it on an earlier

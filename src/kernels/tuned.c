@@ -362,8 +362,15 @@ static size_t balance(size_t total, size_t blk, size_t unit)
  * the prefetch vs 8 / 16 / 24 / 32 / 48 without: m = 1 0.50 vs 1.48 /
  * 1.52 / 1.56 / 1.50 / 1.09, m = 4 0.53 vs 1.63 / 1.50 / 1.44 / 1.28 /
  * 1.03, m = 16 (B packed then) 0.82 vs 1.04 / 1.14 / 1.26 / 1.17 / 1.10.
- * Columns go in blocks whose C (rows × nc) stays in half of L2 across the
- * k blocks.
+ * Where there are several k blocks, columns go in blocks whose C (rows ×
+ * nc) stays in half of L2 across them.  With one (B within half of L2),
+ * each element of C is written once whatever nc is, and blocks narrower
+ * than C only cut its strips short: tuned/OpenBLAS with C's columns in
+ * blocks / whole, Zen 5, 1 thread, same process, two runs: f32
+ * 8192×100×32 1.12-1.15 / 1.21-1.24 (32-column blocks: A read four times,
+ * not twice), 3000×120×64 0.99-1.12 / 1.14, 1500×200×64 1.09-1.10 /
+ * 1.11-1.13, 2000×300×40 1.15-1.17 / 1.13-1.15; f64 3000×150×64 1.46-1.47
+ * / 1.48-1.55, 2000×180×50 1.34-1.50 / 1.48.
  */
 enum { STREAM_KC = 16 };
 
@@ -376,7 +383,7 @@ static void direct_blocking(const struct plan *pl, size_t *kc, size_t *nc)
 	 * overflow; no division on a small call, a few percent of 16³) */
 	*kc = g->k * g->n * pl->es > half ? STREAM_KC : g->k;
 	*nc = g->n;
-	if (g->m * g->n * pl->es > half)
+	if (*kc < g->k && g->m * g->n * pl->es > half)
 		*nc = round_down(half / (pl->es * g->m), pl->pa->nr, pl->pa->nr);
 }
 
@@ -1282,19 +1289,21 @@ static size_t direct_rows(const struct path *pa, const tkp_gemm *g, size_t es)
 
 /*
  * Whether a shape that would pack only B (the skinny path) runs faster
- * with nothing packed: B within half of L2 (the direct path takes all of
- * k at once, in strips up to the path's widest, each read from L2 once
- * and then from L1 by every row tile), A within L2 (read in place once
- * per strip), and B's rows spread over the L1d's sets (else a strip of
- * them cannot stay in L1: 16×1024×16 f64 on Zen 3 ran at half the speed
- * of B packed).  The skinny path packs B into NR-column slivers and
- * takes no wide strips.  Zen 5 VM (48 KB 12-way L1d, 1 MB L2), 1 thread,
- * tuned/OpenBLAS nothing packed / B packed, same process: f32 m ≤ 64
- * against B of 100-400 KB 1.04-1.50 / 0.80-1.15 (32×600×32 1.00 / 0.80,
- * 64×1500×64 1.46 / 1.26), but B of 600-800 KB (past half of L2) 0.87-
- * 1.03 / 1.00-1.04; f32 narrow C, 100-1500 rows, n = 74-400, k = 16-200
- * 0.85-1.43 / 0.65-1.19 (250×74×64 1.39 / 1.10), even at A 1.2 MB; f64
- * the same in 56 shapes of 60 (1000×250×64 1.46 / 1.35; the other four
+ * with nothing packed: B within half of L2 (the direct path then takes
+ * all of k at once, in strips up to the path's widest, which the skinny
+ * path has no use for), A within L2 (read in place once per strip), and
+ * B's rows spread over the L1d's sets (on Zen 3's 8-way L1d, 16×1024×16
+ * f64 ran at half the speed of B packed).  Zen 5 VM (48 KB 12-way L1d,
+ * 1 MB L2), 1 thread, tuned/OpenBLAS nothing packed / B packed, same
+ * process: f32 m ≤ 64 against B of 75-400 KB 1.00-1.50 / 0.80-1.15
+ * (32×600×32 1.00 / 0.80, 64×1500×64 1.46 / 1.26), but B of 600-800 KB
+ * (past half of L2) 0.87-1.03 / 1.00-1.04; cubes of 129-256 (narrow on
+ * AVX-512) f64 1.32-2.15 / 1.17-2.00, f32 1.09-1.24 / 0.99-1.18 (the
+ * Xeon of choose_mode's note, with 2 MB of L2, had f64 144³ and 160³
+ * the other way); f32 narrow C, 100-1500 rows,
+ * n = 74-400, k = 16-200, 0.85-1.43 / 0.65-1.19, ahead in 45 shapes of
+ * 48 (250×74×64 1.39 / 1.10), even at A 1.2 MB; f64 ahead or even in 56
+ * of 60 (250×150×64 1.54 / 1.46, 64×250×64 1.45 / 1.25; the other four
  * with B past half of L2).  Zen 3 (8-way L1d, 512 KB L2): 1415×52×437
  * f32 (A 2.4 MB) 69 / 85 GFLOP/s.
  */
