@@ -1297,15 +1297,15 @@ static size_t direct_rows(const struct path *pa, const tkp_gemm *g, size_t es)
  * 1 MB L2), 1 thread, tuned/OpenBLAS nothing packed / B packed, same
  * process: f32 m ≤ 64 against B of 75-400 KB 1.00-1.50 / 0.80-1.15
  * (32×600×32 1.00 / 0.80, 64×1500×64 1.46 / 1.26), but B of 600-800 KB
- * (past half of L2) 0.87-1.03 / 1.00-1.04; cubes of 129-256 (narrow on
- * AVX-512) f64 1.32-2.15 / 1.17-2.00, f32 1.09-1.24 / 0.99-1.18 (the
- * Xeon of choose_mode's note, with 2 MB of L2, had f64 144³ and 160³
- * the other way); f32 narrow C, 100-1500 rows,
- * n = 74-400, k = 16-200, 0.85-1.43 / 0.65-1.19, ahead in 45 shapes of
- * 48 (250×74×64 1.39 / 1.10), even at A 1.2 MB; f64 ahead or even in 56
- * of 60 (250×150×64 1.54 / 1.46, 64×250×64 1.45 / 1.25; the other four
- * with B past half of L2).  Zen 3 (8-way L1d, 512 KB L2): 1415×52×437
- * f32 (A 2.4 MB) 69 / 85 GFLOP/s.
+ * (past half of L2) 0.87-1.03 / 1.00-1.04; cubes of 144-224 in f64 and
+ * 144-255 in f32 (which the rule takes on AVX-512) 1.41-2.06 / 1.26-1.39
+ * and 1.09-1.24 / 0.99-1.18 (the Xeon of choose_mode's note, with 2 MB
+ * of L2, had f64 144³ and 160³ the other way); f32 narrow C, 100-1500
+ * rows, n = 74-400, k = 16-200, 0.85-1.43 / 0.65-1.19, ahead in 45
+ * shapes of 48 (250×74×64 1.39 / 1.10), even at A 1.2 MB; f64 ahead or
+ * even in 56 of 60 (250×150×64 1.54 / 1.46, 64×250×64 1.45 / 1.25; the
+ * other four with B past half of L2).  Zen 3 (8-way L1d, 512 KB L2):
+ * 1415×52×437 f32 (A 2.4 MB) 69 / 85 GFLOP/s.
  */
 static int in_place(const tkp_gemm *g, size_t es)
 {
