@@ -5,7 +5,8 @@
 # path and dtype.  tuned.c is the BLIS-style top rung; tuned_ukr.h its
 # per-path template, tuned_paths.h (+ tuned_path_undef.h) the paths both it
 # and tuned_small_ukr.h are instantiated for; tuned_small.c the shapes
-# where packing does not pay (small problems, few rows).  The *_avx2.h
+# where packing does not pay (small problems, few rows), tuned_dot.c (and
+# its template tuned_dot_ukr.h) a C narrower than a vector.  The *_avx2.h
 # files hold the AVX2 instances, included twice by avx2_twins.h: the path
 # and its simulation twin (isa.c).
 libtkpcore_la_SOURCES += \
@@ -23,6 +24,7 @@ libtkpcore_la_SOURCES += \
 	src/kernels/tuned.c src/kernels/tuned_ukr.h src/kernels/tuned_paths.h src/kernels/tuned_paths_avx2.h \
 	src/kernels/tuned_path_undef.h \
 	src/kernels/tuned_small.c src/kernels/tuned_small.h src/kernels/tuned_small_ukr.h \
+	src/kernels/tuned_dot.c src/kernels/tuned_dot_ukr.h \
 	src/kernels/blas.c
 
 # User kernels (--kernel-file, src/lib/userkernel.c): the seed's ladder as a

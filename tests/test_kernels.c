@@ -229,6 +229,12 @@ static const struct shape shapes[] = {
 	{300, 70, 240, 0, 2, "in place: 70 columns, rows split (f32; f64 on AVX-512, 1 MB L2)"},
 	{64, 500, 128, 0, 2, "in place: 64 rows, columns split (AVX2 f32, AVX-512 f64)"},
 	{2000, 100, 40, 0, 2, "in place, C past half of L2 in one column block"},
+	/* a C at most half a vector wide (tuned: dot products along k, k's
+	 * last vector masked; A past L2 prefetched a tile ahead) */
+	{203, 3, 129, 0, 0, "dot: 3 columns, k one past a vector multiple"},
+	{50, 1, 7000, 0, 0, "dot: one column, k in two blocks"},
+	{45, 4, 2000, 0, 1, "dot: 4 columns, k in two blocks (f32 on AVX-512)"},
+	{3000, 2, 1000, 0, 2, "dot: A past L2 (prefetched), rows split"},
 };
 
 /* Whether running kernel k on s differs from running it on an earlier
@@ -375,6 +381,11 @@ static int tuned_stream(const tkp_gemm *g, tkp_isa isa)
 	return tkp_gemm_tuned_mode(g, isa, TKP_TUNED_STREAM);
 }
 
+static int tuned_dot(const tkp_gemm *g, tkp_isa isa)
+{
+	return tkp_gemm_tuned_mode(g, isa, TKP_TUNED_DOT);
+}
+
 /* Every ISA path of every SIMD kernel, not just the one this process
  * chose: TKP_ISA is read once, so the paths are called directly. */
 static void test_isa_paths(void)
@@ -394,6 +405,7 @@ static void test_isa_paths(void)
 		{"tuned (direct)", tuned_direct, 1},
 		{"tuned (skinny)", tuned_skinny, 1},
 		{"tuned (stream)", tuned_stream, 1},
+		{"tuned (dot)", tuned_dot, 1},
 	};
 	char what[64];
 

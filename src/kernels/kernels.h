@@ -85,13 +85,15 @@ int tkp_gemm_tuned_isa(const tkp_gemm *g, tkp_isa isa);
  * runs), or one forced, so that the tests check each on every shape:
  * PACKED the five BLIS loops, DIRECT nothing packed, SKINNY only B packed
  * (tuned_small.c), STREAM A packed once and B block by block (few rows
- * against a large B). */
+ * against a large B), DOT each element of C a dot product along k (a C
+ * narrower than a vector: tuned_dot.c). */
 typedef enum tkp_tuned_mode {
 	TKP_TUNED_AUTO = 0,
 	TKP_TUNED_PACKED,
 	TKP_TUNED_DIRECT,
 	TKP_TUNED_SKINNY,
-	TKP_TUNED_STREAM
+	TKP_TUNED_STREAM,
+	TKP_TUNED_DOT
 } tkp_tuned_mode;
 int tkp_gemm_tuned_mode(const tkp_gemm *g, tkp_isa isa, tkp_tuned_mode mode);
 

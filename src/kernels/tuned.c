@@ -41,7 +41,8 @@
  * (in_place; tuned_small.c, with a micro-kernel that reads A in place,
  * one instance per row count), a narrow C of any height one or the other
  * (narrow), and up to 256 rows against a large B pack A once and B block
- * by block (stream_part).
+ * by block (stream_part).  A C at most half a vector wide runs dot
+ * products along k instead (dot_pays; tuned_dot.c), B packed transposed.
  *
  * Edges: packing pads A and B slivers with zeros, so the micro-kernel
  * always runs full tiles and writes only the valid part of a partial one;
@@ -190,26 +191,27 @@ struct path {
 	tkp_sukr_fn sukr; /* the unpacked micro-kernel, same MR × NR */
 	int sim_twin;     /* the simulation's twin of the path (isa.c) */
 	size_t wide, vl; /* sukr's widest strip, where it pays (0: none); lanes */
+	tkp_dukr_fn dukr; /* the dot-product micro-kernel (tuned_dot.c) */
 };
 
 static const struct path paths[] = {
 	{TKP_ISA_GENERIC, TKP_F32, ukr_generic_f32, pack_a_generic_f32, pack_b_generic_f32, 4, 8,
-	 tkp_tuned_sukr_generic_f32, 0, 0, 1},
+	 tkp_tuned_sukr_generic_f32, 0, 0, 1, tkp_tuned_dukr_generic_f32},
 	{TKP_ISA_GENERIC, TKP_F64, ukr_generic_f64, pack_a_generic_f64, pack_b_generic_f64, 4, 8,
-	 tkp_tuned_sukr_generic_f64, 0, 0, 1},
+	 tkp_tuned_sukr_generic_f64, 0, 0, 1, tkp_tuned_dukr_generic_f64},
 #ifdef TKP_HAVE_X86_SIMD
 	{TKP_ISA_AVX2, TKP_F32, ukr_avx2_f32, pack_a_avx2_f32, pack_b_avx2_f32, 6, 16,
-	 tkp_tuned_sukr_avx2_f32, 0, 0, 8},
+	 tkp_tuned_sukr_avx2_f32, 0, 0, 8, tkp_tuned_dukr_avx2_f32},
 	{TKP_ISA_AVX2, TKP_F64, ukr_avx2_f64, pack_a_avx2_f64, pack_b_avx2_f64, 6, 8,
-	 tkp_tuned_sukr_avx2_f64, 0, 0, 4},
+	 tkp_tuned_sukr_avx2_f64, 0, 0, 4, tkp_tuned_dukr_avx2_f64},
 	{TKP_ISA_AVX2, TKP_F32, ukr_avx2sim_f32, pack_a_avx2sim_f32, pack_b_avx2sim_f32, 6, 16,
-	 tkp_tuned_sukr_avx2sim_f32, 1, 0, 8},
+	 tkp_tuned_sukr_avx2sim_f32, 1, 0, 8, tkp_tuned_dukr_avx2sim_f32},
 	{TKP_ISA_AVX2, TKP_F64, ukr_avx2sim_f64, pack_a_avx2sim_f64, pack_b_avx2sim_f64, 6, 8,
-	 tkp_tuned_sukr_avx2sim_f64, 1, 0, 4},
+	 tkp_tuned_sukr_avx2sim_f64, 1, 0, 4, tkp_tuned_dukr_avx2sim_f64},
 	{TKP_ISA_AVX512, TKP_F32, ukr_avx512_f32, pack_a_avx512_f32, pack_b_avx512_f32, 12, 32,
-	 tkp_tuned_sukr_avx512_f32, 0, 64, 16},
+	 tkp_tuned_sukr_avx512_f32, 0, 64, 16, tkp_tuned_dukr_avx512_f32},
 	{TKP_ISA_AVX512, TKP_F64, ukr_avx512_f64, pack_a_avx512_f64, pack_b_avx512_f64, 8, 24,
-	 tkp_tuned_sukr_avx512_f64, 0, 32, 8},
+	 tkp_tuned_sukr_avx512_f64, 0, 32, 8, tkp_tuned_dukr_avx512_f64},
 #endif
 };
 
@@ -385,6 +387,30 @@ static void direct_blocking(const struct plan *pl, size_t *kc, size_t *nc)
 	*nc = g->n;
 	if (*kc < g->k && g->m * g->n * pl->es > half)
 		*nc = round_down(half / (pl->es * g->m), pl->pa->nr, pl->pa->nr);
+}
+
+/*
+ * The dot path's k block: all of k where the packed Bt (n × kc) fits in
+ * half of L1, where it stays while a tile's rows of A stream past it;
+ * else as many steps as fit, but no fewer than DOT_KC_MIN (each block
+ * costs a sum across the lanes and a read and write per element of C).
+ */
+enum { DOT_KC_MIN = 256 };
+
+static size_t dot_kc(const struct plan *pl)
+{
+	size_t kc = sys.l1 / 2 / (pl->g->n * pl->es); /* (sys: path_for) */
+
+	kc = kc < DOT_KC_MIN ? DOT_KC_MIN : kc & ~(size_t)15;
+	return kc < pl->g->k ? kc : pl->g->k;
+}
+
+/* Whether the dot path's kernel prefetches A's rows a tile ahead (see
+ * tuned_dot_ukr.h): where A is past L2, so mostly read from memory. */
+static int dot_pf(const struct plan *pl)
+{
+	/* (sys: path_for; doubles, as m·k·es may pass a size_t in theory) */
+	return (double)pl->g->m * (double)pl->g->k * (double)pl->es > (double)sys.l2;
 }
 
 /* ---- a team sharing one packed B panel ------------------------------------ */
@@ -727,6 +753,10 @@ static void gemm_part(const struct plan *pl, struct shared_b *t, int tid, size_t
 		tkp_tuned_direct(g, &tile, dkc, dnc, i0, i1, j0, j1);
 		return;
 	}
+	if (pl->mode == TKP_TUNED_DOT) {
+		tkp_tuned_dot(g, &tile, pa->dukr, dot_kc(pl), dot_pf(pl), bpack, i0, i1, j0, j1);
+		return;
+	}
 	if (pl->mode == TKP_TUNED_STREAM) {
 		stream_part(pl, kcb, balance(j1 - j0, pl->nc, nr), i0, i1, j0, j1, apack, bpack,
 			    a_ready);
@@ -784,12 +814,17 @@ static void part_bytes(const struct plan *pl, size_t rows, size_t cols, size_t *
 	size_t arows = pl->mode == TKP_TUNED_STREAM ? rows : min_sz(pl->mc, rows);
 	size_t akc = pl->a_whole ? pl->g->k : kc;
 
-	/* the direct path packs nothing, the skinny one only B, NC at a time;
-	 * the stream path all of its rows of A, whole or one k block */
-	*abytes = pl->mode == TKP_TUNED_DIRECT || pl->mode == TKP_TUNED_SKINNY
+	/* the direct path packs nothing, the skinny one only B, NC at a time,
+	 * the dot path only B (transposed); the stream path all of its rows
+	 * of A, whole or one k block */
+	*abytes = pl->mode == TKP_TUNED_DIRECT || pl->mode == TKP_TUNED_SKINNY ||
+			  pl->mode == TKP_TUNED_DOT
 			  ? 0
 			  : round_up(round_up(arows, pl->pa->mr) * akc * es, 4096);
 	*bbytes = pl->mode == TKP_TUNED_DIRECT ? 0 : round_up(round_up(bcols, pl->pa->nr) * kc * es, 4096);
+	/* the dot path: B transposed, rows of kc rounded up to 16 elements */
+	if (pl->mode == TKP_TUNED_DOT)
+		*bbytes = round_up(cols * round_up(dot_kc(pl), 16) * es, 4096);
 }
 
 /* ---- packing arena ------------------------------------------------------- */
@@ -1351,10 +1386,36 @@ static int narrow(const tkp_gemm *g, const struct path *pa, size_t es)
 	return g->n <= 2 * pa->nr || (double)g->m * (double)g->k * (double)es <= (double)sys.l3 / 2;
 }
 
+/*
+ * A C at most half a vector wide, with k long enough to pay for a sum
+ * across the lanes per element of C: the dot path.  Vectors along C's
+ * rows leave at least half of their lanes empty there (15 of 16 at n = 1
+ * in f32); vectors along k fill them all, but each element of C then
+ * costs a sum across VL lanes (about 8 instructions on AVX-512), which k
+ * repays by the 8 steps per column asked (16 at half a vector, where the
+ * other paths lose only half).  Zen 5 VM, 1 thread, tuned/OpenBLAS other
+ * paths / dot path, same process, m = 64 and 1000, k = 16..512: f32 n = 1
+ * 0.15-0.29 / 0.72-1.26 (k ≥ 32), n = 2 0.16-0.35 / 0.78-0.94, n = 4
+ * 0.21-0.44 / 0.55-0.76 (k ≥ 32; OpenBLAS's small-matrix kernel at 92-167
+ * GFLOP/s there, 0.82 / 0.88 at k = 16), n = 8 at k ≥ 128 0.45-1.14 /
+ * 0.63-2.04 but at k ≤ 64 0.60-0.91 / 0.32-0.65; f64 n = 1 0.23-0.48 /
+ * 0.63-1.27, n = 4 0.48-0.60 / 0.71-0.82 at k ≥ 64, 0.73-0.77 / 0.59-0.60
+ * at k = 16, n = 6 (past half) 0.93-1.17 / 0.55-1.22.
+ */
+enum { DOT_M_MIN = 4 };
+
+static int dot_pays(const tkp_gemm *g, const struct path *pa)
+{
+	return 2 * g->n <= pa->vl && g->k >= (2 * g->n == pa->vl ? 16 : 8) * g->n &&
+	       (g->n == 1 || g->m >= DOT_M_MIN);
+}
+
 static tkp_tuned_mode choose_mode(const tkp_gemm *g, const struct path *pa)
 {
 	size_t es = g->dtype == TKP_F32 ? sizeof(float) : sizeof(double);
 
+	if (dot_pays(g, pa))
+		return TKP_TUNED_DOT;
 	if ((g->m <= SMALL_MAX && g->n <= SMALL_MAX && g->k <= SMALL_MAX) ||
 	    g->m <= direct_rows(pa, g, es))
 		return TKP_TUNED_DIRECT;
@@ -1389,6 +1450,11 @@ static void choose_grid(const struct plan *pl, size_t nt, size_t *tm, size_t *tn
 	size_t cols_u = (g->n + pl->pa->nr - 1) / pl->pa->nr;
 	size_t panels = ((g->n + nt - 1) / nt + PANEL_COLS - 1) / PANEL_COLS;
 	int by_cols = pl->mode != TKP_TUNED_PACKED || (double)g->m * (double)panels < (double)g->n;
+
+	/* the dot path: rows, each member reading its share of A (its C is
+	 * narrower than a vector where it is chosen) */
+	if (pl->mode == TKP_TUNED_DOT)
+		by_cols = 0;
 
 	/* A narrow C with many rows (A read in place, once per strip): rows,
 	 * so that each member reads its share of A, not all of it (2 threads,
@@ -1498,6 +1564,26 @@ fail:
 	if (buf)
 		arena_put(buf, mine, bufsize);
 	return err;
+}
+
+/* The dot path on one thread: Bt's buffer straight from the arena, not
+ * through tuned_team, whose set-up (grid, buffers' sizes, the member)
+ * took a third of a 32×1×256 f32 call (30.9 -> 46.1 GFLOP/s without it,
+ * OpenBLAS 46.8-62.9, Zen 5). */
+static int dot_alone(const struct plan *pl)
+{
+	const tkp_gemm *g = pl->g;
+	const struct path *pa = pl->pa;
+	struct tkp_tuned_tile tile = {pa->sukr, pa->mr, pa->nr, pa->wide, pa->vl};
+	size_t kc = dot_kc(pl), bytes = g->n * round_up(kc, 16) * pl->es;
+	int mine;
+	char *bt = arena_get(bytes, &mine);
+
+	if (!bt)
+		return TKP_ENOMEM;
+	tkp_tuned_dot(g, &tile, pa->dukr, kc, dot_pf(pl), bt, 0, g->m, 0, g->n);
+	arena_put(bt, mine, bytes);
+	return 0;
 }
 
 /*
@@ -1627,6 +1713,9 @@ static int tuned_run(const tkp_gemm *g, tkp_isa isa, tkp_tuned_mode mode, size_t
 		tkp_tuned_direct(g, &tile, dkc, dnc, 0, g->m, 0, g->n);
 		return 0;
 	}
+	/* The dot path alone: B's transpose in the arena, no team either */
+	if (pl.mode == TKP_TUNED_DOT && nt == 1)
+		return dot_alone(&pl);
 	tuned_blocking(pa, (const size_t[3]){g->mc, g->kc, g->nc}, &pl.mc, &pl.kc, &pl.nc);
 	if (pl.mode == TKP_TUNED_STREAM)
 		stream_blocking(&pl);

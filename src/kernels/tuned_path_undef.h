@@ -16,6 +16,7 @@
 #undef VMASK
 #undef VLOADM
 #undef VSTOREM
+#undef VHSUM
 #undef FN
 #undef PACK_A_COLS
 #undef PACK_A_BLOCK

@@ -5,15 +5,16 @@
  * included once per template, no include guard).  tuned.c instantiates
  * tuned_ukr.h (the packed micro-kernel and packing), tuned_small.c
  * tuned_small_ukr.h (the unpacked micro-kernel): one set of tiles, so
- * that B packed by the one is read by the other as it is.
+ * that B packed by the one is read by the other as it is; tuned_dot.c
+ * tuned_dot_ukr.h (dot products along k).
  *
  * A template may use: FN(x) (the instance's name for x), ATTR, T, V, VL,
  * MR, NV, VLOAD (aligned), VLOADU, VSTOREU, VSET1, VFMA, VADD, VZERO; the
  * masks MASK_T, VMASK(rem) (the first rem lanes: none if rem ≤ 0, all if
  * rem ≥ VL), VLOADM(p, m) (lanes off read as 0 and never fault),
- * VSTOREM(p, m, v); on AVX-512 PACK_A_COLS and PACK_A_BLOCK, whose
- * transposes (tr4x4_pd, tr8x8_ps, tr4x8_ps) the includer declares if the
- * template uses them.  tuned_path_undef.h undefines an instance's
+ * VSTOREM(p, m, v); VHSUM(v) (the sum of v's lanes); on AVX-512
+ * PACK_A_COLS and PACK_A_BLOCK, whose transposes (tr4x4_pd, tr8x8_ps,
+ * tr4x8_ps) the includer declares if the template uses them.  tuned_path_undef.h undefines an instance's
  * per-dtype macros; ATTR, MR, NV and MASK_T last a path.
  */
 
@@ -38,6 +39,7 @@
 #define VMASK(rem) ((rem) > 0)
 #define VLOADM(p, m) ((m) ? *(p) : 0)
 #define VSTOREM(p, m, v) ((m) ? (void)(*(p) = (v)) : (void)0)
+#define VHSUM(v) (v)
 #define T float
 #define V float
 #define FN(x) FN1(x, generic_f32)
@@ -56,6 +58,26 @@
 #undef MASK_T
 
 #ifdef TKP_HAVE_X86_SIMD
+#ifndef TKP_TUNED_HSUM_AVX2
+#define TKP_TUNED_HSUM_AVX2
+/* The sum of a vector's lanes (VHSUM on the AVX2 path): halves added
+ * until one lane is left. */
+__attribute__((target("avx2,fma"))) static inline double tkp_tuned_hsum_pd(__m256d v)
+{
+	__m128d x = _mm_add_pd(_mm256_castpd256_pd128(v), _mm256_extractf128_pd(v, 1));
+
+	return _mm_cvtsd_f64(_mm_add_sd(x, _mm_unpackhi_pd(x, x)));
+}
+
+__attribute__((target("avx2,fma"))) static inline float tkp_tuned_hsum_ps(__m256 v)
+{
+	__m128 x = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+
+	x = _mm_add_ps(x, _mm_movehl_ps(x, x));
+	return _mm_cvtss_f32(_mm_add_ss(x, _mm_movehdup_ps(x)));
+}
+#endif
+
 /* The AVX2 path, then its simulation twin (isa.c): the same code with
  * every FMA a blend. */
 #define AVX2_TWIN_HEADER "tuned_paths_avx2.h"
@@ -81,6 +103,7 @@
 #define VMASK(rem) ((rem) >= 8 ? (__mmask8)0xff : (rem) <= 0 ? (__mmask8)0 : (__mmask8)((1u << (rem)) - 1))
 #define VLOADM(p, m) _mm512_maskz_loadu_pd((m), (p))
 #define VSTOREM(p, m, v) _mm512_mask_storeu_pd((p), (m), (v))
+#define VHSUM(v) _mm512_reduce_add_pd(v)
 #define FN(x) FN1(x, avx512_f64)
 #define PACK_A_COLS 4
 #define PACK_A_BLOCK(a, lda, out)                                                   \
@@ -107,6 +130,7 @@
 	((rem) >= 16 ? (__mmask16)0xffff : (rem) <= 0 ? (__mmask16)0 : (__mmask16)((1u << (rem)) - 1))
 #define VLOADM(p, m) _mm512_maskz_loadu_ps((m), (p))
 #define VSTOREM(p, m, v) _mm512_mask_storeu_ps((p), (m), (v))
+#define VHSUM(v) _mm512_reduce_add_ps(v)
 #define FN(x) FN1(x, avx512_f32)
 #define PACK_A_COLS 8
 #define PACK_A_BLOCK(a, lda, out)                                                   \

@@ -23,6 +23,7 @@
 #define VMASK(rem) _mm256_cmpgt_epi64(_mm256_set1_epi64x(rem), _mm256_setr_epi64x(0, 1, 2, 3))
 #define VLOADM(p, m) _mm256_maskload_pd((p), (m))
 #define VSTOREM(p, m, v) _mm256_maskstore_pd((p), (m), (v))
+#define VHSUM(v) tkp_tuned_hsum_pd(v)
 #define FN(x) FN1(x, AVX2_SFX_F64)
 #include TUNED_TEMPLATE
 #include "tuned_path_undef.h"
@@ -40,6 +41,7 @@
 	_mm256_cmpgt_epi32(_mm256_set1_epi32((int)(rem)), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7))
 #define VLOADM(p, m) _mm256_maskload_ps((p), (m))
 #define VSTOREM(p, m, v) _mm256_maskstore_ps((p), (m), (v))
+#define VHSUM(v) tkp_tuned_hsum_ps(v)
 #define FN(x) FN1(x, AVX2_SFX_F32)
 #include TUNED_TEMPLATE
 #include "tuned_path_undef.h"

@@ -88,4 +88,49 @@ void tkp_tuned_direct(const tkp_gemm *g, const struct tkp_tuned_tile *t, size_t 
 void tkp_tuned_skinny(const tkp_gemm *g, const struct tkp_tuned_tile *t, size_t kc, size_t nc,
 		      tkp_pack_b_fn pack_b, void *bpack, size_t i0, size_t i1, size_t j0, size_t j1);
 
+/*
+ * The dot-product micro-kernel (tuned_dot_ukr.h), one per path and dtype:
+ * C[0:mr][0:nr] (+)= A[0:mr][0:kc]·Bt[0:nr][0:kc]^T, A and Bt (B
+ * transposed) read along k with row strides lda, ldbt; 1 ≤ nr ≤
+ * TKP_TUNED_DOT_NR, 1 ≤ mr ≤ tkp_tuned_dot_rows(...); pf: prefetch the
+ * next mr rows of A as it goes (A read from memory).
+ */
+#define TKP_TUNED_DUKR(name)                                                                \
+	void name(size_t mr, size_t nr, size_t kc, const void *a, size_t lda, const void *bt, \
+		  size_t ldbt, void *c, size_t ldc, int acc, int pf)
+typedef TKP_TUNED_DUKR((*tkp_dukr_fn));
+TKP_TUNED_DUKR(tkp_tuned_dukr_generic_f32);
+TKP_TUNED_DUKR(tkp_tuned_dukr_generic_f64);
+#ifdef TKP_HAVE_X86_SIMD
+TKP_TUNED_DUKR(tkp_tuned_dukr_avx2_f32);
+TKP_TUNED_DUKR(tkp_tuned_dukr_avx2_f64);
+TKP_TUNED_DUKR(tkp_tuned_dukr_avx2sim_f32);
+TKP_TUNED_DUKR(tkp_tuned_dukr_avx2sim_f64);
+TKP_TUNED_DUKR(tkp_tuned_dukr_avx512_f32);
+TKP_TUNED_DUKR(tkp_tuned_dukr_avx512_f64);
+#endif
+
+enum { TKP_TUNED_DOT_NR = 4 };
+
+/* The rows of a dot-product tile of nr columns on a path whose packed
+ * tile is mr × nv vectors of vl lanes: one accumulator per element, 16
+ * where there are 32 vector registers (a 24-vector packed tile), else 8,
+ * enough chains for the FMA pipes either way. */
+static inline size_t tkp_tuned_dot_rows(size_t mr, size_t nv, size_t vl, size_t nr)
+{
+	size_t acc = vl > 1 && mr * nv >= 24 ? 16 : 8;
+
+	return (acc + nr - 1) / nr;
+}
+
+/*
+ * C[i0:i1][j0:j1] = A[i0:i1][:]·B[:][j0:j1] as dot products along k (a C
+ * narrower than a vector): for each block of kc steps, B's columns are
+ * packed transposed into bt ((j1 - j0) rows of round_up(kc, 16)
+ * elements), then dukr runs the tiles, TKP_TUNED_DOT_NR columns at a time,
+ * prefetching A's rows a tile ahead where pf is set.
+ */
+void tkp_tuned_dot(const tkp_gemm *g, const struct tkp_tuned_tile *t, tkp_dukr_fn dukr, size_t kc,
+		   int pf, void *bt, size_t i0, size_t i1, size_t j0, size_t j1);
+
 #endif
