@@ -17,6 +17,8 @@
 #undef VLOADM
 #undef VSTOREM
 #undef VHSUM
+#undef VHSUMV
+#undef VHSUMV_G
 #undef FN
 #undef PACK_A_COLS
 #undef PACK_A_BLOCK

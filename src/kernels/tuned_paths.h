@@ -12,7 +12,8 @@
  * MR, NV, VLOAD (aligned), VLOADU, VSTOREU, VSET1, VFMA, VADD, VZERO; the
  * masks MASK_T, VMASK(rem) (the first rem lanes: none if rem ≤ 0, all if
  * rem ≥ VL), VLOADM(p, m) (lanes off read as 0 and never fault),
- * VSTOREM(p, m, v); VHSUM(v) (the sum of v's lanes); on AVX-512
+ * VSTOREM(p, m, v); VHSUM(v) (the sum of v's lanes), VHSUMV(x) and
+ * VHSUMV_G (the sums of VL vectors as one: tuned_hsum.h); on AVX-512
  * PACK_A_COLS and PACK_A_BLOCK, whose transposes (tr4x4_pd, tr8x8_ps,
  * tr4x8_ps) the includer declares if the template uses them.  tuned_path_undef.h undefines an instance's
  * per-dtype macros; ATTR, MR, NV and MASK_T last a path.
@@ -40,6 +41,8 @@
 #define VLOADM(p, m) ((m) ? *(p) : 0)
 #define VSTOREM(p, m, v) ((m) ? (void)(*(p) = (v)) : (void)0)
 #define VHSUM(v) (v)
+#define VHSUMV(x) ((x)[0])
+#define VHSUMV_G 1
 #define T float
 #define V float
 #define FN(x) FN1(x, generic_f32)
@@ -58,25 +61,7 @@
 #undef MASK_T
 
 #ifdef TKP_HAVE_X86_SIMD
-#ifndef TKP_TUNED_HSUM_AVX2
-#define TKP_TUNED_HSUM_AVX2
-/* The sum of a vector's lanes (VHSUM on the AVX2 path): halves added
- * until one lane is left. */
-__attribute__((target("avx2,fma"))) static inline double tkp_tuned_hsum_pd(__m256d v)
-{
-	__m128d x = _mm_add_pd(_mm256_castpd256_pd128(v), _mm256_extractf128_pd(v, 1));
-
-	return _mm_cvtsd_f64(_mm_add_sd(x, _mm_unpackhi_pd(x, x)));
-}
-
-__attribute__((target("avx2,fma"))) static inline float tkp_tuned_hsum_ps(__m256 v)
-{
-	__m128 x = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-
-	x = _mm_add_ps(x, _mm_movehl_ps(x, x));
-	return _mm_cvtss_f32(_mm_add_ss(x, _mm_movehdup_ps(x)));
-}
-#endif
+#include "tuned_hsum.h"
 
 /* The AVX2 path, then its simulation twin (isa.c): the same code with
  * every FMA a blend. */
@@ -104,6 +89,8 @@ __attribute__((target("avx2,fma"))) static inline float tkp_tuned_hsum_ps(__m256
 #define VLOADM(p, m) _mm512_maskz_loadu_pd((m), (p))
 #define VSTOREM(p, m, v) _mm512_mask_storeu_pd((p), (m), (v))
 #define VHSUM(v) _mm512_reduce_add_pd(v)
+#define VHSUMV(x) tkp_tuned_hsumv512_pd(x)
+#define VHSUMV_G HSUMV_G_AVX512
 #define FN(x) FN1(x, avx512_f64)
 #define PACK_A_COLS 4
 #define PACK_A_BLOCK(a, lda, out)                                                   \
@@ -131,6 +118,8 @@ __attribute__((target("avx2,fma"))) static inline float tkp_tuned_hsum_ps(__m256
 #define VLOADM(p, m) _mm512_maskz_loadu_ps((m), (p))
 #define VSTOREM(p, m, v) _mm512_mask_storeu_ps((p), (m), (v))
 #define VHSUM(v) _mm512_reduce_add_ps(v)
+#define VHSUMV(x) tkp_tuned_hsumv512_ps(x)
+#define VHSUMV_G HSUMV_G_AVX512
 #define FN(x) FN1(x, avx512_f32)
 #define PACK_A_COLS 8
 #define PACK_A_BLOCK(a, lda, out)                                                   \
