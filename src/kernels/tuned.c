@@ -1391,23 +1391,35 @@ static int narrow(const tkp_gemm *g, const struct path *pa, size_t es)
  * across the lanes per element of C: the dot path.  Vectors along C's
  * rows leave at least half of their lanes empty there (15 of 16 at n = 1
  * in f32); vectors along k fill them all, but each element of C then
- * costs a sum across VL lanes (about 8 instructions on AVX-512), which k
- * repays by the 8 steps per column asked (16 at half a vector, where the
- * other paths lose only half).  Zen 5 VM, 1 thread, tuned/OpenBLAS other
- * paths / dot path, same process, m = 64 and 1000, k = 16..512: f32 n = 1
- * 0.15-0.29 / 0.72-1.26 (k ≥ 32), n = 2 0.16-0.35 / 0.78-0.94, n = 4
- * 0.21-0.44 / 0.55-0.76 (k ≥ 32; OpenBLAS's small-matrix kernel at 92-167
- * GFLOP/s there, 0.82 / 0.88 at k = 16), n = 8 at k ≥ 128 0.45-1.14 /
- * 0.63-2.04 but at k ≤ 64 0.60-0.91 / 0.32-0.65; f64 n = 1 0.23-0.48 /
- * 0.63-1.27, n = 4 0.48-0.60 / 0.71-0.82 at k ≥ 64, 0.73-0.77 / 0.59-0.60
- * at k = 16, n = 6 (past half) 0.93-1.17 / 0.55-1.22.
+ * costs its share of a sum across lanes, which k repays by 8 steps per
+ * column up to a quarter of a vector, VL per column beyond (where the
+ * other paths fill a quarter to a half of their lanes).  With fewer than
+ * DOT_M_MIN rows the transpose of B costs as much as the products (1×4×4096
+ * f32 5.7 GFLOP/s against 7.0 unpacked), but for one column, whose
+ * transpose is itself.  Zen 5 VM, 1 thread, tuned/OpenBLAS unpacked /
+ * dot path, same process, m = 64, 256, 1000 (OpenBLAS's own speed varies
+ * threefold over these shapes, hence the wide ranges):
+ *   f32 n = 1, k = 32-512: 0.15-0.29 / 0.72-1.26; n = 2, k = 16-512
+ *   0.16-0.95 / 0.78-3.68, at k = 8 0.72-0.80 / 0.62-0.69; n = 4, k =
+ *   32-128 0.24-0.52 / 0.51-0.76 (OpenBLAS's small-matrix kernel at
+ *   66-167 GFLOP/s), k = 512 0.21-0.99 / 0.70-3.19, k = 24 0.69-0.94 /
+ *   0.73-0.81;
+ *   f32 n = 5-8, k = 96-192: 0.37-1.81 / 0.47-3.01 (but m = 64, n = 7,
+ *   k = 125 0.78 / 0.72), k = 32-64 0.46-1.04 / 0.40-0.69;
+ *   f64 n = 2, k = 8-64: 0.37-0.80 / 0.84-1.21; n = 3-4, k = 24-64:
+ *   0.45-0.95 / 0.66-1.40, k = 16 0.70-1.08 / 0.63-1.04; n = 6 (past
+ *   half a vector) 0.93-2.85 / 0.55-2.47.
+ * The AVX2 path (VL 8 in f32, 4 in f64) agrees: f32 n = 1-3, k ≥ 32
+ * 0.16-1.39 / 0.61-4.18, n = 4, k ≥ 64 0.23-0.91 / 0.38-1.98; f64 n = 2,
+ * k ≥ 16 0.31-1.78 / 0.63-3.68.
  */
 enum { DOT_M_MIN = 4 };
 
 static int dot_pays(const tkp_gemm *g, const struct path *pa)
 {
-	return 2 * g->n <= pa->vl && g->k >= (2 * g->n == pa->vl ? 16 : 8) * g->n &&
-	       (g->n == 1 || g->m >= DOT_M_MIN);
+	size_t n = g->n, vl = pa->vl;
+
+	return 2 * n <= vl && g->k >= (4 * n <= vl ? 8 : vl) * n && (n == 1 || g->m >= DOT_M_MIN);
 }
 
 static tkp_tuned_mode choose_mode(const tkp_gemm *g, const struct path *pa)
