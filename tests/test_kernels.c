@@ -254,6 +254,39 @@ static int redundant(const tkp_kernel *k, size_t si)
 	return 0;
 }
 
+/*
+ * Each shape's problem in each dtype, made once and shared by every run
+ * on it (their C poisoned before each): the inputs' reference (naive,
+ * and the bound's sum of |a|·|b|) took most of this test's time, over
+ * three quarters of it under ThreadSanitizer, where the CI's stage
+ * neared its budget.  Freed at the end (shape_problems_free).
+ */
+static struct problem shape_probs[TKP_F64 + 1][sizeof shapes / sizeof shapes[0]];
+static int shape_made[TKP_F64 + 1][sizeof shapes / sizeof shapes[0]];
+
+static struct problem *shape_problem(int dt, size_t si)
+{
+	const struct shape *s = &shapes[si];
+
+	if (!shape_made[dt][si]) {
+		if (problem_init(&shape_probs[dt][si], (tkp_dtype)dt, s->m, s->n, s->k) != 0)
+			return NULL;
+		shape_made[dt][si] = 1;
+	}
+	poison(&shape_probs[dt][si]);
+	return &shape_probs[dt][si];
+}
+
+static void shape_problems_free(void)
+{
+	for (int dt = TKP_F32; dt <= TKP_F64; dt++)
+		for (size_t si = 0; si < sizeof shapes / sizeof shapes[0]; si++)
+			if (shape_made[dt][si]) {
+				problem_free(&shape_probs[dt][si]);
+				shape_made[dt][si] = 0;
+			}
+}
+
 static void test_registry_kernels(void)
 {
 	for (size_t ki = 0; ki < tkp_kernel_count(); ki++) {
@@ -267,29 +300,27 @@ static void test_registry_kernels(void)
 		for (int dt = TKP_F32; dt <= TKP_F64; dt++)
 			for (size_t si = 0; si < sizeof shapes / sizeof shapes[0]; si++) {
 				const struct shape *s = &shapes[si];
-				struct problem p;
+				struct problem *p;
 				tkp_gemm g;
 				int rc;
 				double err;
 
 				if (redundant(k, si))
 					continue;
-				if (problem_init(&p, (tkp_dtype)dt, s->m, s->n, s->k) != 0) {
+				if (!(p = shape_problem(dt, si))) {
 					ok(0, "%s: out of memory", k->name);
 					continue;
 				}
-				poison(&p);
 				g = (tkp_gemm){.dtype = (tkp_dtype)dt, .m = s->m, .n = s->n,
-					       .k = s->k, .a = p.a, .b = p.b, .c = p.c,
+					       .k = s->k, .a = p->a, .b = p->b, .c = p->c,
 					       .block = s->block, .threads = s->threads};
 				rc = tkp_kernel_run(k, &g);
-				err = rc == 0 ? check(&p) : INFINITY;
+				err = rc == 0 ? check(p) : INFINITY;
 				ok(rc == 0 && err <= 1.0,
 				   "%s %s m=%zu n=%zu k=%zu block=%d threads=%d (%s): rc %d, "
 				   "error %.3g of bound",
 				   k->name, dt_name(dt), s->m, s->n, s->k,
 				   s->block, s->threads, s->why, rc, err);
-				problem_free(&p);
 			}
 	}
 }
@@ -315,20 +346,19 @@ static void check_fn(int (*fn)(const tkp_gemm *, tkp_isa), tkp_isa isa, const ch
 	for (int dt = TKP_F32; dt <= TKP_F64; dt++)
 		for (size_t si = 0; si < sizeof shapes / sizeof shapes[0]; si++) {
 			const struct shape *s = &shapes[si];
-			struct problem p;
+			struct problem *p;
 			tkp_gemm g;
 			double err;
 
-			if (problem_init(&p, (tkp_dtype)dt, s->m, s->n, s->k) != 0) {
+			if (!(p = shape_problem(dt, si))) {
 				bad++;
 				continue;
 			}
-			poison(&p);
 			g = (tkp_gemm){.dtype = (tkp_dtype)dt, .m = s->m, .n = s->n, .k = s->k,
-				       .a = p.a, .b = p.b, .c = p.c, .block = s->block,
+				       .a = p->a, .b = p->b, .c = p->c, .block = s->block,
 				       .threads = s->threads, .mc = tuned_blk[0], .kc = tuned_blk[1],
 				       .nc = tuned_blk[2]};
-			err = fn(&g, isa) == 0 ? check(&p) : INFINITY;
+			err = fn(&g, isa) == 0 ? check(p) : INFINITY;
 			if (!(err <= 1.0)) {
 				diag("%s %s m=%zu n=%zu k=%zu block=%d threads=%d: error %.3g of bound",
 				     what, dt_name(dt), s->m, s->n, s->k, s->block, s->threads, err);
@@ -337,7 +367,6 @@ static void check_fn(int (*fn)(const tkp_gemm *, tkp_isa), tkp_isa isa, const ch
 			if (err > worst)
 				worst = err;
 			runs++;
-			problem_free(&p);
 		}
 	ok(bad == 0, "%s: %d runs, %d wrong, worst error %.3g of bound", what, runs, bad, worst);
 }
@@ -911,5 +940,6 @@ int main(void)
 	test_share_llc();
 	test_bigpages();
 	test_large_shapes();
+	shape_problems_free();
 	return tap_done();
 }

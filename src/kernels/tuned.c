@@ -399,7 +399,8 @@ enum { DOT_KC_MIN = 256 };
 
 static size_t dot_kc(const struct plan *pl)
 {
-	size_t kc = sys.l1 / 2 / (pl->g->n * pl->es); /* (sys: path_for) */
+	/* (sys: path_for; n is 0 only where the path is forced) */
+	size_t kc = sys.l1 / 2 / ((pl->g->n ? pl->g->n : 1) * pl->es);
 
 	kc = kc < DOT_KC_MIN ? DOT_KC_MIN : kc & ~(size_t)15;
 	return kc < pl->g->k ? kc : pl->g->k;
@@ -1419,7 +1420,8 @@ static int dot_pays(const tkp_gemm *g, const struct path *pa)
 {
 	size_t n = g->n, vl = pa->vl;
 
-	return 2 * n <= vl && g->k >= (4 * n <= vl ? 8 : vl) * n && (n == 1 || g->m >= DOT_M_MIN);
+	return n >= 1 && 2 * n <= vl && g->k >= (4 * n <= vl ? 8 : vl) * n &&
+	       (n == 1 || g->m >= DOT_M_MIN);
 }
 
 static tkp_tuned_mode choose_mode(const tkp_gemm *g, const struct path *pa)
@@ -1452,8 +1454,9 @@ static tkp_tuned_mode choose_mode(const tkp_gemm *g, const struct path *pa)
  * columns are (m·k·panels): at 500×4000×2000 f64 the row split had both
  * threads pack all 64 MB of B, 0.85-0.93 of OpenBLAS on 2 threads.  The
  * direct and skinny paths pack no A and the stream path's few rows once
- * per member: their columns are split.  Members beyond the work get
- * nothing.
+ * per member: their columns are split (but see the narrow C below); the
+ * dot path's rows are, its C being a few columns.  Members beyond the
+ * work get nothing.
  */
 static void choose_grid(const struct plan *pl, size_t nt, size_t *tm, size_t *tn)
 {
@@ -1685,7 +1688,7 @@ unsigned long tkp_tuned_small_teams(void)
 
 /*
  * The call over k in [k0, k1) (k0 a multiple of the packed path's k
- * block; the direct and skinny paths ignore the range).  A small call on
+ * block; the direct, skinny and dot paths ignore the range).  A small call on
  * one thread packs nothing and needs no buffers, team or pinning: it
  * returns before tuned_team.  A 16³ f64 call spent 60-90 ns of ~250
  * outside the micro-kernel (its calls alone, same process, interleaved),

@@ -32,8 +32,10 @@ static size_t min_sz(size_t x, size_t y)
 }
 
 /* Bt[j][p] = B[p][j] for j < cols, p < kb (B's row stride n; Bt's ldbt),
- * elements of es bytes.  B is read row by row, along its contiguous
- * columns. */
+ * elements of es bytes: B read down each column in turn, Bt written
+ * along its rows, so that the inner loop runs kb steps, not the one to
+ * four columns.  Its cost shows on few rows: 32×1×256 f32 ran at 46
+ * GFLOP/s with B packed, 86 with B read in place (tkp_tuned_dot). */
 static void pack_bt(size_t kb, size_t cols, const char *b, size_t n, char *bt, size_t ldbt,
 		    size_t es)
 {
@@ -66,7 +68,7 @@ static void pack_bt(size_t kb, size_t cols, const char *b, size_t n, char *bt, s
 void tkp_tuned_dot(const tkp_gemm *g, const struct tkp_tuned_tile *t, tkp_dukr_fn dukr, size_t kc,
 		   int pf, void *btv, size_t i0, size_t i1, size_t j0, size_t j1)
 {
-	const size_t es = g->dtype == TKP_F32 ? 4 : 8, k = g->k, n = g->n;
+	const size_t es = g->dtype == TKP_F32 ? sizeof(float) : sizeof(double), k = g->k, n = g->n;
 	const char *a = g->a, *b = g->b;
 	char *c = g->c, *bt = btv;
 	const size_t h = tkp_tuned_dot_rows(t->mr, t->nr / t->vl, t->vl,

@@ -13,8 +13,8 @@
  * as it is where those elements of C lie side by side.
  *
  * The transposes leave the sums in an interleaved order: x[i]'s sum in
- * lane (VL / G)·(i mod G) + i / G, G being HSUMV_G_AVX512 or
- * HSUMV_G_AVX2 (the caller feeds its vectors in the order that undoes
+ * lane (VL / G)·(i mod G) + i / G, G being TKP_HSUMV_G_AVX512 or
+ * TKP_HSUMV_G_AVX2 (the caller feeds its vectors in the order that undoes
  * it, so no permutation is spent).
  */
 #ifndef TKP_TUNED_HSUM_H
@@ -26,7 +26,7 @@
 #define TKP_HSUM_AVX2 __attribute__((target("avx2,fma")))
 #define TKP_HSUM_AVX512 __attribute__((target("avx512f,avx512dq,avx512vl,avx512bw,fma")))
 
-enum { HSUMV_G_AVX2 = 2, HSUMV_G_AVX512 = 4 };
+enum { TKP_HSUMV_G_AVX2 = 2, TKP_HSUMV_G_AVX512 = 4 };
 
 /* The sum of v's lanes: halves added until one lane is left. */
 TKP_HSUM_AVX2 static inline double tkp_tuned_hsum_pd(__m256d v)
@@ -46,12 +46,12 @@ TKP_HSUM_AVX2 static inline float tkp_tuned_hsum_ps(__m256 v)
 
 /* The 128-bit halves of a and b added: a's in the low half, b's in the
  * high one (the first step of the AVX2 transposes). */
-TKP_HSUM_AVX2 static inline __m256 tkp_hsum_halves_ps(__m256 a, __m256 b)
+TKP_HSUM_AVX2 static inline __m256 tkp_tuned_hsum_halves_ps(__m256 a, __m256 b)
 {
 	return _mm256_add_ps(_mm256_permute2f128_ps(a, b, 0x20), _mm256_permute2f128_ps(a, b, 0x31));
 }
 
-TKP_HSUM_AVX2 static inline __m256d tkp_hsum_halves_pd(__m256d a, __m256d b)
+TKP_HSUM_AVX2 static inline __m256d tkp_tuned_hsum_halves_pd(__m256d a, __m256d b)
 {
 	return _mm256_add_pd(_mm256_permute2f128_pd(a, b, 0x20), _mm256_permute2f128_pd(a, b, 0x31));
 }
@@ -59,12 +59,12 @@ TKP_HSUM_AVX2 static inline __m256d tkp_hsum_halves_pd(__m256d a, __m256d b)
 /* The sums of x[0..3], in lanes 0, 2, 1, 3. */
 TKP_HSUM_AVX2 static inline __m256d tkp_tuned_hsumv_pd(const __m256d *x)
 {
-	return _mm256_hadd_pd(tkp_hsum_halves_pd(x[0], x[1]), tkp_hsum_halves_pd(x[2], x[3]));
+	return _mm256_hadd_pd(tkp_tuned_hsum_halves_pd(x[0], x[1]), tkp_tuned_hsum_halves_pd(x[2], x[3]));
 }
 
 /* Pairs of lanes (as doubles) of a and b interleaved and added: the
  * last step of the f32 transposes. */
-TKP_HSUM_AVX2 static inline __m256 tkp_hsum_pairs_ps(__m256 a, __m256 b)
+TKP_HSUM_AVX2 static inline __m256 tkp_tuned_hsum_pairs_ps(__m256 a, __m256 b)
 {
 	__m256d ad = _mm256_castps_pd(a), bd = _mm256_castps_pd(b);
 
@@ -75,32 +75,32 @@ TKP_HSUM_AVX2 static inline __m256 tkp_hsum_pairs_ps(__m256 a, __m256 b)
 /* The sums of x[0..7], x[i]'s in lane 4·(i mod 2) + i / 2. */
 TKP_HSUM_AVX2 static inline __m256 tkp_tuned_hsumv_ps(const __m256 *x)
 {
-	__m256 t0 = tkp_hsum_halves_ps(x[0], x[1]), t1 = tkp_hsum_halves_ps(x[2], x[3]);
-	__m256 t2 = tkp_hsum_halves_ps(x[4], x[5]), t3 = tkp_hsum_halves_ps(x[6], x[7]);
+	__m256 t0 = tkp_tuned_hsum_halves_ps(x[0], x[1]), t1 = tkp_tuned_hsum_halves_ps(x[2], x[3]);
+	__m256 t2 = tkp_tuned_hsum_halves_ps(x[4], x[5]), t3 = tkp_tuned_hsum_halves_ps(x[6], x[7]);
 	__m256 v0 = _mm256_add_ps(_mm256_unpacklo_ps(t0, t1), _mm256_unpackhi_ps(t0, t1));
 	__m256 v1 = _mm256_add_ps(_mm256_unpacklo_ps(t2, t3), _mm256_unpackhi_ps(t2, t3));
 
-	return tkp_hsum_pairs_ps(v0, v1);
+	return tkp_tuned_hsum_pairs_ps(v0, v1);
 }
 
 /* AVX-512: quarters (128 bits) of a and b added, a's in the low half,
  * b's in the high one; then quarters 0+1 and 2+3 of each of a and b. */
-TKP_HSUM_AVX512 static inline __m512 tkp_hsum_q_ps(__m512 a, __m512 b)
+TKP_HSUM_AVX512 static inline __m512 tkp_tuned_hsum_q_ps(__m512 a, __m512 b)
 {
 	return _mm512_add_ps(_mm512_shuffle_f32x4(a, b, 0x44), _mm512_shuffle_f32x4(a, b, 0xee));
 }
 
-TKP_HSUM_AVX512 static inline __m512 tkp_hsum_q2_ps(__m512 a, __m512 b)
+TKP_HSUM_AVX512 static inline __m512 tkp_tuned_hsum_q2_ps(__m512 a, __m512 b)
 {
 	return _mm512_add_ps(_mm512_shuffle_f32x4(a, b, 0x88), _mm512_shuffle_f32x4(a, b, 0xdd));
 }
 
-TKP_HSUM_AVX512 static inline __m512d tkp_hsum_q_pd(__m512d a, __m512d b)
+TKP_HSUM_AVX512 static inline __m512d tkp_tuned_hsum_q_pd(__m512d a, __m512d b)
 {
 	return _mm512_add_pd(_mm512_shuffle_f64x2(a, b, 0x44), _mm512_shuffle_f64x2(a, b, 0xee));
 }
 
-TKP_HSUM_AVX512 static inline __m512d tkp_hsum_q2_pd(__m512d a, __m512d b)
+TKP_HSUM_AVX512 static inline __m512d tkp_tuned_hsum_q2_pd(__m512d a, __m512d b)
 {
 	return _mm512_add_pd(_mm512_shuffle_f64x2(a, b, 0x88), _mm512_shuffle_f64x2(a, b, 0xdd));
 }
@@ -108,8 +108,8 @@ TKP_HSUM_AVX512 static inline __m512d tkp_hsum_q2_pd(__m512d a, __m512d b)
 /* The sums of x[0..7], x[i]'s in lane 2·(i mod 4) + i / 4. */
 TKP_HSUM_AVX512 static inline __m512d tkp_tuned_hsumv512_pd(const __m512d *x)
 {
-	__m512d u0 = tkp_hsum_q2_pd(tkp_hsum_q_pd(x[0], x[1]), tkp_hsum_q_pd(x[2], x[3]));
-	__m512d u1 = tkp_hsum_q2_pd(tkp_hsum_q_pd(x[4], x[5]), tkp_hsum_q_pd(x[6], x[7]));
+	__m512d u0 = tkp_tuned_hsum_q2_pd(tkp_tuned_hsum_q_pd(x[0], x[1]), tkp_tuned_hsum_q_pd(x[2], x[3]));
+	__m512d u1 = tkp_tuned_hsum_q2_pd(tkp_tuned_hsum_q_pd(x[4], x[5]), tkp_tuned_hsum_q_pd(x[6], x[7]));
 
 	return _mm512_add_pd(_mm512_unpacklo_pd(u0, u1), _mm512_unpackhi_pd(u0, u1));
 }
@@ -118,10 +118,10 @@ TKP_HSUM_AVX512 static inline __m512d tkp_tuned_hsumv512_pd(const __m512d *x)
 TKP_HSUM_AVX512 static inline __m512 tkp_tuned_hsumv512_ps(const __m512 *x)
 {
 	/* (no loop: one left the u's on the stack) */
-	__m512 u0 = tkp_hsum_q2_ps(tkp_hsum_q_ps(x[0], x[1]), tkp_hsum_q_ps(x[2], x[3]));
-	__m512 u1 = tkp_hsum_q2_ps(tkp_hsum_q_ps(x[4], x[5]), tkp_hsum_q_ps(x[6], x[7]));
-	__m512 u2 = tkp_hsum_q2_ps(tkp_hsum_q_ps(x[8], x[9]), tkp_hsum_q_ps(x[10], x[11]));
-	__m512 u3 = tkp_hsum_q2_ps(tkp_hsum_q_ps(x[12], x[13]), tkp_hsum_q_ps(x[14], x[15]));
+	__m512 u0 = tkp_tuned_hsum_q2_ps(tkp_tuned_hsum_q_ps(x[0], x[1]), tkp_tuned_hsum_q_ps(x[2], x[3]));
+	__m512 u1 = tkp_tuned_hsum_q2_ps(tkp_tuned_hsum_q_ps(x[4], x[5]), tkp_tuned_hsum_q_ps(x[6], x[7]));
+	__m512 u2 = tkp_tuned_hsum_q2_ps(tkp_tuned_hsum_q_ps(x[8], x[9]), tkp_tuned_hsum_q_ps(x[10], x[11]));
+	__m512 u3 = tkp_tuned_hsum_q2_ps(tkp_tuned_hsum_q_ps(x[12], x[13]), tkp_tuned_hsum_q_ps(x[14], x[15]));
 	__m512 v0 = _mm512_add_ps(_mm512_unpacklo_ps(u0, u1), _mm512_unpackhi_ps(u0, u1));
 	__m512 v1 = _mm512_add_ps(_mm512_unpacklo_ps(u2, u3), _mm512_unpackhi_ps(u2, u3));
 

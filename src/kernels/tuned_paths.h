@@ -15,8 +15,9 @@
  * VSTOREM(p, m, v); VHSUM(v) (the sum of v's lanes), VHSUMV(x) and
  * VHSUMV_G (the sums of VL vectors as one: tuned_hsum.h); on AVX-512
  * PACK_A_COLS and PACK_A_BLOCK, whose transposes (tr4x4_pd, tr8x8_ps,
- * tr4x8_ps) the includer declares if the template uses them.  tuned_path_undef.h undefines an instance's
- * per-dtype macros; ATTR, MR, NV and MASK_T last a path.
+ * tr4x8_ps) the includer declares if the template uses them.
+ * tuned_path_undef.h undefines an instance's per-dtype macros; ATTR, MR,
+ * NV and MASK_T last a path.
  */
 
 
@@ -90,7 +91,7 @@
 #define VSTOREM(p, m, v) _mm512_mask_storeu_pd((p), (m), (v))
 #define VHSUM(v) _mm512_reduce_add_pd(v)
 #define VHSUMV(x) tkp_tuned_hsumv512_pd(x)
-#define VHSUMV_G HSUMV_G_AVX512
+#define VHSUMV_G TKP_HSUMV_G_AVX512
 #define FN(x) FN1(x, avx512_f64)
 #define PACK_A_COLS 4
 #define PACK_A_BLOCK(a, lda, out)                                                   \
@@ -119,7 +120,7 @@
 #define VSTOREM(p, m, v) _mm512_mask_storeu_ps((p), (m), (v))
 #define VHSUM(v) _mm512_reduce_add_ps(v)
 #define VHSUMV(x) tkp_tuned_hsumv512_ps(x)
-#define VHSUMV_G HSUMV_G_AVX512
+#define VHSUMV_G TKP_HSUMV_G_AVX512
 #define FN(x) FN1(x, avx512_f32)
 #define PACK_A_COLS 8
 #define PACK_A_BLOCK(a, lda, out)                                                   \

@@ -25,7 +25,7 @@
 #define VSTOREM(p, m, v) _mm256_maskstore_pd((p), (m), (v))
 #define VHSUM(v) tkp_tuned_hsum_pd(v)
 #define VHSUMV(x) tkp_tuned_hsumv_pd(x)
-#define VHSUMV_G HSUMV_G_AVX2
+#define VHSUMV_G TKP_HSUMV_G_AVX2
 #define FN(x) FN1(x, AVX2_SFX_F64)
 #include TUNED_TEMPLATE
 #include "tuned_path_undef.h"
@@ -45,7 +45,7 @@
 #define VSTOREM(p, m, v) _mm256_maskstore_ps((p), (m), (v))
 #define VHSUM(v) tkp_tuned_hsum_ps(v)
 #define VHSUMV(x) tkp_tuned_hsumv_ps(x)
-#define VHSUMV_G HSUMV_G_AVX2
+#define VHSUMV_G TKP_HSUMV_G_AVX2
 #define FN(x) FN1(x, AVX2_SFX_F32)
 #include TUNED_TEMPLATE
 #include "tuned_path_undef.h"
