@@ -1394,10 +1394,14 @@ static int narrow(const tkp_gemm *g, const struct path *pa, size_t es)
  * in f32); vectors along k fill them all, but each element of C then
  * costs its share of a sum across lanes, which k repays by 8 steps per
  * column up to a quarter of a vector, VL per column beyond (where the
- * other paths fill a quarter to a half of their lanes).  With fewer than
- * DOT_M_MIN rows the transpose of B costs as much as the products (1×4×4096
- * f32 5.7 GFLOP/s against 7.0 unpacked), but for one column, whose
- * transpose is itself.  Zen 5 VM, 1 thread, tuned/OpenBLAS unpacked /
+ * other paths fill a quarter to a half of their lanes).  B's transpose
+ * costs about an instruction per element of B, each of which feeds m
+ * FMAs of a vector's lanes: so at least DOT_ROWS_PER_COL rows per column
+ * of C, but for one column, whose transpose is itself (same process,
+ * tuned/OpenBLAS unpacked / dot path, f32: 8×4×64 0.91 / 0.46, 16×4×64
+ * 0.66 / 0.48, 24×4×64 0.50 / 0.49, 32×4×64 0.45 / 0.56, 16×2×64 0.55 /
+ * 0.82, 8×2×64 0.80 / 0.80; f64 16×4×64 0.90 / 0.69, 32×4×64 0.74 / 0.85,
+ * 16×2×64 0.63 / 0.87).  Zen 5 VM, 1 thread, tuned/OpenBLAS unpacked /
  * dot path, same process, m = 64, 256, 1000 (OpenBLAS's own speed varies
  * threefold over these shapes, hence the wide ranges):
  *   f32 n = 1, k = 32-512: 0.15-0.29 / 0.72-1.26; n = 2, k = 16-512
@@ -1414,14 +1418,14 @@ static int narrow(const tkp_gemm *g, const struct path *pa, size_t es)
  * 0.16-1.39 / 0.61-4.18, n = 4, k ≥ 64 0.23-0.91 / 0.38-1.98; f64 n = 2,
  * k ≥ 16 0.31-1.78 / 0.63-3.68.
  */
-enum { DOT_M_MIN = 4 };
+enum { DOT_ROWS_PER_COL = 8 };
 
 static int dot_pays(const tkp_gemm *g, const struct path *pa)
 {
 	size_t n = g->n, vl = pa->vl;
 
 	return n >= 1 && 2 * n <= vl && g->k >= (4 * n <= vl ? 8 : vl) * n &&
-	       (n == 1 || g->m >= DOT_M_MIN);
+	       (n == 1 || g->m >= DOT_ROWS_PER_COL * n);
 }
 
 static tkp_tuned_mode choose_mode(const tkp_gemm *g, const struct path *pa)
