@@ -1596,8 +1596,11 @@ static int dot_alone(const struct plan *pl)
 	struct tkp_tuned_tile tile = {pa->sukr, pa->mr, pa->nr, pa->wide, pa->vl};
 	size_t kc = dot_kc(pl), bytes = g->n * round_up(kc, 16) * pl->es;
 	int mine;
-	char *bt = arena_get(bytes, &mine);
+	char *bt;
 
+	if (!bytes) /* (k or n 0: only where the path is forced) */
+		return 0;
+	bt = arena_get(bytes, &mine);
 	if (!bt)
 		return TKP_ENOMEM;
 	tkp_tuned_dot(g, &tile, pa->dukr, kc, dot_pf(pl), bt, 0, g->m, 0, g->n);
