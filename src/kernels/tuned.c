@@ -192,26 +192,27 @@ struct path {
 	int sim_twin;     /* the simulation's twin of the path (isa.c) */
 	size_t wide, vl; /* sukr's widest strip, where it pays (0: none); lanes */
 	tkp_dukr_fn dukr; /* the dot-product micro-kernel (tuned_dot.c) */
+	tkp_pbt_fn pbt;   /* and its pack of B, transposed */
 };
 
 static const struct path paths[] = {
 	{TKP_ISA_GENERIC, TKP_F32, ukr_generic_f32, pack_a_generic_f32, pack_b_generic_f32, 4, 8,
-	 tkp_tuned_sukr_generic_f32, 0, 0, 1, tkp_tuned_dukr_generic_f32},
+	 tkp_tuned_sukr_generic_f32, 0, 0, 1, tkp_tuned_dukr_generic_f32, tkp_tuned_pbt_generic_f32},
 	{TKP_ISA_GENERIC, TKP_F64, ukr_generic_f64, pack_a_generic_f64, pack_b_generic_f64, 4, 8,
-	 tkp_tuned_sukr_generic_f64, 0, 0, 1, tkp_tuned_dukr_generic_f64},
+	 tkp_tuned_sukr_generic_f64, 0, 0, 1, tkp_tuned_dukr_generic_f64, tkp_tuned_pbt_generic_f64},
 #ifdef TKP_HAVE_X86_SIMD
 	{TKP_ISA_AVX2, TKP_F32, ukr_avx2_f32, pack_a_avx2_f32, pack_b_avx2_f32, 6, 16,
-	 tkp_tuned_sukr_avx2_f32, 0, 0, 8, tkp_tuned_dukr_avx2_f32},
+	 tkp_tuned_sukr_avx2_f32, 0, 0, 8, tkp_tuned_dukr_avx2_f32, tkp_tuned_pbt_avx2_f32},
 	{TKP_ISA_AVX2, TKP_F64, ukr_avx2_f64, pack_a_avx2_f64, pack_b_avx2_f64, 6, 8,
-	 tkp_tuned_sukr_avx2_f64, 0, 0, 4, tkp_tuned_dukr_avx2_f64},
+	 tkp_tuned_sukr_avx2_f64, 0, 0, 4, tkp_tuned_dukr_avx2_f64, tkp_tuned_pbt_avx2_f64},
 	{TKP_ISA_AVX2, TKP_F32, ukr_avx2sim_f32, pack_a_avx2sim_f32, pack_b_avx2sim_f32, 6, 16,
-	 tkp_tuned_sukr_avx2sim_f32, 1, 0, 8, tkp_tuned_dukr_avx2sim_f32},
+	 tkp_tuned_sukr_avx2sim_f32, 1, 0, 8, tkp_tuned_dukr_avx2sim_f32, tkp_tuned_pbt_avx2sim_f32},
 	{TKP_ISA_AVX2, TKP_F64, ukr_avx2sim_f64, pack_a_avx2sim_f64, pack_b_avx2sim_f64, 6, 8,
-	 tkp_tuned_sukr_avx2sim_f64, 1, 0, 4, tkp_tuned_dukr_avx2sim_f64},
+	 tkp_tuned_sukr_avx2sim_f64, 1, 0, 4, tkp_tuned_dukr_avx2sim_f64, tkp_tuned_pbt_avx2sim_f64},
 	{TKP_ISA_AVX512, TKP_F32, ukr_avx512_f32, pack_a_avx512_f32, pack_b_avx512_f32, 12, 32,
-	 tkp_tuned_sukr_avx512_f32, 0, 64, 16, tkp_tuned_dukr_avx512_f32},
+	 tkp_tuned_sukr_avx512_f32, 0, 64, 16, tkp_tuned_dukr_avx512_f32, tkp_tuned_pbt_avx512_f32},
 	{TKP_ISA_AVX512, TKP_F64, ukr_avx512_f64, pack_a_avx512_f64, pack_b_avx512_f64, 8, 24,
-	 tkp_tuned_sukr_avx512_f64, 0, 32, 8, tkp_tuned_dukr_avx512_f64},
+	 tkp_tuned_sukr_avx512_f64, 0, 32, 8, tkp_tuned_dukr_avx512_f64, tkp_tuned_pbt_avx512_f64},
 #endif
 };
 
@@ -755,7 +756,7 @@ static void gemm_part(const struct plan *pl, struct shared_b *t, int tid, size_t
 		return;
 	}
 	if (pl->mode == TKP_TUNED_DOT) {
-		tkp_tuned_dot(g, &tile, pa->dukr, dot_kc(pl), dot_pf(pl), bpack, i0, i1, j0, j1);
+		tkp_tuned_dot(g, &tile, pa->dukr, pa->pbt, dot_kc(pl), dot_pf(pl), bpack, i0, i1, j0, j1);
 		return;
 	}
 	if (pl->mode == TKP_TUNED_STREAM) {
@@ -1395,7 +1396,8 @@ static int narrow(const tkp_gemm *g, const struct path *pa, size_t es)
  * costs its share of a sum across lanes, which k repays by 8 steps per
  * column up to a quarter of a vector, VL per column beyond (where the
  * other paths fill a quarter to a half of their lanes).  B's transpose
- * costs about an instruction per element of B, each of which feeds m
+ * costs about an instruction per element of B where it goes element by
+ * element (all paths but AVX-512's: dot_pays_vec), each of which feeds m
  * FMAs of a vector's lanes: so at least DOT_ROWS_PER_COL rows per column
  * of C, but for one column, whose transpose is itself (same process,
  * tuned/OpenBLAS unpacked / dot path, f32: 8×4×64 0.91 / 0.46, 16×4×64
@@ -1420,12 +1422,37 @@ static int narrow(const tkp_gemm *g, const struct path *pa, size_t es)
  */
 enum { DOT_ROWS_PER_COL = 8 };
 
+/*
+ * On AVX-512 B's transpose runs vectors at a time (tuned_dot_ukr.h's
+ * pack, an eighth to half an instruction per element of B), so the dot
+ * path pays on fewer rows too, down to one, where k is long enough: 16
+ * steps per column where the other paths fill at most a quarter of a
+ * vector, 32 up to half a vector, 64 at 7-8 columns in f32, whose
+ * transpose costs most.  Zen 5 VM, 1 thread, tuned/OpenBLAS unpacked /
+ * dot path, same process, m = 1..48 (the full grid in the note on
+ * issue 19): f32 n = 2, k = 32: 0.44-1.23 / 0.95-1.35, k = 256 0.20-0.75
+ * / 1.42-2.66; n = 4, k = 64 0.34-1.23 / 0.75-1.40 (only m = 3 the other
+ * way, 1.23 / 1.11), k = 4096 0.30-1.13 / 1.36-2.60; n = 5-6, k = 192-256
+ * 0.52-1.10 / 0.86-1.83 (m = 6-8: 0.84-1.08 / 0.90-1.13); n = 8, k = 256
+ * 0.73-1.08 / 0.74-1.07, k = 512-1024 0.64-1.05 / 0.83-1.17; f64 n = 2,
+ * k = 32 0.85-1.26 / 1.22-1.35; n = 3, k = 64 1.01-1.67 / 1.28-1.74, k =
+ * 96 0.86-1.50 / 1.33-1.75; n = 4, k = 128 0.66-1.28 / 1.04-1.35.
+ */
+static int dot_pays_vec(const tkp_gemm *g, const struct path *pa)
+{
+	size_t n = g->n, steps = 4 * n <= pa->vl ? 16 : n <= 6 ? 32 : 64;
+
+	return pa->isa == TKP_ISA_AVX512 && g->k >= steps * n;
+}
+
 static int dot_pays(const tkp_gemm *g, const struct path *pa)
 {
 	size_t n = g->n, vl = pa->vl;
 
-	return n >= 1 && 2 * n <= vl && g->k >= (4 * n <= vl ? 8 : vl) * n &&
-	       (n == 1 || g->m >= DOT_ROWS_PER_COL * n);
+	if (n < 1 || 2 * n > vl)
+		return 0;
+	return (g->k >= (4 * n <= vl ? 8 : vl) * n && (n == 1 || g->m >= DOT_ROWS_PER_COL * n)) ||
+	       dot_pays_vec(g, pa);
 }
 
 static tkp_tuned_mode choose_mode(const tkp_gemm *g, const struct path *pa)
@@ -1603,7 +1630,7 @@ static int dot_alone(const struct plan *pl)
 	bt = arena_get(bytes, &mine);
 	if (!bt)
 		return TKP_ENOMEM;
-	tkp_tuned_dot(g, &tile, pa->dukr, kc, dot_pf(pl), bt, 0, g->m, 0, g->n);
+	tkp_tuned_dot(g, &tile, pa->dukr, pa->pbt, kc, dot_pf(pl), bt, 0, g->m, 0, g->n);
 	arena_put(bt, mine, bytes);
 	return 0;
 }

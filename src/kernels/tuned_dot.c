@@ -8,7 +8,8 @@
  * (which takes its matrix-vector routine there).  Here the vectors run
  * along k: a row of A (read in place, contiguous) against a row of Bt, B
  * transposed, which is packed once per block of k (n·kc elements, small
- * next to A), and the lanes are summed once per element of C at the end.
+ * next to A; vectors at a time on AVX-512, so that even one row of A
+ * repays it), and the lanes are summed once per element of C at the end.
  *
  * Which path runs is tuned.c's decision (choose_mode), and so is the
  * micro-kernel (its table of paths).
@@ -31,32 +32,6 @@ static size_t min_sz(size_t x, size_t y)
 	return x < y ? x : y;
 }
 
-/* Bt[j][p] = B[p][j] for j < cols, p < kb (B's row stride n; Bt's ldbt),
- * elements of es bytes: B read down each column in turn, Bt written
- * along its rows, so that the inner loop runs kb steps, not the one to
- * four columns.  Its cost shows on few rows: 32×1×256 f32 ran at 46
- * GFLOP/s with B packed (the loops then the other way round), 86 with B
- * read in place (tkp_tuned_dot). */
-static void pack_bt(size_t kb, size_t cols, const char *b, size_t n, char *bt, size_t ldbt,
-		    size_t es)
-{
-	if (es == sizeof(float)) {
-		const float *s = (const float *)(const void *)b;
-		float *d = (float *)(void *)bt;
-
-		for (size_t j = 0; j < cols; j++)
-			for (size_t p = 0; p < kb; p++)
-				d[j * ldbt + p] = s[p * n + j];
-		return;
-	}
-	const double *s = (const double *)(const void *)b;
-	double *d = (double *)(void *)bt;
-
-	for (size_t j = 0; j < cols; j++)
-		for (size_t p = 0; p < kb; p++)
-			d[j * ldbt + p] = s[p * n + j];
-}
-
 /*
  * Loop order: k blocks (Bt's block packed, n·kc elements within half of
  * L1: tuned.c's dot_kc), row tiles, then column groups of up to
@@ -66,8 +41,9 @@ static void pack_bt(size_t kb, size_t cols, const char *b, size_t n, char *bt, s
  * 32 GFLOP/s against 64 on the direct path).  Every group runs on the
  * first's rows, which the narrower last group has the instance for.
  */
-void tkp_tuned_dot(const tkp_gemm *g, const struct tkp_tuned_tile *t, tkp_dukr_fn dukr, size_t kc,
-		   int pf, void *btv, size_t i0, size_t i1, size_t j0, size_t j1)
+void tkp_tuned_dot(const tkp_gemm *g, const struct tkp_tuned_tile *t, tkp_dukr_fn dukr,
+		   tkp_pbt_fn pbt, size_t kc, int pf, void *btv, size_t i0, size_t i1, size_t j0,
+		   size_t j1)
 {
 	const size_t es = g->dtype == TKP_F32 ? sizeof(float) : sizeof(double), k = g->k, n = g->n;
 	const char *a = g->a, *b = g->b;
@@ -80,9 +56,10 @@ void tkp_tuned_dot(const tkp_gemm *g, const struct tkp_tuned_tile *t, tkp_dukr_f
 	for (size_t pc = 0; pc < k; pc += kc) {
 		size_t kb = min_sz(kc, k - pc), ldbt = (kb + 15) & ~(size_t)15;
 
-		/* (a single column of B is its own transpose) */
+		/* (a single column of B is its own transpose: 32×1×256 f32 ran
+		 * at 46 GFLOP/s with it packed, element by element, 86 without) */
 		if (n > 1)
-			pack_bt(kb, j1 - j0, b + (pc * n + j0) * es, n, bt, ldbt, es);
+			pbt(kb, j1 - j0, b + (pc * n + j0) * es, n, bt, ldbt);
 		for (size_t ir = i0, r; ir < i1; ir += r) {
 			r = min_sz(h, i1 - ir);
 			for (size_t jr = j0, w; jr < j1; jr += w) {

@@ -35,35 +35,77 @@
  * asks for it where A is past L2).
  */
 ATTR static inline __attribute__((always_inline)) void
+FN(dstep)(const int ROWS, const int COLS, const int PF, size_t p, const T *restrict a, size_t lda,
+	  const T *restrict bt, size_t ldbt, V s[16][DNR])
+{
+	V bx[DNR];
+
+#pragma GCC unroll 4
+	for (int j = 0; j < COLS; j++)
+		bx[j] = VLOADU(bt + (size_t)j * ldbt + p);
+#pragma GCC unroll 16
+	for (int r = 0; r < ROWS; r++) {
+		V ax = VLOADU(a + (size_t)r * lda + p);
+
+		if (PF)
+			__builtin_prefetch(a + (size_t)(ROWS + r) * lda + p);
+
+#pragma GCC unroll 4
+		for (int j = 0; j < COLS; j++)
+			s[r][j] = VFMA(ax, bx[j], s[r][j]);
+	}
+}
+
+/*
+ * A tile of at most half of TKP_TUNED_FMA_CHAINS elements (one or two
+ * rows: the matrix-vector shapes that tuned.c's dot_pays_vec sends here)
+ * runs U sets of accumulators, one per step of VL in turn, added together
+ * at the end: one set would wait on the FMA's latency at every step.
+ * Zen 5 VM, 1 thread, f32, tuned/OpenBLAS one set / U sets, same process,
+ * three runs: 1×1×4096 4.66-6.01 / 13.17-13.74, 1×2×4096 2.45-2.71 /
+ * 2.98-3.29, 1×3×1000 2.06-2.48 / 2.46-2.70, 2×2×1024 2.56-3.04 /
+ * 2.87-3.08; f64 1×2×4096 1.78-1.81 / 2.09-2.16.  With 6 elements two
+ * sets lost (3×2×500 2.73-2.80 / 2.19-2.48, 2×3×1000 2.33-2.44 /
+ * 2.10-2.27): loads, not latency, bound those.
+ */
+#define DSETS(ROWS, COLS)                                                                   \
+	(2 * (ROWS) * (COLS) > TKP_TUNED_FMA_CHAINS                                         \
+		 ? 1                                                                        \
+		 : (TKP_TUNED_FMA_CHAINS + (ROWS) * (COLS) - 1) / ((ROWS) * (COLS)))
+
+ATTR static inline __attribute__((always_inline)) void
 FN(dbody)(const int ROWS, const int COLS, const int PF, size_t kc, const T *restrict a, size_t lda,
 	  const T *restrict bt, size_t ldbt, T *restrict c, size_t ldc, int acc)
 {
-	V s[16][DNR];
+	const int U = DSETS(ROWS, COLS);
+	V s[TKP_TUNED_FMA_CHAINS][16][DNR];
 	size_t p = 0;
 
+#pragma GCC unroll 8
+	for (int u = 0; u < U; u++)
 #pragma GCC unroll 16
-	for (int r = 0; r < ROWS; r++)
-#pragma GCC unroll 4
-		for (int j = 0; j < COLS; j++)
-			s[r][j] = VZERO();
-#pragma GCC unroll 2
-	for (; p + VL <= kc; p += VL) {
-		V bx[DNR];
-
-#pragma GCC unroll 4
-		for (int j = 0; j < COLS; j++)
-			bx[j] = VLOADU(bt + (size_t)j * ldbt + p);
-#pragma GCC unroll 16
-		for (int r = 0; r < ROWS; r++) {
-			V ax = VLOADU(a + (size_t)r * lda + p);
-
-			if (PF)
-				__builtin_prefetch(a + (size_t)(ROWS + r) * lda + p);
-
+		for (int r = 0; r < ROWS; r++)
 #pragma GCC unroll 4
 			for (int j = 0; j < COLS; j++)
-				s[r][j] = VFMA(ax, bx[j], s[r][j]);
-		}
+				s[u][r][j] = VZERO();
+	if (U == 1) {
+#pragma GCC unroll 2
+		for (; p + VL <= kc; p += VL)
+			FN(dstep)(ROWS, COLS, PF, p, a, lda, bt, ldbt, s[0]);
+	} else {
+		for (; p + U * VL <= kc; p += U * VL)
+#pragma GCC unroll 8
+			for (int u = 0; u < U; u++)
+				FN(dstep)(ROWS, COLS, PF, p + u * VL, a, lda, bt, ldbt, s[u]);
+		for (; p + VL <= kc; p += VL)
+			FN(dstep)(ROWS, COLS, PF, p, a, lda, bt, ldbt, s[0]);
+#pragma GCC unroll 8
+		for (int u = 1; u < U; u++)
+#pragma GCC unroll 16
+			for (int r = 0; r < ROWS; r++)
+#pragma GCC unroll 4
+				for (int j = 0; j < COLS; j++)
+					s[0][r][j] = VADD(s[0][r][j], s[u][r][j]);
 	}
 	if (VL > 1 && p < kc) {
 		MASK_T mk = VMASK((long)(kc - p));
@@ -78,7 +120,7 @@ FN(dbody)(const int ROWS, const int COLS, const int PF, size_t kc, const T *rest
 
 #pragma GCC unroll 4
 			for (int j = 0; j < COLS; j++)
-				s[r][j] = VFMA(ax, bx[j], s[r][j]);
+				s[0][r][j] = VFMA(ax, bx[j], s[0][r][j]);
 		}
 	}
 	/* The tile's elements of C side by side (all of C's columns, in a
@@ -98,7 +140,7 @@ FN(dbody)(const int ROWS, const int COLS, const int PF, size_t kc, const T *rest
 			for (int i = 0; i < VL; i++) {
 				int q = q0 + (VL / VHSUMV_G) * (i % VHSUMV_G) + i / VHSUMV_G;
 
-				x[i] = s[q / COLS][q % COLS];
+				x[i] = s[0][q / COLS][q % COLS];
 			}
 			sum = VHSUMV(x);
 			VSTOREU(cp, acc ? VADD(sum, VLOADU(cp)) : sum);
@@ -109,7 +151,7 @@ FN(dbody)(const int ROWS, const int COLS, const int PF, size_t kc, const T *rest
 	for (int r = 0; r < ROWS; r++)
 #pragma GCC unroll 4
 		for (int j = 0; j < COLS; j++) {
-			T x = VHSUM(s[r][j]), *cp = c + (size_t)r * ldc + j;
+			T x = VHSUM(s[0][r][j]), *cp = c + (size_t)r * ldc + j;
 
 			*cp = acc ? *cp + x : x;
 		}
@@ -159,6 +201,89 @@ ATTR void FN(tkp_tuned_dukr)(size_t mr, size_t nr, size_t kc, const void *av, si
 	default:
 		break;
 	}
+}
+
+/*
+ * Bt[j][p] = B[p][j] for j < cols, p < kb (B's row stride ldb, Bt's
+ * ldbt): tuned_dot.c's pack of B's k block.  Element by element it costs
+ * about an instruction per element of B, which each of m rows' FMAs
+ * repays only a VL-th of: below 8 rows per column of C the dot path lost
+ * to the unpacked one (tuned.c's dot_pays).  Where B's rows are whole
+ * (ldb = cols) and at most half a vector wide, AVX-512 takes VL steps of
+ * k at once: B's VL·cols elements are cols vectors, and each column of
+ * Bt is drawn from them by two-table permutes, a pair of vectors at a
+ * time, merged under a mask (about half an instruction per element at
+ * cols = 8 in f32, an eighth at 2).
+ */
+#ifdef VPERM2
+ATTR static inline __attribute__((always_inline)) void
+FN(pbt_body)(const int COLS, size_t kb, const T *restrict b, T *restrict bt, size_t ldbt)
+{
+	IDX_T ix[VL / 2][VL / 4 + 1];
+	MASK_T mk[VL / 2][VL / 4 + 1];
+
+	/* column c's lane l is element l·COLS + c of the VL·COLS: vector
+	 * (l·COLS + c) / VL, the pair's index that modulo 2·VL */
+	for (int c = 0; c < COLS; c++)
+		for (int i = 0; 2 * i < COLS; i++) {
+			IDX_E e[VL];
+			unsigned m = 0;
+
+			for (int l = 0; l < VL; l++) {
+				int x = l * COLS + c;
+
+				e[l] = (IDX_E)(x & (2 * VL - 1));
+				m |= (unsigned)(x / (2 * VL) == i) << l;
+			}
+			ix[c][i] = VIDX_LOAD(e);
+			mk[c][i] = (MASK_T)m;
+		}
+	for (size_t p = 0; p + VL <= kb; p += VL) {
+		V v[VL / 2];
+
+#pragma GCC unroll 8
+		for (int j = 0; j < COLS; j++)
+			v[j] = VLOADU(b + p * COLS + (size_t)j * VL);
+#pragma GCC unroll 8
+		for (int c = 0; c < COLS; c++) {
+			V o = VPERM2(v[0], ix[c][0], v[COLS > 1]);
+
+#pragma GCC unroll 4
+			for (int i = 1; 2 * i < COLS; i++)
+				o = VBLEND(mk[c][i], o,
+					   VPERM2(v[2 * i], ix[c][i], v[2 * i + 1 < COLS ? 2 * i + 1 : 2 * i]));
+			VSTOREU(bt + (size_t)c * ldbt + p, o);
+		}
+	}
+}
+#endif
+
+ATTR void FN(tkp_tuned_pbt)(size_t kb, size_t cols, const void *bv, size_t ldb, void *btv,
+			 size_t ldbt)
+{
+	const T *b = bv;
+	T *bt = btv;
+	size_t p0 = 0;
+
+#ifdef VPERM2
+	if (cols == ldb && cols >= 2 && 2 * cols <= VL) {
+		switch (cols) {
+		case 2: FN(pbt_body)(2, kb, b, bt, ldbt); break;
+		case 3: FN(pbt_body)(3, kb, b, bt, ldbt); break;
+		case 4: FN(pbt_body)(4, kb, b, bt, ldbt); break;
+		case 5: if (VL >= 10) FN(pbt_body)(5, kb, b, bt, ldbt); break;
+		case 6: if (VL >= 12) FN(pbt_body)(6, kb, b, bt, ldbt); break;
+		case 7: if (VL >= 14) FN(pbt_body)(7, kb, b, bt, ldbt); break;
+		case 8: if (VL >= 16) FN(pbt_body)(8, kb, b, bt, ldbt); break;
+		default: break;
+		}
+		p0 = kb - kb % VL;
+	}
+#endif
+	/* (B read down each column in turn, Bt written along its rows) */
+	for (size_t j = 0; j < cols; j++)
+		for (size_t p = p0; p < kb; p++)
+			bt[j * ldbt + p] = b[p * ldb + j];
 }
 
 #undef DSWITCH

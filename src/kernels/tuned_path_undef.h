@@ -22,3 +22,8 @@
 #undef FN
 #undef PACK_A_COLS
 #undef PACK_A_BLOCK
+#undef IDX_T
+#undef IDX_E
+#undef VIDX_LOAD
+#undef VPERM2
+#undef VBLEND

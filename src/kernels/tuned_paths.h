@@ -16,6 +16,10 @@
  * VHSUMV_G (the sums of VL vectors as one: tuned_hsum.h); on AVX-512
  * PACK_A_COLS and PACK_A_BLOCK, whose transposes (tr4x4_pd, tr8x8_ps,
  * tr4x8_ps) the includer declares if the template uses them.
+ * On AVX-512 also VPERM2(a, ix, b) (two-table permute: lane l of a:b
+ * at index ix[l] modulo 2·VL), VBLEND(m, a, b) (b's lanes where m is
+ * set, else a's), with index vectors IDX_T of IDX_E elements
+ * (VIDX_LOAD); tuned_dot_ukr.h transposes B with them where defined.
  * tuned_path_undef.h undefines an instance's per-dtype macros; ATTR, MR,
  * NV and MASK_T last a path.
  */
@@ -93,6 +97,11 @@
 #define VHSUMV(x) tkp_tuned_hsumv512_pd(x)
 #define VHSUMV_G TKP_HSUMV_G_AVX512
 #define FN(x) FN1(x, avx512_f64)
+#define IDX_T __m512i
+#define IDX_E long long
+#define VIDX_LOAD(e) _mm512_loadu_si512(e)
+#define VPERM2(a, ix, b) _mm512_permutex2var_pd((a), (ix), (b))
+#define VBLEND(m, a, b) _mm512_mask_blend_pd((m), (a), (b))
 #define PACK_A_COLS 4
 #define PACK_A_BLOCK(a, lda, out)                                                   \
 	(tr4x4_pd((a), (lda), (out), MR), tr4x4_pd((a) + 4 * (lda), (lda), (out) + 4, MR))
@@ -122,6 +131,11 @@
 #define VHSUMV(x) tkp_tuned_hsumv512_ps(x)
 #define VHSUMV_G TKP_HSUMV_G_AVX512
 #define FN(x) FN1(x, avx512_f32)
+#define IDX_T __m512i
+#define IDX_E int
+#define VIDX_LOAD(e) _mm512_loadu_si512(e)
+#define VPERM2(a, ix, b) _mm512_permutex2var_ps((a), (ix), (b))
+#define VBLEND(m, a, b) _mm512_mask_blend_ps((m), (a), (b))
 #define PACK_A_COLS 8
 #define PACK_A_BLOCK(a, lda, out)                                                   \
 	(tr8x8_ps((a), (lda), (out), MR), tr4x8_ps((a) + 8 * (lda), (lda), (out) + 8, MR))

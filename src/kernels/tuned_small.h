@@ -110,6 +110,25 @@ TKP_TUNED_DUKR(tkp_tuned_dukr_avx512_f32);
 TKP_TUNED_DUKR(tkp_tuned_dukr_avx512_f64);
 #endif
 
+/*
+ * The dot path's pack (tuned_dot_ukr.h), one per path and dtype:
+ * Bt[j][p] = B[p][j] for j < cols, p < kb, B's row stride ldb, Bt's
+ * ldbt (vectors at a time on AVX-512 where ldb = cols ≤ VL/2).
+ */
+#define TKP_TUNED_PBT(name)                                                                 \
+	void name(size_t kb, size_t cols, const void *b, size_t ldb, void *bt, size_t ldbt)
+typedef TKP_TUNED_PBT((*tkp_pbt_fn));
+TKP_TUNED_PBT(tkp_tuned_pbt_generic_f32);
+TKP_TUNED_PBT(tkp_tuned_pbt_generic_f64);
+#ifdef TKP_HAVE_X86_SIMD
+TKP_TUNED_PBT(tkp_tuned_pbt_avx2_f32);
+TKP_TUNED_PBT(tkp_tuned_pbt_avx2_f64);
+TKP_TUNED_PBT(tkp_tuned_pbt_avx2sim_f32);
+TKP_TUNED_PBT(tkp_tuned_pbt_avx2sim_f64);
+TKP_TUNED_PBT(tkp_tuned_pbt_avx512_f32);
+TKP_TUNED_PBT(tkp_tuned_pbt_avx512_f64);
+#endif
+
 enum { TKP_TUNED_DOT_NR = 4 };
 
 /* The rows of a dot-product tile of nr columns on a path whose packed
@@ -126,11 +145,12 @@ static inline size_t tkp_tuned_dot_rows(size_t mr, size_t nv, size_t vl, size_t 
 /*
  * C[i0:i1][j0:j1] = A[i0:i1][:]·B[:][j0:j1] as dot products along k (a C
  * narrower than a vector): for each block of kc steps, B's columns are
- * packed transposed into bt ((j1 - j0) rows of round_up(kc, 16)
+ * packed transposed by pbt into bt ((j1 - j0) rows of round_up(kc, 16)
  * elements), then dukr runs the tiles, TKP_TUNED_DOT_NR columns at a time,
  * prefetching A's rows a tile ahead where pf is set.
  */
-void tkp_tuned_dot(const tkp_gemm *g, const struct tkp_tuned_tile *t, tkp_dukr_fn dukr, size_t kc,
-		   int pf, void *bt, size_t i0, size_t i1, size_t j0, size_t j1);
+void tkp_tuned_dot(const tkp_gemm *g, const struct tkp_tuned_tile *t, tkp_dukr_fn dukr,
+		   tkp_pbt_fn pbt, size_t kc, int pf, void *bt, size_t i0, size_t i1, size_t j0,
+		   size_t j1);
 
 #endif
