@@ -1424,23 +1424,24 @@ enum { DOT_ROWS_PER_COL = 8 };
 
 /*
  * On AVX-512 B's transpose runs vectors at a time (tuned_dot_ukr.h's
- * pack, an eighth to half an instruction per element of B), so the dot
- * path pays on fewer rows too, down to one, where k is long enough: 16
- * steps per column where the other paths fill at most a quarter of a
- * vector, 32 up to half a vector, 64 at 7-8 columns in f32, whose
- * transpose costs most.  Zen 5 VM, 1 thread, tuned/OpenBLAS unpacked /
- * dot path, same process, m = 1..48 (the full grid in the note on
- * issue 19): f32 n = 2, k = 32: 0.44-1.23 / 0.95-1.35, k = 256 0.20-0.75
- * / 1.42-2.66; n = 4, k = 64 0.34-1.23 / 0.75-1.40 (only m = 3 the other
- * way, 1.23 / 1.11), k = 4096 0.30-1.13 / 1.36-2.60; n = 5-6, k = 192-256
- * 0.52-1.10 / 0.86-1.83 (m = 6-8: 0.84-1.08 / 0.90-1.13); n = 8, k = 256
- * 0.73-1.08 / 0.74-1.07, k = 512-1024 0.64-1.05 / 0.83-1.17; f64 n = 2,
- * k = 32 0.85-1.26 / 1.22-1.35; n = 3, k = 64 1.01-1.67 / 1.28-1.74, k =
- * 96 0.86-1.50 / 1.33-1.75; n = 4, k = 128 0.66-1.28 / 1.04-1.35.
+ * pack: log2(n) permutes per vector of B at 2, 4 and 8 columns, about n
+ * at 3 and 5-7), so the dot path pays on fewer rows too, down to one,
+ * where k is long enough: 16 steps per column at 2, 4 and 8 columns and
+ * where the other paths fill at most a quarter of a vector, 32 at 5-6
+ * columns in f32 (3 in f64), 64 at 7.  Zen 5 VM, 1 thread, tuned/OpenBLAS
+ * unpacked / dot path, same process, m = 1..48, at k from there to 4096
+ * (the grids in the notes on issue 19): f32 n = 2 0.18-1.23 / 0.95-3.53
+ * (dot ahead in all 66 cells), n = 3 0.28-1.22 / 0.77-4.33 (55 of 55),
+ * n = 4 0.23-1.23 / 0.75-2.60 (63 of 64), n = 5 0.44-1.04 / 1.01-1.83 (36
+ * of 36), n = 6 0.40-1.42 / 0.86-3.86 (65 of 69), n = 7 0.66-1.11 /
+ * 0.85-1.35 (18 of 18), n = 8 0.49-1.68 / 0.87-2.74 (116 of 117); f64 n =
+ * 2 0.33-1.35 / 0.81-2.78 (146 of 146), n = 3 0.50-1.50 / 1.01-2.18 (94
+ * of 94), n = 4 0.57-1.51 / 1.16-1.93 (27 of 27).  Below those k the
+ * unpacked path was ahead in about half the cells.
  */
 static int dot_pays_vec(const tkp_gemm *g, const struct path *pa)
 {
-	size_t n = g->n, steps = 4 * n <= pa->vl ? 16 : n <= 6 ? 32 : 64;
+	size_t n = g->n, steps = (n & (n - 1)) == 0 || 4 * n <= pa->vl ? 16 : n <= 6 ? 32 : 64;
 
 	return pa->isa == TKP_ISA_AVX512 && g->k >= steps * n;
 }
