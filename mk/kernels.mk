@@ -25,6 +25,7 @@ libtkpcore_la_SOURCES += \
 	src/kernels/tuned_path_undef.h \
 	src/kernels/tuned_small.c src/kernels/tuned_small.h src/kernels/tuned_small_ukr.h \
 	src/kernels/tuned_dot.c src/kernels/tuned_dot_ukr.h src/kernels/tuned_hsum.h \
+	src/kernels/tuned_tr_avx2.h \
 	src/kernels/blas.c
 
 # User kernels (--kernel-file, src/lib/userkernel.c): the seed's ladder as a

@@ -242,6 +242,7 @@ static const struct shape shapes[] = {
 	{3, 5, 500, 0, 0, "dot: 5 columns on 3 rows (f32)"},
 	{2, 6, 250, 0, 0, "dot: 6 columns, 4 + 2 on 2 rows (f32)"},
 	{6, 8, 600, 0, 0, "dot: 8 columns, half a vector (f32)"},
+	{80, 6, 80, 0, 0, "dot: 6 columns, 13 steps of k each (f32 on AVX-512)"},
 };
 
 /* Whether running kernel k on s differs from running it on an earlier

@@ -192,27 +192,36 @@ struct path {
 	int sim_twin;     /* the simulation's twin of the path (isa.c) */
 	size_t wide, vl; /* sukr's widest strip, where it pays (0: none); lanes */
 	tkp_dukr_fn dukr; /* the dot-product micro-kernel (tuned_dot.c) */
-	tkp_pbt_fn pbt;   /* and its pack of B, transposed */
+	tkp_pbt_fn pbt;   /* and its pack of B, transposed, */
+	tkp_pbt_vec_fn pbt_vec; /* at which widths vectors at a time */
 };
 
 static const struct path paths[] = {
 	{TKP_ISA_GENERIC, TKP_F32, ukr_generic_f32, pack_a_generic_f32, pack_b_generic_f32, 4, 8,
-	 tkp_tuned_sukr_generic_f32, 0, 0, 1, tkp_tuned_dukr_generic_f32, tkp_tuned_pbt_generic_f32},
+	 tkp_tuned_sukr_generic_f32, 0, 0, 1, tkp_tuned_dukr_generic_f32, tkp_tuned_pbt_generic_f32,
+	 tkp_tuned_pbt_vec_generic_f32},
 	{TKP_ISA_GENERIC, TKP_F64, ukr_generic_f64, pack_a_generic_f64, pack_b_generic_f64, 4, 8,
-	 tkp_tuned_sukr_generic_f64, 0, 0, 1, tkp_tuned_dukr_generic_f64, tkp_tuned_pbt_generic_f64},
+	 tkp_tuned_sukr_generic_f64, 0, 0, 1, tkp_tuned_dukr_generic_f64, tkp_tuned_pbt_generic_f64,
+	 tkp_tuned_pbt_vec_generic_f64},
 #ifdef TKP_HAVE_X86_SIMD
 	{TKP_ISA_AVX2, TKP_F32, ukr_avx2_f32, pack_a_avx2_f32, pack_b_avx2_f32, 6, 16,
-	 tkp_tuned_sukr_avx2_f32, 0, 0, 8, tkp_tuned_dukr_avx2_f32, tkp_tuned_pbt_avx2_f32},
+	 tkp_tuned_sukr_avx2_f32, 0, 0, 8, tkp_tuned_dukr_avx2_f32, tkp_tuned_pbt_avx2_f32,
+	 tkp_tuned_pbt_vec_avx2_f32},
 	{TKP_ISA_AVX2, TKP_F64, ukr_avx2_f64, pack_a_avx2_f64, pack_b_avx2_f64, 6, 8,
-	 tkp_tuned_sukr_avx2_f64, 0, 0, 4, tkp_tuned_dukr_avx2_f64, tkp_tuned_pbt_avx2_f64},
+	 tkp_tuned_sukr_avx2_f64, 0, 0, 4, tkp_tuned_dukr_avx2_f64, tkp_tuned_pbt_avx2_f64,
+	 tkp_tuned_pbt_vec_avx2_f64},
 	{TKP_ISA_AVX2, TKP_F32, ukr_avx2sim_f32, pack_a_avx2sim_f32, pack_b_avx2sim_f32, 6, 16,
-	 tkp_tuned_sukr_avx2sim_f32, 1, 0, 8, tkp_tuned_dukr_avx2sim_f32, tkp_tuned_pbt_avx2sim_f32},
+	 tkp_tuned_sukr_avx2sim_f32, 1, 0, 8, tkp_tuned_dukr_avx2sim_f32, tkp_tuned_pbt_avx2sim_f32,
+	 tkp_tuned_pbt_vec_avx2sim_f32},
 	{TKP_ISA_AVX2, TKP_F64, ukr_avx2sim_f64, pack_a_avx2sim_f64, pack_b_avx2sim_f64, 6, 8,
-	 tkp_tuned_sukr_avx2sim_f64, 1, 0, 4, tkp_tuned_dukr_avx2sim_f64, tkp_tuned_pbt_avx2sim_f64},
+	 tkp_tuned_sukr_avx2sim_f64, 1, 0, 4, tkp_tuned_dukr_avx2sim_f64, tkp_tuned_pbt_avx2sim_f64,
+	 tkp_tuned_pbt_vec_avx2sim_f64},
 	{TKP_ISA_AVX512, TKP_F32, ukr_avx512_f32, pack_a_avx512_f32, pack_b_avx512_f32, 12, 32,
-	 tkp_tuned_sukr_avx512_f32, 0, 64, 16, tkp_tuned_dukr_avx512_f32, tkp_tuned_pbt_avx512_f32},
+	 tkp_tuned_sukr_avx512_f32, 0, 64, 16, tkp_tuned_dukr_avx512_f32, tkp_tuned_pbt_avx512_f32,
+	 tkp_tuned_pbt_vec_avx512_f32},
 	{TKP_ISA_AVX512, TKP_F64, ukr_avx512_f64, pack_a_avx512_f64, pack_b_avx512_f64, 8, 24,
-	 tkp_tuned_sukr_avx512_f64, 0, 32, 8, tkp_tuned_dukr_avx512_f64, tkp_tuned_pbt_avx512_f64},
+	 tkp_tuned_sukr_avx512_f64, 0, 32, 8, tkp_tuned_dukr_avx512_f64, tkp_tuned_pbt_avx512_f64,
+	 tkp_tuned_pbt_vec_avx512_f64},
 #endif
 };
 
@@ -1395,11 +1404,14 @@ static int narrow(const tkp_gemm *g, const struct path *pa, size_t es)
  * in f32); vectors along k fill them all, but each element of C then
  * costs its share of a sum across lanes, which k repays by 8 steps per
  * column up to a quarter of a vector, VL per column beyond (where the
- * other paths fill a quarter to a half of their lanes).  B's transpose
- * costs about an instruction per element of B where it goes element by
- * element (all paths but AVX-512's: dot_pays_vec), each of which feeds m
- * FMAs of a vector's lanes: so at least DOT_ROWS_PER_COL rows per column
- * of C, but for one column, whose transpose is itself (same process,
+ * other paths fill a quarter to a half of their lanes), but no more than
+ * 12 (f32 on AVX-512, m = 64-2000, n = 5-8, k = 96, B transposed vectors
+ * at a time: dot ahead in 20 cells of 20, 0.40-2.01 / 0.55-2.27).  B's
+ * transpose costs about an instruction per element of B where it goes
+ * element by element (where it goes vectors at a time: dot_pays_vec),
+ * each of which feeds m FMAs of a vector's lanes: so at least
+ * DOT_ROWS_PER_COL rows per column of C, but for one column, whose
+ * transpose is itself (same process,
  * tuned/OpenBLAS unpacked / dot path, f32: 8×4×64 0.91 / 0.46, 16×4×64
  * 0.66 / 0.48, 24×4×64 0.50 / 0.49, 32×4×64 0.45 / 0.56, 16×2×64 0.55 /
  * 0.82, 8×2×64 0.80 / 0.80; f64 16×4×64 0.90 / 0.69, 32×4×64 0.74 / 0.85,
@@ -1437,13 +1449,20 @@ enum { DOT_ROWS_PER_COL = 8 };
  * 0.85-1.35 (18 of 18), n = 8 0.49-1.68 / 0.87-2.74 (116 of 117); f64 n =
  * 2 0.33-1.35 / 0.81-2.78 (146 of 146), n = 3 0.50-1.50 / 1.01-2.18 (94
  * of 94), n = 4 0.57-1.51 / 1.16-1.93 (27 of 27).  Below those k the
- * unpacked path was ahead in about half the cells.
+ * unpacked path was ahead in about half the cells.  The AVX2 path
+ * transposes only 2 and 4 columns in f32, 2 in f64 that way (pbt_vec),
+ * with the same 16 steps per column (TKP_ISA=avx2 on the Zen 5 VM,
+ * m = 1..48, k to 4096: f32 n = 2 0.16-1.25 / 0.71-2.46, dot ahead in 59
+ * of 60; n = 4 0.21-1.04 / 0.51-1.56, 50 of 50; f64 n = 2 0.28-1.27 /
+ * 0.63-1.81, 58 of 60; but f32 n = 3, B transposed element by element,
+ * 0.25-0.98 / 0.26-1.02, 28 of 50, 0.47-0.49 of the unpacked speed on
+ * one row).
  */
 static int dot_pays_vec(const tkp_gemm *g, const struct path *pa)
 {
 	size_t n = g->n, steps = (n & (n - 1)) == 0 || 4 * n <= pa->vl ? 16 : n <= 6 ? 32 : 64;
 
-	return pa->isa == TKP_ISA_AVX512 && g->k >= steps * n;
+	return pa->pbt_vec(n) && g->k >= steps * n;
 }
 
 static int dot_pays(const tkp_gemm *g, const struct path *pa)
@@ -1452,7 +1471,8 @@ static int dot_pays(const tkp_gemm *g, const struct path *pa)
 
 	if (n < 1 || 2 * n > vl)
 		return 0;
-	return (g->k >= (4 * n <= vl ? 8 : vl) * n && (n == 1 || g->m >= DOT_ROWS_PER_COL * n)) ||
+	return (g->k >= (4 * n <= vl ? 8 : vl < 12 ? vl : 12) * n &&
+		(n == 1 || g->m >= DOT_ROWS_PER_COL * n)) ||
 	       dot_pays_vec(g, pa);
 }
 

@@ -322,6 +322,19 @@ FN(pbt_body)(const int COLS, size_t kb, const T *restrict b, T *restrict bt, siz
 }
 #endif
 
+/* Whether tkp_tuned_pbt below transposes cols columns (B's whole rows)
+ * vectors at a time on this path */
+int FN(tkp_tuned_pbt_vec)(size_t cols)
+{
+#ifdef VPERM2
+	return cols >= 2 && 2 * cols <= VL;
+#elif defined(PBT_CHUNK)
+	return PBT_COLS(cols);
+#else
+	return (void)cols, 0;
+#endif
+}
+
 ATTR void FN(tkp_tuned_pbt)(size_t kb, size_t cols, const void *bv, size_t ldb, void *btv,
 			 size_t ldbt)
 {
@@ -330,7 +343,7 @@ ATTR void FN(tkp_tuned_pbt)(size_t kb, size_t cols, const void *bv, size_t ldb, 
 	size_t p0 = 0;
 
 #ifdef VPERM2
-	if (cols == ldb && cols >= 2 && 2 * cols <= VL) {
+	if (cols == ldb && FN(tkp_tuned_pbt_vec)(cols)) {
 		switch (cols) {
 		case 2: FN(pbt_tree)(2, kb, b, bt, ldbt); break;
 		case 3: FN(pbt_body)(3, kb, b, bt, ldbt); break;
@@ -342,6 +355,11 @@ ATTR void FN(tkp_tuned_pbt)(size_t kb, size_t cols, const void *bv, size_t ldb, 
 		default: break;
 		}
 		p0 = kb - kb % VL;
+	}
+#elif defined(PBT_CHUNK)
+	if (cols == ldb && FN(tkp_tuned_pbt_vec)(cols)) {
+		for (; p0 + VL <= kb; p0 += VL)
+			PBT_CHUNK(cols, b + p0 * cols, bt + p0, ldbt);
 	}
 #endif
 	/* (B read down each column in turn, Bt written along its rows) */

@@ -27,3 +27,5 @@
 #undef VIDX_LOAD
 #undef VPERM2
 #undef VBLEND
+#undef PBT_COLS
+#undef PBT_CHUNK

@@ -20,6 +20,9 @@
  * at index ix[l] modulo 2·VL), VBLEND(m, a, b) (b's lanes where m is
  * set, else a's), with index vectors IDX_T of IDX_E elements
  * (VIDX_LOAD); tuned_dot_ukr.h transposes B with them where defined.
+ * On AVX2 PBT_COLS(cols) (whether PBT_CHUNK has a transpose for cols)
+ * and PBT_CHUNK(cols, b, bt, ldbt) (VL rows of B, contiguous, into Bt:
+ * tuned_tr_avx2.h).
  * tuned_path_undef.h undefines an instance's per-dtype macros; ATTR, MR,
  * NV and MASK_T last a path.
  */
@@ -67,6 +70,7 @@
 
 #ifdef TKP_HAVE_X86_SIMD
 #include "tuned_hsum.h"
+#include "tuned_tr_avx2.h"
 
 /* The AVX2 path, then its simulation twin (isa.c): the same code with
  * every FMA a blend. */

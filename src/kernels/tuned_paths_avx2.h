@@ -26,6 +26,8 @@
 #define VHSUM(v) tkp_tuned_hsum_pd(v)
 #define VHSUMV(x) tkp_tuned_hsumv_pd(x)
 #define VHSUMV_G TKP_HSUMV_G_AVX2
+#define PBT_COLS(cols) ((cols) == 2)
+#define PBT_CHUNK(cols, b, bt, ldbt) tkp_tuned_tr4x2_pd((b), (bt), (ldbt))
 #define FN(x) FN1(x, AVX2_SFX_F64)
 #include TUNED_TEMPLATE
 #include "tuned_path_undef.h"
@@ -46,6 +48,9 @@
 #define VHSUM(v) tkp_tuned_hsum_ps(v)
 #define VHSUMV(x) tkp_tuned_hsumv_ps(x)
 #define VHSUMV_G TKP_HSUMV_G_AVX2
+#define PBT_COLS(cols) ((cols) == 2 || (cols) == 4)
+#define PBT_CHUNK(cols, b, bt, ldbt)                                                        \
+	((cols) == 2 ? tkp_tuned_tr8x2_ps((b), (bt), (ldbt)) : tkp_tuned_tr8x4_ps((b), (bt), (ldbt)))
 #define FN(x) FN1(x, AVX2_SFX_F32)
 #include TUNED_TEMPLATE
 #include "tuned_path_undef.h"

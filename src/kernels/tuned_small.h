@@ -129,6 +129,21 @@ TKP_TUNED_PBT(tkp_tuned_pbt_avx512_f32);
 TKP_TUNED_PBT(tkp_tuned_pbt_avx512_f64);
 #endif
 
+/* Whether a path's pack above transposes cols columns vectors at a time
+ * (AVX-512: 2 to VL/2; AVX2: 2 or 4 in f32, 2 in f64; else never), which
+ * makes the dot path pay on few rows (tuned.c's dot_pays_vec) */
+typedef int (*tkp_pbt_vec_fn)(size_t cols);
+int tkp_tuned_pbt_vec_generic_f32(size_t cols);
+int tkp_tuned_pbt_vec_generic_f64(size_t cols);
+#ifdef TKP_HAVE_X86_SIMD
+int tkp_tuned_pbt_vec_avx2_f32(size_t cols);
+int tkp_tuned_pbt_vec_avx2_f64(size_t cols);
+int tkp_tuned_pbt_vec_avx2sim_f32(size_t cols);
+int tkp_tuned_pbt_vec_avx2sim_f64(size_t cols);
+int tkp_tuned_pbt_vec_avx512_f32(size_t cols);
+int tkp_tuned_pbt_vec_avx512_f64(size_t cols);
+#endif
+
 enum { TKP_TUNED_DOT_NR = 4 };
 
 /* The rows of a dot-product tile of nr columns on a path whose packed
