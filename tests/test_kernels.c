@@ -236,13 +236,14 @@ static const struct shape shapes[] = {
 	{45, 4, 2000, 0, 1, "dot: 4 columns, k in two blocks (f32 on AVX-512)"},
 	{3000, 2, 1000, 0, 2, "dot: A past L2 (prefetched), rows split"},
 	/* few rows (AVX-512: B transposed vectors at a time, 2 to 8 columns
-	 * in f32, 2 to 4 in f64; a tile of under 8 elements runs several
+	 * in f32, 2 to 4 in f64; a tile of at most 4 elements runs several
 	 * sets of accumulators) */
 	{1, 2, 300, 0, 0, "dot on one row, 2 columns"},
 	{3, 5, 500, 0, 0, "dot: 5 columns on 3 rows (f32)"},
 	{2, 6, 250, 0, 0, "dot: 6 columns, 4 + 2 on 2 rows (f32)"},
 	{6, 8, 600, 0, 0, "dot: 8 columns, half a vector (f32)"},
 	{80, 6, 80, 0, 0, "dot: 6 columns, 13 steps of k each (f32 on AVX-512)"},
+	{7, 4, 3001, 0, 0, "dot: 4 columns, the last k block ending mid-vector"},
 };
 
 /* Whether running kernel k on s differs from running it on an earlier

@@ -765,7 +765,8 @@ static void gemm_part(const struct plan *pl, struct shared_b *t, int tid, size_t
 		return;
 	}
 	if (pl->mode == TKP_TUNED_DOT) {
-		tkp_tuned_dot(g, &tile, pa->dukr, pa->pbt, dot_kc(pl), dot_pf(pl), bpack, i0, i1, j0, j1);
+		tkp_tuned_dot(g, &tile, pa->dukr, pa->pbt, dot_kc(pl), dot_pf(pl), bpack, i0, i1, j0,
+			      j1);
 		return;
 	}
 	if (pl->mode == TKP_TUNED_STREAM) {
@@ -1406,12 +1407,12 @@ static int narrow(const tkp_gemm *g, const struct path *pa, size_t es)
  * column up to a quarter of a vector, VL per column beyond (where the
  * other paths fill a quarter to a half of their lanes), but no more than
  * 12 (f32 on AVX-512, m = 64-2000, n = 5-8, k = 96, B transposed vectors
- * at a time: dot ahead in 20 cells of 20, 0.40-2.01 / 0.55-2.27).  B's
- * transpose costs about an instruction per element of B where it goes
- * element by element (where it goes vectors at a time: dot_pays_vec),
- * each of which feeds m FMAs of a vector's lanes: so at least
- * DOT_ROWS_PER_COL rows per column of C, but for one column, whose
- * transpose is itself (same process,
+ * at a time: dot ahead in 20 cells of 20, 0.40-2.01 / 0.55-2.27; n = 5,
+ * k = 64: 5 of 5, 0.44-0.49 / 0.49-0.56).  B's transpose costs about an
+ * instruction per element of B where it goes element by element (where
+ * it goes vectors at a time: dot_pays_vec), each of which feeds m FMAs
+ * of a vector's lanes: so at least DOT_ROWS_PER_COL rows per column of C,
+ * but for one column, whose transpose is itself (same process,
  * tuned/OpenBLAS unpacked / dot path, f32: 8×4×64 0.91 / 0.46, 16×4×64
  * 0.66 / 0.48, 24×4×64 0.50 / 0.49, 32×4×64 0.45 / 0.56, 16×2×64 0.55 /
  * 0.82, 8×2×64 0.80 / 0.80; f64 16×4×64 0.90 / 0.69, 32×4×64 0.74 / 0.85,
@@ -1430,7 +1431,8 @@ static int narrow(const tkp_gemm *g, const struct path *pa, size_t es)
  *   half a vector) 0.93-2.85 / 0.55-2.47.
  * The AVX2 path (VL 8 in f32, 4 in f64) agrees: f32 n = 1-3, k ≥ 32
  * 0.16-1.39 / 0.61-4.18, n = 4, k ≥ 64 0.23-0.91 / 0.38-1.98; f64 n = 2,
- * k ≥ 16 0.31-1.78 / 0.63-3.68.
+ * k ≥ 16 0.31-1.78 / 0.63-3.68.  (These figures predate the transposes
+ * vectors at a time, which the 12 above and dot_pays_vec rest on.)
  */
 enum { DOT_ROWS_PER_COL = 8 };
 

@@ -8,8 +8,9 @@
  * (which takes its matrix-vector routine there).  Here the vectors run
  * along k: a row of A (read in place, contiguous) against a row of Bt, B
  * transposed, which is packed once per block of k (n·kc elements, small
- * next to A; vectors at a time on AVX-512, so that even one row of A
- * repays it), and the lanes are summed once per element of C at the end.
+ * next to A; vectors at a time on AVX-512, and at 2 and 4 columns on
+ * AVX2, so that even one row of A repays it), and the lanes are summed
+ * once per element of C at the end.
  *
  * Which path runs is tuned.c's decision (choose_mode), and so is the
  * micro-kernel (its table of paths).

@@ -58,9 +58,10 @@ FN(dstep)(const int ROWS, const int COLS, const int PF, size_t p, const T *restr
 
 /*
  * A tile of at most half of TKP_TUNED_FMA_CHAINS elements (one or two
- * rows: the matrix-vector shapes that tuned.c's dot_pays_vec sends here)
- * runs U sets of accumulators, one per step of VL in turn, added together
- * at the end: one set would wait on the FMA's latency at every step.
+ * rows of the matrix-vector shapes that tuned.c's dot_pays_vec sends
+ * here, or the last rows of a single column) runs U sets of
+ * accumulators, one per step of VL in turn, added together at the end:
+ * one set would wait on the FMA's latency at every step.
  * Zen 5 VM, 1 thread, f32, tuned/OpenBLAS one set / U sets, same process,
  * three runs: 1×1×4096 4.66-6.01 / 13.17-13.74, 1×2×4096 2.45-2.71 /
  * 2.98-3.29, 1×3×1000 2.06-2.48 / 2.46-2.70, 2×2×1024 2.56-3.04 /
@@ -210,12 +211,14 @@ ATTR void FN(tkp_tuned_dukr)(size_t mr, size_t nr, size_t kc, const void *av, si
  * repays only a VL-th of: below 8 rows per column of C the dot path lost
  * to the unpacked one (tuned.c's dot_pays).  Where B's rows are whole
  * (ldb = cols) and at most half a vector wide, AVX-512 takes VL steps of
- * k at once: B's VL·cols elements are cols vectors, and each column of
+ * k at once (AVX2 too, at 2 and 4 columns in f32, 2 in f64: PBT_CHUNK,
+ * tuned_tr_avx2.h): B's VL·cols elements are cols vectors, and each column of
  * Bt is drawn from them by two-table permutes, a pair of vectors at a
  * time, merged under a mask (3 and 5-7 columns: (2·ceil(cols/2) - 1)/VL
- * instructions per element of B, a third at 6 in f32), or by a tree of
- * them (2, 4 and 8 columns: pbt_tree, log2(cols)/VL, in f32 a sixteenth
- * at 2, three sixteenths at 8).
+ * permutes and blends per element of B, a third at 6 in f32), or by a
+ * tree of them (2, 4 and 8 columns: pbt_tree, log2(cols)/VL, in f32 a
+ * sixteenth at 2, three sixteenths at 8), besides a load and a store per
+ * vector.
  */
 #ifdef VPERM2
 /*
@@ -315,9 +318,27 @@ FN(pbt_body)(const int COLS, size_t kb, const T *restrict b, T *restrict bt, siz
 #pragma GCC unroll 4
 			for (int i = 1; 2 * i < COLS; i++)
 				o = VBLEND(mk[c][i], o,
-					   VPERM2(v[2 * i], ix[c][i], v[2 * i + 1 < COLS ? 2 * i + 1 : 2 * i]));
+					   VPERM2(v[2 * i], ix[c][i],
+						  v[2 * i + 1 < COLS ? 2 * i + 1 : 2 * i]));
 			VSTOREU(bt + (size_t)c * ldbt + p, o);
 		}
+	}
+}
+
+/* pbt_tree or pbt_body for cols columns, if either was instantiated for
+ * them on this path (cols ≤ VL/2): whether one ran */
+ATTR static int FN(pbt_vectors)(size_t kb, size_t cols, const T *restrict b, T *restrict bt,
+			      size_t ldbt)
+{
+	switch (cols) {
+	case 2: FN(pbt_tree)(2, kb, b, bt, ldbt); return 1;
+	case 3: FN(pbt_body)(3, kb, b, bt, ldbt); return 1;
+	case 4: FN(pbt_tree)(4, kb, b, bt, ldbt); return 1;
+	case 5: if (VL < 10) return 0; FN(pbt_body)(5, kb, b, bt, ldbt); return 1;
+	case 6: if (VL < 12) return 0; FN(pbt_body)(6, kb, b, bt, ldbt); return 1;
+	case 7: if (VL < 14) return 0; FN(pbt_body)(7, kb, b, bt, ldbt); return 1;
+	case 8: if (VL < 16) return 0; FN(pbt_tree)(8, kb, b, bt, ldbt); return 1;
+	default: return 0;
 	}
 }
 #endif
@@ -343,19 +364,8 @@ ATTR void FN(tkp_tuned_pbt)(size_t kb, size_t cols, const void *bv, size_t ldb, 
 	size_t p0 = 0;
 
 #ifdef VPERM2
-	if (cols == ldb && FN(tkp_tuned_pbt_vec)(cols)) {
-		switch (cols) {
-		case 2: FN(pbt_tree)(2, kb, b, bt, ldbt); break;
-		case 3: FN(pbt_body)(3, kb, b, bt, ldbt); break;
-		case 4: FN(pbt_tree)(4, kb, b, bt, ldbt); break;
-		case 5: if (VL >= 10) FN(pbt_body)(5, kb, b, bt, ldbt); break;
-		case 6: if (VL >= 12) FN(pbt_body)(6, kb, b, bt, ldbt); break;
-		case 7: if (VL >= 14) FN(pbt_body)(7, kb, b, bt, ldbt); break;
-		case 8: if (VL >= 16) FN(pbt_tree)(8, kb, b, bt, ldbt); break;
-		default: break;
-		}
+	if (cols == ldb && FN(tkp_tuned_pbt_vec)(cols) && FN(pbt_vectors)(kb, cols, b, bt, ldbt))
 		p0 = kb - kb % VL;
-	}
 #elif defined(PBT_CHUNK)
 	if (cols == ldb && FN(tkp_tuned_pbt_vec)(cols)) {
 		for (; p0 + VL <= kb; p0 += VL)
@@ -369,6 +379,7 @@ ATTR void FN(tkp_tuned_pbt)(size_t kb, size_t cols, const void *bv, size_t ldb, 
 }
 
 #undef DSWITCH
+#undef DSETS
 #undef DCASE
 #undef DROWS
 #undef DNR

@@ -50,7 +50,8 @@
 #define VHSUMV_G TKP_HSUMV_G_AVX2
 #define PBT_COLS(cols) ((cols) == 2 || (cols) == 4)
 #define PBT_CHUNK(cols, b, bt, ldbt)                                                        \
-	((cols) == 2 ? tkp_tuned_tr8x2_ps((b), (bt), (ldbt)) : tkp_tuned_tr8x4_ps((b), (bt), (ldbt)))
+	((cols) == 2 ? tkp_tuned_tr8x2_ps((b), (bt), (ldbt))                                \
+		     : tkp_tuned_tr8x4_ps((b), (bt), (ldbt)))
 #define FN(x) FN1(x, AVX2_SFX_F32)
 #include TUNED_TEMPLATE
 #include "tuned_path_undef.h"

@@ -113,7 +113,8 @@ TKP_TUNED_DUKR(tkp_tuned_dukr_avx512_f64);
 /*
  * The dot path's pack (tuned_dot_ukr.h), one per path and dtype:
  * Bt[j][p] = B[p][j] for j < cols, p < kb, B's row stride ldb, Bt's
- * ldbt (vectors at a time on AVX-512 where ldb = cols ≤ VL/2).
+ * ldbt (vectors at a time where ldb = cols and the path's pbt_vec below
+ * says so).
  */
 #define TKP_TUNED_PBT(name)                                                                 \
 	void name(size_t kb, size_t cols, const void *b, size_t ldb, void *bt, size_t ldbt)
