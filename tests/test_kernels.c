@@ -211,6 +211,13 @@ static const struct shape shapes[] = {
 	{33, 1, 15, 0, 0, "one column"},
 	{1, 513, 257, 0, 0, "one row, wide"},
 	{5, 1000, 3, 0, 0, "skinny, k=3"},
+	/* a short k (tuned: B's strip held in registers, 64 rows a call) */
+	{150, 70, 3, 0, 0, "k=3: rows 64+64+22, 70 columns (a masked last strip)"},
+	{70, 100, 7, 0, 0, "k=7: 3-vector strips on AVX-512 (f32 48+48+4, f64 24x4+4)"},
+	{5, 37, 8, 0, 0, "k=8: the short-k kernel's last k (AVX-512)"},
+	{9, 41, 9, 0, 0, "k=9: past it"},
+	{130, 200, 4, 0, 2, "k=4, 2 threads"},
+	{3, 16001, 18, 0, 1, "k=18 with B past half of L2: a last k block of 2 added to C"},
 	{64, 37, 700, 0, 0, "64 rows, long k"},
 	{16, 520, 520, 0, 2, "skinny, 2 threads"},
 	{24, 1100, 150, 0, 1, "24 rows: tuned's last direct row count"},

@@ -194,34 +194,44 @@ struct path {
 	tkp_dukr_fn dukr; /* the dot-product micro-kernel (tuned_dot.c) */
 	tkp_pbt_fn pbt;   /* and its pack of B, transposed, */
 	tkp_pbt_vec_fn pbt_vec; /* at which widths vectors at a time */
+	tkp_sukr_fn kukr;   /* the short-k kernel (tuned_small_ukr.h) */
+	tkp_kcols_fn kcols; /* and its strips' columns at kc steps */
 };
 
 static const struct path paths[] = {
 	{TKP_ISA_GENERIC, TKP_F32, ukr_generic_f32, pack_a_generic_f32, pack_b_generic_f32, 4, 8,
 	 tkp_tuned_sukr_generic_f32, 0, 0, 1, tkp_tuned_dukr_generic_f32, tkp_tuned_pbt_generic_f32,
-	 tkp_tuned_pbt_vec_generic_f32},
+	 tkp_tuned_pbt_vec_generic_f32, tkp_tuned_kukr_generic_f32,
+	 tkp_tuned_kcols_generic_f32},
 	{TKP_ISA_GENERIC, TKP_F64, ukr_generic_f64, pack_a_generic_f64, pack_b_generic_f64, 4, 8,
 	 tkp_tuned_sukr_generic_f64, 0, 0, 1, tkp_tuned_dukr_generic_f64, tkp_tuned_pbt_generic_f64,
-	 tkp_tuned_pbt_vec_generic_f64},
+	 tkp_tuned_pbt_vec_generic_f64, tkp_tuned_kukr_generic_f64,
+	 tkp_tuned_kcols_generic_f64},
 #ifdef TKP_HAVE_X86_SIMD
 	{TKP_ISA_AVX2, TKP_F32, ukr_avx2_f32, pack_a_avx2_f32, pack_b_avx2_f32, 6, 16,
 	 tkp_tuned_sukr_avx2_f32, 0, 0, 8, tkp_tuned_dukr_avx2_f32, tkp_tuned_pbt_avx2_f32,
-	 tkp_tuned_pbt_vec_avx2_f32},
+	 tkp_tuned_pbt_vec_avx2_f32, tkp_tuned_kukr_avx2_f32,
+	 tkp_tuned_kcols_avx2_f32},
 	{TKP_ISA_AVX2, TKP_F64, ukr_avx2_f64, pack_a_avx2_f64, pack_b_avx2_f64, 6, 8,
 	 tkp_tuned_sukr_avx2_f64, 0, 0, 4, tkp_tuned_dukr_avx2_f64, tkp_tuned_pbt_avx2_f64,
-	 tkp_tuned_pbt_vec_avx2_f64},
+	 tkp_tuned_pbt_vec_avx2_f64, tkp_tuned_kukr_avx2_f64,
+	 tkp_tuned_kcols_avx2_f64},
 	{TKP_ISA_AVX2, TKP_F32, ukr_avx2sim_f32, pack_a_avx2sim_f32, pack_b_avx2sim_f32, 6, 16,
 	 tkp_tuned_sukr_avx2sim_f32, 1, 0, 8, tkp_tuned_dukr_avx2sim_f32, tkp_tuned_pbt_avx2sim_f32,
-	 tkp_tuned_pbt_vec_avx2sim_f32},
+	 tkp_tuned_pbt_vec_avx2sim_f32, tkp_tuned_kukr_avx2sim_f32,
+	 tkp_tuned_kcols_avx2sim_f32},
 	{TKP_ISA_AVX2, TKP_F64, ukr_avx2sim_f64, pack_a_avx2sim_f64, pack_b_avx2sim_f64, 6, 8,
 	 tkp_tuned_sukr_avx2sim_f64, 1, 0, 4, tkp_tuned_dukr_avx2sim_f64, tkp_tuned_pbt_avx2sim_f64,
-	 tkp_tuned_pbt_vec_avx2sim_f64},
+	 tkp_tuned_pbt_vec_avx2sim_f64, tkp_tuned_kukr_avx2sim_f64,
+	 tkp_tuned_kcols_avx2sim_f64},
 	{TKP_ISA_AVX512, TKP_F32, ukr_avx512_f32, pack_a_avx512_f32, pack_b_avx512_f32, 12, 32,
 	 tkp_tuned_sukr_avx512_f32, 0, 64, 16, tkp_tuned_dukr_avx512_f32, tkp_tuned_pbt_avx512_f32,
-	 tkp_tuned_pbt_vec_avx512_f32},
+	 tkp_tuned_pbt_vec_avx512_f32, tkp_tuned_kukr_avx512_f32,
+	 tkp_tuned_kcols_avx512_f32},
 	{TKP_ISA_AVX512, TKP_F64, ukr_avx512_f64, pack_a_avx512_f64, pack_b_avx512_f64, 8, 24,
 	 tkp_tuned_sukr_avx512_f64, 0, 32, 8, tkp_tuned_dukr_avx512_f64, tkp_tuned_pbt_avx512_f64,
-	 tkp_tuned_pbt_vec_avx512_f64},
+	 tkp_tuned_pbt_vec_avx512_f64, tkp_tuned_kukr_avx512_f64,
+	 tkp_tuned_kcols_avx512_f64},
 #endif
 };
 
@@ -755,7 +765,7 @@ static void gemm_part(const struct plan *pl, struct shared_b *t, int tid, size_t
 	/* this part's blocks, evened out over its own rows and columns */
 	size_t kcb = balance(g->k, pl->kc, 4), mcb = balance(i1 - i0, pl->mc, mr);
 
-	struct tkp_tuned_tile tile = {pa->sukr, mr, nr, pa->wide, pa->vl};
+	struct tkp_tuned_tile tile = {pa->sukr, mr, nr, pa->wide, pa->vl, pa->kukr, pa->kcols};
 
 	if (pl->mode == TKP_TUNED_DIRECT) {
 		size_t dkc, dnc;
@@ -1478,6 +1488,35 @@ static int dot_pays(const tkp_gemm *g, const struct path *pa)
 	       dot_pays_vec(g, pa);
 }
 
+/*
+ * A short k (at most DIRECT_K steps): each element of C takes a few FMAs
+ * and is written once, so the call is mostly the writing of C, and packing
+ * A and B, with the packed micro-kernel's prefetches of C per tile, is
+ * pure overhead; the direct path also masks the right edge where the
+ * packed one goes through a stack tile.  Zen 5 VM (48 KB L1d, 1 MB L2),
+ * 1 thread, same process, tuned/OpenBLAS packed / direct: f32 300×600×k,
+ * k = 1-4 0.46-0.47 / 0.63-0.72, k = 6-32 0.82-1.04 / 1.13-1.25;
+ * 1000×1000×k and 2000×2000×k, k = 1-32, 0.82-4.47 / 0.95-5.47 (ahead in
+ * 16 of 16); 3000×500, 200×3000, 4000×1000, 1000×4000: ahead or even (within
+ * 5%) in 31 of 32 cells; but k = 48 mixed (200×3000×48 1.12 / 1.02) and
+ * past 64 the packed path ahead in most (2000×2000×96 1.11 / 0.72).  f64
+ * ahead where C is within twice L2 (300×600×k, k = 1-32: 0.78-1.47 /
+ * 0.89-1.63, 8 of 8), mixed past it (1000×1000×1 0.90 / 0.81,
+ * 4000×1000×2 1.91 / 1.46, 1000×4000×32 1.66 / 1.29, but 1000×1000×4 1.36
+ * / 1.71), so only there.  Rows apart by a multiple of DIRECT_SPREAD bytes
+ * stay on the other paths (spreads).
+ */
+enum { DIRECT_K = 32 };
+
+static int short_k(const tkp_gemm *g, size_t es)
+{
+	/* (sys: path_for; C's size in doubles: m·n·es may be large) */
+	double c_bytes = (double)g->m * (double)g->n * (double)es;
+
+	return g->k <= DIRECT_K && spreads(g, es) &&
+	       (es == sizeof(float) || c_bytes <= 2.0 * (double)sys.l2);
+}
+
 static tkp_tuned_mode choose_mode(const tkp_gemm *g, const struct path *pa)
 {
 	size_t es = g->dtype == TKP_F32 ? sizeof(float) : sizeof(double);
@@ -1485,7 +1524,7 @@ static tkp_tuned_mode choose_mode(const tkp_gemm *g, const struct path *pa)
 	if (dot_pays(g, pa))
 		return TKP_TUNED_DOT;
 	if ((g->m <= SMALL_MAX && g->n <= SMALL_MAX && g->k <= SMALL_MAX) ||
-	    g->m <= direct_rows(pa, g, es))
+	    g->m <= direct_rows(pa, g, es) || short_k(g, es))
 		return TKP_TUNED_DIRECT;
 	/* (sys: path_for, before every call here; k·n elements are B, in
 	 * memory, so the product cannot overflow) */
@@ -1643,7 +1682,8 @@ static int dot_alone(const struct plan *pl)
 {
 	const tkp_gemm *g = pl->g;
 	const struct path *pa = pl->pa;
-	struct tkp_tuned_tile tile = {pa->sukr, pa->mr, pa->nr, pa->wide, pa->vl};
+	struct tkp_tuned_tile tile = {pa->sukr, pa->mr, pa->nr, pa->wide, pa->vl, pa->kukr,
+				      pa->kcols};
 	size_t kc = dot_kc(pl), bytes = g->n * round_up(kc, 16) * pl->es;
 	int mine;
 	char *bt;
@@ -1778,7 +1818,8 @@ static int tuned_run(const tkp_gemm *g, tkp_isa isa, tkp_tuned_mode mode, size_t
 	 * path's blocking, whose divisions cost a few percent of a small call
 	 * (16³ f32 1.05 -> 1.13-1.22 of OpenBLAS, 32³ f64 0.85 -> 0.93). */
 	if (pl.mode == TKP_TUNED_DIRECT && nt == 1) {
-		struct tkp_tuned_tile tile = {pa->sukr, pa->mr, pa->nr, pa->wide, pa->vl};
+		struct tkp_tuned_tile tile = {pa->sukr, pa->mr, pa->nr, pa->wide, pa->vl, pa->kukr,
+					      pa->kcols};
 		size_t dkc, dnc;
 
 		direct_blocking(&pl, &dkc, &dnc);

@@ -148,6 +148,34 @@ static size_t tile_height(size_t rows, size_t mr)
 }
 
 /*
+ * A k block of at most TKP_TUNED_KREG_K steps: the short-k kernel, which
+ * holds a strip of B in registers, on KREG_ROWS rows at a time across all
+ * the strips of C's columns, so that each row's lines of C are written
+ * close together in time.  Strip by strip down all the rows, a C past L2
+ * was written in column halves far apart: f64 4000×64×1 and ×2 (two
+ * strips, C 2 MB) ran at 0.63-0.67 of OpenBLAS, with rows in blocks of
+ * 16-128 at 0.90-1.01, 64 about the best (Zen 5, 1 thread, same process;
+ * one call per strip of 64 rows makes its loads of B a few percent).
+ */
+enum { KREG_ROWS = 64 };
+
+/* (B and C share their row stride, n, as they do in tkp_tuned_direct) */
+static void short_k_block(const struct tkp_tuned_tile *sp, size_t kb, size_t rows, size_t cols,
+			  const char *a, size_t lda, const char *b, char *c, size_t n, size_t es,
+			  int acc)
+{
+	size_t w = sp->kcols(kb);
+
+	for (size_t i = 0; i < rows; i += KREG_ROWS) {
+		size_t h = min_sz(KREG_ROWS, rows - i);
+
+		for (size_t j = 0; j < cols; j += w)
+			sp->kukr(h, min_sz(cols - j, w), kb, a + i * lda * es, lda, b + j * es, n,
+				 c + (i * n + j) * es, n, acc);
+	}
+}
+
+/*
  * Loop order: nc-column blocks, k blocks, then NR-column strips, then
  * MR-row tiles, so that a strip of B (kc × NR) is read from L1 by every
  * tile of rows after the first; A (small here) is re-read from L1/L2 once
@@ -175,6 +203,12 @@ void tkp_tuned_direct(const tkp_gemm *g, const struct tkp_tuned_tile *sp, size_t
 		for (size_t pc = 0; pc < k; pc += kc) {
 			size_t kb = min_sz(kc, k - pc);
 
+			if (kb <= TKP_TUNED_KREG_K && sp->kcols(kb)) {
+				/* (a short k: B's strips held in registers) */
+				short_k_block(sp, kb, i1 - i0, je - jc, a + (i0 * k + pc) * es, k,
+					      b + (pc * n + jc) * es, c + (i0 * n + jc) * es, n, es, pc > 0);
+				continue;
+			}
 			for (size_t jr = jc, w; jr < je; jr += w) {
 				const char *ap = a + (i0 * k + pc) * es, *bp = b + (pc * n + jr) * es;
 				char *cp = c + (i0 * n + jr) * es;

@@ -35,6 +35,29 @@ TKP_TUNED_SUKR(tkp_tuned_sukr_avx512_f32);
 TKP_TUNED_SUKR(tkp_tuned_sukr_avx512_f64);
 #endif
 
+/*
+ * The short-k kernel (tuned_small_ukr.h), one per path and dtype, with
+ * TKP_TUNED_SUKR's signature but mr any number of rows: C[0:mr][0:nr]
+ * (+)= A[0:mr][0:kc]·B[0:kc][0:nr] for 1 ≤ nr ≤ kcols(kc), B held in
+ * registers for all the rows; kcols(kc) is 0 where the path has no
+ * such kernel for kc steps (always past TKP_TUNED_KREG_K).
+ */
+enum { TKP_TUNED_KREG_K = 8 };
+typedef size_t (*tkp_kcols_fn)(size_t kc);
+#define TKP_TUNED_KREG(sfx)                                                                 \
+	TKP_TUNED_SUKR(tkp_tuned_kukr_##sfx);                                               \
+	size_t tkp_tuned_kcols_##sfx(size_t kc)
+TKP_TUNED_KREG(generic_f32);
+TKP_TUNED_KREG(generic_f64);
+#ifdef TKP_HAVE_X86_SIMD
+TKP_TUNED_KREG(avx2_f32);
+TKP_TUNED_KREG(avx2_f64);
+TKP_TUNED_KREG(avx2sim_f32);
+TKP_TUNED_KREG(avx2sim_f64);
+TKP_TUNED_KREG(avx512_f32);
+TKP_TUNED_KREG(avx512_f64);
+#endif
+#undef TKP_TUNED_KREG
 /* Independent accumulators a micro-kernel needs to keep its FMA pipes
  * busy: two pipes × four cycles of latency on the x86 cores measured. */
 enum { TKP_TUNED_FMA_CHAINS = 8 };
@@ -62,11 +85,15 @@ static inline size_t tkp_tuned_tile_rows(size_t rem, size_t h, size_t nr, size_t
 
 /* A path's unpacked micro-kernel and its tile (tuned.c's MR × NR), the
  * widest strip it takes (0: none wider than NR; a strip of v vectors of
- * vl lanes runs on at most MR·NR / (v·vl) rows, as many accumulators). */
+ * vl lanes runs on at most MR·NR / (v·vl) rows, as many accumulators);
+ * its short-k kernel and the columns of that kernel's strips at kc steps
+ * (kcols(kc), 0: not for kc). */
 struct tkp_tuned_tile {
 	tkp_sukr_fn ukr;
 	size_t mr, nr;
 	size_t wide, vl;
+	tkp_sukr_fn kukr;
+	tkp_kcols_fn kcols;
 };
 
 /*

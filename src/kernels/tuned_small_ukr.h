@@ -13,7 +13,8 @@
  * kernel instead of by zero padding: a tile of mr < MR rows runs an
  * instance with mr rows of accumulators (no FMAs on padding, which is most
  * of the work at m = 1..4), and one of nr < NR columns masks its loads and
- * stores of B and C.
+ * stores of B and C.  With it, the short-k kernel (tkp_tuned_kukr), which
+ * holds B's few rows in registers for any number of rows of A and C.
  */
 
 #define NR (NV * VL)
@@ -44,6 +45,15 @@
  * path (one lane per vector) masks them all.
  */
 #define SB_MASKED(v) (EDGE && (VL == 1 || (v) == COLV - 1))
+/* Vector v of a row at p, through the mask mk[v] where SB_MASKED(v) */
+#define SB_LOAD(p, v) (SB_MASKED(v) ? VLOADM((p), mk[v]) : VLOADU(p))
+#define SB_STORE(p, v, x)                                                                   \
+	do {                                                                                \
+		if (SB_MASKED(v))                                                           \
+			VSTOREM((p), mk[v], (x));                                           \
+		else                                                                        \
+			VSTOREU((p), (x));                                                  \
+	} while (0)
 
 ATTR static inline __attribute__((always_inline)) void
 FN(sbody)(const int ROWS, const int COLV, const int EDGE, size_t kc, const T *restrict a, size_t lda,
@@ -66,7 +76,7 @@ FN(sbody)(const int ROWS, const int COLV, const int EDGE, size_t kc, const T *re
 
 #pragma GCC unroll 8
 		for (int v = 0; v < COLV; v++)
-			bx[v] = SB_MASKED(v) ? VLOADM(b + v * VL, mk[v]) : VLOADU(b + v * VL);
+			bx[v] = SB_LOAD(b + v * VL, v);
 #pragma GCC unroll 32
 		for (int r = 0; r < ROWS; r++) {
 			V ar = VSET1(a[(size_t)r * lda + p]);
@@ -82,10 +92,7 @@ FN(sbody)(const int ROWS, const int COLV, const int EDGE, size_t kc, const T *re
 		for (int v = 0; v < COLV; v++) {
 			T *cp = c + (size_t)r * ldc + v * VL;
 
-			if (SB_MASKED(v))
-				VSTOREM(cp, mk[v], acc ? VADD(cr[r][v], VLOADM(cp, mk[v])) : cr[r][v]);
-			else
-				VSTOREU(cp, acc ? VADD(cr[r][v], VLOADU(cp)) : cr[r][v]);
+			SB_STORE(cp, v, acc ? VADD(cr[r][v], SB_LOAD(cp, v)) : cr[r][v]);
 		}
 }
 
@@ -139,7 +146,118 @@ ATTR void FN(tkp_tuned_sukr)(size_t mr, size_t nr, size_t kc, const void *av, si
 }
 
 #undef SCASE
+
+/*
+ * The short-k kernel: C[0:rows][0:nr] (+)= A[0:rows][0:KC]·B[0:KC][0:nr]
+ * for KC ≤ KMAX steps and nr ≤ KNV(KC) vectors, any number of rows.  B's
+ * KC × COLV vectors are loaded into registers once, and each row of C is
+ * then KC broadcasts of A, KC·COLV FMAs and COLV stores: no accumulators
+ * to clear per tile, no call per tile.  With k of 1-8 sbody's tiles spend
+ * more on their set-up, the call and C's stores than on their FMAs.  Rows
+ * are independent, so the out-of-order core overlaps them; the only chain
+ * is each row's KC FMAs.  Registers: KC·KNV(KC) of B and KNV(KC)
+ * accumulators a row, at most 6 × 4 + 4 or 8 × 3 + 3 of 32 on AVX-512,
+ * 6 × 2 + 2 of 16 on AVX2.  Zen 5 VM, 1 thread, tuned/OpenBLAS sbody's
+ * tiles / this kernel, same process (`make`s alternating): f32 300×600×3
+ * 0.55-0.61 / 1.15-1.22, 4000×64×6 1.68-1.69 / 2.18-2.27, 300×600×8
+ * 1.29 / 1.51-1.54; f64 200×1000×5 0.73-0.82 / 1.17-1.19, 300×600×7
+ * 1.24-1.31 / 1.89-1.90.  Beyond that it lost: AVX-512 at k = 10-12 on
+ * two vectors (f32 300×600×12 1.27-1.29 / 0.78-0.80), AVX2 at k = 7-8 on
+ * one (f32 4000×64×8 0.92 / 0.51, with TKP_ISA=avx2).
+ */
+#define KMAX (VL == 1 ? 0 : sizeof(V) == 64 ? 8 : 6)
+#define KNV_MAX (sizeof(V) == 64 ? 4 : 2)
+#define KNV(kc) ((kc) <= 6 ? KNV_MAX : 3)
+
+ATTR static inline __attribute__((always_inline)) void
+FN(kbody)(const int KC, const int COLV, const int EDGE, size_t rows, const T *restrict a,
+	  size_t lda, const T *restrict b, size_t ldb, T *restrict c, size_t ldc, int acc, size_t nr)
+{
+	V bk[TKP_TUNED_KREG_K][KNV_MAX];
+	MASK_T mk[KNV_MAX];
+
+#pragma GCC unroll 8
+	for (int v = 0; v < COLV; v++)
+		mk[v] = VMASK((long)nr - (long)(v * VL));
+#pragma GCC unroll 8
+	for (int p = 0; p < KC; p++)
+#pragma GCC unroll 8
+		for (int v = 0; v < COLV; v++)
+			bk[p][v] = SB_LOAD(b + p * ldb + v * VL, v);
+	for (size_t r = 0; r < rows; r++, a += lda, c += ldc) {
+		V cr[KNV_MAX];
+
+#pragma GCC unroll 8
+		for (int v = 0; v < COLV; v++)
+			cr[v] = acc ? SB_LOAD(c + v * VL, v) : VZERO();
+#pragma GCC unroll 8
+		for (int p = 0; p < KC; p++) {
+			V ap = VSET1(a[p]);
+
+#pragma GCC unroll 8
+			for (int v = 0; v < COLV; v++)
+				cr[v] = VFMA(ap, bk[p][v], cr[v]);
+		}
+#pragma GCC unroll 8
+		for (int v = 0; v < COLV; v++)
+			SB_STORE(c + v * VL, v, cr[v]);
+	}
+}
+
+/* kbody's instances for KC steps (none past KMAX): 1..KNV(KC) vectors,
+ * the last one masked where nr is short of it (cases past KNV(KC) are
+ * dead code). */
+#define KCASE(kcv)                                                                          \
+	case kcv:                                                                           \
+		if ((kcv) > KMAX)                                                           \
+			break;                                                              \
+		switch (cols) {                                                             \
+		case 1: KBODY(kcv, 1); break;                                               \
+		case 2: KBODY(kcv, 2); break;                                               \
+		case 3: KBODY(kcv, 3); break;                                               \
+		default: KBODY(kcv, 4);                                                     \
+		}                                                                           \
+		break;
+#define KBODY(kcv, colv)                                                                    \
+	FN(kbody)((kcv), (colv) < KNV(kcv) ? (colv) : KNV(kcv), nr < (size_t)(colv) * VL, rows, \
+		  a, lda, b, ldb, c, ldc, acc, nr)
+
+_Static_assert(TKP_TUNED_KREG_K == 8, "FN(tkp_tuned_kukr) has cases for k = 1..8");
+
+/* The columns of the short-k kernel's strips at kc steps: 0 past KMAX
+ * (and on the scalar path, which does not use it). */
+ATTR size_t FN(tkp_tuned_kcols)(size_t kc)
+{
+	return kc < 1 || kc > KMAX ? 0 : KNV(kc) * VL;
+}
+
+/*
+ * C[0:rows][0:nr] (+)= A[0:rows][0:kc]·B[0:kc][0:nr] for 1 ≤ nr ≤
+ * FN(tkp_tuned_kcols)(kc) (not 0), strides and acc as in sbody.
+ */
+ATTR void FN(tkp_tuned_kukr)(size_t rows, size_t nr, size_t kc, const void *av, size_t lda,
+			  const void *bv, size_t ldb, void *cv, size_t ldc, int acc)
+{
+	const T *a = av, *b = bv;
+	T *c = cv;
+	size_t cols = (nr + VL - 1) / VL;
+
+	if (nr < 1 || nr > FN(tkp_tuned_kcols)(kc))
+		return;
+	switch (kc) {
+		KCASE(1) KCASE(2) KCASE(3) KCASE(4) KCASE(5) KCASE(6) KCASE(7) KCASE(8)
+	default: break;
+	}
+}
+
+#undef KCASE
+#undef KBODY
+#undef KMAX
+#undef KNV_MAX
+#undef KNV
 #undef SB_MASKED
+#undef SB_LOAD
+#undef SB_STORE
 #undef NR
 #undef WNV
 #undef WROWS
