@@ -217,7 +217,7 @@ static const struct shape shapes[] = {
 	{5, 37, 8, 0, 0, "k=8: the short-k kernel's last k (AVX-512)"},
 	{9, 41, 9, 0, 0, "k=9: past it"},
 	{130, 200, 4, 0, 2, "k=4, 2 threads"},
-	{3, 16001, 18, 0, 1, "k=18 with B past half of L2: a last k block of 2 added to C"},
+	{3, 4100, 66, 0, 1, "k=66, B past half of L2: blocks of 64 then one of 2 added to C"},
 	{64, 37, 700, 0, 0, "64 rows, long k"},
 	{16, 520, 520, 0, 2, "skinny, 2 threads"},
 	{24, 1100, 150, 0, 1, "24 rows: tuned's last direct row count"},

@@ -396,14 +396,31 @@ static size_t balance(size_t total, size_t blk, size_t unit)
  */
 enum { STREAM_KC = 16 };
 
+/*
+ * But a B within half of L3 comes from there, not from memory, and there
+ * short blocks only cost: each writes C again, and each call of the
+ * micro-kernel has kc steps to pay for its set-up.  Zen 5 VM (32 MB L3),
+ * 1 thread, tuned/OpenBLAS with blocks of 16 / 32 / 64 steps of k, same
+ * process, three runs: f32 1×535×867 0.73-0.86 / 0.84-0.93 / 0.95-1.06,
+ * 4×1000×1000 1.92-2.04 / 2.25-2.35 / 2.29-2.64, 16×1000×1000 1.20-1.43 /
+ * 1.36-1.43 / 1.55-1.66; f64 1×535×867 0.75-0.82 / 0.92-1.00 / 1.08-1.22;
+ * two runs 16 / 64: f32 4×1400×1400 1.86-1.97 / 2.29-2.33, 16×2000×1500
+ * 1.28-1.29 / 1.45-1.65, f64 8×1000×1000 1.66-1.67 / 2.01-2.29; even at B
+ * 16 MB (f32 1×2000×2000 2.48-2.65 / 2.57-2.75).  From memory 16 stays
+ * ahead: f32 1×4096×4096 1.99-2.14 / 1.86-1.96 / 1.81-1.88, f64 1.60-1.65 /
+ * 1.40-1.50 / 1.44-1.56.
+ */
+enum { L3_KC = 64 };
+
 static void direct_blocking(const struct plan *pl, size_t *kc, size_t *nc)
 {
 	const tkp_gemm *g = pl->g;
 	size_t half = sys.l2 / 2; /* (sys: path_for) */
-
 	/* (k·n and m·n elements are B and C, in memory: the products cannot
 	 * overflow; no division on a small call, a few percent of 16³) */
-	*kc = g->k * g->n * pl->es > half ? STREAM_KC : g->k;
+	size_t b_bytes = g->k * g->n * pl->es;
+
+	*kc = b_bytes <= half ? g->k : b_bytes <= sys.l3 / 2 ? L3_KC : STREAM_KC;
 	*nc = g->n;
 	if (*kc < g->k && g->m * g->n * pl->es > half)
 		*nc = round_down(half / (pl->es * g->m), pl->pa->nr, pl->pa->nr);
@@ -427,11 +444,19 @@ static size_t dot_kc(const struct plan *pl)
 }
 
 /* Whether the dot path's kernel prefetches A's rows a tile ahead (see
- * tuned_dot_ukr.h): where A is past L2, so mostly read from memory. */
+ * tuned_dot_ukr.h): where A is past L2, so mostly read from memory, and
+ * C has more than one column.  A single column's tile is 16 rows, as many
+ * streams as the prefetchers need, and the prefetches only took load
+ * slots: Zen 5 VM, 1 thread, tuned/OpenBLAS without / with, same process,
+ * two runs: f32 2059×1×441 (A in L3) 1.00-1.18 / 0.78-0.82, f64
+ * 20000×1×500 4.33-4.39 / 3.72-3.93; even at f32 4000×1×1000 and
+ * 20000×1×1000 (3.45-4.42 / 3.87-4.28); but two columns wanted them (f32
+ * 2000×2×500 3.77-3.81 / 4.13-4.18) and four more so (f32 20000×4×1000
+ * 3.07-3.18 / 4.08-4.54). */
 static int dot_pf(const struct plan *pl)
 {
 	/* (sys: path_for; doubles, as m·k·es may pass a size_t in theory) */
-	return (double)pl->g->m * (double)pl->g->k * (double)pl->es > (double)sys.l2;
+	return pl->g->n > 1 && (double)pl->g->m * (double)pl->g->k * (double)pl->es > (double)sys.l2;
 }
 
 /* ---- a team sharing one packed B panel ------------------------------------ */
@@ -1306,8 +1331,9 @@ enum { SMALL_MAX = 128, BONLY_MAX = 256, SKINNY_M = 64, DIRECT_M = 24, STREAM_M 
  * 8 ways or fewer.  With a row stride of C a multiple of 4 KB (n = 1024,
  * 4096, ...) the rows of its tiles all fall in one L1 set, and each tile
  * after the first finds C's lines gone; the direct path reads and
- * writes C once per 16 steps of k (STREAM_KC) where B is large, once per
- * call where k is short, the skinny path once per KC.  Zen 3 VM (32 KB
+ * writes C once per 16 steps of k (STREAM_KC) where B is large (64 where
+ * it stays in L3), once per call where k is short, the skinny path once
+ * per KC.  Zen 3 VM (32 KB
  * 8-way L1d, 512 KB L2), 1 thread, GFLOP/s direct / B packed / OpenBLAS,
  * same process: 16×1024×16 f64 18.7 / 35.5 / 21.8 but 16×1000×16 41.6 /
  * 35.8 / 24.4; m×4096×4096 f64 m = 4 14.4 / 12.5 / 10.6, m = 6 19.3 /
