@@ -216,15 +216,17 @@ static const struct shape shapes[] = {
 	{70, 100, 7, 0, 0, "k=7: 3-vector strips on AVX-512 (f32 48+48+4, f64 24x4+4)"},
 	{5, 37, 8, 0, 0, "k=8: the short-k kernel's last k (AVX-512)"},
 	{9, 41, 9, 0, 0, "k=9: past it"},
-	{130, 200, 4, 0, 2, "k=4, 2 threads"},
+	{1030, 1000, 4, 0, 2, "k=4, 2 threads (8 Mflop: columns split)"},
 	{3, 4100, 66, 0, 1, "k=66, B past half of L2: blocks of 64 then one of 2 added to C"},
+	{66, 2001, 67, 0, 1, "k=67: a last block of 3 added to C, 66 rows, the last strip masked"},
+	{66, 2001, 71, 0, 1, "k=71: a last block of 7 added to C (3-vector strips on AVX-512)"},
 	{64, 37, 700, 0, 0, "64 rows, long k"},
 	{16, 520, 520, 0, 2, "skinny, 2 threads"},
 	{24, 1100, 150, 0, 1, "24 rows: tuned's last direct row count"},
 	{25, 1100, 150, 0, 2, "25 rows: tuned's first B-only row count, 2 threads"},
 	{3, 1100, 1300, 0, 2, "3 rows, 2 threads"},
-	{3, 1020, 1300, 0, 1, "3 rows, B streamed: the last 60 columns one strip (f32)"},
-	{13, 1100, 700, 0, 1, "13 rows, B streamed, 1 thread: tuned packs nothing (8-way L1d too)"},
+	{3, 1020, 1300, 0, 1, "3 rows, B in k blocks: the last 60 columns one strip (f32)"},
+	{13, 1100, 700, 0, 1, "13 rows, B in k blocks, 1 thread: tuned packs nothing (8-way L1d too)"},
 	/* narrow C, more rows than the skinny path's (tuned: nothing or
 	 * only B packed, rows split among threads: enough work, over 4
 	 * Mflop per thread, that the threads asked for all run) */

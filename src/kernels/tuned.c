@@ -373,10 +373,11 @@ static size_t balance(size_t total, size_t blk, size_t unit)
 /*
  * The direct path's blocks (its own: MC/KC/NC are the packed path's).  B
  * within half of L2 (every problem up to SMALL_MAX where L2 is 256 KB or
- * more): all of k at once.  A larger B, which only few rows (m <=
- * DIRECT_M) get here with, is read from memory once, STREAM_KC rows at a
- * time: as that many streams, each running along a row of B, which the
- * hardware prefetchers follow.  A
+ * more): all of k at once.  A larger B, which few rows (m <= DIRECT_M)
+ * and a short k (short_k) get here with, is read from memory once,
+ * STREAM_KC rows at a time (L3_KC where it stays in L3, below): as that
+ * many streams, each running along a row of B, which the hardware
+ * prefetchers follow.  A
  * whole k block, as the packed path has it (384 rows of f64: 384 streams a
  * page apart), left them behind even with a software prefetch 8 rows
  * ahead.  Xeon (family 6 model 167 as the VM reports it, AVX-512, 2 MB
@@ -416,10 +417,10 @@ static void direct_blocking(const struct plan *pl, size_t *kc, size_t *nc)
 {
 	const tkp_gemm *g = pl->g;
 	size_t half = sys.l2 / 2; /* (sys: path_for) */
-	/* (k·n and m·n elements are B and C, in memory: the products cannot
-	 * overflow; no division on a small call, a few percent of 16³) */
 	size_t b_bytes = g->k * g->n * pl->es;
 
+	/* (k·n and m·n elements are B and C, in memory: the products cannot
+	 * overflow; no division on a small call, a few percent of 16³) */
 	*kc = b_bytes <= half ? g->k : b_bytes <= sys.l3 / 2 ? L3_KC : STREAM_KC;
 	*nc = g->n;
 	if (*kc < g->k && g->m * g->n * pl->es > half)
@@ -445,9 +446,9 @@ static size_t dot_kc(const struct plan *pl)
 
 /* Whether the dot path's kernel prefetches A's rows a tile ahead (see
  * tuned_dot_ukr.h): where A is past L2, so mostly read from memory, and
- * C has more than one column.  A single column's tile is 16 rows, as many
- * streams as the prefetchers need, and the prefetches only took load
- * slots: Zen 5 VM, 1 thread, tuned/OpenBLAS without / with, same process,
+ * C has more than one column.  A single column's tile is 16 rows on
+ * AVX-512 (8 on AVX2), as many streams as the prefetchers need, and the
+ * prefetches only took load slots: Zen 5 VM, 1 thread, tuned/OpenBLAS without / with, same process,
  * two runs: f32 2059×1×441 (A in L3) 1.00-1.18 / 0.78-0.82, f64
  * 20000×1×500 4.33-4.39 / 3.72-3.93; even at f32 4000×1×1000 and
  * 20000×1×1000 (3.45-4.42 / 3.87-4.28); but two columns wanted them (f32
@@ -456,7 +457,9 @@ static size_t dot_kc(const struct plan *pl)
 static int dot_pf(const struct plan *pl)
 {
 	/* (sys: path_for; doubles, as m·k·es may pass a size_t in theory) */
-	return pl->g->n > 1 && (double)pl->g->m * (double)pl->g->k * (double)pl->es > (double)sys.l2;
+	double a_bytes = (double)pl->g->m * (double)pl->g->k * (double)pl->es;
+
+	return pl->g->n > 1 && a_bytes > (double)sys.l2;
 }
 
 /* ---- a team sharing one packed B panel ------------------------------------ */

@@ -50,7 +50,8 @@ static size_t min_sz(size_t x, size_t y)
  * strip left at the end stays (f32 100³: 32+32+32+4 columns, 0.89).
  *
  * Up to wide columns left (the path's widest strip, 0 for none) go as
- * one; with prefer set (all of k at once: a small problem) wide strips go
+ * one; with prefer set (all of k in one block: a small problem, or a
+ * short k) wide strips go
  * first, unless they would leave a thin one, and between one and two
  * widest strips' worth as two about even ones.  Alternate runs, same
  * minutes, tuned/OpenBLAS 1 thread, NR strips first against wide: 64³
@@ -181,8 +182,9 @@ static void short_k_block(const struct tkp_tuned_tile *sp, size_t kb, size_t row
  * tile of rows after the first; A (small here) is re-read from L1/L2 once
  * per strip, and C's block (its rows × nc) stays in cache across the k
  * blocks.  With a short kc (tuned.c's choice for a large B) B is read from
- * memory as kc streams that each run along a row of B, which the hardware
- * prefetchers follow.
+ * memory or L3 as kc streams that each run along a row of B, which the
+ * hardware prefetchers follow.  A k block of up to TKP_TUNED_KREG_K steps
+ * goes to the short-k kernel instead (short_k_block).
  */
 void tkp_tuned_direct(const tkp_gemm *g, const struct tkp_tuned_tile *sp, size_t kc, size_t nc,
 		      size_t i0, size_t i1, size_t j0, size_t j1)
@@ -206,7 +208,8 @@ void tkp_tuned_direct(const tkp_gemm *g, const struct tkp_tuned_tile *sp, size_t
 			if (kb <= TKP_TUNED_KREG_K && sp->kcols(kb)) {
 				/* (a short k: B's strips held in registers) */
 				short_k_block(sp, kb, i1 - i0, je - jc, a + (i0 * k + pc) * es, k,
-					      b + (pc * n + jc) * es, c + (i0 * n + jc) * es, n, es, pc > 0);
+					      b + (pc * n + jc) * es, c + (i0 * n + jc) * es, n, es,
+					      pc > 0);
 				continue;
 			}
 			for (size_t jr = jc, w; jr < je; jr += w) {

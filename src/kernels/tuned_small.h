@@ -96,12 +96,14 @@ struct tkp_tuned_tile {
 	tkp_kcols_fn kcols;
 };
 
+
 /*
  * C[i0:i1][j0:j1] = A[i0:i1][:]·B[:][j0:j1] with nothing packed: the
  * micro-kernel reads A and B in place, columns in blocks of nc, k in
  * blocks of kc.  For problems whose operands stay in L1/L2 anyway, where
- * packing is pure overhead, and for few rows against a large B, read
- * once from memory in short k blocks.
+ * packing is pure overhead, for few rows against a large B, read once
+ * from memory in short k blocks, and for a short k on any number of rows
+ * (k blocks of up to TKP_TUNED_KREG_K steps by t->kukr).
  */
 void tkp_tuned_direct(const tkp_gemm *g, const struct tkp_tuned_tile *t, size_t kc, size_t nc,
 		      size_t i0, size_t i1, size_t j0, size_t j1);

@@ -155,9 +155,10 @@ ATTR void FN(tkp_tuned_sukr)(size_t mr, size_t nr, size_t kc, const void *av, si
  * to clear per tile, no call per tile.  With k of 1-8 sbody's tiles spend
  * more on their set-up, the call and C's stores than on their FMAs.  Rows
  * are independent, so the out-of-order core overlaps them; the only chain
- * is each row's KC FMAs.  Registers: KC·KNV(KC) of B and KNV(KC)
- * accumulators a row, at most 6 × 4 + 4 or 8 × 3 + 3 of 32 on AVX-512,
- * 6 × 2 + 2 of 16 on AVX2.  Zen 5 VM, 1 thread, tuned/OpenBLAS sbody's
+ * is each row's KC FMAs.  Registers: KC·KNV(KC) of B, KNV(KC)
+ * accumulators a row and a broadcast, at most 6 × 4 + 4 + 1 or
+ * 8 × 3 + 3 + 1 of 32 on AVX-512, 6 × 2 + 2 + 1 of 16 on AVX2 (with the
+ * mask of a masked strip, all 16).  Zen 5 VM, 1 thread, tuned/OpenBLAS sbody's
  * tiles / this kernel, same process (`make`s alternating): f32 300×600×3
  * 0.55-0.61 / 1.15-1.22, 4000×64×6 1.68-1.69 / 2.18-2.27, 300×600×8
  * 1.29 / 1.51-1.54; f64 200×1000×5 0.73-0.82 / 1.17-1.19, 300×600×7
@@ -167,11 +168,13 @@ ATTR void FN(tkp_tuned_sukr)(size_t mr, size_t nr, size_t kc, const void *av, si
  */
 #define KMAX (VL == 1 ? 0 : sizeof(V) == 64 ? 8 : 6)
 #define KNV_MAX (sizeof(V) == 64 ? 4 : 2)
-#define KNV(kc) ((kc) <= 6 ? KNV_MAX : 3)
+/* (never past KNV_MAX: KBODY's clamp keeps bk, mk and cr in bounds) */
+#define KNV(kc) ((kc) <= 6 || KNV_MAX < 3 ? KNV_MAX : 3)
 
 ATTR static inline __attribute__((always_inline)) void
 FN(kbody)(const int KC, const int COLV, const int EDGE, size_t rows, const T *restrict a,
-	  size_t lda, const T *restrict b, size_t ldb, T *restrict c, size_t ldc, int acc, size_t nr)
+	  size_t lda, const T *restrict b, size_t ldb, T *restrict c, size_t ldc, int acc,
+	  size_t nr)
 {
 	V bk[TKP_TUNED_KREG_K][KNV_MAX];
 	MASK_T mk[KNV_MAX];
