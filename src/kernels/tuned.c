@@ -1526,14 +1526,15 @@ static int dot_pays(const tkp_gemm *g, const struct path *pa)
  * 1 thread, same process, tuned/OpenBLAS packed / direct: f32 300×600×k,
  * k = 1-4 0.46-0.47 / 0.63-0.72, k = 6-32 0.82-1.04 / 1.13-1.25;
  * 1000×1000×k and 2000×2000×k, k = 1-32, 0.82-4.47 / 0.95-5.47 (ahead in
- * 16 of 16); 3000×500, 200×3000, 4000×1000, 1000×4000: ahead or even (within
- * 5%) in 31 of 32 cells; but k = 48 mixed (200×3000×48 1.12 / 1.02) and
- * past 64 the packed path ahead in most (2000×2000×96 1.11 / 0.72).  f64
- * ahead where C is within twice L2 (300×600×k, k = 1-32: 0.78-1.47 /
- * 0.89-1.63, 8 of 8), mixed past it (1000×1000×1 0.90 / 0.81,
- * 4000×1000×2 1.91 / 1.46, 1000×4000×32 1.66 / 1.29, but 1000×1000×4 1.36
- * / 1.71), so only there.  Rows apart by a multiple of DIRECT_SPREAD bytes
- * stay on the other paths (spreads).
+ * 17 of 17); 3000×500, 200×3000, 4000×1000, 1000×4000: ahead in 34 of 34;
+ * but k = 48 mixed (200×3000×48 1.12 / 1.02, 1000×4000×48 1.40 / 1.21)
+ * and past 64 the packed path ahead in most (2000×2000×96 1.11 / 0.72).
+ * f64 ahead where C is within twice L2 (300×600×k, k = 1-32: 0.78-1.47 /
+ * 0.89-1.63, 10 of 10), but past it ahead in only 47 of 65 and more than
+ * 5% behind in 11 (4000×1000×2 1.91 / 1.46, 1000×4000×32 1.66 / 1.29),
+ * so only there.  (Before the short-k kernel, tuned_small_ukr.h, which
+ * only adds to the direct path's lead at k ≤ 8.)  Rows apart by a
+ * multiple of DIRECT_SPREAD bytes stay on the other paths (spreads).
  */
 enum { DIRECT_K = 32 };
 
