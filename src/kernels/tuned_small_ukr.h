@@ -158,8 +158,9 @@ ATTR void FN(tkp_tuned_sukr)(size_t mr, size_t nr, size_t kc, const void *av, si
  * is each row's KC FMAs.  Registers: KC·KNV(KC) of B, KNV(KC)
  * accumulators a row and a broadcast, at most 6 × 4 + 4 + 1 or
  * 8 × 3 + 3 + 1 of 32 on AVX-512, 6 × 2 + 2 + 1 of 16 on AVX2 (with the
- * mask of a masked strip, all 16).  Zen 5 VM, 1 thread, tuned/OpenBLAS sbody's
- * tiles / this kernel, same process (`make`s alternating): f32 300×600×3
+ * mask of a masked strip, all 16).  Zen 5 VM, 1 thread, tuned/OpenBLAS
+ * sbody's tiles / this kernel, same process (builds alternating): f32
+ * 300×600×3
  * 0.55-0.61 / 1.15-1.22, 4000×64×6 1.68-1.69 / 2.18-2.27, 300×600×8
  * 1.29 / 1.51-1.54; f64 200×1000×5 0.73-0.82 / 1.17-1.19, 300×600×7
  * 1.24-1.31 / 1.89-1.90.  Beyond that it lost: AVX-512 at k = 10-12 on
