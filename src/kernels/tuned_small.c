@@ -52,9 +52,10 @@ static size_t min_sz(size_t x, size_t y)
  * Up to wide columns left (the path's widest strip, 0 for none) go as
  * one; with prefer set (all of k in one block: a small problem, or a
  * short k) wide strips go first, unless they would leave a thin one, and
- * between one and two widest strips' worth as two about even ones.  Alternate runs, same
- * minutes, tuned/OpenBLAS 1 thread, NR strips first against wide: 64³
- * f64 0.98/0.98 -> 1.06/1.01 (32+32, not 24+24+16), 96³ f64 1.02/1.08 ->
+ * between one and two widest strips' worth as two about even ones.
+ * Alternate runs, same minutes, tuned/OpenBLAS 1 thread, NR strips first
+ * against wide: 64³ f64 0.98/0.98 -> 1.06/1.01 (32+32, not 24+24+16), 96³
+ * f64 1.02/1.08 ->
  * 1.06/1.11, 96³ f32 0.96/0.97 -> 1.05/1.05 (48+48); but m = 4 rows
  * against a streamed 4096 × 4096 B lost 10% (f64 1.57/1.52 -> 1.42/1.39),
  * hence prefer only where B is not streamed.  With f32's 64-column strip
@@ -154,8 +155,9 @@ static size_t tile_height(size_t rows, size_t mr)
  * close together in time.  Strip by strip down all the rows, a C past L2
  * was written in column halves far apart: f64 4000×64×1 and ×2 (two
  * strips, C 2 MB) ran at 0.63-0.67 of OpenBLAS, with rows in blocks of
- * 16-128 at 0.88-1.01 (f64 2000×64×2 too), 64 about the best (Zen 5, 1 thread, same process;
- * one call per strip of 64 rows makes its loads of B a few percent).
+ * 16-128 at 0.88-1.01 (f64 2000×64×2 too), 64 about the best (Zen 5,
+ * 1 thread, same process; one call per strip of 64 rows makes its loads
+ * of B a few percent).
  */
 enum { KREG_ROWS = 64 };
 
