@@ -327,6 +327,13 @@ static void tuned_blocking(const struct path *pa, const size_t want[3], size_t *
 		      : round_down(min_sz(sys.l2 * 3 / 2, sys.l3 / 4) / (*kc * es), pa->mr, pa->mr);
 }
 
+/* The unpacked paths' view of a path (tuned_small.h) */
+static struct tkp_tuned_tile path_tile(const struct path *pa)
+{
+	return (struct tkp_tuned_tile){pa->sukr, pa->mr, pa->nr, pa->wide, pa->vl, pa->kukr,
+				       pa->kcols};
+}
+
 /* ---- one thread's share: the five loops --------------------------------- */
 
 struct plan {
@@ -793,7 +800,7 @@ static void gemm_part(const struct plan *pl, struct shared_b *t, int tid, size_t
 	/* this part's blocks, evened out over its own rows and columns */
 	size_t kcb = balance(g->k, pl->kc, 4), mcb = balance(i1 - i0, pl->mc, mr);
 
-	struct tkp_tuned_tile tile = {pa->sukr, mr, nr, pa->wide, pa->vl, pa->kukr, pa->kcols};
+	struct tkp_tuned_tile tile = path_tile(pa);
 
 	if (pl->mode == TKP_TUNED_DIRECT) {
 		size_t dkc, dnc;
@@ -1712,8 +1719,7 @@ static int dot_alone(const struct plan *pl)
 {
 	const tkp_gemm *g = pl->g;
 	const struct path *pa = pl->pa;
-	struct tkp_tuned_tile tile = {pa->sukr, pa->mr, pa->nr, pa->wide, pa->vl, pa->kukr,
-				      pa->kcols};
+	struct tkp_tuned_tile tile = path_tile(pa);
 	size_t kc = dot_kc(pl), bytes = g->n * round_up(kc, 16) * pl->es;
 	int mine;
 	char *bt;
@@ -1848,8 +1854,7 @@ static int tuned_run(const tkp_gemm *g, tkp_isa isa, tkp_tuned_mode mode, size_t
 	 * path's blocking, whose divisions cost a few percent of a small call
 	 * (16³ f32 1.05 -> 1.13-1.22 of OpenBLAS, 32³ f64 0.85 -> 0.93). */
 	if (pl.mode == TKP_TUNED_DIRECT && nt == 1) {
-		struct tkp_tuned_tile tile = {pa->sukr, pa->mr, pa->nr, pa->wide, pa->vl, pa->kukr,
-					      pa->kcols};
+		struct tkp_tuned_tile tile = path_tile(pa);
 		size_t dkc, dnc;
 
 		direct_blocking(&pl, &dkc, &dnc);
