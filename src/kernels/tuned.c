@@ -194,7 +194,7 @@ struct path {
 	tkp_dukr_fn dukr; /* the dot-product micro-kernel (tuned_dot.c) */
 	tkp_pbt_fn pbt;   /* and its pack of B, transposed, */
 	tkp_pbt_vec_fn pbt_vec; /* at which widths vectors at a time */
-	tkp_sukr_fn kukr;   /* the short-k kernel (tuned_small_ukr.h) */
+	tkp_kukr_fn kukr;   /* the short-k kernel (tuned_small_ukr.h) */
 	tkp_kcols_fn kcols; /* and its strips' columns at kc steps */
 };
 

@@ -123,13 +123,12 @@ static void wide_strip(const struct tkp_tuned_tile *sp, size_t nrows, size_t w, 
 	if (!tiles)
 		return;
 	base = div_small(nrows, tiles, &extra);
-	for (size_t t = 0; t < tiles; t++) {
-		size_t hh = base + (t < extra);
-
-		sp->ukr(hh, w, kb, ap, lda, bp, ldb, cp, ldc, acc);
-		ap += hh * lda * es;
-		cp += hh * ldc * es;
-	}
+	/* the extra tiles of base + 1 rows first, then those of base */
+	if (extra)
+		sp->ukr(extra, base + 1, w, kb, ap, lda, bp, ldb, cp, ldc, acc);
+	if (tiles > extra)
+		sp->ukr(tiles - extra, base, w, kb, ap + extra * (base + 1) * lda * es, lda, bp,
+			ldb, cp + extra * (base + 1) * ldc * es, ldc, acc);
 }
 
 /*
@@ -146,6 +145,21 @@ static void wide_strip(const struct tkp_tuned_tile *sp, size_t nrows, size_t w, 
 static size_t tile_height(size_t rows, size_t mr)
 {
 	return rows > mr && rows < 2 * mr ? (rows + 1) / 2 : mr;
+}
+
+/*
+ * The next run of row tiles of one height, rem rows left, tiles of h (as
+ * tkp_tuned_tile_rows gives them): its height in *t, its number of tiles
+ * returned, so that one micro-kernel call runs them all.
+ */
+static size_t tile_run(size_t rem, size_t h, size_t nr, size_t vl, size_t *t)
+{
+	size_t count = 1;
+
+	*t = tkp_tuned_tile_rows(rem, h, nr, vl);
+	for (rem -= *t; rem && tkp_tuned_tile_rows(rem, h, nr, vl) == *t; rem -= *t)
+		count++;
+	return count;
 }
 
 /*
@@ -222,9 +236,10 @@ void tkp_tuned_direct(const tkp_gemm *g, const struct tkp_tuned_tile *sp, size_t
 					wide_strip(sp, i1 - i0, w, kb, ap, k, bp, n, cp, n, es, pc > 0);
 					continue;
 				}
-				for (size_t ir = i0, t; ir < i1; ir += t, ap += t * k * es, cp += t * n * es) {
-					t = tkp_tuned_tile_rows(i1 - ir, h, nr, sp->vl);
-					ukr(t, w, kb, ap, k, bp, n, cp, n, pc > 0);
+				for (size_t ir = i0, t, q; ir < i1;
+				     ir += q * t, ap += q * t * k * es, cp += q * t * n * es) {
+					q = tile_run(i1 - ir, h, nr, sp->vl, &t);
+					ukr(q, t, w, kb, ap, k, bp, n, cp, n, pc > 0);
 				}
 			}
 		}
@@ -258,9 +273,9 @@ void tkp_tuned_skinny(const tkp_gemm *g, const struct tkp_tuned_tile *sp, size_t
 
 			pack_b(kb, nb, b + (pc * g->n + jc) * es, g->n, bp);
 			for (size_t jr = 0; jr < nb; jr += sp->nr)
-				for (size_t ir = i0, t; ir < i1; ir += t) {
-					t = tkp_tuned_tile_rows(i1 - ir, sp->mr, sp->nr, sp->vl);
-					sp->ukr(t, min_sz(sp->nr, nb - jr), kb, a + (ir * g->k + pc) * es,
+				for (size_t ir = i0, t, q; ir < i1; ir += q * t) {
+					q = tile_run(i1 - ir, sp->mr, sp->nr, sp->vl, &t);
+					sp->ukr(q, t, min_sz(sp->nr, nb - jr), kb, a + (ir * g->k + pc) * es,
 						g->k, bp + jr * kb * es, sp->nr,
 						c + (ir * g->n + jc + jr) * es, g->n, pc > 0);
 				}

@@ -18,11 +18,12 @@ typedef void (*tkp_pack_b_fn)(size_t kc, size_t nc, const void *b, size_t ldb, v
  * The unpacked micro-kernel (tuned_small_ukr.h), one per path and dtype:
  * C[0:mr][0:nr] (+)= A[0:mr][0:kc]·B[0:kc][0:nr] for 1 ≤ mr ≤ MR,
  * 1 ≤ nr ≤ NR, A and B read in place with row strides lda, ldb; acc: add
- * to C.
+ * to C.  It runs tiles such tiles down the rows, one under the other (A
+ * and C advanced by mr rows after each), in one call.
  */
 #define TKP_TUNED_SUKR(name)                                                                \
-	void name(size_t mr, size_t nr, size_t kc, const void *a, size_t lda, const void *b, \
-		  size_t ldb, void *c, size_t ldc, int acc)
+	void name(size_t tiles, size_t mr, size_t nr, size_t kc, const void *a, size_t lda,  \
+		  const void *b, size_t ldb, void *c, size_t ldc, int acc)
 typedef TKP_TUNED_SUKR((*tkp_sukr_fn));
 TKP_TUNED_SUKR(tkp_tuned_sukr_generic_f32);
 TKP_TUNED_SUKR(tkp_tuned_sukr_generic_f64);
@@ -37,15 +38,19 @@ TKP_TUNED_SUKR(tkp_tuned_sukr_avx512_f64);
 
 /*
  * The short-k kernel (tuned_small_ukr.h), one per path and dtype, with
- * TKP_TUNED_SUKR's signature but mr any number of rows: C[0:mr][0:nr]
+ * TKP_TUNED_SUKR's arguments but no tiles and mr any number of rows: C[0:mr][0:nr]
  * (+)= A[0:mr][0:kc]·B[0:kc][0:nr] for 1 ≤ nr ≤ kcols(kc), B held in
  * registers for all the rows; kcols(kc) is 0 where the path has no
  * such kernel for kc steps (always past TKP_TUNED_KREG_K).
  */
 enum { TKP_TUNED_KREG_K = 8 };
+#define TKP_TUNED_KUKR(name)                                                                \
+	void name(size_t mr, size_t nr, size_t kc, const void *a, size_t lda, const void *b, \
+		  size_t ldb, void *c, size_t ldc, int acc)
+typedef TKP_TUNED_KUKR((*tkp_kukr_fn));
 typedef size_t (*tkp_kcols_fn)(size_t kc);
 #define TKP_TUNED_KREG(sfx)                                                                 \
-	TKP_TUNED_SUKR(tkp_tuned_kukr_##sfx);                                               \
+	TKP_TUNED_KUKR(tkp_tuned_kukr_##sfx);                                               \
 	size_t tkp_tuned_kcols_##sfx(size_t kc)
 TKP_TUNED_KREG(generic_f32);
 TKP_TUNED_KREG(generic_f64);
@@ -92,7 +97,7 @@ struct tkp_tuned_tile {
 	tkp_sukr_fn ukr;
 	size_t mr, nr;
 	size_t wide, vl;
-	tkp_sukr_fn kukr;
+	tkp_kukr_fn kukr;
 	tkp_kcols_fn kcols;
 };
 

@@ -96,6 +96,14 @@ FN(sbody)(const int ROWS, const int COLV, const int EDGE, size_t kc, const T *re
 		}
 }
 
+/* tiles tiles of ROWS rows, COLV vectors, EDGE as in sbody: one call,
+ * one loop (a call per tile took 2.6% of a 64³ f32 profile in the
+ * caller alone, its spills and reloads around each call). */
+#define SRUN(ROWS, COLV, EDGE)                                                              \
+	for (size_t t_ = 0; t_ < tiles; t_++)                                               \
+	FN(sbody)((ROWS), (COLV), (EDGE), kc, a + t_ * (ROWS) * lda, lda, b, ldb,                \
+		  c + t_ * (ROWS) * ldc, ldc, acc, nr)
+
 /* Instances for mr = 1..MR rows: full (NV vectors), or masked with the
  * 1..NV vectors the columns need (NV ≤ 3 on the vector paths; the
  * scalar path, NV 8, masks all eight); wide (WNV vectors) on up to WROWS
@@ -107,33 +115,30 @@ FN(sbody)(const int ROWS, const int COLV, const int EDGE, size_t kc, const T *re
 			break;                                                              \
 		if (nr > NR + VL) {                                                         \
 			if (NV == 2 && (n) <= W2ROWS)                                       \
-				FN(sbody)((n), W2NV, nr < W2NV * VL, kc, a, lda, b, ldb, c,    \
-					  ldc, acc, nr);                                    \
+				SRUN((n), W2NV, nr < W2NV * VL);                            \
 		} else if (nr > NR) {                                                       \
 			if (NV <= 3 && (n) <= WROWS)                                        \
-				FN(sbody)((n), WNV, nr < WNV * VL, kc, a, lda, b, ldb, c, ldc, \
-					  acc, nr);                                         \
+				SRUN((n), WNV, nr < WNV * VL);                              \
 		} else if (nr == NR)                                                        \
-			FN(sbody)((n), NV, 0, kc, a, lda, b, ldb, c, ldc, acc, nr);             \
+			SRUN((n), NV, 0);                                                   \
 		else if (NV > 3 || nr > 2 * VL)                                             \
-			FN(sbody)((n), NV, 1, kc, a, lda, b, ldb, c, ldc, acc, nr);             \
+			SRUN((n), NV, 1);                                                   \
 		else if (nr > VL)                                                           \
-			FN(sbody)((n), NV < 2 ? NV : 2, nr < 2 * VL, kc, a, lda, b, ldb, c, ldc,   \
-				  acc, nr);                                                 \
+			SRUN((n), NV < 2 ? NV : 2, nr < 2 * VL);                            \
 		else                                                                        \
-			FN(sbody)((n), 1, nr < VL, kc, a, lda, b, ldb, c, ldc, acc, nr);        \
+			SRUN((n), 1, nr < VL);                                              \
 		break;
 
 /*
- * C[0:mr][0:nr] (+)= A[0:mr][0:kc]·B[0:kc][0:nr] with 1 ≤ mr ≤ MR and
- * 1 ≤ nr ≤ NR, or a wide strip: NR < nr ≤ WNV·VL on mr ≤ WROWS, and
- * where NV is 2 also WNV·VL < nr ≤ W2NV·VL on mr ≤ W2ROWS (as many
- * accumulators as the full tile; vector paths only), which tuned.c's
- * path table offers where it measured one faster (strides and acc as in
- * sbody).
+ * tiles tiles, one under the other, each C[0:mr][0:nr] (+)=
+ * A[0:mr][0:kc]·B[0:kc][0:nr] with 1 ≤ mr ≤ MR and 1 ≤ nr ≤ NR, or a
+ * wide strip: NR < nr ≤ WNV·VL on mr ≤ WROWS, and where NV is 2 also
+ * WNV·VL < nr ≤ W2NV·VL on mr ≤ W2ROWS (as many accumulators as the full
+ * tile; vector paths only), which tuned.c's path table offers where it
+ * measured one faster (strides and acc as in sbody).
  */
-ATTR void FN(tkp_tuned_sukr)(size_t mr, size_t nr, size_t kc, const void *av, size_t lda,
-			  const void *bv, size_t ldb, void *cv, size_t ldc, int acc)
+ATTR void FN(tkp_tuned_sukr)(size_t tiles, size_t mr, size_t nr, size_t kc, const void *av,
+			  size_t lda, const void *bv, size_t ldb, void *cv, size_t ldc, int acc)
 {
 	const T *a = av, *b = bv;
 	T *c = cv;
@@ -146,6 +151,7 @@ ATTR void FN(tkp_tuned_sukr)(size_t mr, size_t nr, size_t kc, const void *av, si
 }
 
 #undef SCASE
+#undef SRUN
 
 /*
  * The short-k kernel: C[0:rows][0:nr] (+)= A[0:rows][0:KC]·B[0:KC][0:nr]
