@@ -420,6 +420,29 @@ enum { STREAM_KC = 16 };
  */
 enum { L3_KC = 64 };
 
+/*
+ * And where one tile of the widest strip holds all the rows (m ≤ 6 on
+ * AVX-512), no block of B is read twice: each strip of it passes once,
+ * through that one tile, so blocks of k buy nothing and cost as above.
+ * All of k in one block then, strips 256 bytes wide along the rows of
+ * B, which the prefetchers follow.  Zen 5 VM, 1 thread, tuned/OpenBLAS
+ * L3_KC / all of k, same process, two runs: f32 1×1000×500 0.85-0.91 /
+ * 0.98-1.01, 1×2048×1024 2.10-2.67 / 3.02-3.28, 3×2048×1024 2.86-3.03 /
+ * 4.80-5.48, 6×700×2000 3.39-3.61 / 4.30-4.41; f64 1×1000×500 0.82-0.88
+ * / 0.89-0.96, 4×2048×1024 1.46-1.74 / 1.66-2.09, 5×2048×1024 1.68-1.89
+ * / 1.93-2.60, 2×700×2000 2.33 / 2.56 and 1.99 / 1.76 (the one loss of
+ * 42 pairs at m = 1..6).  But not at m = 8 in f64 (two tiles of 4 rows
+ * then, each reading the strip: 8×1000×500 2.00-2.06 / 1.30-1.63), and
+ * not on AVX2, whose strips are a line wide and left the prefetchers
+ * behind (TKP_ISA=avx2, f64 4×2048×1024 0.80-0.80 / 0.68-0.70).
+ */
+static int one_tile(const struct plan *pl)
+{
+	const struct path *pa = pl->pa;
+
+	return pa->wide && pl->g->m * pa->wide <= pa->mr * pa->nr;
+}
+
 static void direct_blocking(const struct plan *pl, size_t *kc, size_t *nc)
 {
 	const tkp_gemm *g = pl->g;
@@ -428,7 +451,10 @@ static void direct_blocking(const struct plan *pl, size_t *kc, size_t *nc)
 
 	/* (k·n and m·n elements are B and C, in memory: the products cannot
 	 * overflow; no division on a small call, a few percent of 16³) */
-	*kc = b_bytes <= half ? g->k : b_bytes <= sys.l3 / 2 ? L3_KC : STREAM_KC;
+	if (b_bytes <= half || (b_bytes <= sys.l3 / 2 && one_tile(pl)))
+		*kc = g->k;
+	else
+		*kc = b_bytes <= sys.l3 / 2 ? L3_KC : STREAM_KC;
 	*nc = g->n;
 	if (*kc < g->k && g->m * g->n * pl->es > half)
 		*nc = round_down(half / (pl->es * g->m), pl->pa->nr, pl->pa->nr);
