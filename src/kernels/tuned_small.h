@@ -38,10 +38,10 @@ TKP_TUNED_SUKR(tkp_tuned_sukr_avx512_f64);
 
 /*
  * The short-k kernel (tuned_small_ukr.h), one per path and dtype, with
- * TKP_TUNED_SUKR's arguments but no tiles and mr any number of rows: C[0:mr][0:nr]
- * (+)= A[0:mr][0:kc]·B[0:kc][0:nr] for 1 ≤ nr ≤ kcols(kc), B held in
- * registers for all the rows; kcols(kc) is 0 where the path has no
- * such kernel for kc steps (always past TKP_TUNED_KREG_K).
+ * TKP_TUNED_SUKR's arguments but no tiles, and mr any number of rows:
+ * C[0:mr][0:nr] (+)= A[0:mr][0:kc]·B[0:kc][0:nr] for 1 ≤ nr ≤ kcols(kc),
+ * B held in registers for all the rows; kcols(kc) is 0 where the path has
+ * no such kernel for kc steps (always past TKP_TUNED_KREG_K).
  */
 enum { TKP_TUNED_KREG_K = 8 };
 #define TKP_TUNED_KUKR(name)                                                                \
