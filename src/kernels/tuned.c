@@ -448,13 +448,14 @@ static void direct_blocking(const struct plan *pl, size_t *kc, size_t *nc)
 	const tkp_gemm *g = pl->g;
 	size_t half = sys.l2 / 2; /* (sys: path_for) */
 	size_t b_bytes = g->k * g->n * pl->es;
+	int in_l3 = b_bytes <= sys.l3 / 2;
 
 	/* (k·n and m·n elements are B and C, in memory: the products cannot
 	 * overflow; no division on a small call, a few percent of 16³) */
-	if (b_bytes <= half || (b_bytes <= sys.l3 / 2 && one_tile(pl)))
+	if (b_bytes <= half || (in_l3 && one_tile(pl)))
 		*kc = g->k;
 	else
-		*kc = b_bytes <= sys.l3 / 2 ? L3_KC : STREAM_KC;
+		*kc = in_l3 ? L3_KC : STREAM_KC;
 	*nc = g->n;
 	if (*kc < g->k && g->m * g->n * pl->es > half)
 		*nc = round_down(half / (pl->es * g->m), pl->pa->nr, pl->pa->nr);
@@ -1368,7 +1369,8 @@ enum { SMALL_MAX = 128, BONLY_MAX = 256, SKINNY_M = 64, DIRECT_M = 24, STREAM_M 
  * 4096, ...) the rows of its tiles all fall in one L1 set, and each tile
  * after the first finds C's lines gone; the direct path reads and
  * writes C once per 16 steps of k (STREAM_KC) where B is large (64 where
- * it stays in L3), once per call where k is short, the skinny path once
+ * it stays in L3, but once per call on rows one tile holds: one_tile),
+ * once per call where k is short, the skinny path once
  * per KC.  Zen 3 VM (32 KB
  * 8-way L1d, 512 KB L2), 1 thread, GFLOP/s direct / B packed / OpenBLAS,
  * same process: 16×1024×16 f64 18.7 / 35.5 / 21.8 but 16×1000×16 41.6 /

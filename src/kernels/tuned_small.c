@@ -50,8 +50,8 @@ static size_t min_sz(size_t x, size_t y)
  * strip left at the end stays (f32 100³: 32+32+32+4 columns, 0.89).
  *
  * Up to wide columns left (the path's widest strip, 0 for none) go as
- * one; with prefer set (all of k in one block: a small problem, or a
- * short k) wide strips go first, unless they would leave a thin one, and
+ * one; with prefer set (all of k in one block: a small problem, a short
+ * k, or a few rows against a B in L3) wide strips go first, unless they would leave a thin one, and
  * between one and two widest strips' worth as two about even ones.
  * Alternate runs, same minutes, tuned/OpenBLAS 1 thread, NR strips first
  * against wide: 64³ f64 0.98/0.98 -> 1.06/1.01 (32+32, not 24+24+16), 96³
@@ -196,10 +196,11 @@ static void short_k_block(const struct tkp_tuned_tile *sp, size_t kb, size_t row
  * MR-row tiles, so that a strip of B (kc × NR) is read from L1 by every
  * tile of rows after the first; A (small here) is re-read from L1/L2 once
  * per strip, and C's block (its rows × nc) stays in cache across the k
- * blocks.  With a short kc (tuned.c's choice for a large B) B is read from
- * memory or L3 as kc streams that each run along a row of B, which the
- * hardware prefetchers follow.  A k block of up to TKP_TUNED_KREG_K steps
- * goes to the short-k kernel instead (short_k_block).
+ * blocks.  With a short kc (tuned.c's choice for a large B, unless one
+ * tile holds all the rows) B is read from memory or L3 as kc streams that
+ * each run along a row of B, which the hardware prefetchers follow.  A k
+ * block of up to TKP_TUNED_KREG_K steps goes to the short-k kernel instead
+ * (short_k_block).
  */
 void tkp_tuned_direct(const tkp_gemm *g, const struct tkp_tuned_tile *sp, size_t kc, size_t nc,
 		      size_t i0, size_t i1, size_t j0, size_t j1)
@@ -275,9 +276,10 @@ void tkp_tuned_skinny(const tkp_gemm *g, const struct tkp_tuned_tile *sp, size_t
 			for (size_t jr = 0; jr < nb; jr += sp->nr)
 				for (size_t ir = i0, t, q; ir < i1; ir += q * t) {
 					q = tile_run(i1 - ir, sp->mr, sp->nr, sp->vl, &t);
-					sp->ukr(q, t, min_sz(sp->nr, nb - jr), kb, a + (ir * g->k + pc) * es,
-						g->k, bp + jr * kb * es, sp->nr,
-						c + (ir * g->n + jc + jr) * es, g->n, pc > 0);
+					sp->ukr(q, t, min_sz(sp->nr, nb - jr), kb,
+						a + (ir * g->k + pc) * es, g->k, bp + jr * kb * es,
+						sp->nr, c + (ir * g->n + jc + jr) * es, g->n,
+						pc > 0);
 				}
 		}
 	}

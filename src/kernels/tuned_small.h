@@ -107,7 +107,8 @@ struct tkp_tuned_tile {
  * micro-kernel reads A and B in place, columns in blocks of nc, k in
  * blocks of kc.  For problems whose operands stay in L1/L2 anyway, where
  * packing is pure overhead, for few rows against a large B, read once
- * from memory in short k blocks, and for a short k on any number of rows
+ * from memory in short k blocks (from L3 in one, where one tile holds all
+ * the rows), and for a short k on any number of rows
  * (k blocks of up to TKP_TUNED_KREG_K steps by t->kukr).
  */
 void tkp_tuned_direct(const tkp_gemm *g, const struct tkp_tuned_tile *t, size_t kc, size_t nc,

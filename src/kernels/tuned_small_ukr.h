@@ -107,8 +107,8 @@ FN(sbody)(const int ROWS, const int COLV, const int EDGE, size_t kc, const T *re
  */
 #define SRUN(ROWS, COLV, EDGE)                                                              \
 	for (size_t t_ = 0; t_ < tiles; t_++)                                               \
-	FN(sbody)((ROWS), (COLV), (EDGE), kc, a + t_ * (ROWS) * lda, lda, b, ldb,           \
-		  c + t_ * (ROWS) * ldc, ldc, acc, nr)
+		FN(sbody)((ROWS), (COLV), (EDGE), kc, a + t_ * (ROWS) * lda, lda, b, ldb,   \
+			  c + t_ * (ROWS) * ldc, ldc, acc, nr)
 
 /* Instances for mr = 1..MR rows: full (NV vectors), or masked with the
  * 1..NV vectors the columns need (NV ≤ 3 on the vector paths; the
@@ -165,7 +165,8 @@ ATTR void FN(tkp_tuned_sukr)(size_t tiles, size_t mr, size_t nr, size_t kc, cons
  * KC × COLV vectors are loaded into registers once, and each row of C is
  * then KC broadcasts of A, KC·COLV FMAs and COLV stores: no accumulators
  * to clear per tile, no call per tile.  With k of 1-8 sbody's tiles spend
- * more on their set-up, the call and C's stores than on their FMAs.  Rows
+ * more on their set-up, the call and C's stores than on their FMAs (as
+ * measured with a call per tile, before SRUN).  Rows
  * are independent, so the out-of-order core overlaps them; the only chain
  * is each row's KC FMAs.  Registers: KC·KNV(KC) of B, KNV(KC)
  * accumulators a row and a broadcast, at most 6 × 4 + 4 + 1 or
