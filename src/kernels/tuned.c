@@ -1858,6 +1858,23 @@ unsigned long tkp_tuned_small_teams(void)
  * way (sys holds them) 30-40 ns, and 16³ f64 went from 0.97 to 1.15 of
  * OpenBLAS (bench/gemm, 1 thread).
  */
+/*
+ * A problem that choose_mode sends to the direct path by its size alone
+ * (every dimension at most SMALL_MAX, C too wide for the dot path) and
+ * direct_blocking runs in one block (B within half of L2): the route the
+ * two would take, found without them, for the calls where their few tens
+ * of cycles show.  Zen 5 VM, 1 thread, same process, medians of 400
+ * batches, with / without, three runs: f64 8³ 1.12-1.13, 16³ 1.05-1.06,
+ * 24³ 1.02-1.05, 32³ 1.01; f32 16³ 1.06-1.07, 24³ 1.03, 32³ 1.02-1.03,
+ * 64³ 1.00.
+ */
+static int small_direct(const tkp_gemm *g, const struct path *pa, size_t es)
+{
+	/* (sys: path_for) */
+	return g->m <= SMALL_MAX && g->n <= SMALL_MAX && g->k <= SMALL_MAX && 2 * g->n > pa->vl &&
+	       g->k * g->n * es <= sys.l2 / 2;
+}
+
 static int tuned_run(const tkp_gemm *g, tkp_isa isa, tkp_tuned_mode mode, size_t k0, size_t k1)
 {
 	const struct path *pa = path_for(isa, g->dtype);
@@ -1868,6 +1885,12 @@ static int tuned_run(const tkp_gemm *g, tkp_isa isa, tkp_tuned_mode mode, size_t
 	if (!pa || isa > sys.isa) /* (path_for read sys) */
 		return TKP_ENOTSUP;
 	pl.es = g->dtype == TKP_F32 ? sizeof(float) : sizeof(double);
+	if (mode == TKP_TUNED_AUTO && nt == 1 && small_direct(g, pa, pl.es)) {
+		struct tkp_tuned_tile tile = path_tile(pa);
+
+		tkp_tuned_direct(g, &tile, g->k, g->n, 0, g->m, 0, g->n);
+		return 0;
+	}
 	pl.mode = mode == TKP_TUNED_AUTO ? choose_mode(g, pa) : mode;
 	if (nt > 1) {
 		int k;
