@@ -1858,21 +1858,28 @@ unsigned long tkp_tuned_small_teams(void)
  * way (sys holds them) 30-40 ns, and 16³ f64 went from 0.97 to 1.15 of
  * OpenBLAS (bench/gemm, 1 thread).
  */
+/* Whether a call runs alone whatever threads it asks for: too few flops
+ * for two members even of a team already awake (awake_team's want) */
+static int alone(const tkp_gemm *g)
+{
+	return 2.0 * (double)g->m * (double)g->n * (double)g->k < 2.0 * AWAKE_FLOP;
+}
+
 /*
  * A problem that choose_mode sends to the direct path by its size alone
  * (every dimension at most SMALL_MAX, C too wide for the dot path) and
- * direct_blocking runs in one block (B within half of L2): the route the
- * two would take, found without them, for the calls where their few tens
- * of cycles show.  Zen 5 VM, 1 thread, same process, medians of 400
+ * direct_blocking runs in one block (B within half of L2), on one thread
+ * (asked for, or all it would get): the route the three would take, found
+ * without them, for the calls where their few tens of cycles show.  Zen 5 VM, 1 thread, same process, medians of 400
  * batches, with / without, three runs: f64 8³ 1.12-1.13, 16³ 1.05-1.06,
  * 24³ 1.02-1.05, 32³ 1.01; f32 16³ 1.06-1.07, 24³ 1.03, 32³ 1.02-1.03,
  * 64³ 1.00.
  */
-static int small_direct(const tkp_gemm *g, const struct path *pa, size_t es)
+static int small_direct(const tkp_gemm *g, const struct path *pa, size_t es, int nt)
 {
 	/* (sys: path_for) */
 	return g->m <= SMALL_MAX && g->n <= SMALL_MAX && g->k <= SMALL_MAX && 2 * g->n > pa->vl &&
-	       g->k * g->n * es <= sys.l2 / 2;
+	       g->k * g->n * es <= sys.l2 / 2 && (nt == 1 || alone(g));
 }
 
 static int tuned_run(const tkp_gemm *g, tkp_isa isa, tkp_tuned_mode mode, size_t k0, size_t k1)
@@ -1885,7 +1892,7 @@ static int tuned_run(const tkp_gemm *g, tkp_isa isa, tkp_tuned_mode mode, size_t
 	if (!pa || isa > sys.isa) /* (path_for read sys) */
 		return TKP_ENOTSUP;
 	pl.es = g->dtype == TKP_F32 ? sizeof(float) : sizeof(double);
-	if (mode == TKP_TUNED_AUTO && nt == 1 && small_direct(g, pa, pl.es)) {
+	if (mode == TKP_TUNED_AUTO && small_direct(g, pa, pl.es, nt)) {
 		struct tkp_tuned_tile tile = path_tile(pa);
 
 		tkp_tuned_direct(g, &tile, g->k, g->n, 0, g->m, 0, g->n);
