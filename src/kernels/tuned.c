@@ -1566,10 +1566,19 @@ static int dot_pays(const tkp_gemm *g, const struct path *pa)
  * and past 64 the packed path ahead in most (2000×2000×96 1.11 / 0.72).
  * f64 ahead where C is within twice L2 (300×600×k, k = 1-32: 0.78-1.47 /
  * 0.89-1.63, 10 of 10), but past it ahead in only 47 of 65 and more than
- * 5% behind in 11 (4000×1000×2 1.91 / 1.46, 1000×4000×32 1.66 / 1.29),
- * so only there.  (Before the short-k kernel, tuned_small_ukr.h, which
- * only adds to the direct path's lead at k ≤ 8.)  Rows apart by a
- * multiple of DIRECT_SPREAD bytes stay on the other paths (spreads).
+ * 5% behind in 11 (4000×1000×2 1.91 / 1.46, 1000×4000×32 1.66 / 1.29).
+ * Those were C of 32 MB, past half of L3, where C is written to memory:
+ * with the short-k kernel (tuned_small_ukr.h) there the packed path stays
+ * ahead in both dtypes, and below it the direct path leads in f64 too.
+ * Same process, k = 1-32, packed / direct: f64 843×633 (4 MB) 0.76-2.44
+ * / 1.16-4.37, ahead in 7 of 7, 1200×700 and 700×2500 in 11 of 12,
+ * 3000×500 and 500×3000 in 13 of 14, 1400×1400 (15.7 MB) in 5 of 6; past
+ * it f64 1700×1700, 2000×2000, 4000×1000, 1000×4000 behind in 18 of 27
+ * (2000×2000×1 2.17 / 1.83), f32 2500×2500 to 6000×2000 behind in 23 of
+ * 28 (3000×3000×2 3.07 / 2.56).  Hence C within half of L3, either dtype.
+ * On 2 threads the in-L3 f64 shapes were mixed (direct ahead in 11 of 15).
+ * Rows apart by a multiple of DIRECT_SPREAD bytes stay on the other paths
+ * (spreads).
  */
 enum { DIRECT_K = 32 };
 
@@ -1578,8 +1587,7 @@ static int short_k(const tkp_gemm *g, size_t es)
 	/* (sys: path_for; C's size in doubles: m·n·es may be large) */
 	double c_bytes = (double)g->m * (double)g->n * (double)es;
 
-	return g->k <= DIRECT_K && spreads(g, es) &&
-	       (es == sizeof(float) || c_bytes <= 2.0 * (double)sys.l2);
+	return g->k <= DIRECT_K && spreads(g, es) && c_bytes <= (double)sys.l3 / 2;
 }
 
 static tkp_tuned_mode choose_mode(const tkp_gemm *g, const struct path *pa)
