@@ -430,8 +430,9 @@ enum { L3_KC = 64 };
  * 0.98-1.01, 1×2048×1024 2.10-2.67 / 3.02-3.28, 3×2048×1024 2.86-3.03 /
  * 4.80-5.48, 6×700×2000 3.39-3.61 / 4.30-4.41; f64 1×1000×500 0.82-0.88
  * / 0.89-0.96, 4×2048×1024 1.46-1.74 / 1.66-2.09, 5×2048×1024 1.68-1.89
- * / 1.93-2.60, 2×700×2000 2.33 / 2.56 and 1.99 / 1.76 (the one loss of
- * 42 pairs at m = 1..6).  But not at m = 8 in f64 (two tiles of 4 rows
+ * / 1.93-2.60: ahead in 68 of 72 pairs at m = 1..6 (k = 500-2000), more
+ * than 5% behind only at f64 k = 2000 (2×700×2000 2.33 / 2.56 but 1.99 /
+ * 1.76, 3×700×2000 2.77 / 2.54).  But not at m = 8 in f64 (two tiles of 4 rows
  * then, each reading the strip: 8×1000×500 2.00-2.06 / 1.30-1.63), and
  * not on AVX2, whose strips are a line wide and left the prefetchers
  * behind (TKP_ISA=avx2, f64 4×2048×1024 0.80-0.80 / 0.68-0.70).
