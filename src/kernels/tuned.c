@@ -1462,15 +1462,37 @@ static int in_place(const tkp_gemm *g, size_t es)
  * more strips A read in place per strip lost to B packed (1415×52×437 f32
  * 69 / 85, 542×25×1021 f64 27 / 36), as it did where B is larger (only B
  * packed: 200×16×8000 f32 94 against 45 on the stream path, f64 40 / 29).
+ *
+ * A past half of L3 is still read in place where the skinny path's k
+ * blocks of it, one per strip, come to at most L3 in all (strips × m ×
+ * KC): each block is read from memory once and from L3 by the other
+ * strips, while packing A would copy all of it.  Zen 5 VM, 1 thread,
+ * tuned/OpenBLAS packed / B only, same process: f32 1728×68×2526
+ * 0.84-0.89 / 1.06-1.16 (a random scan's find), 2500×80×2500 0.91-0.97 /
+ * 1.11-1.23, 3000×72×8000 1.01-1.06 / 1.23-1.30, 3000×128×3000 1.10-1.16
+ * / 1.13-1.25; f64 1500×56×1500 1.10-1.26 / 1.56-1.82, 1200×64×4000
+ * 1.44-1.51 / 1.69-1.92, 1000×190×3000 1.40-1.54 / 1.54-1.65; 2 threads
+ * f32 2500×80×2500 1.40 / 1.89, f64 2000×96×2000 1.56 / 1.83.  With more
+ * (4000×250×3000 f32: 64 MB of blocks, 1.10 / 1.04; 8000×500×1000 1.08 /
+ * 0.94; f64 4000×150×1000 1.34 / 1.26) A stays packed.
  */
 enum { NARROW_SLIVERS = 8 };
 
 static int narrow(const tkp_gemm *g, const struct path *pa, size_t es)
 {
+	size_t mc, kc, nc;
+
 	if (g->n > NARROW_SLIVERS * (es == sizeof(float) ? 2 : 1) * pa->nr)
 		return 0;
+	if (g->n <= 2 * pa->nr)
+		return 1;
 	/* (sys: path_for; doubles, as m·k·es may pass a size_t in theory) */
-	return g->n <= 2 * pa->nr || (double)g->m * (double)g->k * (double)es <= (double)sys.l3 / 2;
+	if ((double)g->m * (double)g->k * (double)es <= (double)sys.l3 / 2)
+		return 1;
+	tuned_blocking(pa, (const size_t[3]){g->mc, g->kc, g->nc}, &mc, &kc, &nc);
+	return (double)((g->n + pa->nr - 1) / pa->nr) * (double)g->m * (double)min_sz(g->k, kc) *
+		       (double)es <=
+	       (double)sys.l3;
 }
 
 /*
