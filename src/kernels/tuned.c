@@ -1613,14 +1613,20 @@ static int short_k(const tkp_gemm *g, size_t es)
 	return g->k <= DIRECT_K && spreads(g, es) && c_bytes <= (double)sys.l3 / 2;
 }
 
+/* Every dimension at most SMALL_MAX: the direct path by size alone (unless
+ * the dot path's) */
+static int all_small(const tkp_gemm *g)
+{
+	return g->m <= SMALL_MAX && g->n <= SMALL_MAX && g->k <= SMALL_MAX;
+}
+
 static tkp_tuned_mode choose_mode(const tkp_gemm *g, const struct path *pa)
 {
 	size_t es = g->dtype == TKP_F32 ? sizeof(float) : sizeof(double);
 
 	if (dot_pays(g, pa))
 		return TKP_TUNED_DOT;
-	if ((g->m <= SMALL_MAX && g->n <= SMALL_MAX && g->k <= SMALL_MAX) ||
-	    g->m <= direct_rows(pa, g, es) || short_k(g, es))
+	if (all_small(g) || g->m <= direct_rows(pa, g, es) || short_k(g, es))
 		return TKP_TUNED_DIRECT;
 	/* (sys: path_for, before every call here; k·n elements are B, in
 	 * memory, so the product cannot overflow) */
@@ -1909,8 +1915,8 @@ static int alone(const tkp_gemm *g)
 static int small_direct(const tkp_gemm *g, const struct path *pa, size_t es, int nt)
 {
 	/* (sys: path_for) */
-	return g->m <= SMALL_MAX && g->n <= SMALL_MAX && g->k <= SMALL_MAX && 2 * g->n > pa->vl &&
-	       g->k * g->n * es <= sys.l2 / 2 && (nt == 1 || alone(g));
+	return all_small(g) && 2 * g->n > pa->vl && g->k * g->n * es <= sys.l2 / 2 &&
+	       (nt == 1 || alone(g));
 }
 
 static int tuned_run(const tkp_gemm *g, tkp_isa isa, tkp_tuned_mode mode, size_t k0, size_t k1)
