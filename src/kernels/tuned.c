@@ -1845,6 +1845,13 @@ static int placed(int n, int here)
 	return here >= 0;
 }
 
+/* Whether a call of flop runs alone whatever threads it asks for: too few
+ * for two members (AWAKE_FLOP each) even of a team already awake */
+static int alone(double flop)
+{
+	return flop < 2.0 * AWAKE_FLOP;
+}
+
 static int awake_team(struct plan *pl, int nt, double flop)
 {
 	static _Atomic double last; /* when such a call last came */
@@ -1855,7 +1862,7 @@ static int awake_team(struct plan *pl, int nt, double flop)
 	/* Too small for two before the clock is read: its 30-40 ns were a
 	 * third of a 16³ call asking for 2 threads (Zen 5 VM, f64 16³ 1
 	 * thread 86 GFLOP/s, 2 threads 60; OpenBLAS 75 and 68). */
-	if (want < 2)
+	if (alone(flop))
 		return 1;
 	now = mono_ns();
 	back = now - atomic_exchange_explicit(&last, now, memory_order_relaxed) < NUDGE_NS;
@@ -1895,13 +1902,6 @@ unsigned long tkp_tuned_small_teams(void)
  * way (sys holds them) 30-40 ns, and 16³ f64 went from 0.97 to 1.15 of
  * OpenBLAS (bench/gemm, 1 thread).
  */
-/* Whether a call runs alone whatever threads it asks for: too few flops
- * for two members even of a team already awake (awake_team's want) */
-static int alone(const tkp_gemm *g)
-{
-	return 2.0 * (double)g->m * (double)g->n * (double)g->k < 2.0 * AWAKE_FLOP;
-}
-
 /*
  * A problem that choose_mode sends to the direct path by its size alone
  * (every dimension at most SMALL_MAX, C too wide for the dot path) and
@@ -1916,7 +1916,7 @@ static int small_direct(const tkp_gemm *g, const struct path *pa, size_t es, int
 {
 	/* (sys: path_for) */
 	return all_small(g) && 2 * g->n > pa->vl && g->k * g->n * es <= sys.l2 / 2 &&
-	       (nt == 1 || alone(g));
+	       (nt == 1 || alone(2.0 * (double)g->m * (double)g->n * (double)g->k));
 }
 
 static int tuned_run(const tkp_gemm *g, tkp_isa isa, tkp_tuned_mode mode, size_t k0, size_t k1)
