@@ -234,6 +234,7 @@ static const struct shape shapes[] = {
 	{700, 9, 1000, 0, 3, "narrow: 9 columns on 700 rows, 3 threads"},
 	{400, 37, 500, 0, 2, "narrow: 37 columns (B packed where NR is 8 or 16), 2 threads"},
 	{300, 200, 90, 0, 2, "200 columns: narrow in f32 on AVX2, not in f64"},
+	{130, 100, 600, 0, 2, "skinny wide tail (f32 32+32+36, f64 24x3+28), k blocks, 2 threads"},
 	/* A and B within L2 read in place (tuned: nothing packed where the
 	 * skinny path packed B) */
 	{300, 70, 240, 0, 2, "in place: 70 columns, rows split (f32; f64 on AVX-512, 1 MB L2)"},

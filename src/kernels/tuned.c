@@ -1475,23 +1475,40 @@ static int in_place(const tkp_gemm *g, size_t es)
  * f32 2500×80×2500 1.40 / 1.89, f64 2000×96×2000 1.56 / 1.83.  With more
  * (4000×250×3000 f32: 64 MB of blocks, 1.10 / 1.04; 8000×500×1000 1.08 /
  * 0.94; f64 4000×150×1000 1.34 / 1.26) A stays packed.
+ *
+ * Strips are the skinny path's (skinny_strips: a thin last sliver joins
+ * the one before it in a wide tail).  At two, A read in place twice, even
+ * from memory, beat packing it: Zen 5 VM, 1 thread, same process,
+ * tuned/OpenBLAS packed / B only, f32 20000×68×k, k = 1000-3000, 1.01-1.19
+ * / 1.23-1.36 (ahead in 10 of 10 at k = 1000-3000, 30000×68×2000 too),
+ * 6000×68 and 6000×80 0.93-1.05 / 1.16-1.39; f64 6000×50 and 6000×56,
+ * 20000×50 and 20000×56 at k = 1000-3000 1.20-1.31 / 1.34-1.79; 2 threads
+ * f32 20000×68×2000 1.36 / 1.78, f64 6000×50×1000 1.53 / 2.28.  At three
+ * from memory B only was ahead in 5 of 6 f32 shapes (8000×100 and
+ * 20000×100) but in 6 of 12 in f64 (n = 68-76), so the rule stops at two.
  */
 enum { NARROW_SLIVERS = 8 };
 
+/* The skinny path's strips of n columns: NR slivers, the last two as one
+ * where they make a wide tail (tuned_small.h) */
+static size_t skinny_strips(const struct path *pa, size_t n)
+{
+	return (n + pa->nr - 1) / pa->nr - (tkp_tuned_wide_tail(n, pa->nr, pa->wide) ? 1 : 0);
+}
+
 static int narrow(const tkp_gemm *g, const struct path *pa, size_t es)
 {
-	size_t mc, kc, nc;
+	size_t mc, kc, nc, strips = skinny_strips(pa, g->n);
 
 	if (g->n > NARROW_SLIVERS * (es == sizeof(float) ? 2 : 1) * pa->nr)
 		return 0;
-	if (g->n <= 2 * pa->nr)
+	if (strips <= 2)
 		return 1;
 	/* (sys: path_for; doubles, as m·k·es may pass a size_t in theory) */
 	if ((double)g->m * (double)g->k * (double)es <= (double)sys.l3 / 2)
 		return 1;
 	tuned_blocking(pa, (const size_t[3]){g->mc, g->kc, g->nc}, &mc, &kc, &nc);
-	return (double)((g->n + pa->nr - 1) / pa->nr) * (double)g->m * (double)min_sz(g->k, kc) *
-		       (double)es <=
+	return (double)strips * (double)g->m * (double)min_sz(g->k, kc) * (double)es <=
 	       (double)sys.l3;
 }
 
@@ -1907,10 +1924,10 @@ unsigned long tkp_tuned_small_teams(void)
  * (every dimension at most SMALL_MAX, C too wide for the dot path) and
  * direct_blocking runs in one block (B within half of L2), on one thread
  * (asked for, or all it would get): the route the three would take, found
- * without them, for the calls where their few tens of cycles show.  Zen 5 VM, 1 thread, same process, medians of 400
- * batches, with / without, three runs: f64 8³ 1.12-1.13, 16³ 1.05-1.06,
- * 24³ 1.02-1.05, 32³ 1.01; f32 16³ 1.06-1.07, 24³ 1.03, 32³ 1.02-1.03,
- * 64³ 1.00.
+ * without them, for the calls where their few tens of cycles show.  Zen 5
+ * VM, 1 thread, same process, medians of 400 batches, with / without,
+ * three runs: f64 8³ 1.12-1.13, 16³ 1.05-1.06, 24³ 1.02-1.05, 32³ 1.01;
+ * f32 16³ 1.06-1.07, 24³ 1.03, 32³ 1.02-1.03, 64³ 1.00.
  */
 static int small_direct(const tkp_gemm *g, const struct path *pa, size_t es, int nt)
 {

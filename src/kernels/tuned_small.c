@@ -256,30 +256,46 @@ void tkp_tuned_direct(const tkp_gemm *g, const struct tkp_tuned_tile *sp, size_t
  * L1 instead of the whole block from L2 once per tile (m×4096×4096 f64,
  * interleaved, loaded machine: m = 16 0.62-0.80 of OpenBLAS -> 0.87-0.91,
  * m = 64 0.64-0.85 -> 0.81-0.83).
+ *
+ * A block's last columns, where they make a wide tail
+ * (tkp_tuned_wide_tail), run as one wide strip with B read in place.
+ * Zen 5 VM, 1 thread, tuned/OpenBLAS, NR slivers / wide tail, same
+ * process: f32 4000×68×k, k = 64-1000, 1.01-1.19 / 1.10-1.32, 20000×36×k
+ * 1.00-1.33 / 1.22-1.69, 4000×100×256 0.73 / 1.26; f64 4000×28×k 1.31-1.79
+ * / 1.71-2.29, 20000×52×k 1.46-1.78 / 1.58-1.99; even where the partial
+ * sliver is a whole vector (f64 n = 200: 24 × 8 + 8, 0.96-1.05 of the
+ * slivers' speed).
  */
 void tkp_tuned_skinny(const tkp_gemm *g, const struct tkp_tuned_tile *sp, size_t kc, size_t nc,
 		      tkp_pack_b_fn pack_b, void *bpack, size_t i0, size_t i1, size_t j0, size_t j1)
 {
-	size_t es = g->dtype == TKP_F32 ? 4 : 8;
-	const char *a = g->a, *b = g->b;
+	size_t es = g->dtype == TKP_F32 ? 4 : 8, k = g->k, n = g->n;
+	const char *a = (const char *)g->a + i0 * k * es, *b = g->b;
 	char *c = g->c, *bp = bpack;
 
 	if (!kc || !nc)
 		return;
 	for (size_t jc = j0; jc < j1; jc += nc) {
-		size_t nb = min_sz(nc, j1 - jc);
+		size_t nb = min_sz(nc, j1 - jc), tail = tkp_tuned_wide_tail(nb, sp->nr, sp->wide);
+		size_t np = nb - tail; /* the columns packed */
 
-		for (size_t pc = 0; pc < g->k; pc += kc) {
-			size_t kb = min_sz(kc, g->k - pc);
+		for (size_t pc = 0; pc < k; pc += kc) {
+			size_t kb = min_sz(kc, k - pc);
 
-			pack_b(kb, nb, b + (pc * g->n + jc) * es, g->n, bp);
-			for (size_t jr = 0; jr < nb; jr += sp->nr)
+			if (tail)
+				wide_strip(sp, i1 - i0, tail, kb, a + pc * es, k,
+					   b + (pc * n + jc + np) * es, n,
+					   c + (i0 * n + jc + np) * es, n, es, pc > 0);
+			if (!np)
+				continue;
+			pack_b(kb, np, b + (pc * n + jc) * es, n, bp);
+			for (size_t jr = 0; jr < np; jr += sp->nr)
 				for (size_t ir = i0, t, q; ir < i1; ir += q * t) {
 					q = tile_run(i1 - ir, sp->mr, sp->nr, sp->vl, &t);
-					sp->ukr(q, t, min_sz(sp->nr, nb - jr), kb,
-						a + (ir * g->k + pc) * es, g->k, bp + jr * kb * es,
-						sp->nr, c + (ir * g->n + jc + jr) * es, g->n,
-						pc > 0);
+					sp->ukr(q, t, min_sz(sp->nr, np - jr), kb,
+						a + ((ir - i0) * k + pc) * es, k,
+						bp + jr * kb * es, sp->nr,
+						c + (ir * n + jc + jr) * es, n, pc > 0);
 				}
 		}
 	}

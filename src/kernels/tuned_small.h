@@ -88,6 +88,20 @@ static inline size_t tkp_tuned_tile_rows(size_t rem, size_t h, size_t nr, size_t
 	return rem > h && tkp_tuned_thin(rem - h, nr, vl) ? (rem + 1) / 2 : rem < h ? rem : h;
 }
 
+/*
+ * The skinny path's last strip where it is wider than NR (0: none): the
+ * columns' partial NR sliver and the full one before it, where they fit
+ * the path's widest strip (wide, 0 for none).  Alone, the partial sliver
+ * would cost as much as a full one, on a tile with as few accumulators as
+ * its vectors: f32 n = 68 (NR 32) as 32 + 36 instead of 32 + 32 + 4.
+ */
+static inline size_t tkp_tuned_wide_tail(size_t cols, size_t nr, size_t wide)
+{
+	size_t rest = cols % nr;
+
+	return rest && cols > nr && rest + nr <= wide ? rest + nr : 0;
+}
+
 /* A path's unpacked micro-kernel and its tile (tuned.c's MR × NR), the
  * widest strip it takes (0: none wider than NR; a strip of v vectors of
  * vl lanes runs on at most MR·NR / (v·vl) rows, as many accumulators);
