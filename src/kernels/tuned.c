@@ -462,39 +462,54 @@ static void direct_blocking(const struct plan *pl, size_t *kc, size_t *nc)
 		*nc = round_down(half / (pl->es * g->m), pl->pa->nr, pl->pa->nr);
 }
 
-/*
- * The dot path's k block: all of k where the packed Bt (n × kc) fits in
- * half of L1, where it stays while a tile's rows of A stream past it;
- * else as many steps as fit, but no fewer than DOT_KC_MIN (each block
- * costs a sum across the lanes and a read and write per element of C).
- */
-enum { DOT_KC_MIN = 256 };
-
-static size_t dot_kc(const struct plan *pl)
-{
-	/* (sys: path_for; n is 0 only where the path is forced) */
-	size_t kc = sys.l1 / 2 / ((pl->g->n ? pl->g->n : 1) * pl->es);
-
-	kc = kc < DOT_KC_MIN ? DOT_KC_MIN : kc & ~(size_t)15;
-	return kc < pl->g->k ? kc : pl->g->k;
-}
-
 /* Whether the dot path's kernel prefetches A's rows a tile ahead (see
  * tuned_dot_ukr.h): where A is past L2, so mostly read from memory, and
  * C has more than one column.  A single column's tile is 16 rows on
  * AVX-512 (8 on AVX2), as many streams as the prefetchers need, and the
- * prefetches only took load slots: Zen 5 VM, 1 thread, tuned/OpenBLAS without / with, same process,
- * two runs: f32 2059×1×441 (A in L3) 1.00-1.18 / 0.78-0.82, f64
- * 20000×1×500 4.33-4.39 / 3.72-3.93; even at f32 4000×1×1000 and
- * 20000×1×1000 (3.45-4.42 / 3.87-4.28); but two columns wanted them (f32
- * 2000×2×500 3.77-3.81 / 4.13-4.18) and four more so (f32 20000×4×1000
- * 3.07-3.18 / 4.08-4.54). */
+ * prefetches only took load slots: Zen 5 VM, 1 thread, tuned/OpenBLAS
+ * without / with, same process, two runs: f32 2059×1×441 (A in L3)
+ * 1.00-1.18 / 0.78-0.82, f64 20000×1×500 4.33-4.39 / 3.72-3.93; even at
+ * f32 4000×1×1000 and 20000×1×1000 (3.45-4.42 / 3.87-4.28); but two
+ * columns wanted them (f32 2000×2×500 3.77-3.81 / 4.13-4.18) and four
+ * more so (f32 20000×4×1000 3.07-3.18 / 4.08-4.54). */
 static int dot_pf(const struct plan *pl)
 {
 	/* (sys: path_for; doubles, as m·k·es may pass a size_t in theory) */
 	double a_bytes = (double)pl->g->m * (double)pl->g->k * (double)pl->es;
 
 	return pl->g->n > 1 && a_bytes > (double)sys.l2;
+}
+
+/*
+ * The dot path's k block: all of k where the packed Bt (n × kc) fits in
+ * half of L1, where it stays while a tile's rows of A stream past it;
+ * else as many steps as fit, but no fewer than DOT_KC_MIN (each block
+ * costs a sum across the lanes and a read and write per element of C).
+ * Where the kernel prefetches (dot_pf), the next tile's rows of A, as
+ * many steps long, share that half of L1 with Bt: prefetched a whole
+ * block ahead beside a Bt that filled it, they were evicted before use.
+ * Zen 5 VM, 1 thread, tuned/OpenBLAS Bt alone / with the next tile's
+ * rows, same process: f64 n = 4 (kc 768 / 384) 59×4×2732 0.95 / 1.25,
+ * 200×4×1000 0.85 / 1.20, 2000×4×2000 (A from memory) 3.64 / 5.04, but
+ * 20000×4×1000 4.48 / 4.19; f64 n = 2 (1536 / 304) 59×2×2732 0.69 / 0.82,
+ * 1000×2×2000 3.43 / 4.21; f32 n = 2 (3072 / 608) 100×2×5000 0.86 / 1.09,
+ * 2000×2×2000 4.05 / 5.17; n = 4 (1536 / 768) 200×4×2000 2.84 / 3.88,
+ * 1000×4×2000 2.42 / 3.23; n = 8 (768 / 608) 20000×8×1000 3.49 / 3.76.
+ */
+enum { DOT_KC_MIN = 256 };
+
+static size_t dot_kc(const struct plan *pl)
+{
+	const struct path *pa = pl->pa;
+	/* (n is 0 only where the path is forced) */
+	size_t n = pl->g->n ? pl->g->n : 1, rows = 0, kc;
+
+	if (dot_pf(pl))
+		rows = tkp_tuned_dot_rows(pa->mr, pa->nr / pa->vl, pa->vl,
+					  min_sz(n, TKP_TUNED_DOT_NR));
+	kc = sys.l1 / 2 / ((n + rows) * pl->es); /* (sys: path_for) */
+	kc = kc < DOT_KC_MIN ? DOT_KC_MIN : kc & ~(size_t)15;
+	return kc < pl->g->k ? kc : pl->g->k;
 }
 
 /* ---- a team sharing one packed B panel ------------------------------------ */
