@@ -241,11 +241,11 @@ static const struct shape shapes[] = {
 	{64, 500, 128, 0, 2, "in place: 64 rows, columns split (AVX2 f32, AVX-512 f64)"},
 	{2000, 100, 40, 0, 2, "in place, C past half of L2 in one column block"},
 	/* a C at most half a vector wide (tuned: dot products along k, k's
-	 * last vector masked; A past L2 prefetched a tile ahead) */
+	 * last vector masked; A from memory prefetched a tile ahead) */
 	{203, 3, 129, 0, 0, "dot: 3 columns, k one past a vector multiple"},
 	{50, 1, 7000, 0, 0, "dot: one column, k in two blocks"},
 	{45, 4, 2000, 0, 1, "dot: 4 columns, k in two blocks (f32 on AVX-512)"},
-	{3000, 2, 1000, 0, 2, "dot: A past L2 (prefetched), rows split"},
+	{3000, 2, 1000, 0, 2, "dot: A 12-24 MB (prefetched, short k blocks), rows split"},
 	/* few rows (AVX-512: B transposed vectors at a time, 2 to 8 columns
 	 * in f32, 2 to 4 in f64; a tile of at most 4 elements runs several
 	 * sets of accumulators) */

@@ -462,22 +462,29 @@ static void direct_blocking(const struct plan *pl, size_t *kc, size_t *nc)
 		*nc = round_down(half / (pl->es * g->m), pl->pa->nr, pl->pa->nr);
 }
 
-/* Whether the dot path's kernel prefetches A's rows a tile ahead (see
- * tuned_dot_ukr.h): where A is past L2, so mostly read from memory, and
- * C has more than one column.  A single column's tile is 16 rows on
- * AVX-512 (8 on AVX2), as many streams as the prefetchers need, and the
- * prefetches only took load slots: Zen 5 VM, 1 thread, tuned/OpenBLAS
- * without / with, same process, two runs: f32 2059×1×441 (A in L3)
- * 1.00-1.18 / 0.78-0.82, f64 20000×1×500 4.33-4.39 / 3.72-3.93; even at
- * f32 4000×1×1000 and 20000×1×1000 (3.45-4.42 / 3.87-4.28); but two
- * columns wanted them (f32 2000×2×500 3.77-3.81 / 4.13-4.18) and four
- * more so (f32 20000×4×1000 3.07-3.18 / 4.08-4.54). */
+/*
+ * Whether the dot path's kernel prefetches A's rows a tile ahead (see
+ * tuned_dot_ukr.h): where C has more than one column and A is past a
+ * quarter of L3, so mostly read from memory.  A single column's tile is
+ * 16 rows on AVX-512 (8 on AVX2), as many streams as the prefetchers
+ * need, and the prefetches only took load slots: Zen 5 VM, 1 thread,
+ * tuned/OpenBLAS without / with, same process, two runs: f32 2059×1×441
+ * 1.00-1.18 / 0.78-0.82, f64 20000×1×500 4.33-4.39 / 3.72-3.93.  Four
+ * columns from memory wanted them (f32 20000×4×1000 3.07-3.18 /
+ * 4.08-4.54), but from L2 or L3, where a smaller A comes from on repeated
+ * calls, they cost more than they brought: builds alternating, two runs,
+ * past L2 / past a quarter of L3, f64 59×2×2732 (A 1.3 MB) 0.90-0.93 /
+ * 1.22-1.26, 59×4×2732 1.25 / 1.37-1.55; f64 200×2×1000, 300×2×1500, f32
+ * 100×2×5000, 200×4×2000, 800×4×2000 and 2000×2×500 even (0.83-4.09
+ * either way).  A prefetch along the same rows instead lost up to half
+ * from memory (f64 2000×4×2000 5.0 / 2.6).
+ */
 static int dot_pf(const struct plan *pl)
 {
 	/* (sys: path_for; doubles, as m·k·es may pass a size_t in theory) */
 	double a_bytes = (double)pl->g->m * (double)pl->g->k * (double)pl->es;
 
-	return pl->g->n > 1 && a_bytes > (double)sys.l2;
+	return pl->g->n > 1 && a_bytes > (double)sys.l3 / 4;
 }
 
 /*
@@ -489,7 +496,7 @@ static int dot_pf(const struct plan *pl)
  * many steps long, share that half of L1 with Bt: prefetched a whole
  * block ahead beside a Bt that filled it, they were evicted before use.
  * Zen 5 VM, 1 thread, tuned/OpenBLAS Bt alone / with the next tile's
- * rows, same process: f64 n = 4 (kc 768 / 384) 59×4×2732 0.95 / 1.25,
+ * rows, same process, the prefetch on wherever A was past L2: f64 n = 4 (kc 768 / 384) 59×4×2732 0.95 / 1.25,
  * 200×4×1000 0.85 / 1.20, 2000×4×2000 (A from memory) 3.64 / 5.04, but
  * 20000×4×1000 4.48 / 4.19; f64 n = 2 (1536 / 304) 59×2×2732 0.69 / 0.82,
  * 1000×2×2000 3.43 / 4.21; f32 n = 2 (3072 / 608) 100×2×5000 0.86 / 1.09,

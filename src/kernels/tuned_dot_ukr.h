@@ -32,7 +32,7 @@
  * busy.  Zen 5 VM, 1 thread, tuned GFLOP/s without / with, same minutes:
  * f32 20000×8×1000 37-38 / 72-83, 20000×4×1000 27-38 / 49-57; but from
  * L2 300×1×256 46-51 / 38-52, 1000×2×256 67-78 / 59-84 (tuned.c's dot_pf
- * asks for it where A is past L2).
+ * asks for it where A is past a quarter of L3).
  */
 ATTR static inline __attribute__((always_inline)) void
 FN(dstep)(const int ROWS, const int COLS, const int PF, size_t p, const T *restrict a, size_t lda,
