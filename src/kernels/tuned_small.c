@@ -132,6 +132,33 @@ static void wide_strip(const struct tkp_tuned_tile *sp, size_t nrows, size_t w, 
 }
 
 /*
+ * The widest strip for rows rows of C: the path's widest (sp->wide, 0 for
+ * none wider than NR), but none (NR strips) where the rows fit one full
+ * tile and the wide strip's tiles, two or more, would each hold fewer
+ * accumulators than that one: f64 on AVX-512, 7-8 rows as one 8 × 3-vector
+ * tile instead of 4 + 4 rows × 4 vectors.  Zen 5 VM, 1 thread,
+ * tuned/OpenBLAS wide / NR, same process: f64 7×3590×21 1.16 / 1.33,
+ * 7×2000×40 0.96 / 1.06, 7×256×256 1.44 / 1.95, 8×3590×21 0.87 / 0.96,
+ * 8×256×256 0.98 / 1.22, 8×100×100 0.98 / 1.02, even at 64-1000 columns
+ * otherwise (but 7×1000×1000 2.50 / 2.31).  f32 on AVX-512 keeps its
+ * wide strips there (8 rows: 4 + 4 × 4 vectors against 8 × 2, as many
+ * accumulators): narrower ones lost, 8×64×64 0.96 / 0.79.
+ */
+static size_t strip_max(const struct tkp_tuned_tile *sp, size_t rows)
+{
+	size_t r, nv = div_small(sp->nr, sp->vl, &r), wv, wrows, tiles;
+
+	if (!sp->wide || rows > sp->mr)
+		return sp->wide;
+	wv = div_small(sp->wide + sp->vl - 1, sp->vl, &r);
+	wrows = div_small(sp->mr * nv, wv, &r);
+	if (rows <= wrows)
+		return sp->wide;
+	tiles = div_small(rows + wrows - 1, wrows, &r);
+	return rows * nv > div_small(rows + tiles - 1, tiles, &r) * wv ? 0 : sp->wide;
+}
+
+/*
  * The height of the row tiles for rows rows: MR, but when the rows make
  * one full tile and a thin one, two tiles of about half as many rows.  A
  * thin tile has too few accumulators (rows × vectors) to cover the FMA
@@ -212,9 +239,11 @@ void tkp_tuned_direct(const tkp_gemm *g, const struct tkp_tuned_tile *sp, size_t
 	const tkp_sukr_fn ukr = sp->ukr;
 	const char *a = g->a, *b = g->b;
 	char *c = g->c;
+	size_t wide;
 
 	if (!kc || !nc)
 		return;
+	wide = strip_max(sp, i1 - i0);
 	for (size_t jc = j0; jc < j1; jc += nc) {
 		size_t je = min_sz(j1, jc + nc);
 
@@ -232,7 +261,7 @@ void tkp_tuned_direct(const tkp_gemm *g, const struct tkp_tuned_tile *sp, size_t
 				const char *ap = a + (i0 * k + pc) * es, *bp = b + (pc * n + jr) * es;
 				char *cp = c + (i0 * n + jr) * es;
 
-				w = strip_width(je - jr, nr, line, sp->wide, kc >= k);
+				w = strip_width(je - jr, nr, line, wide, kc >= k);
 				if (w > nr) {
 					wide_strip(sp, i1 - i0, w, kb, ap, k, bp, n, cp, n, es, pc > 0);
 					continue;
