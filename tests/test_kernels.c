@@ -217,9 +217,10 @@ static const struct shape shapes[] = {
 	{5, 37, 8, 0, 0, "k=8: the short-k kernel's last k (AVX-512)"},
 	{9, 41, 9, 0, 0, "k=9: past it"},
 	{1030, 1000, 4, 0, 2, "k=4, 2 threads (8 Mflop: columns split)"},
-	{7, 4100, 66, 0, 1, "k=66, 7 rows: blocks of 64 then one of 2 added to C"},
+	{8, 300, 40, 0, 0, "8 rows, k=40: f64 one 8-row tile (NR strips), f32 wide 4+4"},
+	{9, 4100, 66, 0, 1, "k=66, 9 rows: blocks of 64 then one of 2 added to C"},
 	{66, 2001, 67, 0, 1, "k=67: a last block of 3 added to C, 66 rows, the last strip masked"},
-	{7, 4100, 71, 0, 1, "k=71, 7 rows: a last block of 7 added to C (3-vector strips)"},
+	{9, 4100, 71, 0, 1, "k=71, 9 rows: a last block of 7 added to C (3-vector strips)"},
 	{5, 4100, 70, 0, 1, "k=70, B in L3, 5 rows: one tile, all of k in one block (AVX-512)"},
 	{64, 37, 700, 0, 0, "64 rows, long k"},
 	{16, 520, 520, 0, 2, "skinny, 2 threads"},
@@ -245,7 +246,7 @@ static const struct shape shapes[] = {
 	{203, 3, 129, 0, 0, "dot: 3 columns, k one past a vector multiple"},
 	{50, 1, 7000, 0, 0, "dot: one column, k in two blocks"},
 	{45, 4, 2000, 0, 1, "dot: 4 columns, k in two blocks (f32 on AVX-512)"},
-	{3000, 2, 1000, 0, 2, "dot: A 12-24 MB (prefetched, short k blocks), rows split"},
+	{3000, 2, 1000, 0, 2, "dot: A 12-24 MB (past L3/4 on 32 MB: prefetched), rows split"},
 	/* few rows (AVX-512: B transposed vectors at a time, 2 to 8 columns
 	 * in f32, 2 to 4 in f64; a tile of at most 4 elements runs several
 	 * sets of accumulators) */

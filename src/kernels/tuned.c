@@ -421,27 +421,36 @@ enum { STREAM_KC = 16 };
 enum { L3_KC = 64 };
 
 /*
- * And where one tile of the widest strip holds all the rows (m ≤ 6 on
- * AVX-512), no block of B is read twice: each strip of it passes once,
- * through that one tile, so blocks of k buy nothing and cost as above.
- * All of k in one block then, strips 256 bytes wide along the rows of
- * B, which the prefetchers follow.  Zen 5 VM, 1 thread, tuned/OpenBLAS
- * L3_KC / all of k, same process, two runs: f32 1×1000×500 0.85-0.91 /
- * 0.98-1.01, 1×2048×1024 2.10-2.67 / 3.02-3.28, 3×2048×1024 2.86-3.03 /
- * 4.80-5.48, 6×700×2000 3.39-3.61 / 4.30-4.41; f64 1×1000×500 0.82-0.88
- * / 0.89-0.96, 4×2048×1024 1.46-1.74 / 1.66-2.09, 5×2048×1024 1.68-1.89
- * / 1.93-2.60: ahead in 68 of 72 pairs at m = 1..6 (k = 500-2000), more
- * than 5% behind only at f64 k = 2000 (2×700×2000 2.33 / 2.56 but 1.99 /
- * 1.76, 3×700×2000 2.77 / 2.54).  But not at m = 8 in f64 (two tiles of 4 rows
- * then, each reading the strip: 8×1000×500 2.00-2.06 / 1.30-1.63), and
- * not on AVX2, whose strips are a line wide and left the prefetchers
- * behind (TKP_ISA=avx2, f64 4×2048×1024 0.80-0.80 / 0.68-0.70).
+ * And where one tile of the strips the direct path takes holds all the
+ * rows (m ≤ 6 on AVX-512, and 7-8 in f64: tkp_tuned_strip_max), no block
+ * of B is read twice: each strip of it passes once, through that one
+ * tile, so blocks of k buy nothing and cost as above.  All of k in one
+ * block then, strips 192-256 bytes wide along the rows of B, which the
+ * prefetchers follow.  Zen 5 VM, 1 thread, tuned/OpenBLAS L3_KC / all of
+ * k, same process, two runs: f32 1×1000×500 0.85-0.91 / 0.98-1.01,
+ * 1×2048×1024 2.10-2.67 / 3.02-3.28, 3×2048×1024 2.86-3.03 / 4.80-5.48,
+ * 6×700×2000 3.39-3.61 / 4.30-4.41; f64 1×1000×500 0.82-0.88 / 0.89-0.96,
+ * 4×2048×1024 1.46-1.74 / 1.66-2.09, 5×2048×1024 1.68-1.89 / 1.93-2.60:
+ * ahead in 68 of 72 pairs at m = 1..6 (k = 500-2000), more than 5% behind
+ * only at f64 k = 2000 (2×700×2000 2.33 / 2.56 but 1.99 / 1.76, 3×700×2000
+ * 2.77 / 2.54).  f64 7-8 rows as one 8 × 3-vector tile: ahead in 12 of 14
+ * pairs (7×2000×800 2.47 / 3.30, 8×3000×600 1.94-2.00 / 2.26-2.28; behind
+ * at 8×1400×1400 2.04 / 1.86, 2.04 / 2.13 in the other run, and 8×1000×500
+ * 2.19 / 2.16, 2.04 / 2.22), where as two tiles of 4 rows, each reading
+ * the strip, they were behind (8×1000×500 2.00-2.06 / 1.30-1.63).  Not on
+ * AVX2, whose strips are a line wide and left the prefetchers behind
+ * (TKP_ISA=avx2, f64 4×2048×1024 0.80-0.80 / 0.68-0.70).
  */
 static int one_tile(const struct plan *pl)
 {
 	const struct path *pa = pl->pa;
+	struct tkp_tuned_tile tile = path_tile(pa);
+	size_t m = pl->g->m, w;
 
-	return pa->wide && pl->g->m * pa->wide <= pa->mr * pa->nr;
+	if (!pa->wide || m > pa->mr)
+		return 0;
+	w = tkp_tuned_strip_max(&tile, m);
+	return !w || m * w <= pa->mr * pa->nr;
 }
 
 static void direct_blocking(const struct plan *pl, size_t *kc, size_t *nc)
@@ -496,12 +505,13 @@ static int dot_pf(const struct plan *pl)
  * many steps long, share that half of L1 with Bt: prefetched a whole
  * block ahead beside a Bt that filled it, they were evicted before use.
  * Zen 5 VM, 1 thread, tuned/OpenBLAS Bt alone / with the next tile's
- * rows, same process, the prefetch on wherever A was past L2: f64 n = 4 (kc 768 / 384) 59×4×2732 0.95 / 1.25,
- * 200×4×1000 0.85 / 1.20, 2000×4×2000 (A from memory) 3.64 / 5.04, but
- * 20000×4×1000 4.48 / 4.19; f64 n = 2 (1536 / 304) 59×2×2732 0.69 / 0.82,
- * 1000×2×2000 3.43 / 4.21; f32 n = 2 (3072 / 608) 100×2×5000 0.86 / 1.09,
- * 2000×2×2000 4.05 / 5.17; n = 4 (1536 / 768) 200×4×2000 2.84 / 3.88,
- * 1000×4×2000 2.42 / 3.23; n = 8 (768 / 608) 20000×8×1000 3.49 / 3.76.
+ * rows, same process, the prefetch on wherever A was past L2: f64 n = 4
+ * (kc 768 / 384) 59×4×2732 0.95 / 1.25, 200×4×1000 0.85 / 1.20,
+ * 2000×4×2000 (A from memory) 3.64 / 5.04, but 20000×4×1000 4.48 / 4.19;
+ * f64 n = 2 (1536 / 304) 59×2×2732 0.69 / 0.82, 1000×2×2000 3.43 / 4.21;
+ * f32 n = 2 (3072 / 608) 100×2×5000 0.86 / 1.09, 2000×2×2000 4.05 /
+ * 5.17; n = 4 (1536 / 768) 200×4×2000 2.84 / 3.88, 1000×4×2000 2.42 /
+ * 3.23.
  */
 enum { DOT_KC_MIN = 256 };
 
@@ -1435,7 +1445,8 @@ static size_t direct_rows(const struct path *pa, const tkp_gemm *g, size_t es)
  * Whether a shape that would pack only B (the skinny path) runs faster
  * with nothing packed: B within half of L2 (the direct path then takes
  * all of k at once, in strips up to the path's widest, which the skinny
- * path has no use for), A within L2 (read in place once per strip), and
+ * path takes only for its last columns), A within L2 (read in place once
+ * per strip), and
  * B's rows spread over the L1d's sets (on Zen 3's 8-way L1d, 16×1024×16
  * f64 ran at half the speed of B packed).  Zen 5 VM (48 KB 12-way L1d,
  * 1 MB L2), 1 thread, tuned/OpenBLAS nothing packed / B packed, same

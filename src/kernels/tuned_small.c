@@ -49,10 +49,12 @@ static size_t min_sz(size_t x, size_t y)
  * f64 before, 0.95-0.96 after, interleaved, loaded machine).  A thin
  * strip left at the end stays (f32 100³: 32+32+32+4 columns, 0.89).
  *
- * Up to wide columns left (the path's widest strip, 0 for none) go as
- * one; with prefer set (all of k in one block: a small problem, a short
- * k, or a few rows against a B in L3) wide strips go first, unless they would leave a thin one, and
- * between one and two widest strips' worth as two about even ones.
+ * Up to wide columns left (the widest strip the rows take,
+ * tkp_tuned_strip_max; 0
+ * for none) go as one; with prefer set (all of k in one block: a small
+ * problem, a short k, or a few rows against a B in L3) wide strips go
+ * first, unless they would leave a thin one, and between one and two
+ * widest strips' worth as two about even ones.
  * Alternate runs, same minutes, tuned/OpenBLAS 1 thread, NR strips first
  * against wide: 64³ f64 0.98/0.98 -> 1.06/1.01 (32+32, not 24+24+16), 96³
  * f64 1.02/1.08 ->
@@ -144,7 +146,7 @@ static void wide_strip(const struct tkp_tuned_tile *sp, size_t nrows, size_t w, 
  * wide strips there (8 rows: 4 + 4 × 4 vectors against 8 × 2, as many
  * accumulators): narrower ones lost, 8×64×64 0.96 / 0.79.
  */
-static size_t strip_max(const struct tkp_tuned_tile *sp, size_t rows)
+size_t tkp_tuned_strip_max(const struct tkp_tuned_tile *sp, size_t rows)
 {
 	size_t r, nv = div_small(sp->nr, sp->vl, &r), wv, wrows, tiles;
 
@@ -243,7 +245,7 @@ void tkp_tuned_direct(const tkp_gemm *g, const struct tkp_tuned_tile *sp, size_t
 
 	if (!kc || !nc)
 		return;
-	wide = strip_max(sp, i1 - i0);
+	wide = tkp_tuned_strip_max(sp, i1 - i0);
 	for (size_t jc = j0; jc < j1; jc += nc) {
 		size_t je = min_sz(j1, jc + nc);
 

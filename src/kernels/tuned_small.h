@@ -116,6 +116,10 @@ struct tkp_tuned_tile {
 };
 
 
+/* The widest strip the direct path takes for rows rows of C (0: none
+ * wider than NR; tuned_small.c) */
+size_t tkp_tuned_strip_max(const struct tkp_tuned_tile *sp, size_t rows);
+
 /*
  * C[i0:i1][j0:j1] = A[i0:i1][:]·B[:][j0:j1] with nothing packed: the
  * micro-kernel reads A and B in place, columns in blocks of nc, k in
@@ -132,7 +136,9 @@ void tkp_tuned_direct(const tkp_gemm *g, const struct tkp_tuned_tile *t, size_t 
  * The same rectangle with only B packed, block by block (kc × nc, by
  * pack_b, into bpack of kc·round_up(nc, NR) elements), A read in place:
  * for few rows (m ≤ 64) against a large B, which is streamed from memory
- * once and never packed whole; A's few rows need no packing.
+ * once and never packed whole, and for a narrow C on any number of rows;
+ * A's rows need no packing.  A block's last columns, where they make a
+ * wide tail (tkp_tuned_wide_tail), run as one wide strip on B in place.
  */
 void tkp_tuned_skinny(const tkp_gemm *g, const struct tkp_tuned_tile *t, size_t kc, size_t nc,
 		      tkp_pack_b_fn pack_b, void *bpack, size_t i0, size_t i1, size_t j0, size_t j1);
