@@ -1512,9 +1512,9 @@ static int in_place(const tkp_gemm *g, size_t es)
  * Strips are the skinny path's (skinny_strips: a thin last sliver joins
  * the one before it in a wide tail).  At two, A read in place twice, even
  * from memory, beat packing it: Zen 5 VM, 1 thread, same process,
- * tuned/OpenBLAS packed / B only, f32 20000×68×k, k = 1000-3000, 1.01-1.19
- * / 1.23-1.36 (ahead in 10 of 10 at k = 1000-3000, 30000×68×2000 too),
- * 6000×68 and 6000×80 0.93-1.05 / 1.16-1.39; f64 6000×50 and 6000×56,
+ * tuned/OpenBLAS packed / B only, f32 20000×68×k (k = 1000-3000),
+ * 20000×80×3000 and 30000×68×2000 1.01-1.19 / 1.23-1.38 (ahead in 10 of
+ * 10), 6000×68 and 6000×80 0.93-1.05 / 1.16-1.39; f64 6000×50 and 6000×56,
  * 20000×50 and 20000×56 at k = 1000-3000 1.20-1.31 / 1.34-1.79; 2 threads
  * f32 20000×68×2000 1.36 / 1.78, f64 6000×50×1000 1.53 / 2.28.  At three
  * from memory B only was ahead in 5 of 6 f32 shapes (8000×100 and

@@ -291,7 +291,7 @@ void tkp_tuned_direct(const tkp_gemm *g, const struct tkp_tuned_tile *sp, size_t
  * A block's last columns, where they make a wide tail
  * (tkp_tuned_wide_tail), run as one wide strip with B read in place.
  * Zen 5 VM, 1 thread, tuned/OpenBLAS, NR slivers / wide tail, same
- * process: f32 4000×68×k, k = 64-1000, 1.01-1.19 / 1.10-1.32, 20000×36×k
+ * process: f32 4000×68×k, k = 64-1000, 0.97-1.19 / 1.10-1.32, 20000×36×k
  * 1.00-1.33 / 1.22-1.69, 4000×100×256 0.73 / 1.26; f64 4000×28×k 1.31-1.79
  * / 1.71-2.29, 20000×52×k 1.46-1.78 / 1.58-1.99; even where the partial
  * sliver is a whole vector (f64 n = 200: 24 × 8 + 8, 0.96-1.05 of the
