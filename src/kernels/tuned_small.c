@@ -103,6 +103,15 @@ static size_t div_small(size_t x, size_t d, size_t *rem)
 	return q;
 }
 
+/* The rows a strip of vecs vectors takes per tile: as many accumulators
+ * as the full MR × NV tile */
+static size_t strip_rows(const struct tkp_tuned_tile *sp, size_t vecs)
+{
+	size_t r;
+
+	return div_small(sp->mr * div_small(sp->nr, sp->vl, &r), vecs, &r);
+}
+
 /*
  * A wide strip: w columns of nrows rows of C (ap and cp at its first
  * row), in tiles of as many rows as keep the full tile's accumulators
@@ -119,7 +128,7 @@ static void wide_strip(const struct tkp_tuned_tile *sp, size_t nrows, size_t w, 
 		       size_t es, int acc)
 {
 	size_t r, vecs = div_small(w + sp->vl - 1, sp->vl, &r);
-	size_t wrows = div_small(sp->mr * div_small(sp->nr, sp->vl, &r), vecs, &r);
+	size_t wrows = strip_rows(sp, vecs);
 	size_t tiles = div_small(nrows + wrows - 1, wrows, &r), base, extra;
 
 	if (!tiles)
@@ -153,7 +162,7 @@ size_t tkp_tuned_strip_max(const struct tkp_tuned_tile *sp, size_t rows)
 	if (!sp->wide || rows > sp->mr)
 		return sp->wide;
 	wv = div_small(sp->wide + sp->vl - 1, sp->vl, &r);
-	wrows = div_small(sp->mr * nv, wv, &r);
+	wrows = strip_rows(sp, wv);
 	if (rows <= wrows)
 		return sp->wide;
 	tiles = div_small(rows + wrows - 1, wrows, &r);
