@@ -590,6 +590,116 @@ static void test_stream_long_k(void)
 /* ---- the tuned kernel's team: pooled, per call, concurrent, forked ---- */
 
 /* One tuned f64 run of p with t threads: 1 when C is right. */
+/*
+ * The tuned kernel's plans (tuned.c): a small problem's micro-kernel
+ * calls are recorded the first time its shape comes and replayed after,
+ * so each call below is on operands of its own, at other addresses: a
+ * plan that kept one call's pointers, or replayed another shape's calls,
+ * writes the wrong C.  plan_wrong runs shape m×n×k rounds times on path
+ * isa, a fresh problem each time, and counts the wrong results.
+ */
+static int plan_wrong(tkp_dtype dt, size_t m, size_t n, size_t k, tkp_isa isa, int rounds)
+{
+	int wrong = 0;
+
+	for (int r = 0; r < rounds; r++) {
+		struct problem p;
+		tkp_gemm g;
+
+		if (problem_init(&p, dt, m, n, k) != 0)
+			return rounds;
+		g = (tkp_gemm){.dtype = dt, .m = m, .n = n, .k = k, .a = p.a, .b = p.b, .c = p.c,
+			       .threads = 1};
+		poison(&p);
+		wrong += !(tkp_gemm_tuned_isa(&g, isa) == 0 && check(&p) <= 1.0);
+		problem_free(&p);
+	}
+	return wrong;
+}
+
+/* A run of shapes no other test uses (m×n×k from i: many plan slots, k
+ * from 3 to 40 so that some plans hold short-k calls) */
+static void plan_shape(int i, size_t *m, size_t *n, size_t *k)
+{
+	*m = 1 + (size_t)(i * 37) % 97;
+	*n = 9 + (size_t)(i * 53) % 113;
+	*k = 3 + (size_t)(i * 29) % 38;
+}
+
+struct plan_racer {
+	tkp_dtype dt;
+	int wrong;
+};
+
+static void *plan_racer_main(void *arg)
+{
+	struct plan_racer *r = arg;
+
+	for (int i = 200; i < 240; i++) {
+		size_t m, n, k;
+
+		plan_shape(i, &m, &n, &k);
+		r->wrong += plan_wrong(r->dt, m, n, k, tkp_isa_current(), 2);
+	}
+	return NULL;
+}
+
+static void test_tuned_plans(void)
+{
+	static const size_t fixed[][3] = {
+		{16, 16, 16}, {32, 32, 32}, {64, 64, 64}, {96, 96, 96}, {128, 128, 128},
+		{1, 100, 128}, {7, 33, 5}, {5, 17, 3}, {37, 90, 61}, {100, 127, 9},
+		{24, 24, 20}, {24, 24, 21}, {24, 24, 22}, {24, 24, 23}, /* only k differs */
+	};
+	const size_t nfixed = sizeof fixed / sizeof fixed[0];
+	int wrong = 0, made = 1, many = 0, raced, held;
+	pthread_t tid;
+	struct plan_racer two[2];
+
+	for (int isa = TKP_ISA_GENERIC; isa <= (int)tkp_isa_supported(); isa++) {
+		tkp_tuned_plans_forget();
+		for (int dt = TKP_F32; dt <= TKP_F64; dt++)
+			for (size_t i = 0; i < nfixed; i++)
+				wrong += plan_wrong((tkp_dtype)dt, fixed[i][0], fixed[i][1],
+						    fixed[i][2], (tkp_isa)isa, 3);
+		held = tkp_tuned_plans_forget();
+		made = made && held >= 1 && held <= (int)(2 * nfixed);
+	}
+	ok(wrong == 0 && made, "tuned plans: %zu small shapes, 3 calls each on fresh operands, "
+			       "every path and dtype: %d wrong, plans made on every path: %s",
+	   nfixed, wrong, made ? "yes" : "no");
+	/* a shape whose calls outnumber what a plan holds runs without one */
+	wrong = plan_wrong(TKP_F64, 126, 128, 40, TKP_ISA_GENERIC, 3);
+	held = tkp_tuned_plans_forget();
+	ok(wrong == 0 && held == 0, "tuned plans: 126x128x40 f64 generic, too many calls for a "
+				    "plan: %d wrong, %d plans made", wrong, held);
+	/* shapes alike but for one dimension, more of them than slots, so that
+	 * some find their slots held by a shape that differs only there */
+	for (size_t x = 1; x <= 128; x++) {
+		many += plan_wrong(TKP_F64, 24, 24, x, tkp_isa_current(), 2);
+		many += plan_wrong(TKP_F64, 24, 8 + x, 24, tkp_isa_current(), 2);
+		many += plan_wrong(TKP_F64, x, 24, 24, tkp_isa_current(), 2);
+	}
+	for (int i = 0; i < 200; i++) {
+		size_t m, n, k;
+
+		plan_shape(i, &m, &n, &k);
+		many += plan_wrong(i % 2 ? TKP_F64 : TKP_F32, m, n, k, tkp_isa_current(), 2);
+	}
+	ok(many == 0, "tuned plans: 584 shapes, more than the slots hold, twice each: %d wrong",
+	   many);
+	/* two threads making the same new plans at once */
+	tkp_tuned_plans_forget();
+	two[0] = two[1] = (struct plan_racer){.dt = TKP_F64};
+	raced = pthread_create(&tid, NULL, plan_racer_main, &two[1]) == 0;
+	plan_racer_main(&two[0]);
+	if (raced)
+		pthread_join(tid, NULL);
+	ok(raced && two[0].wrong == 0 && two[1].wrong == 0,
+	   "tuned plans: two threads on the same 40 new shapes at once: %d + %d wrong",
+	   two[0].wrong, two[1].wrong);
+}
+
 static int tuned_right(struct problem *p, int t)
 {
 	tkp_gemm g = {.dtype = p->dt, .m = p->m, .n = p->n, .k = p->k,
@@ -967,6 +1077,7 @@ static void test_arguments(void)
 
 int main(void)
 {
+	test_tuned_plans(); /* first: the plan slots are all free */
 	test_registry();
 	test_arguments();
 	test_naive();

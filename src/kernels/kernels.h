@@ -108,6 +108,10 @@ void tkp_tuned_blocking(tkp_dtype dt, tkp_isa isa, const size_t want[3], size_t 
 /* Calls below 4 Mflop per thread that the tuned kernel ran on more than
  * one thread (awake_team in tuned.c), so far in this process. */
 unsigned long tkp_tuned_small_teams(void);
+/* Forgets the tuned kernel's plans for small problems (tuned.c), so that
+ * each shape makes its plan again when it next comes; returns how many
+ * it held.  For tests: no other thread may be in the tuned kernel. */
+int tkp_tuned_plans_forget(void);
 
 /* C[i0:i1][j0:j1] = A[i0:i1][:]·B[:][j0:j1] by the blocked kernel's loops
  * with tile edge b ≥ 1: the unit of work threaded hands to its threads.

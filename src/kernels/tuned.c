@@ -267,6 +267,7 @@ static size_t round_down(size_t x, size_t to, size_t min)
  * look them up: see tuned_run). */
 static struct {
 	pthread_once_t once;
+	atomic_int ready; /* sys_init has run */
 	size_t l1, l2, l3;
 	long l1_ways; /* the L1d's associativity, 0 when unknown */
 	tkp_isa isa;
@@ -294,11 +295,15 @@ static void sys_init(void)
 #endif
 	if (sys.l1_ways < 0)
 		sys.l1_ways = 0;
+	atomic_store_explicit(&sys.ready, 1, memory_order_release);
 }
 
 static const struct path *path_for(tkp_isa isa, tkp_dtype dt)
 {
-	pthread_once(&sys.once, sys_init);
+	/* (the flag first: a call to pthread_once is a few cycles of a small
+	 * call) */
+	if (!atomic_load_explicit(&sys.ready, memory_order_acquire))
+		pthread_once(&sys.once, sys_init);
 	if ((unsigned)isa > TKP_ISA_AVX512 || (unsigned)dt > TKP_F64)
 		return NULL;
 	return sys.by[tkp_isa_sim_twin() != 0][isa][dt];
@@ -1731,11 +1736,6 @@ static void choose_grid(const struct plan *pl, size_t nt, size_t *tm, size_t *tn
 	*tn = by_cols ? min_sz(nt, cols_u) : 1;
 }
 
-int tkp_gemm_tuned_isa(const tkp_gemm *g, tkp_isa isa)
-{
-	return tkp_gemm_tuned_mode(g, isa, TKP_TUNED_AUTO);
-}
-
 /* The call for plan pl (its mode and blocks set) on nt threads: buffers,
  * the grid, the team.  Not inlined, so that its set-up stays off the small
  * calls that never get here (tuned_run). */
@@ -1942,17 +1942,6 @@ unsigned long tkp_tuned_small_teams(void)
 }
 
 /*
- * The call over k in [k0, k1) (k0 a multiple of the packed path's k
- * block; the direct, skinny and dot paths ignore the range).  A small call on
- * one thread packs nothing and needs no buffers, team or pinning: it
- * returns before tuned_team.  A 16³ f64 call spent 60-90 ns of ~250
- * outside the micro-kernel (its calls alone, same process, interleaved),
- * much of it zeroing tuned_team's saved CPU mask (a rep stos), reading
- * the CPU's features and searching the path table; with those out of its
- * way (sys holds them) 30-40 ns, and 16³ f64 went from 0.97 to 1.15 of
- * OpenBLAS (bench/gemm, 1 thread).
- */
-/*
  * A problem that choose_mode sends to the direct path by its size alone
  * (every dimension at most SMALL_MAX, C too wide for the dot path) and
  * direct_blocking runs in one block (B within half of L2), on one thread
@@ -1969,22 +1958,105 @@ static int small_direct(const tkp_gemm *g, const struct path *pa, size_t es, int
 	       (nt == 1 || alone(2.0 * (double)g->m * (double)g->n * (double)g->k));
 }
 
-static int tuned_run(const tkp_gemm *g, tkp_isa isa, tkp_tuned_mode mode, size_t k0, size_t k1)
+/*
+ * Plans for small_direct's problems, one per shape (tuned_small.h): such
+ * a call replays the micro-kernel calls recorded the first time its shape
+ * came, instead of choosing strips and tiles again: choosing them took
+ * 40-50 cycles of the time-stamp counter, a fifth of a 16³ f64 call whose
+ * micro-kernel calls took 207-225.  Zen 5 VM, 1 thread, tuned/OpenBLAS
+ * per call (medians of 401 batches), builds alternating, three rounds,
+ * before → after: f64 16³ 0.83-0.91 → 0.96-1.02, 32³ 0.96-0.97 →
+ * 1.00-1.03, 7×33×5 0.90-0.93 → 1.29-1.34; f32 16³ 0.88-0.92 →
+ * 1.07-1.08, 32³ 0.86-0.90 → 1.01, 48³ 1.04-1.06 → 1.09-1.11; 64³ and
+ * 96³ within 2% either way.  (With it, tuned_run calls path_for and the
+ * plan straight from the entry points.)
+ *
+ * PLAN_SLOTS slots; a shape may sit in the PLAN_PROBES slots from its
+ * hash on, and takes the first free one for the rest of the process (a
+ * shape that finds them all taken runs as before).  A slot's state goes
+ * empty → making → ready once; its plan is read only when ready, and
+ * never changes after.
+ */
+enum { PLAN_SLOTS = 64, PLAN_PROBES = 2, SLOT_EMPTY = 0, SLOT_MAKING, SLOT_READY };
+static struct plan_slot {
+	atomic_int state;
+	int ok; /* a plan was made (else the shape runs without one) */
+	const struct path *pa;
+	size_t m, n, k;
+	struct tkp_tuned_plan plan;
+} plan_slots[PLAN_SLOTS];
+
+/* The first of the PLAN_PROBES slots where g's shape on path pa may be */
+static size_t plan_hash(const tkp_gemm *g, const struct path *pa)
 {
-	const struct path *pa = path_for(isa, g->dtype);
+	size_t h = g->m * 0x9e3779b1u ^ g->n * 0x85ebca77u ^ g->k * 0xc2b2ae3du ^
+		   (size_t)(pa - paths) * 0x27d4eb2fu;
+
+	return (h ^ h >> 17) % PLAN_SLOTS;
+}
+
+/* Makes the plan for g on pa in slot s, which this call has taken */
+static const struct tkp_tuned_plan *plan_make(struct plan_slot *s, const tkp_gemm *g,
+					      const struct path *pa)
+{
+	struct tkp_tuned_tile tile = path_tile(pa);
+	int ok = tkp_tuned_plan_make(&s->plan, g, &tile) == 0;
+
+	/* (a shape without a plan keeps its slot, and runs as before) */
+	s->pa = pa;
+	s->m = g->m;
+	s->n = g->n;
+	s->k = g->k;
+	s->ok = ok;
+	atomic_store_explicit(&s->state, SLOT_READY, memory_order_release);
+	return ok ? &s->plan : NULL;
+}
+
+/* The plan for g's shape on path pa, made now where one of its slots is
+ * free; NULL where there is none */
+static const struct tkp_tuned_plan *plan_for(const tkp_gemm *g, const struct path *pa)
+{
+	size_t h = plan_hash(g, pa);
+
+	for (size_t i = 0; i < PLAN_PROBES; i++) {
+		struct plan_slot *s = &plan_slots[(h + i) % PLAN_SLOTS];
+		int state = atomic_load_explicit(&s->state, memory_order_acquire);
+
+		if (state == SLOT_READY && s->pa == pa && s->m == g->m && s->n == g->n &&
+		    s->k == g->k)
+			return s->ok ? &s->plan : NULL;
+		if (state == SLOT_EMPTY &&
+		    atomic_compare_exchange_strong_explicit(&s->state, &state, SLOT_MAKING,
+							    memory_order_acquire,
+							    memory_order_relaxed))
+			return plan_make(s, g, pa);
+	}
+	return NULL;
+}
+
+/* small_direct's problem g on path pa: by its plan, or where it has none
+ * as tkp_tuned_direct chooses */
+static void small_run(const tkp_gemm *g, const struct path *pa)
+{
+	const struct tkp_tuned_plan *plan = plan_for(g, pa);
+	struct tkp_tuned_tile tile;
+
+	if (plan) {
+		tkp_tuned_plan_run(plan, g);
+		return;
+	}
+	tile = path_tile(pa);
+	tkp_tuned_direct(g, &tile, g->k, g->n, 0, g->m, 0, g->n);
+}
+
+/* tuned_run past the small problems: the mode, the threads, the path */
+static __attribute__((noinline)) int tuned_route(const tkp_gemm *g, const struct path *pa,
+						 tkp_tuned_mode mode, size_t k0, size_t k1, int nt)
+{
 	struct plan pl = {.g = g, .pa = pa, .k0 = k0, .k1 = k1};
 	double flop;
-	int nt = g->threads > 0 ? g->threads : 1;
 
-	if (!pa || isa > sys.isa) /* (path_for read sys) */
-		return TKP_ENOTSUP;
 	pl.es = g->dtype == TKP_F32 ? sizeof(float) : sizeof(double);
-	if (mode == TKP_TUNED_AUTO && small_direct(g, pa, pl.es, nt)) {
-		struct tkp_tuned_tile tile = path_tile(pa);
-
-		tkp_tuned_direct(g, &tile, g->k, g->n, 0, g->m, 0, g->n);
-		return 0;
-	}
 	pl.mode = mode == TKP_TUNED_AUTO ? choose_mode(g, pa) : mode;
 	if (nt > 1) {
 		int k;
@@ -2015,6 +2087,44 @@ static int tuned_run(const tkp_gemm *g, tkp_isa isa, tkp_tuned_mode mode, size_t
 	return tuned_team(&pl, nt);
 }
 
+int tkp_tuned_plans_forget(void)
+{
+	int held = 0;
+
+	for (size_t i = 0; i < PLAN_SLOTS; i++) {
+		struct plan_slot *s = &plan_slots[i];
+
+		held += atomic_load_explicit(&s->state, memory_order_acquire) == SLOT_READY && s->ok;
+		atomic_store_explicit(&s->state, SLOT_EMPTY, memory_order_release);
+	}
+	return held;
+}
+
+/*
+ * The call over k in [k0, k1) (k0 a multiple of the packed path's k
+ * block; the direct, skinny and dot paths ignore the range).  A small call on
+ * one thread packs nothing and needs no buffers, team or pinning: it
+ * returns before tuned_team.  A 16³ f64 call spent 60-90 ns of ~250
+ * outside the micro-kernel (its calls alone, same process, interleaved),
+ * much of it zeroing tuned_team's saved CPU mask (a rep stos), reading
+ * the CPU's features and searching the path table; with those out of its
+ * way (sys holds them) 30-40 ns, and 16³ f64 went from 0.97 to 1.15 of
+ * OpenBLAS (bench/gemm, 1 thread).
+ */
+static int tuned_run(const tkp_gemm *g, tkp_isa isa, tkp_tuned_mode mode, size_t k0, size_t k1)
+{
+	const struct path *pa = path_for(isa, g->dtype);
+	int nt = g->threads > 0 ? g->threads : 1;
+
+	if (!pa || isa > sys.isa) /* (path_for read sys) */
+		return TKP_ENOTSUP;
+	if (mode == TKP_TUNED_AUTO && small_direct(g, pa, g->dtype == TKP_F32 ? 4 : 8, nt)) {
+		small_run(g, pa);
+		return 0;
+	}
+	return tuned_route(g, pa, mode, k0, k1, nt);
+}
+
 int tkp_gemm_tuned_mode(const tkp_gemm *g, tkp_isa isa, tkp_tuned_mode mode)
 {
 	return tuned_run(g, isa, mode, 0, g->k);
@@ -2033,9 +2143,16 @@ int tkp_gemm_tuned_kblock(const tkp_gemm *g)
 	return tuned_run(g, isa, TKP_TUNED_PACKED, 0, kcb < g->k ? kcb : g->k);
 }
 
+/* (tuned_run straight from the entry points: each call between them and
+ * the micro-kernel shows in a 16³ call) */
+int tkp_gemm_tuned_isa(const tkp_gemm *g, tkp_isa isa)
+{
+	return tuned_run(g, isa, TKP_TUNED_AUTO, 0, g->k);
+}
+
 int tkp_gemm_tuned(const tkp_gemm *g)
 {
-	return tkp_gemm_tuned_isa(g, tkp_isa_current());
+	return tuned_run(g, tkp_isa_current(), TKP_TUNED_AUTO, 0, g->k);
 }
 
 void tkp_tuned_blocking(tkp_dtype dt, tkp_isa isa, const size_t want[3], size_t out[5])

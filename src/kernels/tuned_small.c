@@ -24,6 +24,9 @@
  */
 #include "config.h"
 
+#include <limits.h>
+#include <pthread.h>
+
 #include "tuned_small.h"
 
 #ifdef TKP_HAVE_X86_SIMD
@@ -240,14 +243,41 @@ static void short_k_block(const struct tkp_tuned_tile *sp, size_t kb, size_t row
  * block of up to TKP_TUNED_KREG_K steps goes to the short-k kernel instead
  * (short_k_block).
  */
+/*
+ * One block of tkp_tuned_direct: kb steps of k, columns [jc, je), rows
+ * [i0, i1) (a, b, c at the block's first row, step and column), as strips
+ * of columns down all the rows (widest strip wide, prefer as in
+ * strip_width).
+ */
+static void direct_block(const struct tkp_tuned_tile *sp, size_t kb, size_t rows, size_t cols,
+			 const char *a, size_t lda, const char *b, char *c, size_t n, size_t es,
+			 size_t wide, int prefer, int acc)
+{
+	const size_t nr = sp->nr, h = tile_height(rows, sp->mr), line = es == 4 ? 16 : 8;
+
+	for (size_t jr = 0, w; jr < cols; jr += w) {
+		const char *ap = a, *bp = b + jr * es;
+		char *cp = c + jr * es;
+
+		w = strip_width(cols - jr, nr, line, wide, prefer);
+		if (w > nr) {
+			wide_strip(sp, rows, w, kb, ap, lda, bp, n, cp, n, es, acc);
+			continue;
+		}
+		for (size_t ir = 0, t, q; ir < rows;
+		     ir += q * t, ap += q * t * lda * es, cp += q * t * n * es) {
+			q = tile_run(rows - ir, h, nr, sp->vl, &t);
+			sp->ukr(q, t, w, kb, ap, lda, bp, n, cp, n, acc);
+		}
+	}
+}
+
 void tkp_tuned_direct(const tkp_gemm *g, const struct tkp_tuned_tile *sp, size_t kc, size_t nc,
 		      size_t i0, size_t i1, size_t j0, size_t j1)
 {
 	/* (g's fields in locals: the calls below would make the compiler
 	 * load them again after each) */
-	const size_t es = g->dtype == TKP_F32 ? 4 : 8, k = g->k, n = g->n, nr = sp->nr;
-	const size_t h = tile_height(i1 - i0, sp->mr), line = es == 4 ? 16 : 8;
-	const tkp_sukr_fn ukr = sp->ukr;
+	const size_t es = g->dtype == TKP_F32 ? 4 : 8, k = g->k, n = g->n;
 	const char *a = g->a, *b = g->b;
 	char *c = g->c;
 	size_t wide;
@@ -260,31 +290,101 @@ void tkp_tuned_direct(const tkp_gemm *g, const struct tkp_tuned_tile *sp, size_t
 
 		for (size_t pc = 0; pc < k; pc += kc) {
 			size_t kb = min_sz(kc, k - pc);
+			const char *ap = a + (i0 * k + pc) * es, *bp = b + (pc * n + jc) * es;
+			char *cp = c + (i0 * n + jc) * es;
 
-			if (kb <= TKP_TUNED_KREG_K && sp->kcols(kb)) {
+			if (kb <= TKP_TUNED_KREG_K && sp->kcols(kb))
 				/* (a short k: B's strips held in registers) */
-				short_k_block(sp, kb, i1 - i0, je - jc, a + (i0 * k + pc) * es, k,
-					      b + (pc * n + jc) * es, c + (i0 * n + jc) * es, n, es,
-					      pc > 0);
-				continue;
-			}
-			for (size_t jr = jc, w; jr < je; jr += w) {
-				const char *ap = a + (i0 * k + pc) * es, *bp = b + (pc * n + jr) * es;
-				char *cp = c + (i0 * n + jr) * es;
-
-				w = strip_width(je - jr, nr, line, wide, kc >= k);
-				if (w > nr) {
-					wide_strip(sp, i1 - i0, w, kb, ap, k, bp, n, cp, n, es, pc > 0);
-					continue;
-				}
-				for (size_t ir = i0, t, q; ir < i1;
-				     ir += q * t, ap += q * t * k * es, cp += q * t * n * es) {
-					q = tile_run(i1 - ir, h, nr, sp->vl, &t);
-					ukr(q, t, w, kb, ap, k, bp, n, cp, n, pc > 0);
-				}
-			}
+				short_k_block(sp, kb, i1 - i0, je - jc, ap, k, bp, cp, n, es, pc > 0);
+			else
+				direct_block(sp, kb, i1 - i0, je - jc, ap, k, bp, cp, n, es, wide,
+					     kc >= k, pc > 0);
 		}
 	}
+}
+
+/*
+ * Plans.  The recorders below stand in for the micro-kernels while
+ * tkp_tuned_direct runs on a problem: they note each call instead of
+ * computing it.  A micro-kernel call has no room for a context, so the
+ * plan being made is a static one, under plan_lock (plans are made once
+ * per shape, so the lock is never contended for long).
+ */
+static pthread_mutex_t plan_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+	struct tkp_tuned_plan *p;
+	const char *a, *b;
+	const char *c;
+	size_t lda, ldb;
+	int bad;
+} rec;
+
+static void rec_call(size_t tiles, size_t mr, size_t nr, size_t kc, const void *a, size_t lda,
+		     const void *b, size_t ldb, const void *c, size_t ldc, int acc)
+{
+	struct tkp_tuned_plan *p = rec.p;
+	size_t ao = (size_t)((const char *)a - rec.a), bo = (size_t)((const char *)b - rec.b);
+	size_t co = (size_t)((const char *)c - rec.c);
+
+	if (p->ncalls == TKP_TUNED_PLAN_CALLS || lda != rec.lda || ldb != rec.ldb ||
+	    ldc != rec.ldb || (ao | bo | co | kc) > UINT_MAX) {
+		rec.bad = 1;
+		return;
+	}
+	p->call[p->ncalls++] = (struct tkp_tuned_call){(unsigned)tiles, (unsigned)mr, (unsigned)nr,
+						       (unsigned)kc, acc != 0, (unsigned)ao,
+						       (unsigned)bo, (unsigned)co};
+}
+
+static TKP_TUNED_SUKR(rec_ukr)
+{
+	if (tiles) /* (none is no call: the micro-kernel would do nothing) */
+		rec_call(tiles, mr, nr, kc, a, lda, b, ldb, c, ldc, acc);
+}
+
+static TKP_TUNED_KUKR(rec_kukr)
+{
+	rec_call(0, mr, nr, kc, a, lda, b, ldb, c, ldc, acc);
+}
+
+int tkp_tuned_plan_make(struct tkp_tuned_plan *p, const tkp_gemm *g,
+			const struct tkp_tuned_tile *t)
+{
+	struct tkp_tuned_tile r = *t;
+	int bad;
+
+	r.ukr = rec_ukr;
+	r.kukr = rec_kukr;
+	p->ukr = t->ukr;
+	p->kukr = t->kukr;
+	p->ncalls = 0;
+	pthread_mutex_lock(&plan_lock);
+	rec.p = p;
+	rec.a = g->a;
+	rec.b = g->b;
+	rec.c = g->c;
+	rec.lda = g->k;
+	rec.ldb = g->n;
+	rec.bad = 0;
+	tkp_tuned_direct(g, &r, g->k, g->n, 0, g->m, 0, g->n);
+	bad = rec.bad;
+	pthread_mutex_unlock(&plan_lock);
+	return bad ? -1 : 0;
+}
+
+void tkp_tuned_plan_run(const struct tkp_tuned_plan *p, const tkp_gemm *g)
+{
+	const char *a = g->a, *b = g->b;
+	char *c = g->c;
+	const size_t k = g->k, n = g->n;
+
+	for (const struct tkp_tuned_call *x = p->call; x < p->call + p->ncalls; x++)
+		if (x->tiles)
+			p->ukr(x->tiles, x->mr, x->nr, x->kc, a + x->ao, k, b + x->bo, n, c + x->co,
+			       n, (int)x->acc);
+		else
+			p->kukr(x->mr, x->nr, x->kc, a + x->ao, k, b + x->bo, n, c + x->co, n,
+				(int)x->acc);
 }
 
 /*

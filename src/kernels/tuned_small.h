@@ -133,6 +133,35 @@ void tkp_tuned_direct(const tkp_gemm *g, const struct tkp_tuned_tile *t, size_t 
 		      size_t i0, size_t i1, size_t j0, size_t j1);
 
 /*
+ * A plan: the micro-kernel calls tkp_tuned_direct makes for one small
+ * problem in one block (all of k, all columns), recorded once and then
+ * replayed for every call of that shape, so that such a call spends no
+ * time choosing its strips and tiles.  Each call is one of t->ukr (tiles
+ * ≥ 1) or t->kukr (tiles 0) with A's, B's and C's byte offsets from the
+ * first element; the strides are always k, n and n.
+ */
+struct tkp_tuned_call {
+	unsigned tiles, mr, nr, kc, acc;
+	unsigned ao, bo, co;
+};
+enum { TKP_TUNED_PLAN_CALLS = 16 };
+struct tkp_tuned_plan {
+	tkp_sukr_fn ukr;
+	tkp_kukr_fn kukr;
+	unsigned ncalls;
+	struct tkp_tuned_call call[TKP_TUNED_PLAN_CALLS];
+};
+
+/* Records g's calls through t (tkp_tuned_direct, one block) into *p
+ * without computing anything: 0, or -1 where they do not fit a plan (more
+ * than TKP_TUNED_PLAN_CALLS, offsets past 4 GB).  Thread-safe. */
+int tkp_tuned_plan_make(struct tkp_tuned_plan *p, const tkp_gemm *g,
+			const struct tkp_tuned_tile *t);
+
+/* C = A·B for g by the plan made for its shape */
+void tkp_tuned_plan_run(const struct tkp_tuned_plan *p, const tkp_gemm *g);
+
+/*
  * The same rectangle with only B packed, block by block (kc × nc, by
  * pack_b, into bpack of kc·round_up(nc, NR) elements), A read in place:
  * for few rows (m ≤ 64) against a large B, which is streamed from memory
