@@ -2000,8 +2000,12 @@ static const struct tkp_tuned_plan *plan_make(struct plan_slot *s, const tkp_gem
 					      const struct path *pa)
 {
 	struct tkp_tuned_tile tile = path_tile(pa);
-	int ok = tkp_tuned_plan_make(&s->plan, g, &tile) == 0;
+	int rc = tkp_tuned_plan_make(&s->plan, g, &tile), ok = rc == 0;
 
+	if (rc == -2) { /* (another plan being made: the slot free again) */
+		atomic_store_explicit(&s->state, SLOT_EMPTY, memory_order_release);
+		return NULL;
+	}
 	/* (a shape without a plan keeps its slot, and runs as before) */
 	s->pa = pa;
 	s->m = g->m;

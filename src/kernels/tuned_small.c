@@ -307,8 +307,9 @@ void tkp_tuned_direct(const tkp_gemm *g, const struct tkp_tuned_tile *sp, size_t
  * Plans.  The recorders below stand in for the micro-kernels while
  * tkp_tuned_direct runs on a problem: they note each call instead of
  * computing it.  A micro-kernel call has no room for a context, so the
- * plan being made is a static one, under plan_lock (plans are made once
- * per shape, so the lock is never contended for long).
+ * plan being made is a static one, under plan_lock.  The lock is only
+ * tried: a call that finds it taken runs without a plan this time (and
+ * a child forked while another thread held it never waits on it).
  */
 static pthread_mutex_t plan_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct {
@@ -358,7 +359,8 @@ int tkp_tuned_plan_make(struct tkp_tuned_plan *p, const tkp_gemm *g,
 	p->ukr = t->ukr;
 	p->kukr = t->kukr;
 	p->ncalls = 0;
-	pthread_mutex_lock(&plan_lock);
+	if (pthread_mutex_trylock(&plan_lock) != 0)
+		return -2;
 	rec.p = p;
 	rec.a = g->a;
 	rec.b = g->b;

@@ -153,8 +153,9 @@ struct tkp_tuned_plan {
 };
 
 /* Records g's calls through t (tkp_tuned_direct, one block) into *p
- * without computing anything: 0, or -1 where they do not fit a plan (more
- * than TKP_TUNED_PLAN_CALLS, offsets past 4 GB).  Thread-safe. */
+ * without computing anything: 0, -1 where they do not fit a plan (more
+ * than TKP_TUNED_PLAN_CALLS, offsets past 4 GB), -2 where another thread
+ * is making one (try again later).  Thread-safe. */
 int tkp_tuned_plan_make(struct tkp_tuned_plan *p, const tkp_gemm *g,
 			const struct tkp_tuned_tile *t);
 
