@@ -598,20 +598,26 @@ static void test_stream_long_k(void)
  * writes the wrong C.  plan_wrong runs shape m×n×k rounds times on path
  * isa, a fresh problem each time, and counts the wrong results.
  */
+/* Whether the tuned kernel on path isa gets p right (C poisoned first) */
+static int plan_right(struct problem *p, tkp_isa isa)
+{
+	tkp_gemm g = {.dtype = p->dt, .m = p->m, .n = p->n, .k = p->k, .a = p->a, .b = p->b,
+		      .c = p->c, .threads = 1};
+
+	poison(p);
+	return tkp_gemm_tuned_isa(&g, isa) == 0 && check(p) <= 1.0;
+}
+
 static int plan_wrong(tkp_dtype dt, size_t m, size_t n, size_t k, tkp_isa isa, int rounds)
 {
 	int wrong = 0;
 
 	for (int r = 0; r < rounds; r++) {
 		struct problem p;
-		tkp_gemm g;
 
 		if (problem_init(&p, dt, m, n, k) != 0)
 			return rounds;
-		g = (tkp_gemm){.dtype = dt, .m = m, .n = n, .k = k, .a = p.a, .b = p.b, .c = p.c,
-			       .threads = 1};
-		poison(&p);
-		wrong += !(tkp_gemm_tuned_isa(&g, isa) == 0 && check(&p) <= 1.0);
+		wrong += !plan_right(&p, isa);
 		problem_free(&p);
 	}
 	return wrong;
@@ -626,22 +632,41 @@ static void plan_shape(int i, size_t *m, size_t *n, size_t *k)
 	*k = 3 + (size_t)(i * 29) % 38;
 }
 
+/* A thread's share of the race: RACE_SHAPES new shapes, two problems each
+ * (made before the race: problem_init's generator is not thread-safe) */
+enum { RACE_SHAPES = 40 };
 struct plan_racer {
-	tkp_dtype dt;
-	int wrong;
+	struct problem p[RACE_SHAPES][2];
+	int made, wrong;
 };
+
+static void plan_racer_init(struct plan_racer *r)
+{
+	r->made = r->wrong = 0;
+	for (int i = 0; i < RACE_SHAPES; i++) {
+		size_t m, n, k;
+
+		plan_shape(200 + i, &m, &n, &k);
+		for (int j = 0; j < 2; j++)
+			r->made += problem_init(&r->p[i][j], TKP_F64, m, n, k) == 0;
+	}
+}
 
 static void *plan_racer_main(void *arg)
 {
 	struct plan_racer *r = arg;
 
-	for (int i = 200; i < 240; i++) {
-		size_t m, n, k;
-
-		plan_shape(i, &m, &n, &k);
-		r->wrong += plan_wrong(r->dt, m, n, k, tkp_isa_current(), 2);
-	}
+	for (int i = 0; i < RACE_SHAPES; i++)
+		for (int j = 0; j < 2; j++)
+			r->wrong += !plan_right(&r->p[i][j], tkp_isa_current());
 	return NULL;
+}
+
+static void plan_racer_free(struct plan_racer *r)
+{
+	for (int i = 0; i < RACE_SHAPES; i++)
+		for (int j = 0; j < 2; j++)
+			problem_free(&r->p[i][j]);
 }
 
 static void test_tuned_plans(void)
@@ -654,7 +679,7 @@ static void test_tuned_plans(void)
 	const size_t nfixed = sizeof fixed / sizeof fixed[0];
 	int wrong = 0, made = 1, many = 0, raced, held;
 	pthread_t tid;
-	struct plan_racer two[2];
+	static struct plan_racer two[2];
 
 	for (int isa = TKP_ISA_GENERIC; isa <= (int)tkp_isa_supported(); isa++) {
 		tkp_tuned_plans_forget();
@@ -690,14 +715,18 @@ static void test_tuned_plans(void)
 	   many);
 	/* two threads making the same new plans at once */
 	tkp_tuned_plans_forget();
-	two[0] = two[1] = (struct plan_racer){.dt = TKP_F64};
+	plan_racer_init(&two[0]);
+	plan_racer_init(&two[1]);
 	raced = pthread_create(&tid, NULL, plan_racer_main, &two[1]) == 0;
 	plan_racer_main(&two[0]);
 	if (raced)
 		pthread_join(tid, NULL);
-	ok(raced && two[0].wrong == 0 && two[1].wrong == 0,
-	   "tuned plans: two threads on the same 40 new shapes at once: %d + %d wrong",
-	   two[0].wrong, two[1].wrong);
+	ok(raced && two[0].made + two[1].made == 4 * RACE_SHAPES && two[0].wrong == 0 &&
+		   two[1].wrong == 0,
+	   "tuned plans: two threads on the same %d new shapes at once: %d + %d wrong",
+	   RACE_SHAPES, two[0].wrong, two[1].wrong);
+	plan_racer_free(&two[0]);
+	plan_racer_free(&two[1]);
 }
 
 static int tuned_right(struct problem *p, int t)

@@ -233,21 +233,10 @@ static void short_k_block(const struct tkp_tuned_tile *sp, size_t kb, size_t row
 }
 
 /*
- * Loop order: nc-column blocks, k blocks, then NR-column strips, then
- * MR-row tiles, so that a strip of B (kc × NR) is read from L1 by every
- * tile of rows after the first; A (small here) is re-read from L1/L2 once
- * per strip, and C's block (its rows × nc) stays in cache across the k
- * blocks.  With a short kc (tuned.c's choice for a large B, unless one
- * tile holds all the rows) B is read from memory or L3 as kc streams that
- * each run along a row of B, which the hardware prefetchers follow.  A k
- * block of up to TKP_TUNED_KREG_K steps goes to the short-k kernel instead
- * (short_k_block).
- */
-/*
- * One block of tkp_tuned_direct: kb steps of k, columns [jc, je), rows
- * [i0, i1) (a, b, c at the block's first row, step and column), as strips
- * of columns down all the rows (widest strip wide, prefer as in
- * strip_width).
+ * One block of tkp_tuned_direct: kb steps of k on rows × cols of C (a, b
+ * and c at the block's first row, step and column; A's row stride lda, B's
+ * and C's n), as strips of columns down all the rows (the widest strip
+ * wide, prefer as in strip_width; acc: add to C).
  */
 static void direct_block(const struct tkp_tuned_tile *sp, size_t kb, size_t rows, size_t cols,
 			 const char *a, size_t lda, const char *b, char *c, size_t n, size_t es,
@@ -272,6 +261,17 @@ static void direct_block(const struct tkp_tuned_tile *sp, size_t kb, size_t rows
 	}
 }
 
+/*
+ * Loop order: nc-column blocks, k blocks, then NR-column strips, then
+ * MR-row tiles, so that a strip of B (kc × NR) is read from L1 by every
+ * tile of rows after the first; A (small here) is re-read from L1/L2 once
+ * per strip, and C's block (its rows × nc) stays in cache across the k
+ * blocks.  With a short kc (tuned.c's choice for a large B, unless one
+ * tile holds all the rows) B is read from memory or L3 as kc streams that
+ * each run along a row of B, which the hardware prefetchers follow.  A k
+ * block of up to TKP_TUNED_KREG_K steps goes to the short-k kernel instead
+ * (short_k_block).
+ */
 void tkp_tuned_direct(const tkp_gemm *g, const struct tkp_tuned_tile *sp, size_t kc, size_t nc,
 		      size_t i0, size_t i1, size_t j0, size_t j1)
 {
