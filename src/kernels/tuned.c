@@ -1961,9 +1961,9 @@ static int small_direct(const tkp_gemm *g, const struct path *pa, size_t es, int
 /*
  * Plans for small_direct's problems, one per shape (tuned_small.h): such
  * a call replays the micro-kernel calls recorded the first time its shape
- * came, instead of choosing strips and tiles again: choosing them took
- * 40-50 cycles of the time-stamp counter, a fifth of a 16³ f64 call whose
- * micro-kernel calls took 207-225.  Zen 5 VM, 1 thread, tuned/OpenBLAS
+ * came, instead of choosing strips and tiles again: the route to the
+ * micro-kernel took 40-60 cycles of the time-stamp counter, a fifth of a
+ * 16³ f64 call whose micro-kernel calls alone took 207-225.  Zen 5 VM, 1 thread, tuned/OpenBLAS
  * per call (medians of 401 batches), builds alternating, three rounds,
  * before → after: f64 16³ 0.83-0.91 → 0.96-1.02, 32³ 0.96-0.97 →
  * 1.00-1.03, 7×33×5 0.90-0.93 → 1.29-1.34; f32 16³ 0.88-0.92 →
