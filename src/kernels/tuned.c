@@ -298,12 +298,17 @@ static void sys_init(void)
 	atomic_store_explicit(&sys.ready, 1, memory_order_release);
 }
 
-static const struct path *path_for(tkp_isa isa, tkp_dtype dt)
+/* sys filled in (the flag first: a call to pthread_once is a few cycles
+ * of a small call) */
+static void sys_need(void)
 {
-	/* (the flag first: a call to pthread_once is a few cycles of a small
-	 * call) */
 	if (!atomic_load_explicit(&sys.ready, memory_order_acquire))
 		pthread_once(&sys.once, sys_init);
+}
+
+static const struct path *path_for(tkp_isa isa, tkp_dtype dt)
+{
+	sys_need();
 	if ((unsigned)isa > TKP_ISA_AVX512 || (unsigned)dt > TKP_F64)
 		return NULL;
 	return sys.by[tkp_isa_sim_twin() != 0][isa][dt];
@@ -324,7 +329,7 @@ static void tuned_blocking(const struct path *pa, const size_t want[3], size_t *
 {
 	size_t es = pa->dt == TKP_F32 ? sizeof(float) : sizeof(double);
 
-	pthread_once(&sys.once, sys_init);
+	sys_need();
 	*kc = want[1] ? want[1] : round_down(sys.l1 / 2 / (pa->mr * es), 16, 16);
 	*nc = want[2] ? round_down(want[2], pa->nr, pa->nr)
 		      : round_down(sys.l2 / 2 / (*kc * es), pa->nr, pa->nr);
