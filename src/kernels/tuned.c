@@ -196,42 +196,43 @@ struct path {
 	tkp_pbt_vec_fn pbt_vec; /* at which widths vectors at a time */
 	tkp_kukr_fn kukr;   /* the short-k kernel (tuned_small_ukr.h) */
 	tkp_kcols_fn kcols; /* and its strips' columns at kc steps */
+	size_t run_acc;     /* small problems' wide tiles' accumulators (path_tile) */
 };
 
 static const struct path paths[] = {
 	{TKP_ISA_GENERIC, TKP_F32, ukr_generic_f32, pack_a_generic_f32, pack_b_generic_f32, 4, 8,
 	 tkp_tuned_sukr_generic_f32, 0, 0, 1, tkp_tuned_dukr_generic_f32, tkp_tuned_pbt_generic_f32,
 	 tkp_tuned_pbt_vec_generic_f32, tkp_tuned_kukr_generic_f32,
-	 tkp_tuned_kcols_generic_f32},
+	 tkp_tuned_kcols_generic_f32, 0},
 	{TKP_ISA_GENERIC, TKP_F64, ukr_generic_f64, pack_a_generic_f64, pack_b_generic_f64, 4, 8,
 	 tkp_tuned_sukr_generic_f64, 0, 0, 1, tkp_tuned_dukr_generic_f64, tkp_tuned_pbt_generic_f64,
 	 tkp_tuned_pbt_vec_generic_f64, tkp_tuned_kukr_generic_f64,
-	 tkp_tuned_kcols_generic_f64},
+	 tkp_tuned_kcols_generic_f64, 0},
 #ifdef TKP_HAVE_X86_SIMD
 	{TKP_ISA_AVX2, TKP_F32, ukr_avx2_f32, pack_a_avx2_f32, pack_b_avx2_f32, 6, 16,
 	 tkp_tuned_sukr_avx2_f32, 0, 0, 8, tkp_tuned_dukr_avx2_f32, tkp_tuned_pbt_avx2_f32,
 	 tkp_tuned_pbt_vec_avx2_f32, tkp_tuned_kukr_avx2_f32,
-	 tkp_tuned_kcols_avx2_f32},
+	 tkp_tuned_kcols_avx2_f32, 0},
 	{TKP_ISA_AVX2, TKP_F64, ukr_avx2_f64, pack_a_avx2_f64, pack_b_avx2_f64, 6, 8,
 	 tkp_tuned_sukr_avx2_f64, 0, 0, 4, tkp_tuned_dukr_avx2_f64, tkp_tuned_pbt_avx2_f64,
 	 tkp_tuned_pbt_vec_avx2_f64, tkp_tuned_kukr_avx2_f64,
-	 tkp_tuned_kcols_avx2_f64},
+	 tkp_tuned_kcols_avx2_f64, 0},
 	{TKP_ISA_AVX2, TKP_F32, ukr_avx2sim_f32, pack_a_avx2sim_f32, pack_b_avx2sim_f32, 6, 16,
 	 tkp_tuned_sukr_avx2sim_f32, 1, 0, 8, tkp_tuned_dukr_avx2sim_f32, tkp_tuned_pbt_avx2sim_f32,
 	 tkp_tuned_pbt_vec_avx2sim_f32, tkp_tuned_kukr_avx2sim_f32,
-	 tkp_tuned_kcols_avx2sim_f32},
+	 tkp_tuned_kcols_avx2sim_f32, 0},
 	{TKP_ISA_AVX2, TKP_F64, ukr_avx2sim_f64, pack_a_avx2sim_f64, pack_b_avx2sim_f64, 6, 8,
 	 tkp_tuned_sukr_avx2sim_f64, 1, 0, 4, tkp_tuned_dukr_avx2sim_f64, tkp_tuned_pbt_avx2sim_f64,
 	 tkp_tuned_pbt_vec_avx2sim_f64, tkp_tuned_kukr_avx2sim_f64,
-	 tkp_tuned_kcols_avx2sim_f64},
+	 tkp_tuned_kcols_avx2sim_f64, 0},
 	{TKP_ISA_AVX512, TKP_F32, ukr_avx512_f32, pack_a_avx512_f32, pack_b_avx512_f32, 12, 32,
 	 tkp_tuned_sukr_avx512_f32, 0, 64, 16, tkp_tuned_dukr_avx512_f32, tkp_tuned_pbt_avx512_f32,
 	 tkp_tuned_pbt_vec_avx512_f32, tkp_tuned_kukr_avx512_f32,
-	 tkp_tuned_kcols_avx512_f32},
+	 tkp_tuned_kcols_avx512_f32, 20},
 	{TKP_ISA_AVX512, TKP_F64, ukr_avx512_f64, pack_a_avx512_f64, pack_b_avx512_f64, 8, 24,
 	 tkp_tuned_sukr_avx512_f64, 0, 32, 8, tkp_tuned_dukr_avx512_f64, tkp_tuned_pbt_avx512_f64,
 	 tkp_tuned_pbt_vec_avx512_f64, tkp_tuned_kukr_avx512_f64,
-	 tkp_tuned_kcols_avx512_f64},
+	 tkp_tuned_kcols_avx512_f64, 20},
 #endif
 };
 
@@ -337,11 +338,34 @@ static void tuned_blocking(const struct path *pa, const size_t want[3], size_t *
 		      : round_down(min_sz(sys.l2 * 3 / 2, sys.l3 / 4) / (*kc * es), pa->mr, pa->mr);
 }
 
-/* The unpacked paths' view of a path (tuned_small.h) */
-static struct tkp_tuned_tile path_tile(const struct path *pa)
+/*
+ * The unpacked paths' view of a path (tuned_small.h) for g.  A small
+ * problem (every dimension at most RUN_MAX) runs its wide strips of
+ * several tiles on the path's run_acc accumulators: on AVX-512, 20 of the
+ * full tile's 24 (5 rows of 4 vectors, 6 of 3).  With all 24, tuned kept
+ * pace with OpenBLAS only while the host was quiet: in phases (tens of
+ * milliseconds to minutes) that slowed OpenBLAS by ~5%, 6-row tiles of 4
+ * vectors lost another 4% and 5-row ones did not.  Zen 5 VM, 1 thread,
+ * bare tilings against OpenBLAS in one process, 25 rounds over 8 minutes,
+ * median / tenth percentile of the rounds, 24 against 20: f64 64×64×32
+ * 1.015/0.930 against 1.026/1.007, 64³ 1.003/0.951 against 1.012/0.985,
+ * 64×64×80 0.991/0.965 against 1.007/0.978, 96³ 0.995/0.980 against
+ * 1.006/0.988; f32 64×64×32 1.031/0.939 against 1.040/1.014, 64³
+ * 1.012/0.957 against 1.019/1.006, 3-vector strips 96³ 0.992/0.964
+ * against 1.003/0.976, 96×96×48 0.999/0.934 against 1.012/1.002.  Past
+ * 96, where tuned is 1.2-1.5 ahead, all 24 did as well in f32 and 1-3%
+ * better in f64 (64×64×128 1.137 against 1.103, 128×128×64 1.49-1.52
+ * against 1.43-1.48, 128³ 1.45-1.47 against 1.41-1.43), so larger
+ * problems keep them all.
+ */
+enum { RUN_MAX = 96 };
+
+static struct tkp_tuned_tile path_tile(const struct path *pa, const tkp_gemm *g)
 {
+	int small = g->m <= RUN_MAX && g->n <= RUN_MAX && g->k <= RUN_MAX;
+
 	return (struct tkp_tuned_tile){pa->sukr, pa->mr, pa->nr, pa->wide, pa->vl, pa->kukr,
-				       pa->kcols};
+				       pa->kcols, small ? pa->run_acc : 0};
 }
 
 /* ---- one thread's share: the five loops --------------------------------- */
@@ -454,7 +478,7 @@ enum { L3_KC = 64 };
 static int one_tile(const struct plan *pl)
 {
 	const struct path *pa = pl->pa;
-	struct tkp_tuned_tile tile = path_tile(pa);
+	struct tkp_tuned_tile tile = path_tile(pa, pl->g);
 	size_t m = pl->g->m, w;
 
 	if (!pa->wide || m > pa->mr)
@@ -870,7 +894,7 @@ static void gemm_part(const struct plan *pl, struct shared_b *t, int tid, size_t
 	/* this part's blocks, evened out over its own rows and columns */
 	size_t kcb = balance(g->k, pl->kc, 4), mcb = balance(i1 - i0, pl->mc, mr);
 
-	struct tkp_tuned_tile tile = path_tile(pa);
+	struct tkp_tuned_tile tile = path_tile(pa, g);
 
 	if (pl->mode == TKP_TUNED_DIRECT) {
 		size_t dkc, dnc;
@@ -1839,7 +1863,7 @@ static int dot_alone(const struct plan *pl)
 {
 	const tkp_gemm *g = pl->g;
 	const struct path *pa = pl->pa;
-	struct tkp_tuned_tile tile = path_tile(pa);
+	struct tkp_tuned_tile tile = path_tile(pa, g);
 	size_t kc = dot_kc(pl), bytes = g->n * round_up(kc, 16) * pl->es;
 	int mine;
 	char *bt;
@@ -2004,7 +2028,7 @@ static size_t plan_hash(const tkp_gemm *g, const struct path *pa)
 static const struct tkp_tuned_plan *plan_make(struct plan_slot *s, const tkp_gemm *g,
 					      const struct path *pa)
 {
-	struct tkp_tuned_tile tile = path_tile(pa);
+	struct tkp_tuned_tile tile = path_tile(pa, g);
 	int rc = tkp_tuned_plan_make(&s->plan, g, &tile), ok = rc == 0;
 
 	if (rc == -2) { /* (another plan being made: the slot free again) */
@@ -2054,7 +2078,7 @@ static void small_run(const tkp_gemm *g, const struct path *pa)
 		tkp_tuned_plan_run(plan, g);
 		return;
 	}
-	tile = path_tile(pa);
+	tile = path_tile(pa, g);
 	tkp_tuned_direct(g, &tile, g->k, g->n, 0, g->m, 0, g->n);
 }
 
@@ -2080,7 +2104,7 @@ static __attribute__((noinline)) int tuned_route(const tkp_gemm *g, const struct
 	 * path's blocking, whose divisions cost a few percent of a small call
 	 * (16³ f32 1.05 -> 1.13-1.22 of OpenBLAS, 32³ f64 0.85 -> 0.93). */
 	if (pl.mode == TKP_TUNED_DIRECT && nt == 1) {
-		struct tkp_tuned_tile tile = path_tile(pa);
+		struct tkp_tuned_tile tile = path_tile(pa, g);
 		size_t dkc, dnc;
 
 		direct_blocking(&pl, &dkc, &dnc);

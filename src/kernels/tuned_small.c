@@ -116,26 +116,43 @@ static size_t strip_rows(const struct tkp_tuned_tile *sp, size_t vecs)
 }
 
 /*
+ * The rows per tile where a wide strip's rows take two tiles or more: as
+ * many as hold the full tile's accumulators, or sp->run_acc of them where
+ * set (tuned.c: small problems).
+ */
+static size_t run_rows(const struct tkp_tuned_tile *sp, size_t vecs)
+{
+	size_t r, rows;
+
+	if (!sp->run_acc)
+		return strip_rows(sp, vecs);
+	rows = div_small(sp->run_acc, vecs, &r);
+	return rows ? rows : 1;
+}
+
+/*
  * A wide strip: w columns of nrows rows of C (ap and cp at its first
- * row), in tiles of as many rows as keep the full tile's accumulators
- * (MR·NV vectors) at most, as even as their number allows (32 rows on 6
- * at most: 6, 6, 5, 5, 5, 5, not a 2-row tail with a third of the
- * accumulators).  Such a tile loads fewer operands per FMA than the full
- * one: 32³ f64 as 6/5 × 32 tiles took 1148-1154 ns against 1276-1308 as
- * 8 × 16 (AVX-512, intrinsics, best of 30, three runs); 64³ f32 as 6/5 ×
- * 64 (4 vectors) 4673/4622 ns against 5237/5237 as 12 × 32 and OpenBLAS's
- * 5107/5081 (best of 300 interleaved, two runs).
+ * row), in one tile where the rows keep to the full tile's accumulators
+ * (MR·NV vectors), else in tiles of run_rows rows at most, as even as
+ * their number allows (32 rows on 6 at most: 6, 6, 5, 5, 5, 5, not a
+ * 2-row tail with a third of the accumulators).  Such a tile loads fewer
+ * operands per FMA than the full one: 32³ f64 as 6/5 × 32 tiles took
+ * 1148-1154 ns against 1276-1308 as 8 × 16 (AVX-512, intrinsics, best of
+ * 30, three runs); 64³ f32 as 6/5 × 64 (4 vectors) 4673/4622 ns against
+ * 5237/5237 as 12 × 32 and OpenBLAS's 5107/5081 (best of 300
+ * interleaved, two runs).
  */
 static void wide_strip(const struct tkp_tuned_tile *sp, size_t nrows, size_t w, size_t kb,
 		       const char *ap, size_t lda, const char *bp, size_t ldb, char *cp, size_t ldc,
 		       size_t es, int acc)
 {
 	size_t r, vecs = div_small(w + sp->vl - 1, sp->vl, &r);
-	size_t wrows = strip_rows(sp, vecs);
-	size_t tiles = div_small(nrows + wrows - 1, wrows, &r), base, extra;
+	size_t wrows = nrows > strip_rows(sp, vecs) ? run_rows(sp, vecs) : nrows;
+	size_t tiles, base, extra;
 
-	if (!tiles)
+	if (!nrows)
 		return;
+	tiles = div_small(nrows + wrows - 1, wrows, &r);
 	base = div_small(nrows, tiles, &extra);
 	/* the extra tiles of base + 1 rows first, then those of base */
 	if (extra)
