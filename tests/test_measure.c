@@ -96,13 +96,27 @@ static void disturbance_rule(void)
 	   "no CPU time: cannot tell, not flagged");
 }
 
+/* A kernel whose first call sleeps 3 ms before it runs naive: a warm-up
+ * preempted for that long, off the CPU. */
+static int first_sleeps_calls;
+
+static int first_sleeps(const tkp_gemm *g)
+{
+	if (first_sleeps_calls++ == 0)
+		usleep(3000);
+	return tkp_kernel_run(tkp_kernel_find("naive"), g);
+}
+
 /* A 4x4x4 GEMM takes some ns: far under 100 timer costs, so its calls are
  * timed in batches; reps counts calls (min_reps batches of them, even
  * when that is over max_reps), and the time stays per call (well under
- * 100 timer costs). */
+ * 100 timer costs).  A warm-up that took over a millisecond off the CPU
+ * does not make such a call long. */
 static void batches(void)
 {
 	const tkp_kernel *naive = tkp_kernel_find("naive");
+	const tkp_kernel sleeper = {"first_sleeps", "sleeps in its first call", first_sleeps, 0,
+				    NULL};
 	tkp_measure_opts o;
 	tkp_result r;
 	double cost = tkp_timer_cost();
@@ -119,6 +133,12 @@ static void batches(void)
 	   r.disturbed <= r.reps,
 	   "timed in batches: %d calls in 3 samples, %.1f ns per call (timer %.1f ns)",
 	   r.reps, r.time_s * 1e9, cost * 1e9);
+	first_sleeps_calls = 0;
+	rc = tkp_measure_kernel(&sleeper, TKP_F64, 4, 4, 4, 0, 1, &o, &r);
+	ok(rc == 0 && r.verified == 1 && first_sleeps_calls > 1 && r.reps > o.max_reps &&
+		   r.reps % 3 == 0,
+	   "a warm-up preempted for 3 ms: still timed in batches (%d calls in 3 samples, rc %d)",
+	   r.reps, rc);
 	o.max_reps = 5;
 	o.min_time_s = 0;
 	rc = tkp_measure_kernel(naive, TKP_F64, 96, 96, 96, 0, 1, &o, &r);

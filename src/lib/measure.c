@@ -215,19 +215,24 @@ typedef struct samples {
  * timer's own cost (two clock and two TSC reads): then as many as make a
  * sample last 200 times that cost, so the timer stays under 1% of what is
  * timed with a factor 2 to spare (a 32^3 GEMM in OpenBLAS takes ~1 µs, the
- * reads ~50 ns).  The warm-up's time says whether to look closer (a first
- * call is slower than the rest, never faster); looking closer times three
- * calls, the fastest counting.  The batch is capped so that the calls of
- * every sample still fit an int.
+ * reads ~50 ns).  The warm-up's time (warm_s, the process's CPU time over
+ * it warm_cpu) says whether to look closer (a first call is slower than
+ * the rest, never faster); looking closer times three calls, the fastest
+ * counting.  A warm-up of a millisecond or more is a long call only where
+ * the process ran for half of it at least: preempted under a parallel
+ * `make check`, the warm-up of a 4x4x4 call (~100 ns) once took that long,
+ * and its calls were timed one at a time.  The batch is capped so that the
+ * calls of every sample still fit an int.
  */
-static int batch_size(const tkp_kernel *k, const tkp_gemm *g, double warm_s, int cap, long *batch)
+static int batch_size(const tkp_kernel *k, const tkp_gemm *g, double warm_s, double warm_cpu,
+		      int cap, long *batch)
 {
 	double cost = tkp_timer_cost(), best = warm_s;
 	long most = INT_MAX / (cap > 0 ? cap : 1);
 	int rc = 0;
 
 	*batch = 1;
-	if (warm_s >= 1e-3)
+	if (warm_s >= 1e-3 && warm_cpu >= warm_s / 2)
 		return 0;
 	for (int i = 0; i < 3 && !rc; i++) {
 		double t0 = tkp_timer_now();
@@ -382,7 +387,7 @@ int tkp_measure_kernel_sized(const tkp_kernel *k, tkp_dtype dt, size_t m, size_t
 	samples sm = {0};
 	size_t es = tkp_dtype_size(dt);
 	uint64_t rss0;
-	double cpu0, wall0, warm0;
+	double cpu0, wall0, warm0, wcpu0;
 	int one;
 	int rc = 0;
 	int big = tkp_bigpages_operands();
@@ -434,10 +439,12 @@ int tkp_measure_kernel_sized(const tkp_kernel *k, tkp_dtype dt, size_t m, size_t
 		       .block = block, .threads = threads};
 	tkp_tuning_apply(&g);
 	warm0 = tkp_timer_now();
+	wcpu0 = tkp_cpu_time();
 	for (int w = 0; w < o->warmup; w++)
 		if ((rc = k->fn(&g)) != 0)
 			goto fail;
-	if ((rc = batch_size(k, &g, o->warmup ? tkp_timer_now() - warm0 : 0, sm.cap, &sm.batch)))
+	if ((rc = batch_size(k, &g, o->warmup ? tkp_timer_now() - warm0 : 0,
+			     tkp_cpu_time() - wcpu0, sm.cap, &sm.batch)))
 		goto fail;
 	/* max_reps counts calls; min_reps samples are made whatever the batch */
 	sm.cap = (int)(o->max_reps / sm.batch);
