@@ -197,42 +197,43 @@ struct path {
 	tkp_kukr_fn kukr;   /* the short-k kernel (tuned_small_ukr.h) */
 	tkp_kcols_fn kcols; /* and its strips' columns at kc steps */
 	size_t run_acc;     /* small problems' wide tiles' accumulators (path_tile) */
+	size_t run_mr;      /* and their NR strips' tiles' rows */
 };
 
 static const struct path paths[] = {
 	{TKP_ISA_GENERIC, TKP_F32, ukr_generic_f32, pack_a_generic_f32, pack_b_generic_f32, 4, 8,
 	 tkp_tuned_sukr_generic_f32, 0, 0, 1, tkp_tuned_dukr_generic_f32, tkp_tuned_pbt_generic_f32,
 	 tkp_tuned_pbt_vec_generic_f32, tkp_tuned_kukr_generic_f32,
-	 tkp_tuned_kcols_generic_f32, 0},
+	 tkp_tuned_kcols_generic_f32, 0, 0},
 	{TKP_ISA_GENERIC, TKP_F64, ukr_generic_f64, pack_a_generic_f64, pack_b_generic_f64, 4, 8,
 	 tkp_tuned_sukr_generic_f64, 0, 0, 1, tkp_tuned_dukr_generic_f64, tkp_tuned_pbt_generic_f64,
 	 tkp_tuned_pbt_vec_generic_f64, tkp_tuned_kukr_generic_f64,
-	 tkp_tuned_kcols_generic_f64, 0},
+	 tkp_tuned_kcols_generic_f64, 0, 0},
 #ifdef TKP_HAVE_X86_SIMD
 	{TKP_ISA_AVX2, TKP_F32, ukr_avx2_f32, pack_a_avx2_f32, pack_b_avx2_f32, 6, 16,
 	 tkp_tuned_sukr_avx2_f32, 0, 0, 8, tkp_tuned_dukr_avx2_f32, tkp_tuned_pbt_avx2_f32,
 	 tkp_tuned_pbt_vec_avx2_f32, tkp_tuned_kukr_avx2_f32,
-	 tkp_tuned_kcols_avx2_f32, 0},
+	 tkp_tuned_kcols_avx2_f32, 0, 0},
 	{TKP_ISA_AVX2, TKP_F64, ukr_avx2_f64, pack_a_avx2_f64, pack_b_avx2_f64, 6, 8,
 	 tkp_tuned_sukr_avx2_f64, 0, 0, 4, tkp_tuned_dukr_avx2_f64, tkp_tuned_pbt_avx2_f64,
 	 tkp_tuned_pbt_vec_avx2_f64, tkp_tuned_kukr_avx2_f64,
-	 tkp_tuned_kcols_avx2_f64, 0},
+	 tkp_tuned_kcols_avx2_f64, 0, 0},
 	{TKP_ISA_AVX2, TKP_F32, ukr_avx2sim_f32, pack_a_avx2sim_f32, pack_b_avx2sim_f32, 6, 16,
 	 tkp_tuned_sukr_avx2sim_f32, 1, 0, 8, tkp_tuned_dukr_avx2sim_f32, tkp_tuned_pbt_avx2sim_f32,
 	 tkp_tuned_pbt_vec_avx2sim_f32, tkp_tuned_kukr_avx2sim_f32,
-	 tkp_tuned_kcols_avx2sim_f32, 0},
+	 tkp_tuned_kcols_avx2sim_f32, 0, 0},
 	{TKP_ISA_AVX2, TKP_F64, ukr_avx2sim_f64, pack_a_avx2sim_f64, pack_b_avx2sim_f64, 6, 8,
 	 tkp_tuned_sukr_avx2sim_f64, 1, 0, 4, tkp_tuned_dukr_avx2sim_f64, tkp_tuned_pbt_avx2sim_f64,
 	 tkp_tuned_pbt_vec_avx2sim_f64, tkp_tuned_kukr_avx2sim_f64,
-	 tkp_tuned_kcols_avx2sim_f64, 0},
+	 tkp_tuned_kcols_avx2sim_f64, 0, 0},
 	{TKP_ISA_AVX512, TKP_F32, ukr_avx512_f32, pack_a_avx512_f32, pack_b_avx512_f32, 12, 32,
 	 tkp_tuned_sukr_avx512_f32, 0, 64, 16, tkp_tuned_dukr_avx512_f32, tkp_tuned_pbt_avx512_f32,
 	 tkp_tuned_pbt_vec_avx512_f32, tkp_tuned_kukr_avx512_f32,
-	 tkp_tuned_kcols_avx512_f32, 20},
+	 tkp_tuned_kcols_avx512_f32, 20, 6},
 	{TKP_ISA_AVX512, TKP_F64, ukr_avx512_f64, pack_a_avx512_f64, pack_b_avx512_f64, 8, 24,
 	 tkp_tuned_sukr_avx512_f64, 0, 32, 8, tkp_tuned_dukr_avx512_f64, tkp_tuned_pbt_avx512_f64,
 	 tkp_tuned_pbt_vec_avx512_f64, tkp_tuned_kukr_avx512_f64,
-	 tkp_tuned_kcols_avx512_f64, 20},
+	 tkp_tuned_kcols_avx512_f64, 20, 0},
 #endif
 };
 
@@ -357,6 +358,15 @@ static void tuned_blocking(const struct path *pa, const size_t want[3], size_t *
  * better in f64 (64×64×128 1.137 against 1.103, 128×128×64 1.49-1.52
  * against 1.43-1.48, 128³ 1.45-1.47 against 1.41-1.43), so larger
  * problems keep them all.
+ *
+ * Their full NR strips of more than MR rows run on even tiles of run_mr
+ * rows: f32 on AVX-512 as 6 × 2 vectors, not 12 × 2, whose loop kept its
+ * 12 row pointers of A only by spilling 8 of them, reloaded at every step
+ * (none at 7 rows, 2 a step at 8-9 rows).  Bare tilings as above, 40 and
+ * 30 rounds, 12, 8 and 6 rows: f32 32³ 0.973/0.902, 0.932/0.921
+ * and 1.077/1.051 (the route before, 12 + 12 + 8 rows, 0.989/0.938),
+ * 32×32×64 0.988/0.946, 0.980/0.975 and 1.055/1.045, 32×32×96
+ * 0.996/0.935, 0.994/0.946 and 1.039/1.035.
  */
 enum { RUN_MAX = 96 };
 
@@ -365,7 +375,7 @@ static struct tkp_tuned_tile path_tile(const struct path *pa, const tkp_gemm *g)
 	int small = g->m <= RUN_MAX && g->n <= RUN_MAX && g->k <= RUN_MAX;
 
 	return (struct tkp_tuned_tile){pa->sukr, pa->mr, pa->nr, pa->wide, pa->vl, pa->kukr,
-				       pa->kcols, small ? pa->run_acc : 0};
+				       pa->kcols, small ? pa->run_acc : 0, small ? pa->run_mr : 0};
 }
 
 /* ---- one thread's share: the five loops --------------------------------- */

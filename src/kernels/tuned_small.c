@@ -130,25 +130,15 @@ static size_t run_rows(const struct tkp_tuned_tile *sp, size_t vecs)
 	return rows ? rows : 1;
 }
 
-/*
- * A wide strip: w columns of nrows rows of C (ap and cp at its first
- * row), in one tile where the rows keep to the full tile's accumulators
- * (MR·NV vectors), else in tiles of run_rows rows at most, as even as
- * their number allows (32 rows on 6 at most: 6, 6, 5, 5, 5, 5, not a
- * 2-row tail with a third of the accumulators).  Such a tile loads fewer
- * operands per FMA than the full one: 32³ f64 as 6/5 × 32 tiles took
- * 1148-1154 ns against 1276-1308 as 8 × 16 (AVX-512, intrinsics, best of
- * 30, three runs); 64³ f32 as 6/5 × 64 (4 vectors) 4673/4622 ns against
- * 5237/5237 as 12 × 32 and OpenBLAS's 5107/5081 (best of 300
- * interleaved, two runs).
- */
-static void wide_strip(const struct tkp_tuned_tile *sp, size_t nrows, size_t w, size_t kb,
-		       const char *ap, size_t lda, const char *bp, size_t ldb, char *cp, size_t ldc,
-		       size_t es, int acc)
+/* w columns of nrows rows of C (ap and cp at its first row) in tiles of
+ * at most wrows rows, as even as their number allows (32 rows on 6 at
+ * most: 6, 6, 5, 5, 5, 5, not a 2-row tail with a third of the
+ * accumulators) */
+static void even_tiles(const struct tkp_tuned_tile *sp, size_t nrows, size_t wrows, size_t w,
+		       size_t kb, const char *ap, size_t lda, const char *bp, size_t ldb, char *cp,
+		       size_t ldc, size_t es, int acc)
 {
-	size_t r, vecs = div_small(w + sp->vl - 1, sp->vl, &r);
-	size_t wrows = nrows > strip_rows(sp, vecs) ? run_rows(sp, vecs) : nrows;
-	size_t tiles, base, extra;
+	size_t r, tiles, base, extra;
 
 	if (!nrows)
 		return;
@@ -160,6 +150,26 @@ static void wide_strip(const struct tkp_tuned_tile *sp, size_t nrows, size_t w, 
 	if (tiles > extra)
 		sp->ukr(tiles - extra, base, w, kb, ap + extra * (base + 1) * lda * es, lda, bp,
 			ldb, cp + extra * (base + 1) * ldc * es, ldc, acc);
+}
+
+/*
+ * A wide strip: w columns of nrows rows of C, in one tile where the rows
+ * keep to the full tile's accumulators (MR·NV vectors), else in even
+ * tiles of run_rows rows at most.  Such a tile loads fewer operands per
+ * FMA than the full one: 32³ f64 as 6/5 × 32 tiles took 1148-1154 ns
+ * against 1276-1308 as 8 × 16 (AVX-512, intrinsics, best of 30, three
+ * runs); 64³ f32 as 6/5 × 64 (4 vectors) 4673/4622 ns against 5237/5237
+ * as 12 × 32 and OpenBLAS's 5107/5081 (best of 300 interleaved, two
+ * runs).
+ */
+static void wide_strip(const struct tkp_tuned_tile *sp, size_t nrows, size_t w, size_t kb,
+		       const char *ap, size_t lda, const char *bp, size_t ldb, char *cp, size_t ldc,
+		       size_t es, int acc)
+{
+	size_t r, vecs = div_small(w + sp->vl - 1, sp->vl, &r);
+
+	even_tiles(sp, nrows, nrows > strip_rows(sp, vecs) ? run_rows(sp, vecs) : nrows, w, kb, ap,
+		   lda, bp, ldb, cp, ldc, es, acc);
 }
 
 /*
@@ -268,6 +278,11 @@ static void direct_block(const struct tkp_tuned_tile *sp, size_t kb, size_t rows
 		w = strip_width(cols - jr, nr, line, wide, prefer);
 		if (w > nr) {
 			wide_strip(sp, rows, w, kb, ap, lda, bp, n, cp, n, es, acc);
+			continue;
+		}
+		if (sp->run_mr && rows > sp->mr && w > nr - sp->vl) {
+			/* (a small problem's full NR strip: tkp_tuned_tile) */
+			even_tiles(sp, rows, sp->run_mr, w, kb, ap, lda, bp, n, cp, n, es, acc);
 			continue;
 		}
 		for (size_t ir = 0, t, q; ir < rows;

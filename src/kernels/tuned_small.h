@@ -106,16 +106,18 @@ static inline size_t tkp_tuned_wide_tail(size_t cols, size_t nr, size_t wide)
  * widest strip it takes (0: none wider than NR; a strip of v vectors of
  * vl lanes runs on at most MR·NR / (v·vl) rows, as many accumulators);
  * its short-k kernel and the columns of that kernel's strips at kc steps
- * (kcols(kc), 0: not for kc); the accumulators of each tile where a wide
- * strip's rows take several (run_acc; 0: as many as the full tile, else
- * fewer, for small problems: tuned_small.c's run_rows). */
+ * (kcols(kc), 0: not for kc); for small problems (tuned.c's path_tile),
+ * the accumulators of each tile where a wide strip's rows take several
+ * (run_acc; 0: as many as the full tile: tuned_small.c's run_rows) and
+ * the rows of each where a full NR strip's rows take more than MR (run_mr;
+ * 0: MR, the last two evened where thin, tkp_tuned_tile_rows). */
 struct tkp_tuned_tile {
 	tkp_sukr_fn ukr;
 	size_t mr, nr;
 	size_t wide, vl;
 	tkp_kukr_fn kukr;
 	tkp_kcols_fn kcols;
-	size_t run_acc;
+	size_t run_acc, run_mr;
 };
 
 
