@@ -345,18 +345,21 @@ static void tuned_blocking(const struct path *pa, const size_t want[3], size_t *
  * several tiles on the path's run_acc accumulators: on AVX-512, 20 of the
  * full tile's 24 (5 rows of 4 vectors, 6 of 3).  With all 24, tuned kept
  * pace with OpenBLAS only while the host was quiet: in phases (tens of
- * milliseconds to minutes) that slowed OpenBLAS by ~5%, 6-row tiles of 4
- * vectors lost another 4% and 5-row ones did not.  Zen 5 VM, 1 thread,
- * bare tilings against OpenBLAS in one process, 25 rounds over 8 minutes,
- * median / tenth percentile of the rounds, 24 against 20: f64 64×64×32
- * 1.015/0.930 against 1.026/1.007, 64³ 1.003/0.951 against 1.012/0.985,
- * 64×64×80 0.991/0.965 against 1.007/0.978, 96³ 0.995/0.980 against
- * 1.006/0.988; f32 64×64×32 1.031/0.939 against 1.040/1.014, 64³
- * 1.012/0.957 against 1.019/1.006, 3-vector strips 96³ 0.992/0.964
- * against 1.003/0.976, 96×96×48 0.999/0.934 against 1.012/1.002.  Past
- * 96, where tuned is 1.2-1.5 ahead, all 24 did as well in f32 and 1-3%
- * better in f64 (64×64×128 1.137 against 1.103, 128×128×64 1.49-1.52
- * against 1.43-1.48, 128³ 1.45-1.47 against 1.41-1.43), so larger
+ * milliseconds to minutes) that slowed OpenBLAS by ~5%, f32's 6-row tiles
+ * of 4 vectors lost another 4% and 5-row ones did not.  Zen 5 VM, 1
+ * thread, bare tilings against OpenBLAS in one process, 30-40 rounds over
+ * 4-5 minutes, median / tenth percentile of the rounds, 24 against 20: f32
+ * 64³ 1.012/0.966 against 1.018/1.005, 64×64×32 1.033/0.989 against
+ * 1.040/1.029, 64×64×96 1.000/0.989 against 1.008/0.997, 3-vector strips
+ * 96³ 0.997/0.972 against 1.004/0.975, 96×96×64 1.006/0.970 against
+ * 1.010/1.005.  f64 gained less: 64³ 1.000/0.959 against 1.008/0.963,
+ * 64×64×32 1.017/0.944 against 1.026/0.960, 32³ 1.020/0.968 against
+ * 1.018/0.983, 96³ 1.008/0.995 against 1.008/0.999 (4 rows held 0.997 at
+ * k ≤ 64 but fell to 0.991/0.964 at 64×64×96).  Past 96, where tuned is
+ * 1.2-1.5 ahead, all 24 did as well in f32 and 1-3% better in f64
+ * (64×64×128 1.137 against 1.103, 128×128×64 1.49-1.52 against
+ * 1.43-1.48, 128³ 1.45-1.47 against 1.41-1.43, on a variant of the
+ * micro-kernel that addressed A's rows by offsets, not kept), so larger
  * problems keep them all.
  *
  * Their full NR strips of more than MR rows run on even tiles of run_mr
