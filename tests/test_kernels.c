@@ -208,6 +208,7 @@ static const struct shape shapes[] = {
 	{7, 50, 33, 0, 0, "f32 50 columns: 4 vectors, the last 2 lanes"},
 	{9, 96, 7, 0, 0, "wide strips first: f64 32x3, f32 48+48"},
 	{10, 112, 3, 0, 0, "halves: f32 64+48; f64 32+32 then 24+24"},
+	{45, 72, 50, 0, 0, "f64 72 columns as 3 NR strips (small: no wide ones), rows 8x5 + 5"},
 	{33, 1, 15, 0, 0, "one column"},
 	{1, 513, 257, 0, 0, "one row, wide"},
 	{5, 1000, 3, 0, 0, "skinny, k=3"},

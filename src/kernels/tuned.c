@@ -370,15 +370,31 @@ static void tuned_blocking(const struct path *pa, const size_t want[3], size_t *
  * and 1.077/1.051 (the route before, 12 + 12 + 8 rows, 0.989/0.938),
  * 32×32×64 0.988/0.946, 0.980/0.975 and 1.055/1.045, 32×32×96
  * 0.996/0.935, 0.994/0.946 and 1.039/1.035.
+ *
+ * Columns that make whole NR strips run as NR strips on full tiles, no
+ * wide ones, where the path's full tile runs as it is (run_mr 0: f64 on
+ * AVX-512, 8 × 3 vectors).  Bare tilings as above, 60 rounds in a minute,
+ * median of the rounds where OpenBLAS ran slow / where it did not, NR
+ * strips against wide (4 vectors, 5 rows): f64 96³ 1.008/1.006 against
+ * 0.996/1.007, 96×96×64 0.993/1.009 against 0.984/1.010, 48×96×96
+ * 1.011/1.008 against 0.998/1.013, 96×96×32 0.992/1.015 against
+ * 0.983/1.017.
  */
 enum { RUN_MAX = 96 };
 
 static struct tkp_tuned_tile path_tile(const struct path *pa, const tkp_gemm *g)
 {
 	int small = g->m <= RUN_MAX && g->n <= RUN_MAX && g->k <= RUN_MAX;
+	struct tkp_tuned_tile t = {pa->sukr, pa->mr, pa->nr, pa->wide, pa->vl, pa->kukr, pa->kcols,
+				   0, 0};
 
-	return (struct tkp_tuned_tile){pa->sukr, pa->mr, pa->nr, pa->wide, pa->vl, pa->kukr,
-				       pa->kcols, small ? pa->run_acc : 0, small ? pa->run_mr : 0};
+	if (!small)
+		return t;
+	t.run_acc = pa->run_acc;
+	t.run_mr = pa->run_mr;
+	if (!pa->run_mr && g->n % pa->nr == 0)
+		t.wide = 0;
+	return t;
 }
 
 /* ---- one thread's share: the five loops --------------------------------- */
