@@ -248,9 +248,21 @@ FN(kbody)(const int KC, const int COLV, const int EDGE, size_t rows, const T *re
 		default: KBODY(kcv, 4);                                                     \
 		}                                                                           \
 		break;
+/* EDGE a constant in each instance, as in SRUN_E: per call against
+ * OpenBLAS, 60 interleaved rounds, builds alternating, medians before /
+ * after: f64 300×600×7 1.93 / 2.03, 200×1000×5 1.20 / 1.24, 70×100×7
+ * 1.13 / 1.18, f32 70×100×7 1.14 / 1.18, 4000×64×6 2.15 / 2.21,
+ * 300×600×8 1.57 / 1.61 (f64 150×70×3 1.19 / 1.17). */
+#define KBODY_E(kcv, colv, edge)                                                            \
+	FN(kbody)((kcv), (colv) < KNV(kcv) ? (colv) : KNV(kcv), (edge), rows, a, lda, b, ldb, c, \
+		  ldc, acc, nr)
 #define KBODY(kcv, colv)                                                                    \
-	FN(kbody)((kcv), (colv) < KNV(kcv) ? (colv) : KNV(kcv), nr < (size_t)(colv) * VL, rows, \
-		  a, lda, b, ldb, c, ldc, acc, nr)
+	do {                                                                                \
+		if (nr < (size_t)(colv) * VL)                                               \
+			KBODY_E(kcv, colv, 1);                                              \
+		else                                                                        \
+			KBODY_E(kcv, colv, 0);                                              \
+	} while (0)
 
 _Static_assert(TKP_TUNED_KREG_K == 8, "FN(tkp_tuned_kukr) has cases for k = 1..8");
 
@@ -282,6 +294,7 @@ ATTR void FN(tkp_tuned_kukr)(size_t rows, size_t nr, size_t kc, const void *av, 
 
 #undef KCASE
 #undef KBODY
+#undef KBODY_E
 #undef KMAX
 #undef KNV_MAX
 #undef KNV
