@@ -133,18 +133,18 @@ FN(sbody)(const int ROWS, const int COLV, const int EDGE, size_t kc, const T *re
 			break;                                                              \
 		if (nr > NR + VL) {                                                         \
 			if (NV == 2 && (n) <= W2ROWS)                                       \
-				SRUN_E((n), W2NV, nr < W2NV * VL);                            \
+				SRUN_E((n), W2NV, nr < W2NV * VL);                          \
 		} else if (nr > NR) {                                                       \
 			if (NV <= 3 && (n) <= WROWS)                                        \
-				SRUN_E((n), WNV, nr < WNV * VL);                              \
+				SRUN_E((n), WNV, nr < WNV * VL);                            \
 		} else if (nr == NR)                                                        \
 			SRUN((n), NV, 0);                                                   \
 		else if (NV > 3 || nr > 2 * VL)                                             \
 			SRUN((n), NV, 1);                                                   \
 		else if (nr > VL)                                                           \
-			SRUN_E((n), NV < 2 ? NV : 2, nr < 2 * VL);                            \
+			SRUN_E((n), NV < 2 ? NV : 2, nr < 2 * VL);                          \
 		else                                                                        \
-			SRUN_E((n), 1, nr < VL);                                              \
+			SRUN_E((n), 1, nr < VL);                                            \
 		break;
 
 /*
