@@ -14,6 +14,14 @@ bench: bench-gemm
 bench-gemm: bench/gemm$(EXEEXT)
 	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE ./bench/gemm$(EXEEXT) $(BENCH_GEMM_ARGS)
 
+# bench/abi: a kernel of two builds of libtkprofile in one process, round
+# by round (bench/ab.sh builds a git revision's and runs it against this
+# tree's): the A/B of a kernel change, free of the host's phases.
+EXTRA_PROGRAMS += bench/abi
+bench_abi_SOURCES = bench/abi.c
+bench_abi_LDADD = -ldl -lm
+EXTRA_DIST += bench/ab.sh
+
 # bench/clock: the busy core's clock (a dependent-add chain), which
 # bench/ceilings.sh turns into the hardware limits it prints beside the
 # measured ceilings (ours against likwid-bench, side by side).
