@@ -19,8 +19,11 @@
  *
  * A call shorter than 2 ms is timed in a batch of calls that last 2 ms,
  * after one untimed call (so each batch starts on its own caches).  With
- * -t above 1 each batch waits 20 ms first (timed) and OpenBLAS's column
- * is left out.  The
+ * -t above 1 each batch waits 20 ms first (untimed) and OpenBLAS's
+ * column is left out; the figure is much coarser there: at 2 threads
+ * on the 2-vCPU VM, one build against a copy of itself read 0.973-1.029
+ * at 1024³ (f32 and f64, 21 rounds, both orders), so only a change of
+ * 5% or more shows.  The
  * new build's C is checked against the old one's: "differ" flags a
  * relative difference above 1e-3 (f32) or 1e-9 (f64).
  *
