@@ -2,7 +2,7 @@
 # bench/ab.sh - a kernel of git revision REV against this tree's build, both
 # in one process (bench/abi: why one process, and what it prints).
 #
-# Usage: bench/ab.sh [-r ROUNDS] [-t THREADS] [-k KERNEL] REV [f32:MxNxK ...]
+# Usage: bench/ab.sh [-r ROUNDS] [-t THREADS] [-k KERNEL] [-A|-B MC:KC:NC] REV [f32:MxNxK ...]
 #
 # Builds REV's libtkprofile in a temporary git worktree (bootstrap,
 # configure, make: a few minutes), this tree's libtkprofile and bench/abi,
@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.."
 opts=""
 while [ $# -gt 0 ]; do
 	case $1 in
-	-r | -t | -k)
+	-r | -t | -k | -A | -B)
 		[ $# -ge 2 ] || { echo "bench/ab.sh: $1: expected a value" >&2; exit 2; }
 		opts="$opts $1 $2"
 		shift 2

@@ -27,7 +27,15 @@
  * new build's C is checked against the old one's: "differ" flags a
  * relative difference above 1e-3 (f32) or 1e-9 (f64).
  *
- * Usage: bench/abi [-r ROUNDS] [-t THREADS] [-k KERNEL] OLD.so NEW.so [f32:MxNxK ...]
+ * -A and -B pass the old and the new side a blocking (tkp_gemm's mc, kc,
+ * nc; 0 derives it, as without them): the same build twice with -B alone
+ * compares a blocking against the derived one.  Smaller MC than the
+ * derived one (f32 768, f64 512), 21-41 rounds: f32 MC 256, 384, 512 at
+ * 2048³ +2.0%, +1.1-1.5%, +1.1%, at 4096³ -2.3%, -0.9 to -2.8%, -1.4%;
+ * f64 MC 256 and 384 at 2048³ +0.3%, +2.0%, at 4096³ -2.6%, -2.0%.
+ *
+ * Usage: bench/abi [-r ROUNDS] [-t THREADS] [-k KERNEL] [-A MC:KC:NC] [-B MC:KC:NC]
+ *                  OLD.so NEW.so [f32:MxNxK ...]
  */
 #include <dlfcn.h>
 #include <math.h>
@@ -50,6 +58,7 @@ struct side {
 
 struct opts {
 	int rounds, threads;
+	size_t blk[2][3]; /* -A, -B: MC, KC, NC of the old and new side (0: derive) */
 	const char *kernel, *lib[2];
 	char *const *shapes;
 	int nshapes;
@@ -83,8 +92,8 @@ static double quantile(double *v, int n, double q)
 
 static int usage(FILE *f, const char *argv0)
 {
-	fprintf(f, "usage: %s [-r ROUNDS] [-t THREADS] [-k KERNEL] OLD.so NEW.so "
-			"[f32:MxNxK|f64:MxNxK ...]\n", argv0);
+	fprintf(f, "usage: %s [-r ROUNDS] [-t THREADS] [-k KERNEL] [-A MC:KC:NC] [-B MC:KC:NC] "
+		   "OLD.so NEW.so [f32:MxNxK|f64:MxNxK ...]\n", argv0);
 	return 2;
 }
 
@@ -97,6 +106,20 @@ static int parse_int(const char *s, int lo, int hi, int *v)
 	if (end == s || *end || x < lo || x > hi)
 		return -1;
 	*v = (int)x;
+	return 0;
+}
+
+/* "MC:KC:NC" into b[3]; 0, or -1 */
+static int parse_blocking(const char *s, size_t b[3])
+{
+	unsigned long v[3];
+	char tail;
+
+	if (sscanf(s, "%lu:%lu:%lu%c", &v[0], &v[1], &v[2], &tail) != 3 || v[0] > 65536 ||
+	    v[1] > 65536 || v[2] > 65536)
+		return -1;
+	for (int i = 0; i < 3; i++)
+		b[i] = v[i];
 	return 0;
 }
 
@@ -120,8 +143,12 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			o->kernel = v;
 			continue;
 		}
+		if ((!strcmp(argv[i], "-A") || !strcmp(argv[i], "-B")) && v &&
+		    parse_blocking(v, o->blk[argv[i][1] == 'B']) == 0)
+			continue;
 		fprintf(stderr, "bench/abi: %s%s%s: expected -r ROUNDS (3-999), -t THREADS "
-				"(1-256) or -k KERNEL\n", argv[i], v ? " " : "", v ? v : "");
+				"(1-256), -k KERNEL or -A/-B MC:KC:NC (each 0 to 65536)\n", argv[i],
+			v ? " " : "", v ? v : "");
 		return usage(stderr, argv[0]);
 	}
 	if (argc - i < 2)
@@ -236,6 +263,16 @@ static double timed(const struct side *s, const tkp_gemm *g, int batch)
 	return (now() - t0) / batch;
 }
 
+/* g for side w (0 old, 1 new, 2 blas): its C and the blocking asked of
+ * it with -A or -B (none for blas) */
+static void for_side(const struct opts *o, tkp_gemm *g, int w, void *c)
+{
+	g->c = c;
+	g->mc = w < 2 ? o->blk[w][0] : 0;
+	g->kc = w < 2 ? o->blk[w][1] : 0;
+	g->nc = w < 2 ? o->blk[w][2] : 0;
+}
+
 /*
  * One shape: rounds of old, new and blas (blas NULL: none), order
  * rotating; prints GFLOP/s (medians), new/old (median of the rounds'
@@ -271,21 +308,21 @@ static int run_shape(const struct opts *o, const char *spec, const struct side s
 	g.b = b;
 	g.threads = o->threads;
 	for (int i = 0; i < nside; i++) {
-		g.c = c[i];
+		for_side(o, &g, i, c[i]);
 		if (sd[i].run(sd[i].k, &g) != 0) {
 			fprintf(stderr, "bench/abi: %s: kernel %d of 3 failed\n", spec, i + 1);
 			goto out;
 		}
 	}
 	diff = rel_diff(c[0], c[1], csz, es);
-	g.c = c[0];
+	for_side(o, &g, 0, c[0]);
 	t[0][0] = timed(&sd[0], &g, 1);
 	batch = t[0][0] < 2e-3 ? (int)(2e-3 / fmax(t[0][0], 1e-8)) + 1 : 1;
 	for (int r = 0; r < o->rounds; r++)
 		for (int j = 0; j < nside; j++) {
 			int w = (r + j) % nside;
 
-			g.c = c[w];
+			for_side(o, &g, w, c[w]);
 			t[w][r] = timed(&sd[w], &g, batch);
 		}
 	for (int r = 0; r < o->rounds; r++)
@@ -334,6 +371,10 @@ int main(int argc, char **argv)
 		sd[2].k = NULL;
 	printf("# %s of %s (new) against %s (old), %d thread(s), %d rounds in one process\n",
 	       o.kernel, o.lib[1], o.lib[0], o.threads, o.rounds);
+	for (int i = 0; i < 2; i++)
+		if (o.blk[i][0] || o.blk[i][1] || o.blk[i][2])
+			printf("# %s asked for MC:KC:NC %zu:%zu:%zu (0: derived)\n", i ? "new" : "old",
+			       o.blk[i][0], o.blk[i][1], o.blk[i][2]);
 	printf("# GFLOP/s: medians; new/old: the median of the rounds' time ratios (> 1: new "
 	       "is faster), p10, p90%s\n", sd[2].k ? "; x/blas: OpenBLAS's time / x's" : "");
 	printf("%-22s %8s %8s %7s %6s %6s%s\n", "shape", "old", "new", "new/old", "p10", "p90",
