@@ -23,9 +23,9 @@
  * column is left out; the figure is much coarser there: at 2 threads
  * on the 2-vCPU VM, one build against a copy of itself read 0.973-1.029
  * at 1024³ (f32 and f64, 21 rounds, both orders), so only a change of
- * 5% or more shows.  The
- * new build's C is checked against the old one's: "differ" flags a
- * relative difference above 1e-3 (f32) or 1e-9 (f64).
+ * 5% or more shows.  The new build's C is checked against the old
+ * one's: "differ" flags a relative difference above 1e-3 (f32) or 1e-9
+ * (f64).
  *
  * -A and -B pass the old and the new side a blocking (tkp_gemm's mc, kc,
  * nc; 0 derives it, as without them): the same build twice with -B alone
@@ -44,6 +44,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_util.h"
 #include "tkprofile.h"
 
 typedef const tkp_kernel *(*find_fn)(const char *);
@@ -68,25 +69,10 @@ static const char *default_shapes[] = {"f64:64x64x64",       "f64:512x512x512",
 				       "f64:2048x2048x2048", "f32:64x64x64",
 				       "f32:512x512x512",    "f32:2048x2048x2048"};
 
-static double now(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-}
-
-static int cmp_dbl(const void *x, const void *y)
-{
-	double a = *(const double *)x, b = *(const double *)y;
-
-	return (a > b) - (a < b);
-}
-
 /* the q-quantile of v[0:n] (sorts v) */
 static double quantile(double *v, int n, double q)
 {
-	qsort(v, (size_t)n, sizeof *v, cmp_dbl);
+	qsort(v, (size_t)n, sizeof *v, bench_cmp_dbl);
 	return v[(int)(q * (n - 1) + 0.5)];
 }
 
@@ -215,30 +201,8 @@ static void *alloc_fill(size_t count, size_t es, unsigned salt)
 
 	if (posix_memalign(&p, 4096, count * es) != 0)
 		return NULL;
-	for (size_t i = 0; i < count; i++) {
-		double v = (double)((i * 2654435761u + salt) % 1000) / 500.0 - 1.0;
-
-		if (es == 4)
-			((float *)p)[i] = (float)v;
-		else
-			((double *)p)[i] = v;
-	}
+	bench_fill(p, count, es, salt);
 	return p;
-}
-
-/* the largest difference between x and y relative to x's largest element */
-static double rel_diff(const void *x, const void *y, size_t count, size_t es)
-{
-	double worst = 0, scale = 0;
-
-	for (size_t i = 0; i < count; i++) {
-		double a = es == 4 ? ((const float *)x)[i] : ((const double *)x)[i];
-		double b = es == 4 ? ((const float *)y)[i] : ((const double *)y)[i];
-
-		scale = fmax(scale, fabs(a));
-		worst = a - b != a - b ? INFINITY : fmax(worst, fabs(a - b));
-	}
-	return scale > 0 ? worst / scale : worst;
 }
 
 /*
@@ -257,10 +221,10 @@ static double timed(const struct side *s, const tkp_gemm *g, int batch)
 		nanosleep(&(struct timespec){0, 20000000L}, NULL);
 	if (batch > 1 || g->threads > 1)
 		s->run(s->k, g);
-	t0 = now();
+	t0 = bench_now();
 	for (int i = 0; i < batch; i++)
 		s->run(s->k, g);
-	return (now() - t0) / batch;
+	return (bench_now() - t0) / batch;
 }
 
 /* g for side w (0 old, 1 new, 2 blas): its C and the blocking asked of
@@ -314,7 +278,7 @@ static int run_shape(const struct opts *o, const char *spec, const struct side s
 			goto out;
 		}
 	}
-	diff = rel_diff(c[0], c[1], csz, es);
+	diff = bench_rel_diff(c[0], c[1], csz, es);
 	for_side(o, &g, 0, c[0]);
 	t[0][0] = timed(&sd[0], &g, 1);
 	batch = t[0][0] < 2e-3 ? (int)(2e-3 / fmax(t[0][0], 1e-8)) + 1 : 1;

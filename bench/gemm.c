@@ -62,19 +62,12 @@
 #include <immintrin.h>
 #endif
 
+#include "bench_util.h"
 #include "bigpages.h"
 #include "kernels.h"
 #include "pin.h"
 #include "tkprofile.h"
 #include "tuning.h"
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 /* ---- FMA peak ------------------------------------------------------------ */
 
@@ -96,11 +89,11 @@ enum { PEAK_ITERS = 5000000 };
 		PV m = PSET1(0.9999999), a = PSET1(1e-7), s;                                  \
 		double t0, t, out[8];                                                         \
 		CHAIN12(PEAK_DECL)                                                            \
-		t0 = now();                                                                   \
+		t0 = bench_now();                                                             \
 		for (long it = 0; it < PEAK_ITERS; it++) {                                    \
 			CHAIN12(PEAK_STEP) CHAIN12(PEAK_STEP)                                 \
 		}                                                                             \
-		t = now() - t0;                                                               \
+		t = bench_now() - t0;                                                         \
 		s = x0;                                                                       \
 		CHAIN12(PEAK_SUM)                                                             \
 		memcpy(out, &s, sizeof(double) * (LANES));                                    \
@@ -202,13 +195,6 @@ struct shape {
 	size_t m, n, k;
 };
 
-static int cmp_dbl(const void *x, const void *y)
-{
-	double a = *(const double *)x, b = *(const double *)y;
-
-	return (a > b) - (a < b);
-}
-
 /* Operands as tkprofile measures them (measure.c): a large one on big
  * pages unless big is 0 (TKP_OPERAND_PAGES=4k), freed with free_op. */
 static void *alloc_fill(size_t count, size_t es, int big)
@@ -221,14 +207,7 @@ static void *alloc_fill(size_t count, size_t es, int big)
 		p = NULL;
 	if (!p)
 		return NULL;
-	for (size_t i = 0; i < count; i++) {
-		double v = (double)((i * 2654435761u) % 1000) / 500.0 - 1.0;
-
-		if (es == 4)
-			((float *)p)[i] = (float)v;
-		else
-			((double *)p)[i] = v;
-	}
+	bench_fill(p, count, es, 0);
 	return p;
 }
 
@@ -238,23 +217,6 @@ static void free_op(void *p, size_t count, size_t es, int big)
 		tkp_bigpages_free(p, count * es);
 	else
 		free(p);
-}
-
-static double max_rel_diff(const void *x, const void *y, size_t count, size_t es)
-{
-	double worst = 0, scale = 0;
-
-	for (size_t i = 0; i < count; i++) {
-		double a = es == 4 ? ((const float *)x)[i] : ((const double *)x)[i];
-		double b = es == 4 ? ((const float *)y)[i] : ((const double *)y)[i];
-		double d = a > b ? a - b : b - a;
-
-		if ((a > 0 ? a : -a) > scale)
-			scale = a > 0 ? a : -a;
-		if (d > worst || d != d)
-			worst = d != d ? 1e300 : d;
-	}
-	return scale > 0 ? worst / scale : worst;
 }
 
 struct result {
@@ -278,11 +240,11 @@ enum { WAKE_MS = 5 };
 
 static void warm_up(const tkp_kernel *k, const tkp_gemm *g, int woke)
 {
-	double t0 = now();
+	double t0 = bench_now();
 
 	do
 		tkp_kernel_run(k, g);
-	while (woke && now() - t0 < WAKE_MS * 1e-3);
+	while (woke && bench_now() - t0 < WAKE_MS * 1e-3);
 }
 
 static int compare(const tkp_kernel *ours, const tkp_kernel *theirs, tkp_dtype dt,
@@ -306,11 +268,11 @@ static int compare(const tkp_kernel *ours, const tkp_kernel *theirs, tkp_dtype d
 	if (tkp_kernel_run(ours, &g) != 0)
 		goto out;
 	g.c = c2;
-	t1 = now();
+	t1 = bench_now();
 	if (tkp_kernel_run(theirs, &g) != 0)
 		goto out;
-	t1 = now() - t1;
-	r->diff = max_rel_diff(c1, c2, s.m * s.n, es);
+	t1 = bench_now() - t1;
+	r->diff = bench_rel_diff(c1, c2, s.m * s.n, es);
 	/* calls under 50 µs are timed in batches: the clock's own cost and
 	 * its resolution would otherwise be part of the figure */
 	if (t1 < 50e-6)
@@ -344,16 +306,16 @@ static int compare(const tkp_kernel *ours, const tkp_kernel *theirs, tkp_dtype d
 			 * lasts WAKE_MS (warm_up). */
 			if (batch > 1 || (threads > 1 && pause_ms > 0))
 				warm_up(first ? theirs : ours, &g, threads > 1 && pause_ms > 0);
-			t0 = now();
+			t0 = bench_now();
 			for (int i = 0; i < batch; i++)
 				tkp_kernel_run(first ? theirs : ours, &g);
-			(first ? t_theirs : t_ours)[reps] = (now() - t0) / batch;
-			spent += now() - t0;
+			(first ? t_theirs : t_ours)[reps] = (bench_now() - t0) / batch;
+			spent += bench_now() - t0;
 		}
 		reps++;
 	}
-	qsort(t_ours, (size_t)reps, sizeof *t_ours, cmp_dbl);
-	qsort(t_theirs, (size_t)reps, sizeof *t_theirs, cmp_dbl);
+	qsort(t_ours, (size_t)reps, sizeof *t_ours, bench_cmp_dbl);
+	qsort(t_theirs, (size_t)reps, sizeof *t_theirs, bench_cmp_dbl);
 	r->ours_best = flops / t_ours[0] * 1e-9;
 	r->ours_med = flops / t_ours[reps / 2] * 1e-9;
 	r->theirs_best = flops / t_theirs[0] * 1e-9;
@@ -514,7 +476,7 @@ static double peak[MAX_THREADS + 1];
 
 static double median_of(double *v, int n)
 {
-	qsort(v, (size_t)n, sizeof *v, cmp_dbl);
+	qsort(v, (size_t)n, sizeof *v, bench_cmp_dbl);
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 

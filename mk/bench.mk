@@ -8,7 +8,7 @@
 # so OpenBLAS picks its best kernels for the CPU (never in tests or CI).
 # BENCH_GEMM_ARGS passes options, e.g. make bench BENCH_GEMM_ARGS=-q.
 EXTRA_PROGRAMS += bench/gemm
-bench_gemm_SOURCES = bench/gemm.c
+bench_gemm_SOURCES = bench/gemm.c bench/bench_util.h
 bench_gemm_LDADD = libtkpcore.la
 bench: bench-gemm
 bench-gemm: bench/gemm$(EXEEXT)
@@ -18,7 +18,7 @@ bench-gemm: bench/gemm$(EXEEXT)
 # by round (bench/ab.sh builds a git revision's and runs it against this
 # tree's): the A/B of a kernel change, free of the host's phases.
 EXTRA_PROGRAMS += bench/abi
-bench_abi_SOURCES = bench/abi.c
+bench_abi_SOURCES = bench/abi.c bench/bench_util.h
 bench_abi_LDADD = -ldl -lm
 EXTRA_DIST += bench/ab.sh
 
