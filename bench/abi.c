@@ -227,6 +227,16 @@ static double timed(const struct side *s, const tkp_gemm *g, int batch)
 	return (bench_now() - t0) / batch;
 }
 
+/* x[r] / y[r] over the rounds (q their room): p10, median, p90 into out */
+static void ratio_quantiles(const double *x, const double *y, int n, double *q, double out[3])
+{
+	for (int r = 0; r < n; r++)
+		q[r] = x[r] / y[r];
+	out[0] = quantile(q, n, 0.1);
+	out[1] = quantile(q, n, 0.5);
+	out[2] = quantile(q, n, 0.9);
+}
+
 /* g for side w (0 old, 1 new, 2 blas): its C and the blocking asked of
  * it with -A or -B (none for blas) */
 static void for_side(const struct opts *o, tkp_gemm *g, int w, void *c)
@@ -247,7 +257,7 @@ static int run_shape(const struct opts *o, const char *spec, const struct side s
 	tkp_gemm g;
 	size_t es, csz;
 	void *a = NULL, *b = NULL, *c[3] = {NULL, NULL, NULL};
-	double *t[3] = {NULL, NULL, NULL}, *q = NULL, diff, flops;
+	double *t[3] = {NULL, NULL, NULL}, *q = NULL, diff, flops, rq[3], vs_blas[2][3];
 	int nside = sd[2].k ? 3 : 2, batch, rc = 2;
 
 	if (parse_shape(spec, &g) != 0) {
@@ -289,20 +299,17 @@ static int run_shape(const struct opts *o, const char *spec, const struct side s
 			for_side(o, &g, w, c[w]);
 			t[w][r] = timed(&sd[w], &g, batch);
 		}
-	for (int r = 0; r < o->rounds; r++)
-		q[r] = t[0][r] / t[1][r];
+	/* the paired ratios first: quantile sorts what it is given */
+	ratio_quantiles(t[0], t[1], o->rounds, q, rq);
+	if (nside == 3) {
+		ratio_quantiles(t[2], t[0], o->rounds, q, vs_blas[0]);
+		ratio_quantiles(t[2], t[1], o->rounds, q, vs_blas[1]);
+	}
 	flops = 2.0 * g.m * g.n * g.k * 1e-9;
 	printf("%-22s %8.1f %8.1f %7.3f %6.3f %6.3f", spec, flops / quantile(t[0], o->rounds, 0.5),
-	       flops / quantile(t[1], o->rounds, 0.5), quantile(q, o->rounds, 0.5),
-	       quantile(q, o->rounds, 0.1), quantile(q, o->rounds, 0.9));
-	if (nside == 3) {
-		for (int r = 0; r < o->rounds; r++)
-			q[r] = t[2][r] / t[0][r];
-		printf(" %8.3f", quantile(q, o->rounds, 0.5));
-		for (int r = 0; r < o->rounds; r++)
-			q[r] = t[2][r] / t[1][r];
-		printf(" %8.3f", quantile(q, o->rounds, 0.5));
-	}
+	       flops / quantile(t[1], o->rounds, 0.5), rq[1], rq[0], rq[2]);
+	if (nside == 3)
+		printf(" %8.3f %8.3f", vs_blas[0][1], vs_blas[1][1]);
 	printf("%s\n", diff > (es == 4 ? 1e-3 : 1e-9) ? "  differ" : "");
 	fflush(stdout);
 	rc = 0;
