@@ -11,9 +11,14 @@
  * A cell is measured -r times (default 3) one after another; "ratio" is
  * the median over those runs of each run's median ratio (the figure to
  * judge by), "lo".."hi" their range.  A call too short to time alone (the
- * small shapes) is timed in batches of calls that take 50 µs or more,
+ * small shapes) is timed in batches of calls that take 1 ms or more,
  * each after one untimed call of the same kernel (after the pause below,
- * untimed calls for 5 ms: warm_up).
+ * untimed calls for 5 ms: warm_up).  On one thread the reps stop at
+ * MAX_REPS, which 0.4 s of 1 ms batches stays under: with 50 µs batches
+ * and 64 reps at most, a run of a small cell lasted 3 ms per kernel and
+ * all of a cell's runs fell within a few tens of milliseconds, inside
+ * whatever phase the host was in (see compare).  With more threads each
+ * rep pauses first, so they stop at PAUSED_REPS.
  * The load average before and after is printed: trust a table measured at
  * load < 1.  Operands of 4 MB or more are on big pages, as tkprofile
  * allocates them (bigpages.c; TKP_OPERAND_PAGES=4k for 4 KB pages).
@@ -247,6 +252,21 @@ static void warm_up(const tkp_kernel *k, const tkp_gemm *g, int woke)
 	while (woke && bench_now() - t0 < WAKE_MS * 1e-3);
 }
 
+/*
+ * The reps of one run stop at MAX_REPS (PAUSED_REPS where each pauses
+ * first: 64 of them take 20 s), or once both kernels together have run
+ * RUN_S seconds (and min_reps reps); calls shorter than BATCH_S are timed
+ * in batches that last it.  On the Zen 5 VM a cell's runs
+ * agree within a run of bench/gemm (64³ f64 tuned/OpenBLAS, nine runs:
+ * 1.006-1.013) but not between runs of it minutes apart (0.956-1.010):
+ * the host's phases last seconds.  Runs of RUN_S each spread a cell over
+ * as many seconds as it has runs, where 64 batches of 50 µs (3 ms per
+ * kernel, the figure before) kept them all within one phase.
+ */
+enum { MAX_REPS = 512, PAUSED_REPS = 64 };
+#define RUN_S 0.8
+#define BATCH_S 1e-3
+
 static int compare(const tkp_kernel *ours, const tkp_kernel *theirs, tkp_dtype dt,
 		   struct shape s, int threads, int min_reps, struct result *r)
 {
@@ -255,8 +275,8 @@ static int compare(const tkp_kernel *ours, const tkp_kernel *theirs, tkp_dtype d
 	void *a = alloc_fill(s.m * s.k, es, big), *b = alloc_fill(s.k * s.n, es, big);
 	void *c1 = alloc_fill(s.m * s.n, es, big), *c2 = alloc_fill(s.m * s.n, es, big);
 	tkp_gemm g = {.dtype = dt, .m = s.m, .n = s.n, .k = s.k, .a = a, .b = b, .threads = threads};
-	double t_ours[64], t_theirs[64], spent = 0, flops = 2.0 * s.m * s.n * s.k, t1;
-	int reps = 0, rc = -1, batch = 1;
+	double t_ours[MAX_REPS], t_theirs[MAX_REPS], spent = 0, flops = 2.0 * s.m * s.n * s.k, t1;
+	int reps = 0, rc = -1, batch = 1, max_reps = threads > 1 && pause_ms > 0 ? PAUSED_REPS : MAX_REPS;
 
 	/* the blocking a run or sweep would pass (tuning file, TKP_TUNED_*) */
 	tkp_tuning_apply(&g);
@@ -273,11 +293,11 @@ static int compare(const tkp_kernel *ours, const tkp_kernel *theirs, tkp_dtype d
 		goto out;
 	t1 = bench_now() - t1;
 	r->diff = bench_rel_diff(c1, c2, s.m * s.n, es);
-	/* calls under 50 µs are timed in batches: the clock's own cost and
-	 * its resolution would otherwise be part of the figure */
-	if (t1 < 50e-6)
-		batch = (int)(50e-6 / (t1 > 1e-8 ? t1 : 1e-8)) + 1;
-	while (reps < 64 && (reps < min_reps || spent < 0.8)) {
+	/* short calls are timed in batches: the clock's own cost and its
+	 * resolution would otherwise be part of the figure */
+	if (t1 < BATCH_S)
+		batch = (int)(BATCH_S / (t1 > 1e-8 ? t1 : 1e-8)) + 1;
+	while (reps < max_reps && (reps < min_reps || spent < RUN_S)) {
 		double t0;
 
 		/* Alternate which goes first, so neither always runs on a
