@@ -325,6 +325,12 @@ static const struct path *path_for(tkp_isa isa, tkp_dtype dt)
  * Measured at n = 3072 f64 on this VM (Zen 5, 1 MB L2, L3 shared with
  * other tenants): MC = 2728 (a quarter of a nominal 32 MB L3) 41-63
  * GFLOP/s, MC = 384-512 70-73, MC = 128 53 (B re-packed too often).
+ * Blockings that keep the A panel and the B block in L2 together were
+ * no better (f32, 1 thread, against these, bench/abi -B, 21-31 rounds):
+ * KC 128-256 with MC 504-1020 read 0.955-1.005 at 2048³ and 4096³ (C's
+ * tiles read and written once per KC: 8-16 passes over C instead of 4),
+ * MC 504 KC 512 NC 128 +1.2% at 2048³ and -0.4% at 4096³ over both
+ * orders, MC 512 alone -0.3% and +0.6%: within what abi resolves.
  */
 static void tuned_blocking(const struct path *pa, const size_t want[3], size_t *mc, size_t *kc,
 			   size_t *nc)
@@ -682,7 +688,10 @@ static void team_wait(struct shared_b *t)
 }
 
 /* One IC block: rows ic .. ic+mc of A packed (k block pc .. pc+kc) and
- * multiplied by the packed B panel of columns jp .. jp+np, in NC blocks. */
+ * multiplied by the packed B panel of columns jp .. jp+np, in NC blocks.
+ * (Prefetching the next A sliver while the JR loop runs, a share of its
+ * lines before each micro-kernel call, lost: 0.97-1.007 into L2, 0.96-
+ * 0.98 into L1, f32 and f64 1024³-4096³, 1 thread, bench/abi.) */
 static void ic_block(const struct plan *pl, size_t pc, size_t kc, size_t jp, size_t np, size_t ncb,
 		     size_t ic, size_t mc, char *apack, const char *bpack)
 {
