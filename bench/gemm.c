@@ -7,18 +7,15 @@
  * peak this program measures first (independent FMA chains in registers,
  * one pinned thread per core).  Runs of the two kernels alternate, so a
  * noisy neighbour slows both alike; each figure is the best of the reps
- * (reps: at least 3 and about 0.4 s per kernel), the median beside it.
+ * (reps: at least 5, 2 with -q, and on one thread about 0.4 s per
+ * kernel), the median beside it.
  * A cell is measured -r times (default 3) one after another; "ratio" is
  * the median over those runs of each run's median ratio (the figure to
  * judge by), "lo".."hi" their range.  A call too short to time alone (the
  * small shapes) is timed in batches of calls that take 1 ms or more,
  * each after one untimed call of the same kernel (after the pause below,
- * untimed calls for 5 ms: warm_up).  On one thread the reps stop at
- * MAX_REPS, which 0.4 s of 1 ms batches stays under: with 50 µs batches
- * and 64 reps at most, a run of a small cell lasted 3 ms per kernel and
- * all of a cell's runs fell within a few tens of milliseconds, inside
- * whatever phase the host was in (see compare).  With more threads each
- * rep pauses first, so they stop at PAUSED_REPS.
+ * untimed calls for 5 ms: warm_up), so that a run lasts as long on a
+ * small shape as on a large one (compare says why).
  * The load average before and after is printed: trust a table measured at
  * load < 1.  Operands of 4 MB or more are on big pages, as tkprofile
  * allocates them (bigpages.c; TKP_OPERAND_PAGES=4k for 4 KB pages).
@@ -256,12 +253,12 @@ static void warm_up(const tkp_kernel *k, const tkp_gemm *g, int woke)
  * The reps of one run stop at MAX_REPS (PAUSED_REPS where each pauses
  * first: 64 of them take 20 s), or once both kernels together have run
  * RUN_S seconds (and min_reps reps); calls shorter than BATCH_S are timed
- * in batches that last it.  On the Zen 5 VM a cell's runs
- * agree within a run of bench/gemm (64³ f64 tuned/OpenBLAS, nine runs:
- * 1.006-1.013) but not between runs of it minutes apart (0.956-1.010):
- * the host's phases last seconds.  Runs of RUN_S each spread a cell over
- * as many seconds as it has runs, where 64 batches of 50 µs (3 ms per
- * kernel, the figure before) kept them all within one phase.
+ * in batches that last it.  On the Zen 5 VM a cell's runs agree within
+ * a run of bench/gemm (64³ f64 tuned/OpenBLAS, nine runs: 1.006-1.013)
+ * but not between runs of it minutes apart (0.956-1.010): the host's
+ * phases last seconds.  Runs of RUN_S each spread a cell over as many
+ * seconds as it has runs, where 64 batches of 50 µs (3 ms per kernel, the
+ * limits before) kept all of a small cell's runs within one phase.
  */
 enum { MAX_REPS = 512, PAUSED_REPS = 64 };
 #define RUN_S 0.8

@@ -55,7 +55,7 @@
  * one load per FMA) ran 14-20% slower on Zen 5 (f32 12 × 2 vectors, bare
  * calls of both interleaved in one process, A's sliver in L1 and B's
  * block in L2).  Nor does a taller tile pay there: 14 × 2 vectors (28
- * accumulators, 14% fewer bytes of B per FMA) ran within 0.3% of 12 × 2,
+ * accumulators, 14% fewer bytes of B per FMA) ran within 0.7% of 12 × 2,
  * both written in assembly the same way.
  */
 ATTR static inline __attribute__((always_inline)) void FN(ukr_rows)(size_t kc, const T *restrict a,
