@@ -14,8 +14,8 @@
  * judge by), "lo".."hi" their range.  A call too short to time alone (the
  * small shapes) is timed in batches of calls that take 1 ms or more,
  * each after one untimed call of the same kernel (after the pause below,
- * untimed calls for 5 ms: warm_up), so that a run lasts as long on a
- * small shape as on a large one (compare says why).
+ * untimed calls for 5 ms: warm_up); on one thread a run of a small
+ * shape lasts 0.8 s, as one of a larger shape does (compare says why).
  * The load average before and after is printed: trust a table measured at
  * load < 1.  Operands of 4 MB or more are on big pages, as tkprofile
  * allocates them (bigpages.c; TKP_OPERAND_PAGES=4k for 4 KB pages).

@@ -325,12 +325,13 @@ static const struct path *path_for(tkp_isa isa, tkp_dtype dt)
  * Measured at n = 3072 f64 on this VM (Zen 5, 1 MB L2, L3 shared with
  * other tenants): MC = 2728 (a quarter of a nominal 32 MB L3) 41-63
  * GFLOP/s, MC = 384-512 70-73, MC = 128 53 (B re-packed too often).
- * Blockings that keep the A panel and the B block in L2 together were
- * no better (f32, 1 thread, against these, bench/abi -B, 21-31 rounds):
- * KC 128-256 with MC 504-1020 read 0.955-1.005 at 2048³ and 4096³ (C's
- * tiles read and written once per KC: 8-16 passes over C instead of 4),
- * MC 504 KC 512 NC 128 +1.2% at 2048³ and -0.4% at 4096³ over both
- * orders, MC 512 alone -0.3% and +0.6%: within what abi resolves.
+ * Smaller blocks, to keep more of the A panel and the B block in L2,
+ * were no better (f32, 1 thread, against these, bench/abi -B, 21-31
+ * rounds): KC 128-256 with MC 504-1020 read 0.955-1.005 at 2048³ and
+ * 4096³ (C's tiles read and written once per KC: 8-16 passes over C
+ * instead of 4; 1024³, whose C stays in L3, 0.98-1.03), MC 504 KC 512
+ * NC 128 +1.2% at 2048³ and -0.4% at 4096³ over both orders, MC 512
+ * alone -0.3% and +0.6% at 2048³: within what abi resolves.
  */
 static void tuned_blocking(const struct path *pa, const size_t want[3], size_t *mc, size_t *kc,
 			   size_t *nc)
