@@ -12,6 +12,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 
+usage="usage: bench/ab.sh [-r ROUNDS] [-t THREADS] [-k KERNEL] [-A|-B MC:KC:NC] REV [f32:MxNxK ...]"
 opts=""
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -21,13 +22,12 @@ while [ $# -gt 0 ]; do
 		shift 2
 		;;
 	-*)
-		echo "usage: bench/ab.sh [-r ROUNDS] [-t THREADS] [-k KERNEL] REV [f32:MxNxK ...]" >&2
+		echo "$usage" >&2
 		exit 2
 		;;
 	*) break ;;
 	esac
 done
-usage="usage: bench/ab.sh [-r ROUNDS] [-t THREADS] [-k KERNEL] REV [f32:MxNxK ...]"
 [ $# -ge 1 ] || { echo "$usage" >&2; exit 2; }
 rev=$1
 shift

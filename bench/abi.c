@@ -29,10 +29,10 @@
  *
  * -A and -B pass the old and the new side a blocking (tkp_gemm's mc, kc,
  * nc; 0 derives it, as without them): the same build twice with -B alone
- * compares a blocking against the derived one.  Smaller MC than the
- * derived one (f32 768, f64 512), 21-41 rounds: f32 MC 256, 384, 512 at
- * 2048³ +2.0%, +1.1-1.5%, +1.1%, at 4096³ -2.3%, -0.9 to -2.8%, -1.4%;
- * f64 MC 256 and 384 at 2048³ +0.3%, +2.0%, at 4096³ -2.6%, -2.0%.
+ * compares a blocking against the derived one (what such comparisons
+ * found: tuned.c, tuned_blocking).  Run it in both orders (-A, then -B):
+ * f32 MC 512 read +1.1% at 2048³ with -B alone, -0.3% and +0.6% over the
+ * two orders.
  *
  * Usage: bench/abi [-r ROUNDS] [-t THREADS] [-k KERNEL] [-A MC:KC:NC] [-B MC:KC:NC]
  *                  OLD.so NEW.so [f32:MxNxK ...]
