@@ -721,15 +721,23 @@ static void ic_block(const struct plan *pl, size_t pc, size_t kc, size_t jp, siz
 /*
  * The next rows of a k block for a member of a team of nt: from *ctr,
  * a share of what is left (a half of an even share: left / (2·nt)) but at
- * most chunk and at least 8·MR rows (or chunk, if less); *h the rows
- * taken.  Every member waits at the end of the block for the last to
- * finish, so the last chunks must be small: with fixed chunks of chunk
- * rows (an eighth of the rows on 2 threads) the waits took 2-6% of the
- * members' time at 2048³-4096³ (f32 and f64, 2 threads, this VM, whose
- * two vCPUs seldom run at the same speed; three runs of a few calls
- * each), with shrinking ones 0.6-1.9%.  (The wait after packing, each
- * member its share of the panel, stays under 0.2%.)
+ * most chunk and at least TAKE_MIN_TILES·MR rows (or chunk, if less); *h
+ * the rows taken.  Every member waits at the end of the block for the
+ * last to finish, so the last chunks must be small: with fixed chunks of
+ * chunk rows (an eighth of the rows on 2 threads) the waits took 2-6% of
+ * the members' time at 2048³-4096³ (f32 and f64, 2 threads, this VM,
+ * whose two vCPUs seldom run at the same speed), with shrinking ones of
+ * at least 8·MR rows 2.5-3.5% at f32 2048³ (each k block's last chunk,
+ * 96 rows, lasts about 1 ms there), with 2·MR 0.5-0.7% (the members'
+ * time in team_wait, 20 calls).  bench/abi, 2 threads, 2·MR against
+ * 8·MR in both orders, 31-41 rounds: f32 2048³ +2.5% and +2.5%, 1024³
+ * +4.9% and +5.3%, 768³ +0.5% and +4.6%, 512³ +1.1% and +0.4%; f64
+ * 2048³ +1.2% and 0.0%, 1024³ -1.2% and -0.7%, 512³ +0.4% and +0.5%.
+ * A chunk of MR rows read within 3% of 2·MR.  (The wait after packing,
+ * each member its share of the panel, stays under 0.7%.)
  */
+enum { TAKE_MIN_TILES = 2 };
+
 static size_t take_rows(atomic_size_t *ctr, size_t m, size_t chunk, int nt, size_t mr, size_t *h)
 {
 	size_t cur = atomic_load_explicit(ctr, memory_order_relaxed), sz;
@@ -740,7 +748,7 @@ static size_t take_rows(atomic_size_t *ctr, size_t m, size_t chunk, int nt, size
 			return cur;
 		sz = round_up((m - cur) / (2 * (size_t)nt), mr);
 		/* the floor first: chunk (at most MC, the A buffer) is the cap */
-		sz = min_sz(min_sz(sz < 8 * mr ? 8 * mr : sz, chunk), m - cur);
+		sz = min_sz(min_sz(sz < TAKE_MIN_TILES * mr ? TAKE_MIN_TILES * mr : sz, chunk), m - cur);
 	} while (!atomic_compare_exchange_weak_explicit(ctr, &cur, cur + sz, memory_order_relaxed,
 						       memory_order_relaxed));
 	*h = sz;
