@@ -688,11 +688,26 @@ static void team_wait(struct shared_b *t)
 		spin_pause(spins);
 }
 
-/* One IC block: rows ic .. ic+mc of A packed (k block pc .. pc+kc) and
+/*
+ * One IC block: rows ic .. ic+mc of A packed (k block pc .. pc+kc) and
  * multiplied by the packed B panel of columns jp .. jp+np, in NC blocks.
- * (Prefetching the next A sliver while the JR loop runs, a share of its
- * lines before each micro-kernel call, lost: 0.97-1.007 into L2, 0.96-
- * 0.98 into L1, f32 and f64 1024³-4096³, 1 thread, bench/abi.) */
+ * What lost or did nothing here (f32 and f64 2048³ at least, 1 thread,
+ * bench/abi, Zen 5 VM):
+ * - prefetching the next A sliver while the JR loop runs, a share of its
+ *   lines before each micro-kernel call: 0.97-1.007 into L2, 0.96-0.98
+ *   into L1 (1024³-4096³);
+ * - packing the next IC block's A while this one runs, into a second
+ *   buffer, a sliver before each IR step or all at once: 0.955-0.975.
+ *   The JC blocks that packed nothing ran 5-7% slower (rdtsc around
+ *   each): the VM's L3 holds about 9 MB (`tkprofile machine`'s latency
+ *   knee, against 32 MB reported), so a block packed a whole IC block
+ *   before it is read seems to be back in memory by then;
+ * - JC blocks in alternate directions from one IC block to the next, IR
+ *   steps likewise, IC blocks from one k block to the next (the blocks
+ *   used last first): 0.985-1.015, both orders, 1 and 2 threads;
+ * - B panels of 1024 or 2048 columns instead of PANEL_COLS (4096³ too):
+ *   within ±3%.
+ */
 static void ic_block(const struct plan *pl, size_t pc, size_t kc, size_t jp, size_t np, size_t ncb,
 		     size_t ic, size_t mc, char *apack, const char *bpack)
 {
@@ -727,14 +742,15 @@ static void ic_block(const struct plan *pl, size_t pc, size_t kc, size_t jp, siz
  * chunk rows (an eighth of the rows on 2 threads) the waits took 2-6% of
  * the members' time at 2048³-4096³ (f32 and f64, 2 threads, this VM,
  * whose two vCPUs seldom run at the same speed), with shrinking ones of
- * at least 8·MR rows 2.5-3.5% at f32 2048³ (each k block's last chunk,
- * 96 rows, lasts about 1 ms there), with 2·MR 0.5-0.7% (the members'
- * time in team_wait, 20 calls).  bench/abi, 2 threads, 2·MR against
- * 8·MR in both orders, 31-41 rounds: f32 2048³ +2.5% and +2.5%, 1024³
- * +4.9% and +5.3%, 768³ +0.5% and +4.6%, 512³ +1.1% and +0.4%; f64
- * 2048³ +1.2% and 0.0%, 1024³ -1.2% and -0.7%, 512³ +0.4% and +0.5%.
- * A chunk of MR rows read within 3% of 2·MR.  (The wait after packing,
- * each member its share of the panel, stays under 0.7%.)
+ * at least 8·MR rows up to 3.5% at f32 2048³ (0.7-3.5%, each member's
+ * time in that wait over 20 calls, six readings; each k block's last
+ * chunk, 96 rows, lasts about 1 ms there), with 2·MR 0.4-0.8% (fourteen
+ * readings).  bench/abi, 2 threads, 2·MR against 8·MR in both orders,
+ * 31-41 rounds: f32 2048³ +2.5% and +2.5%, 1024³ +4.9% and +5.3%, 768³
+ * +0.5% and +4.6%, 512³ +1.1% and +0.4%; f64 2048³ +1.2% and 0.0%,
+ * 1024³ -1.2% and -0.7%, 512³ +0.4% and +0.5%.  A chunk of MR rows read
+ * within 3% of 2·MR.  (The wait after packing, each member its share of
+ * the panel, stays under 0.7%.)
  */
 enum { TAKE_MIN_TILES = 2 };
 

@@ -34,7 +34,10 @@
  * three runs each, without -> with (8 steps): f32 4096³ 0.964-0.976 ->
  * 0.986-1.002 (16 and 32 steps 0.984-1.003), f32 64×4096×4096 (the
  * stream path) 0.959-0.977 -> 0.982-0.985 (16 steps 0.90-1.00), f64
- * 2048³ 1.021-1.032 -> 1.024-1.043.
+ * 2048³ 1.021-1.032 -> 1.024-1.043.  As prefetchnta (Zen 5 VM, bench/abi,
+ * 1 thread, 21 rounds): f32 2048³ 0.997, f64 2048³ 0.980, f32 1024³
+ * 1.007, f32 64×4096×4096 0.980; C's tile below as prefetchnta
+ * 0.995-1.006.
  */
 #define UKR_PF_STEPS 8
 #define UKR_B_LINES (NR >= LINE_ELEMS ? NR / LINE_ELEMS : 1)
@@ -215,7 +218,10 @@ ATTR static void FN(pack_a)(size_t mc, size_t kc, const void *av, size_t lda, vo
  * rows ahead) the copy ran at the speed of one stream: a 4096² f64 B
  * packed in 384 × 336 blocks took 17-19 ms against 12-13 this way (Xeon
  * VM, 2 MB L2; a plain sequential read of it 12-14), and the skinny path
- * (m ≤ 64 rows) spends most of its time packing.
+ * (m ≤ 64 rows) spends most of its time packing.  A software prefetch
+ * of the rows PACK_B_ROWS on, a line for each line copied, changed
+ * nothing (f32 2048³ on the Zen 5 VM: packing 1.4-1.5% of the call on 1
+ * thread, 2.8-3.4% on 2, with it or without).
  */
 ATTR static void FN(pack_b)(size_t kc, size_t nc, const void *bv, size_t ldb, void *outv)
 {
