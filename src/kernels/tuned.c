@@ -698,10 +698,11 @@ static void team_wait(struct shared_b *t)
  *   into L1 (1024³-4096³);
  * - packing the next IC block's A while this one runs, into a second
  *   buffer, a sliver before each IR step or all at once: 0.955-0.975.
- *   The JC blocks that packed nothing ran 5-7% slower (rdtsc around
- *   each): the VM's L3 holds about 9 MB (`tkprofile machine`'s latency
- *   knee, against 32 MB reported), so a block packed a whole IC block
- *   before it is read seems to be back in memory by then;
+ *   The JC blocks that packed nothing ran 4-15% slower (rdtsc around
+ *   each, f32, one run of each build): the VM's L3 holds about 9 MB
+ *   (`tkprofile machine`'s latency knee, against 32 MB reported), so a
+ *   block packed a whole IC block before it is read seems to be back in
+ *   memory by then;
  * - JC blocks in alternate directions from one IC block to the next, IR
  *   steps likewise, IC blocks from one k block to the next (the blocks
  *   used last first): 0.985-1.015, both orders, 1 and 2 threads;

@@ -220,8 +220,8 @@ ATTR static void FN(pack_a)(size_t mc, size_t kc, const void *av, size_t lda, vo
  * VM, 2 MB L2; a plain sequential read of it 12-14), and the skinny path
  * (m ≤ 64 rows) spends most of its time packing.  A software prefetch
  * of the rows PACK_B_ROWS on, a line for each line copied, changed
- * nothing (f32 2048³ on the Zen 5 VM: packing 1.4-1.5% of the call on 1
- * thread, 2.8-3.4% on 2, with it or without).
+ * nothing (f32 2048³ on the Zen 5 VM: packing 1.4-1.9% of the call on 1
+ * thread, 2.8-3.5% on 2, with it or without).
  */
 ATTR static void FN(pack_b)(size_t kc, size_t nc, const void *bv, size_t ldb, void *outv)
 {
