@@ -326,9 +326,10 @@ static int compare(const tkp_kernel *ours, const tkp_kernel *theirs, tkp_dtype d
 			t0 = bench_now();
 			for (int i = 0; i < batch; i++)
 				tkp_kernel_run(first ? theirs : ours, &g);
-			t0 = bench_now() - t0;
-			(first ? t_theirs : t_ours)[reps] = t0 / batch;
-			spent += t0;
+			double took = bench_now() - t0;
+
+			(first ? t_theirs : t_ours)[reps] = took / batch;
+			spent += took;
 		}
 		reps++;
 	}
